@@ -1,0 +1,370 @@
+//! [`Histogram`] (`histogram`), with `numpy.histogram`'s exact edges and counts.
+
+use crate::artifact::{ArtifactSource, ArtifactTarget};
+use crate::error::{Error, Result};
+use crate::json::{FloatStyle, Value};
+use crate::registry::Registry;
+use crate::target::RunTarget;
+use crate::value::WbValue;
+use std::sync::Arc;
+
+/// The SDK's `Histogram.MAX_LENGTH`: at most 512 bins.
+pub const MAX_LENGTH: usize = 512;
+/// The default number of bins.
+pub const DEFAULT_NUM_BINS: usize = 64;
+
+/// A histogram: counts (`values`) and `bins` edges, one more edge than counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Histogram {
+    values: Vec<Value>,
+    bins: Vec<Value>,
+}
+
+/// A sample type `numpy.histogram` accepts; floats keep their own precision (an `f32` array
+/// gets `f32` edges, as numpy computes them), integers are binned as `f64`.
+pub trait HistogramSample: Copy + Send + Sync {
+    /// The float type numpy computes the edges in.
+    type Edge: EdgeFloat;
+    /// The sample in that type.
+    fn to_edge(self) -> Self::Edge;
+}
+
+/// `f32` or `f64`, the precisions numpy bins in.
+pub trait EdgeFloat: Copy + PartialOrd + Send + Sync + std::fmt::Debug + Into<Value> {
+    /// Conversion from a bin counter.
+    fn from_usize(n: usize) -> Self;
+    /// Conversion from f64 (for ±0.5 and the empty range).
+    fn from_f64(x: f64) -> Self;
+    /// `self as usize`, truncating like numpy's `astype(intp)`.
+    fn trunc_index(self) -> isize;
+    /// Arithmetic.
+    fn sub(self, o: Self) -> Self;
+    /// Arithmetic.
+    fn div(self, o: Self) -> Self;
+    /// Arithmetic.
+    fn mul(self, o: Self) -> Self;
+    /// Arithmetic.
+    fn add(self, o: Self) -> Self;
+    /// Finite check.
+    fn is_finite(self) -> bool;
+    /// `str()` of the numpy scalar, for error messages.
+    fn py_str(self) -> String;
+}
+
+macro_rules! edge_float {
+    ($t:ty) => {
+        impl EdgeFloat for $t {
+            fn from_usize(n: usize) -> Self {
+                n as $t
+            }
+            fn from_f64(x: f64) -> Self {
+                x as $t
+            }
+            fn trunc_index(self) -> isize {
+                self as isize
+            }
+            fn sub(self, o: Self) -> Self {
+                self - o
+            }
+            fn div(self, o: Self) -> Self {
+                self / o
+            }
+            fn mul(self, o: Self) -> Self {
+                self * o
+            }
+            fn add(self, o: Self) -> Self {
+                self + o
+            }
+            fn is_finite(self) -> bool {
+                <$t>::is_finite(self)
+            }
+            fn py_str(self) -> String {
+                if self.is_nan() {
+                    return "nan".into();
+                }
+                if self.is_infinite() {
+                    return if self > 0.0 {
+                        "inf".into()
+                    } else {
+                        "-inf".into()
+                    };
+                }
+                // Shortest digits of the value in its own precision, laid out as Python's repr.
+                let wide: f64 = format!("{:e}", self).parse().unwrap_or(f64::NAN);
+                let mut s = String::new();
+                crate::json::format_float(&mut s, wide, FloatStyle::Python);
+                s
+            }
+        }
+    };
+}
+edge_float!(f32);
+edge_float!(f64);
+
+macro_rules! sample {
+    ($edge:ty: $($t:ty),*) => {$(
+        impl HistogramSample for $t {
+            type Edge = $edge;
+            fn to_edge(self) -> $edge { self as $edge }
+        }
+    )*};
+}
+sample!(f64: f64, i8, i16, i32, i64, u8, u16, u32, u64, isize, usize);
+sample!(f32: f32);
+
+/// `numpy.histogram(data, bins=num_bins)`: `(counts, edges)`.
+pub fn np_histogram<T: HistogramSample>(
+    data: &[T],
+    num_bins: usize,
+) -> Result<(Vec<i64>, Vec<T::Edge>)> {
+    if num_bins < 1 {
+        return Err(Error::value("`bins` must be positive, when an integer"));
+    }
+    let (mut first, mut last) = if data.is_empty() {
+        (T::Edge::from_f64(0.0), T::Edge::from_f64(1.0))
+    } else {
+        min_max(data)
+    };
+    if !(first.is_finite() && last.is_finite()) {
+        return Err(Error::value(format!(
+            "autodetected range of [{}, {}] is not finite",
+            first.py_str(),
+            last.py_str()
+        )));
+    }
+    if first == last {
+        first = first.sub(T::Edge::from_f64(0.5));
+        last = last.add(T::Edge::from_f64(0.5));
+    }
+    let edges = linspace(first, last, num_bins + 1);
+    if edges.windows(2).any(|w| w[0] >= w[1]) {
+        return Err(Error::value(format!(
+            "Too many bins for data range. Cannot create {num_bins} finite-sized bins."
+        )));
+    }
+    let mut counts = vec![0i64; num_bins];
+    let denom = last.sub(first);
+    let n = T::Edge::from_usize(num_bins);
+    let nb = num_bins as isize;
+    for &x in data {
+        let x = x.to_edge();
+        let mut i = x.sub(first).div(denom).mul(n).trunc_index();
+        if i == nb {
+            i -= 1;
+        }
+        // numpy's two corrections for the index being off by one ULP near an edge.
+        if i > 0 && x < edges[i as usize] {
+            i -= 1;
+        }
+        if i < nb - 1 && x >= edges[i as usize + 1] {
+            i += 1;
+        }
+        counts[i.clamp(0, nb - 1) as usize] += 1;
+    }
+    Ok((counts, edges))
+}
+
+fn min_max<T: HistogramSample>(data: &[T]) -> (T::Edge, T::Edge) {
+    let mut lo = data[0].to_edge();
+    let mut hi = lo;
+    let mut nan = None;
+    for &x in data {
+        let x = x.to_edge();
+        if x.partial_cmp(&x).is_none() {
+            nan = Some(x);
+        }
+        if x < lo {
+            lo = x;
+        }
+        if x > hi {
+            hi = x;
+        }
+    }
+    // numpy's min and max propagate NaN.
+    match nan {
+        Some(n) => (n, n),
+        None => (lo, hi),
+    }
+}
+
+/// `numpy.linspace(start, stop, num)` in the precision of `F`: `i * step + start`, the last
+/// edge set to `stop`.
+fn linspace<F: EdgeFloat>(start: F, stop: F, num: usize) -> Vec<F> {
+    let div = F::from_usize(num - 1);
+    let delta = stop.sub(start);
+    let step = delta.div(div);
+    let zero = F::from_f64(0.0);
+    let mut y: Vec<F> = (0..num)
+        .map(|i| {
+            let fi = F::from_usize(i);
+            if step == zero {
+                fi.div(div).mul(delta).add(start)
+            } else {
+                fi.mul(step).add(start)
+            }
+        })
+        .collect();
+    if let Some(l) = y.last_mut() {
+        *l = stop;
+    }
+    y
+}
+
+impl Histogram {
+    /// `wandb.Histogram(sequence, num_bins=64)`.
+    pub fn from_sequence<T: HistogramSample>(data: &[T]) -> Result<Self> {
+        Self::with_num_bins(data, DEFAULT_NUM_BINS)
+    }
+
+    /// `wandb.Histogram(sequence, num_bins=num_bins)`; at most [`MAX_LENGTH`] bins.
+    pub fn with_num_bins<T: HistogramSample>(data: &[T], num_bins: usize) -> Result<Self> {
+        if num_bins > MAX_LENGTH {
+            return Err(Error::value("The maximum length of a histogram is 512"));
+        }
+        let (counts, edges) = np_histogram(data, num_bins)?;
+        Self::from_np_histogram(counts, edges)
+    }
+
+    /// A histogram of every element of an ndarray view, in logical (row-major) order.
+    pub fn from_ndarray<T: HistogramSample, D: ndarray::Dimension>(
+        data: ndarray::ArrayView<'_, T, D>,
+        num_bins: usize,
+    ) -> Result<Self> {
+        match data.as_slice() {
+            Some(s) => Self::with_num_bins(s, num_bins),
+            None => Self::with_num_bins(&data.iter().copied().collect::<Vec<_>>(), num_bins),
+        }
+    }
+
+    /// `wandb.Histogram(np_histogram=(values, bin_edges))`: the values and edges as given, so
+    /// integer edges stay integers.
+    pub fn from_np_histogram<V: Into<Value>, B: Into<Value>>(
+        values: Vec<V>,
+        bin_edges: Vec<B>,
+    ) -> Result<Self> {
+        let values: Vec<Value> = values.into_iter().map(Into::into).collect();
+        let bins: Vec<Value> = bin_edges.into_iter().map(Into::into).collect();
+        if values.len() > MAX_LENGTH {
+            return Err(Error::value("The maximum length of a histogram is 512"));
+        }
+        if values.len() + 1 != bins.len() {
+            return Err(Error::value("len(bins) must be len(histogram) + 1"));
+        }
+        Ok(Histogram { values, bins })
+    }
+
+    /// The counts.
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+
+    /// The bin edges.
+    pub fn bins(&self) -> &[Value] {
+        &self.bins
+    }
+
+    fn json(&self) -> Value {
+        Value::Object(crate::json_map! {
+            "_type" => "histogram",
+            "values" => Value::Array(self.values.clone()),
+            "bins" => Value::Array(self.bins.clone()),
+        })
+    }
+
+    /// Reads `{"_type": "histogram", "values": [...], "bins": [...]}`.
+    pub fn from_json(json: &Value) -> Result<Self> {
+        let get = |k: &str| {
+            json.get(k)
+                .and_then(Value::as_array)
+                .map(<[Value]>::to_vec)
+                .ok_or_else(|| Error::decode("histogram", format!("`{k}` must be an array")))
+        };
+        Self::from_np_histogram(get("values")?, get("bins")?)
+    }
+}
+
+impl WbValue for Histogram {
+    fn log_type(&self) -> Option<&'static str> {
+        Some("histogram")
+    }
+    fn class_name(&self) -> &'static str {
+        "Histogram"
+    }
+    fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
+        Ok(self.json())
+    }
+    fn to_artifact_json(&self, _artifact: &mut dyn ArtifactTarget) -> Result<Value> {
+        Ok(self.json())
+    }
+    /// The SDK compares histograms by identity; we compare values and edges, which is what
+    /// a round trip needs.
+    fn wb_eq(&self, other: &dyn WbValue) -> bool {
+        other.downcast_ref::<Histogram>() == Some(self)
+    }
+}
+
+pub(crate) fn decode(
+    json: &Value,
+    _: &dyn ArtifactSource,
+    _: &Registry,
+) -> Result<Arc<dyn WbValue>> {
+    Ok(Arc::new(Histogram::from_json(json)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::{Dialect, to_string};
+
+    fn json(h: &Histogram) -> String {
+        to_string(&h.json(), Dialect::Python)
+    }
+
+    #[test]
+    fn three_values_three_bins() {
+        // wandb 0.31.0: Histogram([1, 2, 3], num_bins=3) (see the format reference, §3).
+        let h = Histogram::with_num_bins(&[1i64, 2, 3], 3).unwrap();
+        assert_eq!(
+            json(&h),
+            r#"{"_type": "histogram", "bins": [1.0, 1.6666666666666665, 2.333333333333333, 3.0], "values": [1, 1, 1]}"#
+        );
+    }
+
+    #[test]
+    fn constant_and_empty() {
+        let h = Histogram::with_num_bins(&[5.0f64; 3], 4).unwrap();
+        assert_eq!(
+            h.bins,
+            vec![
+                Value::Float(4.5),
+                4.75.into(),
+                5.0.into(),
+                5.25.into(),
+                5.5.into()
+            ]
+        );
+        let e = Histogram::from_sequence::<f64>(&[]).unwrap();
+        assert_eq!(e.values.len(), 64);
+        assert!(e.values.iter().all(|v| *v == Value::Int(0)));
+        assert_eq!(e.bins[64], Value::Float(1.0));
+    }
+
+    #[test]
+    fn limits_and_errors() {
+        assert!(Histogram::with_num_bins(&[1.0f64, 2.0], 512).is_ok());
+        let e = Histogram::with_num_bins(&[1.0f64, 2.0], 513).unwrap_err();
+        assert_eq!(e.to_string(), "The maximum length of a histogram is 512");
+        let e = Histogram::from_sequence(&[1.0, f64::NAN]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "autodetected range of [nan, nan] is not finite"
+        );
+        let e = Histogram::from_sequence(&[1.0, f64::INFINITY]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "autodetected range of [1.0, inf] is not finite"
+        );
+        let e = Histogram::from_np_histogram(vec![1, 2], vec![0, 1]).unwrap_err();
+        assert_eq!(e.to_string(), "len(bins) must be len(histogram) + 1");
+    }
+}

@@ -1,0 +1,192 @@
+//! Float formatting in the styles of Python `repr`, pydantic and Go.
+
+use std::fmt::Write;
+
+/// How a float is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FloatStyle {
+    /// Python `repr` (stdlib `json`): decimal for `1e-4 <= |x| < 1e16`, else `1e-05`, `1e+16`.
+    Python,
+    /// pydantic-core (`json_util.dumps`): decimal for `1e-5 <= |x| < 1e16`, else `1e-6`, `1e+16`.
+    Pydantic,
+    /// Go `strconv.AppendFloat(v, 'g', -1, 64)`: exponent form (`1e-05`, `1.234567e+06`) when
+    /// the decimal exponent is below -4 or at least 6, else decimal; integral floats have no `.0`.
+    Go,
+}
+
+/// The shortest round-trip decimal digits of a finite, non-zero `|x|` and its decimal exponent
+/// (`x = 0.d1d2d3... * 10^(exp+1)`, i.e. `d1.d2d3... * 10^exp`).
+fn shortest_digits(x: f64) -> (String, i32) {
+    // Rust's `{:e}` is shortest round-trip, like Python's repr and Go's -1 precision.
+    let s = format!("{:e}", x.abs());
+    let (mant, exp) = s.split_once('e').unwrap_or((s.as_str(), "0"));
+    let digits: String = mant.chars().filter(|c| *c != '.').collect();
+    (digits, exp.parse().unwrap_or(0))
+}
+
+fn write_decimal(out: &mut String, digits: &str, exp: i32, keep_point_zero: bool) {
+    let n = digits.len() as i32;
+    if exp < 0 {
+        out.push_str("0.");
+        for _ in 0..(-exp - 1) {
+            out.push('0');
+        }
+        out.push_str(digits);
+    } else if exp + 1 >= n {
+        out.push_str(digits);
+        for _ in 0..(exp + 1 - n) {
+            out.push('0');
+        }
+        if keep_point_zero {
+            out.push_str(".0");
+        }
+    } else {
+        let (int, frac) = digits.split_at((exp + 1) as usize);
+        out.push_str(int);
+        out.push('.');
+        out.push_str(frac);
+    }
+}
+
+fn write_exponent(out: &mut String, digits: &str, exp: i32, min_exp_digits: usize) {
+    let (first, rest) = digits.split_at(1);
+    out.push_str(first);
+    if !rest.is_empty() {
+        out.push('.');
+        out.push_str(rest);
+    }
+    out.push('e');
+    out.push(if exp < 0 { '-' } else { '+' });
+    let _ = write!(
+        out,
+        "{:0width$}",
+        exp.unsigned_abs(),
+        width = min_exp_digits
+    );
+}
+
+/// Writes `x` in `style`. Non-finite values are written as `NaN`, `Infinity` and `-Infinity`,
+/// the literals all three of wandb's encoders use.
+pub fn format_float(out: &mut String, x: f64, style: FloatStyle) {
+    if x.is_nan() {
+        out.push_str("NaN");
+        return;
+    }
+    if x.is_infinite() {
+        out.push_str(if x > 0.0 { "Infinity" } else { "-Infinity" });
+        return;
+    }
+    if x.is_sign_negative() {
+        out.push('-');
+    }
+    if x == 0.0 {
+        out.push_str(if style == FloatStyle::Go { "0" } else { "0.0" });
+        return;
+    }
+    let (digits, exp) = shortest_digits(x);
+    match style {
+        FloatStyle::Python => {
+            if (-4..16).contains(&exp) {
+                write_decimal(out, &digits, exp, true);
+            } else {
+                write_exponent(out, &digits, exp, 2);
+            }
+        }
+        FloatStyle::Pydantic => {
+            if (-5..16).contains(&exp) {
+                write_decimal(out, &digits, exp, true);
+            } else {
+                write_exponent(out, &digits, exp, 1);
+            }
+        }
+        FloatStyle::Go => {
+            // strconv 'g' with the shortest precision decides with a precision of 6.
+            let eprec = 6;
+            if exp < -4 || exp >= eprec {
+                write_exponent(out, &digits, exp, 2);
+            } else {
+                write_decimal(out, &digits, exp, false);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(x: f64, s: FloatStyle) -> String {
+        let mut o = String::new();
+        format_float(&mut o, x, s);
+        o
+    }
+
+    #[test]
+    fn python_repr_matches_cpython() {
+        // Expected strings printed by CPython 3.11 `json.dumps`.
+        let cases = [
+            (1e-7, "1e-07"),
+            (1e-5, "1e-05"),
+            (1e-4, "0.0001"),
+            (1.5e-6, "1.5e-06"),
+            (1.0, "1.0"),
+            (100.0, "100.0"),
+            (1e15, "1000000000000000.0"),
+            (1e16, "1e+16"),
+            (1.23e16, "1.23e+16"),
+            (1e21, "1e+21"),
+            (5e-324, "5e-324"),
+            (-0.0, "-0.0"),
+            (f64::from(0.1f32), "0.10000000149011612"),
+            (0.1, "0.1"),
+            (123456789.123, "123456789.123"),
+            (1e300, "1e+300"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(f(x, FloatStyle::Python), want, "{x:e}");
+        }
+    }
+
+    #[test]
+    fn pydantic_matches_json_util() {
+        // Expected strings printed by wandb 0.31.0 `json_util.dumps`.
+        let cases = [
+            (1e-7, "1e-7"),
+            (1e-5, "0.00001"),
+            (1e-4, "0.0001"),
+            (1e-6, "1e-6"),
+            (1.5e-6, "1.5e-6"),
+            (1.0, "1.0"),
+            (1e15, "1000000000000000.0"),
+            (1e16, "1e+16"),
+            (1e21, "1e+21"),
+            (5e-324, "5e-324"),
+            (-0.0, "-0.0"),
+            (1e300, "1e+300"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(f(x, FloatStyle::Pydantic), want, "{x:e}");
+        }
+    }
+
+    #[test]
+    fn go_g_format() {
+        // Go `strconv.FormatFloat(x, 'g', -1, 64)`.
+        let cases = [
+            (1.7953134884996274e9, "1.7953134884996274e+09"),
+            (1.234567e6, "1.234567e+06"),
+            (1e-5, "1e-05"),
+            (123456.5, "123456.5"),
+            (0.5, "0.5"),
+            (-0.0, "-0"),
+            (1.0, "1"),
+            (100.0, "100"),
+            (1e6, "1e+06"),
+            (0.0001, "0.0001"),
+            (9.223372036854776e18, "9.223372036854776e+18"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(f(x, FloatStyle::Go), want, "{x:e}");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! [`JsonMetadata`]: arbitrary JSON logged as a file (the SDK's `JSONMetadata` base).
+
+use crate::artifact::ArtifactTarget;
+use crate::error::Result;
+use crate::json::{self, Dialect, Value};
+use crate::media::{MediaFile, media_artifact_json, media_run_json};
+use crate::path::Step;
+use crate::target::RunTarget;
+use crate::value::WbValue;
+
+/// A JSON document logged as `media/metadata/<type_name>/<key>_<step>_<sha20>.<type_name>.json`,
+/// run `_type` = `type_name`. `BoundingBoxes2D` is built on it.
+#[derive(Debug, Clone)]
+pub struct JsonMetadata {
+    type_name: &'static str,
+    val: Value,
+    file: MediaFile,
+}
+
+/// A validation hook run on the value before anything is written.
+pub type Validator = fn(&Value) -> Result<()>;
+
+impl JsonMetadata {
+    /// Metadata of type `type_name` (the SDK default is `"metadata"`), checked by `validate`.
+    pub fn new(type_name: &'static str, val: Value, validate: Option<Validator>) -> Result<Self> {
+        if let Some(v) = validate {
+            v(&val)?;
+        }
+        let text = json::to_string(&val, Dialect::Compact);
+        let file = MediaFile::generated(text.into_bytes(), &format!(".{type_name}.json"));
+        Ok(JsonMetadata {
+            type_name,
+            val,
+            file,
+        })
+    }
+
+    /// The type name (`_type` in the run JSON).
+    pub fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+
+    /// The media folder, `media/metadata/<type_name>`.
+    pub fn media_dir(&self) -> String {
+        format!("media/metadata/{}", self.type_name)
+    }
+
+    /// The value as given.
+    pub fn val(&self) -> &Value {
+        &self.val
+    }
+
+    /// The file behind the value.
+    pub fn file(&self) -> &MediaFile {
+        &self.file
+    }
+}
+
+impl WbValue for JsonMetadata {
+    fn log_type(&self) -> Option<&'static str> {
+        None
+    }
+    fn class_name(&self) -> &'static str {
+        "JSONMetadata"
+    }
+    fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
+        self.file.bind(run, &self.media_dir(), key, step).map(drop)
+    }
+    fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
+        media_run_json(None, self.type_name, &self.file, None).map(Value::Object)
+    }
+    fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
+        media_artifact_json(
+            None,
+            self.type_name,
+            &self.media_dir(),
+            &self.file,
+            artifact,
+        )
+        .map(Value::Object)
+    }
+    fn wb_eq(&self, other: &dyn WbValue) -> bool {
+        other
+            .downcast_ref::<JsonMetadata>()
+            .is_some_and(|o| o.type_name == self.type_name && o.file.sha256() == self.file.sha256())
+    }
+}
