@@ -41,6 +41,13 @@ pub trait WbValue: Any + Send + Sync + Debug {
     /// Equality as the SDK defines it for this type (`Media`: same class and `sha256`).
     fn wb_eq(&self, other: &dyn WbValue) -> bool;
 
+    /// The table column type (`_dtypes`) this value infers, as its `{"wb_type": ..., "params":
+    /// ...}` JSON (for example `image-file` with its box and mask layers). `None` means the
+    /// table types it as `{"wb_type": "pythonObject", "params": {"class_name": <class_name>}}`.
+    fn column_type(&self) -> Option<Value> {
+        None
+    }
+
     /// For batchable media (the SDK's `BatchableMedia`): the most items one logged list keeps
     /// (`Some(Some(108))` for images, `Some(None)` for no cap); `None` when not batchable.
     fn batch_limit(&self) -> Option<Option<usize>> {

@@ -1,0 +1,114 @@
+//! Conformance builders for wb-core's types: Histogram, Html, Plotly.
+
+use super::{Built, Ctx};
+use crate::conformance::args::{Arg, Args};
+use wb_types::{Histogram, Html, LogValue, Plotly, Value};
+
+/// Maps `Histogram`, `Html` and `Plotly` to our API.
+pub fn build(class: &str, args: &Args, _ctx: &Ctx<'_>) -> Built {
+    let r = match class {
+        "Histogram" => histogram(args),
+        "Html" => html(args),
+        "Plotly" => plotly(args),
+        _ => return None,
+    };
+    Some(r)
+}
+
+fn numbers(a: &Arg) -> Result<Vec<Value>, String> {
+    match a {
+        Arg::NdArray(nd) => Ok(nd.data.clone()),
+        Arg::Json(Value::Array(items)) => Ok(items.clone()),
+        Arg::List(items) => items
+            .iter()
+            .map(|i| match i {
+                Arg::Json(v) => Ok(v.clone()),
+                Arg::Float(f) => Ok(Value::Float(*f)),
+                other => Err(format!("expected a number, got {other:?}")),
+            })
+            .collect(),
+        other => Err(format!("expected a sequence of numbers, got {other:?}")),
+    }
+}
+
+fn histogram(args: &Args) -> Result<LogValue, String> {
+    args.only("Histogram", &["sequence", "np_histogram", "num_bins"])?;
+    let num_bins = match args.get("num_bins") {
+        None => wb_types::core::histogram::DEFAULT_NUM_BINS,
+        Some(Arg::Json(v)) => v
+            .as_i64()
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or("num_bins must be a non-negative integer")?,
+        Some(other) => return Err(format!("num_bins must be an integer, got {other:?}")),
+    };
+    let h = if let Some(nh) = args
+        .get("np_histogram")
+        .filter(|a| !matches!(a, Arg::Json(Value::Null)))
+    {
+        let parts = match nh {
+            Arg::Tuple(p) | Arg::List(p) => p.clone(),
+            Arg::Json(Value::Array(p)) => p.iter().cloned().map(Arg::Json).collect(),
+            other => return Err(format!("np_histogram must be a tuple, got {other:?}")),
+        };
+        if parts.len() != 2 {
+            return Err("Expected np_histogram to be a tuple of (values, bin_edges) or sequence to be specified".into());
+        }
+        Histogram::from_np_histogram(numbers(&parts[0])?, numbers(&parts[1])?)
+    } else {
+        let seq = args.get("sequence").ok_or("Expected np_histogram to be a tuple of (values, bin_edges) or sequence to be specified")?;
+        match seq {
+            Arg::NdArray(nd) if nd.dtype == "float32" => {
+                let v: Vec<f32> = nd.as_f64()?.into_iter().map(|x| x as f32).collect();
+                Histogram::with_num_bins(&v, num_bins)
+            }
+            Arg::NdArray(nd) if nd.dtype.starts_with("float") => {
+                Histogram::with_num_bins(&nd.as_f64()?, num_bins)
+            }
+            Arg::NdArray(nd) => Histogram::with_num_bins(&nd.as_i64()?, num_bins),
+            other => {
+                let vals = numbers(other)?;
+                if vals.iter().all(|v| matches!(v, Value::Int(_))) {
+                    let ints: Vec<i64> = vals.iter().filter_map(Value::as_i64).collect();
+                    Histogram::with_num_bins(&ints, num_bins)
+                } else {
+                    let fl: Vec<f64> = vals
+                        .iter()
+                        .map(|v| v.as_f64().ok_or("sequence must hold numbers"))
+                        .collect::<Result<_, _>>()?;
+                    Histogram::with_num_bins(&fl, num_bins)
+                }
+            }
+        }
+    };
+    h.map(LogValue::media).map_err(|e| e.to_string())
+}
+
+fn flag(args: &Args, name: &str, default: bool) -> Result<bool, String> {
+    match args.get(name) {
+        None => Ok(default),
+        Some(Arg::Json(Value::Bool(b))) => Ok(*b),
+        Some(other) => Err(format!("{name} must be a boolean, got {other:?}")),
+    }
+}
+
+fn html(args: &Args) -> Result<LogValue, String> {
+    args.only("Html", &["data", "inject", "data_is_not_path"])?;
+    let inject = flag(args, "inject", true)?;
+    let not_path = flag(args, "data_is_not_path", false)?;
+    let h = match args.get("data") {
+        Some(Arg::Json(Value::Str(s))) if not_path => Ok(Html::from_literal(s, inject)),
+        Some(Arg::Json(Value::Str(s))) => Html::new(s, inject),
+        Some(Arg::File(p)) if not_path => Ok(Html::from_literal(&p.to_string_lossy(), inject)),
+        Some(Arg::File(p)) => Html::new(&p.to_string_lossy(), inject),
+        _ => return Err("data must be a string or an io object".into()),
+    };
+    h.map(LogValue::media).map_err(|e| e.to_string())
+}
+
+fn plotly(args: &Args) -> Result<LogValue, String> {
+    args.only("Plotly", &["val"])?;
+    match args.get("val") {
+        Some(Arg::Plotly(fig)) => Plotly::from_figure(fig).map(LogValue::media).map_err(|e| e.to_string()),
+        _ => Err("Logged plots must be plotly figures, or matplotlib plots convertible to plotly via mpl_to_plotly".into()),
+    }
+}
