@@ -171,6 +171,13 @@ impl ArtifactTarget for Artifact {
 /// `artifact.add(value, name)` for any target: writes `with_suffix(name, log_type)` as the
 /// value's artifact JSON (stdlib `json.dump(sort_keys=True)` bytes); returns the entry name.
 pub fn add_value(art: &mut dyn ArtifactTarget, value: &dyn WbValue, name: &str) -> Result<String> {
+    if !value.artifact_addable() {
+        return Err(Error::type_error(format!(
+            "Found object of type {}, expected one of: (Bokeh, JoinedTable, PartitionedTable, Table, Classes, \
+             ImageMask, BoundingBoxes2D, Audio, Image, Video, Html, Object3D, Molecule, _SavedModel)",
+            value.class_name()
+        )));
+    }
     let entry = with_suffix(name, value.log_type());
     let json = value.to_artifact_json(art)?;
     let text = json::to_string(&json, Dialect::Python);

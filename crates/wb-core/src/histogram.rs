@@ -296,6 +296,9 @@ impl WbValue for Histogram {
     fn to_artifact_json(&self, _artifact: &mut dyn ArtifactTarget) -> Result<Value> {
         Ok(self.json())
     }
+    fn artifact_addable(&self) -> bool {
+        false
+    }
     /// The SDK compares histograms by identity; we compare values and edges, which is what
     /// a round trip needs.
     fn wb_eq(&self, other: &dyn WbValue) -> bool {

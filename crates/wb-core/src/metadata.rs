@@ -79,6 +79,9 @@ impl WbValue for JsonMetadata {
         )
         .map(Value::Object)
     }
+    fn artifact_addable(&self) -> bool {
+        false
+    }
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
         other
             .downcast_ref::<JsonMetadata>()

@@ -78,6 +78,9 @@ impl WbValue for Plotly {
     fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
         media_artifact_json(None, "plotly-file", MEDIA_DIR, &self.file, artifact).map(Value::Object)
     }
+    fn artifact_addable(&self) -> bool {
+        false
+    }
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
         other
             .downcast_ref::<Plotly>()

@@ -51,6 +51,11 @@ impl DirRun {
         }
     }
 
+    /// The `files/` folder (the same as [`RunTarget::files_dir`], without importing the trait).
+    pub fn files_dir_path(&self) -> &Path {
+        &self.files_dir
+    }
+
     /// Files published so far, in order.
     pub fn published(&self) -> Vec<String> {
         self.published.lock().map(|v| v.clone()).unwrap_or_default()

@@ -48,6 +48,14 @@ pub trait WbValue: Any + Send + Sync + Debug {
         None
     }
 
+    /// Whether `artifact.add(value, name)` accepts this type. The SDK accepts only Table,
+    /// JoinedTable, PartitionedTable, Classes, ImageMask, BoundingBoxes2D, Audio, Image, Video,
+    /// Html, Object3D, Molecule, Bokeh and saved models; others (Histogram, Plotly, Graph)
+    /// can still appear inside a table in an artifact.
+    fn artifact_addable(&self) -> bool {
+        true
+    }
+
     /// For batchable media (the SDK's `BatchableMedia`): the most items one logged list keeps
     /// (`Some(Some(108))` for images, `Some(None)` for no cap); `None` when not batchable.
     fn batch_limit(&self) -> Option<Option<usize>> {
