@@ -1,6 +1,7 @@
 //! wb-core's types against golden outputs of wandb 0.31.0 (made by `tests/golden/make_golden.py`,
 //! which logs the same values through the SDK's own `val_to_json` and `Artifact.add`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use std::path::{Path, PathBuf};
 use wb_core::json::{self, Dialect, Value};
 use wb_core::metadata::JsonMetadata;
