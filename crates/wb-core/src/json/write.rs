@@ -13,7 +13,9 @@ pub enum Dialect {
     /// stdlib `json.dump(..., sort_keys=True)`: `", "`/`": "`, ASCII escapes, keys sorted at
     /// every level, floats as Python `repr` (`1e-07`).
     Python,
-    /// wandb-core's `simplejsonext`: compact, floats as Go `'g'` (`1e-05`, integral floats bare).
+    /// wandb-core's `simplejsonext`: compact, floats as Go `'g'` (`1e-05`, integral floats bare);
+    /// strings escape only `"`, `\\` and control characters (U+2028, `<`, `&` stay as they are,
+    /// as observed in `.wandb` files written by wandb-core 0.31.0).
     Go,
 }
 
@@ -112,9 +114,6 @@ fn write_str(out: &mut String, s: &str, dialect: Dialect) {
                     let _ = write!(out, "\\u{unit:04x}");
                 }
             }
-            c if dialect == Dialect::Go && (c == '\u{2028}' || c == '\u{2029}') => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
             c => out.push(c),
         }
     }
@@ -145,6 +144,17 @@ mod tests {
         assert_eq!(
             to_string(&sample(), Dialect::Compact),
             "[1e-7,0.00001,1.0,NaN,-Infinity,1180591620717411303424,\"h\u{e9}llo \u{2603} \u{7f} \\u0001 \\n \\t / < > & \u{2028} \u{1F600}\",{\"b\":1,\"a\":[1.5]}]"
+        );
+    }
+
+    #[test]
+    fn go_matches_wandb_core_value_json() {
+        // Escapes seen in the `value_json` wandb-core 0.31.0 wrote into `.wandb` history records
+        // for logged Python strings "a\nb\rc\bd\fe\x1ff\x00g\u2029h" and "<a>&'\" \u2028 \x7f".
+        let v = Value::Str("a\nb\rc\u{8}d\u{c}e\u{1f}f\u{0}g\u{2029}h<>&'\"\u{2028}\u{7f}".into());
+        assert_eq!(
+            to_string(&v, Dialect::Go),
+            "\"a\\nb\\rc\\bd\\fe\\u001ff\\u0000g\u{2029}h<>&'\\\"\u{2028}\u{7f}\""
         );
     }
 
