@@ -1,0 +1,168 @@
+//! PNG as Pillow writes it for `wandb.Image`, with a deliberately chosen deflate.
+//!
+//! The container is Pillow's: `IHDR` (8-bit, colour type 0/4/2/6, no interlace), the zlib
+//! stream split into `IDAT` chunks of `max(65536, 4 * width)` bytes, `IEND`; no other chunks.
+//! Each row gets the filter Pillow picks: of None, Up, Sub and Paeth (tried in that order, a
+//! later one only when strictly better) the one whose bytes, read as signed, sum to the least
+//! absolute value. So the filtered stream equals Pillow's byte for byte.
+//!
+//! Pillow deflates it with zlib level 6, `Z_FILTERED`, memLevel 9. We use zlib-rs (a pure-Rust
+//! port of zlib-ng) at level 7 with the same strategy and memory level: its lazy matcher with a
+//! 256-step chain. Measured on the same filtered data (see `examples/png_sizes.rs`): noise and
+//! photographs come out the same size or smaller (a 512×512 photo-like image 41,175 bytes vs
+//! Pillow's 46,607) and as fast as or faster than Pillow's zlib; on a corpus of 300 mixed
+//! images the total is 0.7% smaller, and the few files that come out larger are so by at most
+//! 1.9%. Level 6 (zlib-rs's "medium" matcher) would be ~10% faster but up to 2× larger on
+//! gradients and text, which is why it is not used; `image`'s default fast PNG mode is far
+//! worse still (up to 100× larger).
+
+use crate::pixels::{Mode, Pixels};
+use wb_core::{Error, Result};
+use zlib_rs::{DeflateConfig, Method, ReturnCode, Strategy};
+
+/// The deflate settings (see the module docs for why).
+pub const DEFLATE: DeflateConfig = DeflateConfig {
+    level: 7,
+    method: Method::Deflated,
+    window_bits: 15,
+    mem_level: 9,
+    strategy: Strategy::Filtered,
+};
+
+/// Pillow's `ImageFile.MAXBLOCK`, the smallest IDAT chunk it writes.
+const MAXBLOCK: usize = 65536;
+
+/// PNG colour type of a mode.
+fn color_type(mode: Mode) -> u8 {
+    match mode {
+        Mode::L => 0,
+        Mode::Rgb => 2,
+        Mode::La => 4,
+        Mode::Rgba => 6,
+    }
+}
+
+/// Encodes `pixels` as a PNG file.
+pub fn encode(pixels: &Pixels) -> Result<Vec<u8>> {
+    let filtered = filter_rows(pixels);
+    let mut z = vec![0u8; zlib_rs::compress_bound(filtered.len())];
+    let (stream, rc) = zlib_rs::compress_slice(&mut z, &filtered, DEFLATE);
+    if rc != ReturnCode::Ok {
+        return Err(Error::value(format!("deflating PNG data failed: {rc:?}")));
+    }
+    let stream_len = stream.len();
+    z.truncate(stream_len);
+
+    let chunk = MAXBLOCK.max(pixels.width() as usize * 4);
+    let mut out = Vec::with_capacity(z.len() + 64 + 12 * (z.len() / chunk + 1));
+    out.extend_from_slice(b"\x89PNG\r\n\x1a\n");
+    let mut ihdr = Vec::with_capacity(13);
+    ihdr.extend_from_slice(&pixels.width().to_be_bytes());
+    ihdr.extend_from_slice(&pixels.height().to_be_bytes());
+    ihdr.extend_from_slice(&[8, color_type(pixels.mode()), 0, 0, 0]);
+    write_chunk(&mut out, b"IHDR", &ihdr);
+    for part in z.chunks(chunk) {
+        write_chunk(&mut out, b"IDAT", part);
+    }
+    write_chunk(&mut out, b"IEND", &[]);
+    Ok(out)
+}
+
+fn write_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    let start = out.len();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let crc = crc32fast::hash(&out[start..]);
+    out.extend_from_slice(&crc.to_be_bytes());
+}
+
+/// Distance from zero of a filtered byte read as signed.
+#[inline]
+fn cost(v: u8) -> u32 {
+    u32::from((v as i8).unsigned_abs())
+}
+
+/// Every row prefixed by its filter byte, each filter chosen as Pillow chooses it.
+pub fn filter_rows(pixels: &Pixels) -> Vec<u8> {
+    let bpp = pixels.mode().channels();
+    let stride = pixels.width() as usize * bpp;
+    let data = pixels.data();
+    let zero = vec![0u8; stride];
+    let mut out = Vec::with_capacity((stride + 1) * pixels.height() as usize);
+    let mut cand = vec![0u8; stride];
+    let mut best = vec![0u8; stride];
+    for (y, row) in data.chunks_exact(stride).enumerate() {
+        let prev = if y == 0 {
+            &zero[..]
+        } else {
+            &data[(y - 1) * stride..y * stride]
+        };
+        let mut kind = 0u8;
+        let mut sum: u32 = row.iter().map(|&v| cost(v)).sum();
+        let mut best_is_row = true;
+        // Up.
+        if sum > 0 {
+            let s = apply(&mut cand, |i| row[i].wrapping_sub(prev[i]));
+            if s < sum {
+                std::mem::swap(&mut cand, &mut best);
+                (kind, sum, best_is_row) = (2, s, false);
+            }
+        }
+        // Sub.
+        if sum > 0 {
+            let s = apply(&mut cand, |i| {
+                row[i].wrapping_sub(if i >= bpp { row[i - bpp] } else { 0 })
+            });
+            if s < sum {
+                std::mem::swap(&mut cand, &mut best);
+                (kind, sum, best_is_row) = (1, s, false);
+            }
+        }
+        // Paeth.
+        if sum > 0 {
+            let s = apply(&mut cand, |i| {
+                let (a, c) = if i >= bpp {
+                    (row[i - bpp], prev[i - bpp])
+                } else {
+                    (0, 0)
+                };
+                row[i].wrapping_sub(paeth(a, prev[i], c))
+            });
+            if s < sum {
+                std::mem::swap(&mut cand, &mut best);
+                (kind, best_is_row) = (4, false);
+            }
+        }
+        out.push(kind);
+        out.extend_from_slice(if best_is_row { row } else { &best });
+    }
+    out
+}
+
+/// Fills `buf[i] = f(i)` and returns the summed cost.
+#[inline]
+fn apply(buf: &mut [u8], f: impl Fn(usize) -> u8) -> u32 {
+    let mut s = 0;
+    for (i, b) in buf.iter_mut().enumerate() {
+        let v = f(i);
+        *b = v;
+        s += cost(v);
+    }
+    s
+}
+
+#[inline]
+fn paeth(a: u8, b: u8, c: u8) -> u8 {
+    let (ia, ib, ic) = (i16::from(a), i16::from(b), i16::from(c));
+    let pa = (ib - ic).abs();
+    let pb = (ia - ic).abs();
+    let pc = (ia + ib - 2 * ic).abs();
+    if pa <= pb && pa <= pc {
+        a
+    } else if pb <= pc {
+        b
+    } else {
+        c
+    }
+}
