@@ -1,9 +1,42 @@
 //! # wb-3d
 //!
-//! The `3d` family of wb-types. (Skeleton: the family's own issue fills it.)
+//! The 3-D family of wb-types: [`Object3D`] (point clouds, `lidar/beta` point-cloud scenes with
+//! [`box3d`] boxes and vectors, and obj/glTF/GLB/Babylon/STL model files) and [`Molecule`],
+//! written exactly as `wandb==0.31.0` writes them.
+//!
+//! ## Map of the crate
+//! - [`object3d`]: [`Object3D`] — from an array ([`Object3D::from_numpy`]), a scene
+//!   ([`Object3D::from_point_cloud`]), a file ([`Object3D::from_path`]) or bytes.
+//! - [`scene`]: [`box3d`], [`Box3D`], [`Vector3D`] and [`Num`] (numbers kept as int or float).
+//! - [`pts`]: the fast `.pts.json` writer (the SDK's compact JSON, byte for byte).
+//! - [`molecule`]: [`Molecule`] — from a file, bytes, or atoms and bonds ([`pdb`]).
+//! - [`pdb`]: PDB text from [`Atom`]s and [`Bond`]s (instead of the SDK's RDKit-based
+//!   `from_smiles` / `from_rdkit`).
+//! - `check3d`, `molcheck` (private): the cheap checks that a file is what its extension says.
+//!
+//! ## Differences from the SDK, on purpose
+//! - Files are checked: the SDK copies any file with a supported extension; we refuse one that
+//!   is not of that format (a `.glb` that is not GLB, a PDB without atoms...) with the reason.
+//! - `from_json` keeps the caption the JSON has (the SDK drops it).
+//! - No RDKit: see [`Molecule::from_atoms`].
 #![warn(missing_docs)]
 
-/// Registers this family's decodable `_type`s.
+mod check3d;
+mod molcheck;
+pub mod molecule;
+pub mod object3d;
+pub mod pdb;
+pub mod pts;
+pub mod scene;
+
+pub use molecule::Molecule;
+pub use object3d::Object3D;
+pub use pdb::{Atom, Bond};
+pub use pts::PointScalar;
+pub use scene::{Box3D, Num, Triple, Vector3D, box3d, triple};
+
+/// Registers this family's decodable `_type`s: `object3D-file` and `molecule-file`.
 pub fn register(registry: &mut wb_core::Registry) {
-    let _ = registry;
+    registry.register(object3d::LOG_TYPE, object3d::decode);
+    registry.register(molecule::LOG_TYPE, molecule::decode);
 }

@@ -69,6 +69,25 @@ impl MediaFile {
         }
     }
 
+    /// [`MediaFile::generated`] for an encoder that hashed its output while producing it
+    /// (for example on another thread, overlapping hashing with encoding): `sha256` must be the
+    /// lowercase hex SHA-256 of `bytes` (debug builds check it).
+    pub fn generated_prehashed(bytes: Arc<[u8]>, ext: &str, sha256: String) -> Self {
+        debug_assert_eq!(
+            sha256,
+            sha256_hex(&bytes),
+            "generated_prehashed: wrong sha256"
+        );
+        MediaFile {
+            sha256,
+            size: bytes.len() as u64,
+            source: MediaSource::Generated(bytes),
+            ext: ext.to_owned(),
+            local: LocalId::Generated(NEXT_ID.fetch_add(1, Ordering::Relaxed)),
+            binding: Mutex::new(None),
+        }
+    }
+
     /// Media backed by a user's file, copied when bound. `ext` defaults to the path's last
     /// extension (`splitext`); pass it for multi-dot ones (`".pts.json"`).
     pub fn from_path(path: impl AsRef<Path>, ext: Option<&str>) -> Result<Self> {

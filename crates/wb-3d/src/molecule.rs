@@ -1,0 +1,221 @@
+//! [`Molecule`] (`molecule-file`): a molecule file shown by W&B's 3-D molecule viewer.
+
+use crate::pdb::{Atom, Bond, pdb_block};
+use std::path::Path;
+use std::sync::Arc;
+use wb_core::artifact::{ArtifactSource, ArtifactTarget};
+use wb_core::media::{MediaFile, media_artifact_json, media_run_json};
+use wb_core::path::splitext_ext;
+use wb_core::value::downcast_all;
+use wb_core::{Error, Registry, Result, RunTarget, Step, Value, WbValue};
+
+/// The media folder of molecules.
+pub const MEDIA_DIR: &str = "media/molecule";
+/// The log type (artifact `_type`).
+pub const LOG_TYPE: &str = "molecule-file";
+/// The file types a [`Molecule`] can be made from, in the SDK's source order.
+pub const SUPPORTED_TYPES: [&str; 10] = [
+    "pdb", "pqr", "mmcif", "mcif", "cif", "sdf", "sd", "gro", "mol2", "mmtf",
+];
+
+fn supported_list() -> String {
+    SUPPORTED_TYPES.join(", ")
+}
+
+/// A molecule file (`.pdb`, `.pqr`, `.mmcif`, `.mcif`, `.cif`, `.sdf`, `.sd`, `.gro`,
+/// `.mol2`, `.mmtf`) with an optional caption (the SDK's `wandb.Molecule`).
+///
+/// The SDK's `Molecule.from_smiles` and `Molecule.from_rdkit` need RDKit to build 3-D
+/// coordinates. This crate does not embed a chemistry toolkit; instead,
+/// [`Molecule::from_atoms`] writes a PDB file (the format those SDK methods produce) from
+/// atoms with coordinates and bonds you already have, for example from your own model's output.
+///
+/// ```
+/// use wb_3d::{Atom, Bond, Molecule};
+/// let water = Molecule::from_atoms(
+///     &[
+///         Atom::new("O", [0.0, 0.0, 0.0]),
+///         Atom::new("H", [0.957, 0.0, 0.0]),
+///         Atom::new("H", [-0.24, 0.927, 0.0]),
+///     ],
+///     &[Bond::new(0, 1, 1), Bond::new(0, 2, 1)],
+/// )
+/// .unwrap()
+/// .with_caption("water");
+/// assert_eq!(water.file().extension(), ".pdb");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Molecule {
+    file: MediaFile,
+    caption: Option<String>,
+}
+
+impl Molecule {
+    /// A molecule file by path, copied as it is when logged. Its extension must be a supported
+    /// type, and its content is checked cheaply for that format (atom records that parse, a
+    /// CIF's loops, a molfile's counts...), so a broken file is refused with the line at fault.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let name = path.to_string_lossy();
+        let ext = splitext_ext(&name);
+        let file_type = ext.strip_prefix('.').unwrap_or(ext);
+        if !SUPPORTED_TYPES.contains(&file_type) {
+            return Err(Error::value(format!(
+                "Molecule only supports files of the type: {} (got '{name}')",
+                supported_list()
+            )));
+        }
+        let file = MediaFile::from_path(path, None)?;
+        crate::molcheck::check(&file.bytes()?, file_type, &format!("File '{name}'"))?;
+        Ok(Molecule {
+            file,
+            caption: None,
+        })
+    }
+
+    /// A molecule file's content (the SDK's io-object form with `file_type=`), checked as for
+    /// [`Molecule::from_path`].
+    pub fn from_bytes(bytes: impl Into<Arc<[u8]>>, file_type: &str) -> Result<Self> {
+        if !SUPPORTED_TYPES.contains(&file_type) {
+            return Err(Error::value(format!(
+                "Molecule 3D only supports files of the type: {} (got {file_type:?})",
+                supported_list()
+            )));
+        }
+        let bytes = bytes.into();
+        crate::molcheck::check(&bytes, file_type, "The data")?;
+        Ok(Molecule {
+            file: MediaFile::generated(bytes, &format!(".{file_type}")),
+            caption: None,
+        })
+    }
+
+    /// A molecule from atoms (element and coordinates) and bonds, written as a `.pdb` file in
+    /// the layout of RDKit's `MolToPDBBlock` (what the SDK's `from_smiles` logs). See
+    /// [`pdb_block`](crate::pdb::pdb_block) for the rules.
+    pub fn from_atoms(atoms: &[Atom], bonds: &[Bond]) -> Result<Self> {
+        let text = pdb_block(atoms, bonds)?;
+        Ok(Molecule {
+            file: MediaFile::generated(text.into_bytes(), ".pdb"),
+            caption: None,
+        })
+    }
+
+    /// Sets the caption shown with the molecule.
+    #[must_use]
+    pub fn with_caption(mut self, caption: impl Into<String>) -> Self {
+        self.caption = Some(caption.into());
+        self
+    }
+
+    /// The caption, if any.
+    pub fn caption(&self) -> Option<&str> {
+        self.caption.as_deref()
+    }
+
+    /// The file behind the value.
+    pub fn file(&self) -> &MediaFile {
+        &self.file
+    }
+
+    /// Reads an artifact entry back (`Molecule.from_json`): the file named by `path`. The
+    /// caption is kept when the JSON has one.
+    pub fn from_json(json: &Value, source: &dyn ArtifactSource) -> Result<Self> {
+        let path = json
+            .get("path")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::decode(LOG_TYPE, "`path` must be a string"))?;
+        let ext = splitext_ext(path);
+        if !SUPPORTED_TYPES.contains(&ext.strip_prefix('.').unwrap_or(ext)) {
+            return Err(Error::decode(
+                LOG_TYPE,
+                format!(
+                    "entry {path:?} is not one of the supported types ({})",
+                    supported_list()
+                ),
+            ));
+        }
+        Ok(Molecule {
+            file: MediaFile::generated(source.read_entry(path)?, ext),
+            caption: json
+                .get("caption")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        })
+    }
+}
+
+impl WbValue for Molecule {
+    fn log_type(&self) -> Option<&'static str> {
+        Some(LOG_TYPE)
+    }
+    fn class_name(&self) -> &'static str {
+        "Molecule"
+    }
+    fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
+        self.file.bind(run, MEDIA_DIR, key, step).map(drop)
+    }
+    fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
+        media_run_json(self.caption.as_deref(), LOG_TYPE, &self.file, None).map(Value::Object)
+    }
+    fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
+        media_artifact_json(
+            self.caption.as_deref(),
+            LOG_TYPE,
+            MEDIA_DIR,
+            &self.file,
+            artifact,
+        )
+        .map(Value::Object)
+    }
+    fn wb_eq(&self, other: &dyn WbValue) -> bool {
+        other
+            .downcast_ref::<Molecule>()
+            .is_some_and(|o| o.file.sha256() == self.file.sha256())
+    }
+    fn batch_limit(&self) -> Option<Option<usize>> {
+        Some(None)
+    }
+    fn seq_to_run_json(
+        &self,
+        items: &[&dyn WbValue],
+        run: &dyn RunTarget,
+        _key: &str,
+        _step: Step,
+    ) -> Result<Value> {
+        let items = downcast_all::<Molecule>(items)?;
+        let prefix = format!("{MEDIA_DIR}/");
+        let mut filenames = Vec::with_capacity(items.len());
+        for m in &items {
+            let j = m.to_run_json(run)?;
+            let path = j.get("path").and_then(Value::as_str).unwrap_or_default();
+            if !path.starts_with(&prefix) {
+                return Err(Error::value(format!(
+                    "Files in an array of Molecule's must be in the {MEDIA_DIR} directory, not {path}"
+                )));
+            }
+            filenames.push(Value::from(path));
+        }
+        // The SDK's `Media.captions`: every caption (null where missing) when the first item
+        // has one, else `false`.
+        let captions = if items.first().is_some_and(|m| m.caption.is_some()) {
+            Value::Array(items.iter().map(|m| m.caption.clone().into()).collect())
+        } else {
+            Value::Bool(false)
+        };
+        Ok(Value::Object(wb_core::json_map! {
+            "_type" => "molecule",
+            "filenames" => Value::Array(filenames),
+            "count" => items.len(),
+            "captions" => captions,
+        }))
+    }
+}
+
+pub(crate) fn decode(
+    json: &Value,
+    source: &dyn ArtifactSource,
+    _: &Registry,
+) -> Result<Arc<dyn WbValue>> {
+    Ok(Arc::new(Molecule::from_json(json, source)?))
+}

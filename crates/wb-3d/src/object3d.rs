@@ -1,0 +1,301 @@
+//! [`Object3D`] (`object3D-file`): point clouds, point-cloud scenes and 3-D model files.
+
+use crate::pts::{Encoded, PointScalar, encode_points};
+use crate::scene::{Box3D, Vector3D};
+use ndarray::{ArrayView, ArrayView2, Dimension, Ix2};
+use std::path::Path;
+use std::sync::Arc;
+use wb_core::artifact::{ArtifactSource, ArtifactTarget};
+use wb_core::json::{self, Dialect};
+use wb_core::media::{MediaFile, media_artifact_json, media_run_json};
+use wb_core::value::downcast_all;
+use wb_core::{Error, Registry, Result, RunTarget, Step, Value, WbValue};
+
+/// The media folder of 3-D objects.
+pub const MEDIA_DIR: &str = "media/object3D";
+/// The log type (artifact `_type`).
+pub const LOG_TYPE: &str = "object3D-file";
+/// The file types an [`Object3D`] can be made from, in the SDK's source order.
+pub const SUPPORTED_TYPES: [&str; 6] = ["obj", "gltf", "glb", "babylon", "stl", "pts.json"];
+/// The only point-cloud scene type the SDK supports.
+pub const LIDAR_BETA: &str = "lidar/beta";
+
+const SHAPE_MESSAGE: &str = "The shape of the numpy array must be one of either
+    [[x y z],       ...] nx3
+     [x y z c],     ...] nx4 where c is a category with supported range [1, 14]
+     [x y z r g b], ...] nx6 where rgb is color";
+
+fn supported_list() -> String {
+    SUPPORTED_TYPES.join(", ")
+}
+
+/// A 3-D object: a point cloud (`.pts.json`) or a model file (`.obj`, `.gltf`, `.glb`,
+/// `.babylon`, `.stl`), with an optional caption (the SDK's `wandb.Object3D`).
+///
+/// ```
+/// use ndarray::array;
+/// use wb_3d::Object3D;
+/// let points = array![[0.0, 0.0, 0.0], [1.0, 2.0, 3.5]];
+/// let obj = Object3D::from_numpy(points.view()).unwrap().with_caption("two points");
+/// assert_eq!(obj.file().extension(), ".pts.json");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Object3D {
+    file: MediaFile,
+    caption: Option<String>,
+}
+
+impl Object3D {
+    /// A point cloud from an `n×3` (x y z), `n×4` (x y z category, 1–14) or `n×6`
+    /// (x y z r g b) array, written as the SDK's compact `.pts.json`: floats as floats,
+    /// integers as integers. Any other shape is the SDK's error.
+    pub fn from_numpy<T: PointScalar, D: Dimension>(data: ArrayView<'_, T, D>) -> Result<Self> {
+        let shape = data.shape().to_vec();
+        let points = data
+            .into_dimensionality::<Ix2>()
+            .ok()
+            .filter(|a| matches!(a.ncols(), 3 | 4 | 6))
+            .ok_or_else(|| {
+                Error::value(format!(
+                    "{SHAPE_MESSAGE}\n(got an array of shape {shape:?})"
+                ))
+            })?;
+        Ok(Self::encoded(encode_points(b"", points, b"")))
+    }
+
+    /// A `lidar/beta` point-cloud scene (`wandb.Object3D.from_point_cloud`): points (any
+    /// number of columns, as the SDK does not check them), 3-D boxes (see
+    /// [`box3d`](crate::box3d)) and vectors. The file is
+    /// `{"type":"lidar/beta","vectors":[...],"points":[...],"boxes":[...]}`.
+    pub fn from_point_cloud<T: PointScalar>(
+        points: ArrayView2<'_, T>,
+        boxes: &[Box3D],
+        vectors: &[Vector3D],
+    ) -> Result<Self> {
+        let vectors = Value::Array(vectors.iter().map(Vector3D::to_value).collect());
+        let boxes = Value::Array(boxes.iter().map(Box3D::to_value).collect());
+        let prefix = format!(
+            "{{\"type\":\"lidar/beta\",\"vectors\":{},\"points\":",
+            json::to_string(&vectors, Dialect::Compact)
+        );
+        let suffix = format!(",\"boxes\":{}}}", json::to_string(&boxes, Dialect::Compact));
+        Ok(Self::encoded(encode_points(
+            prefix.as_bytes(),
+            points,
+            suffix.as_bytes(),
+        )))
+    }
+
+    /// The SDK's dict form, `wandb.Object3D({"type": ..., "vectors": ..., "points": ...,
+    /// "boxes": ...})`, with each member as arbitrary JSON (`None` for a missing one, written as
+    /// `[]`). `scene_type` must be `"lidar/beta"`.
+    pub fn from_scene_json(
+        scene_type: &str,
+        vectors: Option<&Value>,
+        points: Option<&Value>,
+        boxes: Option<&Value>,
+    ) -> Result<Self> {
+        if scene_type != LIDAR_BETA {
+            return Err(Error::value(format!(
+                "Type not supported, only 'lidar/beta' is currently supported (got {scene_type:?})"
+            )));
+        }
+        let empty = Value::Array(Vec::new());
+        let mut m = json::Map::new();
+        m.insert("type".into(), LIDAR_BETA.into());
+        m.insert("vectors".into(), vectors.unwrap_or(&empty).clone());
+        m.insert("points".into(), points.unwrap_or(&empty).clone());
+        m.insert("boxes".into(), boxes.unwrap_or(&empty).clone());
+        let text = json::to_string(&Value::Object(m), Dialect::Compact);
+        Ok(Self::generated(text.into_bytes()))
+    }
+
+    /// A 3-D file by path, copied as it is when logged. The type comes from how the path ends
+    /// (`.obj`, `.gltf`, `.glb`, `.babylon`, `.stl`, `.pts.json`); the content is checked to be
+    /// of that type (a glTF/GLB is parsed and validated with the `gltf` crate).
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let name = path.to_string_lossy();
+        let Some(file_type) = SUPPORTED_TYPES.iter().find(|t| name.ends_with(*t)) else {
+            return Err(Error::value(format!(
+                "File '{name}' is not compatible with Object3D: supported types are: {}",
+                supported_list()
+            )));
+        };
+        let ext = format!(".{file_type}");
+        if !name.ends_with(&ext) {
+            return Err(Error::value(format!(
+                "Media file extension \"{ext}\" must occur at the end of path \"{name}\"."
+            )));
+        }
+        let file = MediaFile::from_path(path, Some(&ext))?;
+        crate::check3d::check(&file.bytes()?, file_type, &format!("File '{name}'"))?;
+        Ok(Object3D {
+            file,
+            caption: None,
+        })
+    }
+
+    /// A 3-D file's content (the SDK's io-object form, `file_type=`): `file_type` is one of
+    /// `obj`, `gltf`, `glb`, `babylon`, `stl`, `pts.json`; the content is checked as for
+    /// [`Object3D::from_path`].
+    pub fn from_bytes(bytes: impl Into<Arc<[u8]>>, file_type: &str) -> Result<Self> {
+        if !SUPPORTED_TYPES.contains(&file_type) {
+            return Err(Error::value(format!(
+                "Object 3D only supports numpy arrays or files of the type: {} (got {file_type:?})",
+                supported_list()
+            )));
+        }
+        let bytes = bytes.into();
+        crate::check3d::check(&bytes, file_type, "The data")?;
+        Ok(Object3D {
+            file: MediaFile::generated(bytes, &format!(".{file_type}")),
+            caption: None,
+        })
+    }
+
+    fn generated(bytes: Vec<u8>) -> Self {
+        Object3D {
+            file: MediaFile::generated(bytes, ".pts.json"),
+            caption: None,
+        }
+    }
+
+    fn encoded(e: Encoded) -> Self {
+        Object3D {
+            file: MediaFile::generated_prehashed(e.bytes, ".pts.json", e.sha256),
+            caption: None,
+        }
+    }
+
+    /// Sets the caption shown with the object.
+    #[must_use]
+    pub fn with_caption(mut self, caption: impl Into<String>) -> Self {
+        self.caption = Some(caption.into());
+        self
+    }
+
+    /// The caption, if any.
+    pub fn caption(&self) -> Option<&str> {
+        self.caption.as_deref()
+    }
+
+    /// The file behind the value.
+    pub fn file(&self) -> &MediaFile {
+        &self.file
+    }
+
+    /// `true` for a point cloud (`.pts.json`), the only kind an artifact accepts.
+    pub fn is_point_cloud(&self) -> bool {
+        self.file.extension() == ".pts.json"
+    }
+
+    /// Reads an artifact entry back (`Object3D.from_json`): the file named by `path`, whose
+    /// type comes from how the entry name ends. The caption is kept when the JSON has one.
+    pub fn from_json(json: &Value, source: &dyn ArtifactSource) -> Result<Self> {
+        let path = json
+            .get("path")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::decode(LOG_TYPE, "`path` must be a string"))?;
+        let file_type = SUPPORTED_TYPES
+            .iter()
+            .find(|t| path.ends_with(&format!(".{t}")))
+            .ok_or_else(|| {
+                Error::decode(
+                    LOG_TYPE,
+                    format!(
+                        "entry {path:?} is not one of the supported types ({})",
+                        supported_list()
+                    ),
+                )
+            })?;
+        let bytes = source.read_entry(path)?;
+        let obj = Object3D {
+            file: MediaFile::generated(bytes, &format!(".{file_type}")),
+            caption: json
+                .get("caption")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        };
+        Ok(obj)
+    }
+}
+
+impl WbValue for Object3D {
+    fn log_type(&self) -> Option<&'static str> {
+        Some(LOG_TYPE)
+    }
+    fn class_name(&self) -> &'static str {
+        "Object3D"
+    }
+    fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
+        self.file.bind(run, MEDIA_DIR, key, step).map(drop)
+    }
+    fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
+        media_run_json(self.caption.as_deref(), LOG_TYPE, &self.file, None).map(Value::Object)
+    }
+    fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
+        if !self.is_point_cloud() {
+            return Err(Error::value(format!(
+                "Non-point cloud 3D objects are not yet supported with Artifacts (this object is a {} file; only .pts.json point clouds can be added)",
+                self.file.extension()
+            )));
+        }
+        media_artifact_json(
+            self.caption.as_deref(),
+            LOG_TYPE,
+            MEDIA_DIR,
+            &self.file,
+            artifact,
+        )
+        .map(Value::Object)
+    }
+    fn wb_eq(&self, other: &dyn WbValue) -> bool {
+        other
+            .downcast_ref::<Object3D>()
+            .is_some_and(|o| o.file.sha256() == self.file.sha256())
+    }
+    fn column_type(&self) -> Option<Value> {
+        Some(Value::Object(wb_core::json_map! { "wb_type" => LOG_TYPE }))
+    }
+    fn batch_limit(&self) -> Option<Option<usize>> {
+        Some(None)
+    }
+    fn seq_to_run_json(
+        &self,
+        items: &[&dyn WbValue],
+        run: &dyn RunTarget,
+        _key: &str,
+        _step: Step,
+    ) -> Result<Value> {
+        let items = downcast_all::<Object3D>(items)?;
+        let prefix = format!("{MEDIA_DIR}/");
+        let mut filenames = Vec::with_capacity(items.len());
+        let mut objects = Vec::with_capacity(items.len());
+        for o in &items {
+            let j = o.to_run_json(run)?;
+            let path = j.get("path").and_then(Value::as_str).unwrap_or_default();
+            let rel = path.strip_prefix(&prefix).ok_or_else(|| {
+                Error::value(format!(
+                    "Files in an array of Object3D's must be in the {MEDIA_DIR} directory, not {path}"
+                ))
+            })?;
+            filenames.push(Value::from(rel));
+            objects.push(j);
+        }
+        Ok(Value::Object(wb_core::json_map! {
+            "_type" => "object3D",
+            "filenames" => Value::Array(filenames),
+            "count" => items.len(),
+            "objects" => Value::Array(objects),
+        }))
+    }
+}
+
+pub(crate) fn decode(
+    json: &Value,
+    source: &dyn ArtifactSource,
+    _: &Registry,
+) -> Result<Arc<dyn WbValue>> {
+    Ok(Arc::new(Object3D::from_json(json, source)?))
+}

@@ -1,0 +1,358 @@
+//! The `.pts.json` writer: a point array as the SDK's compact JSON, fast.
+//!
+//! The SDK writes `array.tolist()` with pydantic's compact encoder: rows as `[x,y,z]`, no
+//! spaces, integers as integers, floats as the shortest round-trip digits in decimal form for
+//! `1e-5 <= |x| < 1e16` (`1.0`, `0.00001`) and exponent form otherwise (`1e-7`, `2e+16`),
+//! `-0.0` kept, `NaN`/`Infinity`/`-Infinity` bare. `float32` values are widened exactly, as
+//! `tolist` does (`0.1f32` → `0.10000000149011612`).
+//!
+//! This writer produces the same bytes as `wb_core::json::to_string(.., Dialect::Compact)` on
+//! the same values (a test checks it on random bit patterns) without building a JSON tree,
+//! and [`encode_points`] splits large arrays across threads while it hashes.
+
+use ndarray::ArrayView2;
+use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+use wb_core::Value;
+use wb_core::hash::hex;
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// An element type a point array can hold: the numpy dtypes `tolist` turns into Python
+/// `float`, `int` or `bool`.
+pub trait PointScalar: Copy + Send + Sync + sealed::Sealed + 'static {
+    /// Appends the compact-JSON text of the value to `out`.
+    fn write_json(self, out: &mut Vec<u8>);
+    /// The value as a JSON value (what `tolist` gives for it).
+    fn to_value(self) -> Value;
+    /// An upper bound of the bytes one value takes (for reserving).
+    const MAX_LEN: usize;
+}
+
+fn write_f64(out: &mut Vec<u8>, x: f64) {
+    if x.is_finite() {
+        let mut buf = zmij::Buffer::new();
+        out.extend_from_slice(buf.format_finite(x).as_bytes());
+    } else if x.is_nan() {
+        out.extend_from_slice(b"NaN");
+    } else if x > 0.0 {
+        out.extend_from_slice(b"Infinity");
+    } else {
+        out.extend_from_slice(b"-Infinity");
+    }
+}
+
+impl sealed::Sealed for f64 {}
+impl PointScalar for f64 {
+    fn write_json(self, out: &mut Vec<u8>) {
+        write_f64(out, self);
+    }
+    fn to_value(self) -> Value {
+        Value::Float(self)
+    }
+    const MAX_LEN: usize = 24;
+}
+
+impl sealed::Sealed for f32 {}
+impl PointScalar for f32 {
+    fn write_json(self, out: &mut Vec<u8>) {
+        write_f64(out, f64::from(self));
+    }
+    fn to_value(self) -> Value {
+        Value::Float(f64::from(self))
+    }
+    const MAX_LEN: usize = 24;
+}
+
+macro_rules! int_scalar {
+    ($($t:ty),*) => {$(
+        impl sealed::Sealed for $t {}
+        impl PointScalar for $t {
+            fn write_json(self, out: &mut Vec<u8>) {
+                let mut buf = itoa::Buffer::new();
+                out.extend_from_slice(buf.format(self).as_bytes());
+            }
+            fn to_value(self) -> Value {
+                Value::from(self)
+            }
+            const MAX_LEN: usize = 20;
+        }
+    )*};
+}
+int_scalar!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+impl sealed::Sealed for bool {}
+impl PointScalar for bool {
+    fn write_json(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(if self { b"true" } else { b"false" });
+    }
+    fn to_value(self) -> Value {
+        Value::Bool(self)
+    }
+    const MAX_LEN: usize = 5;
+}
+
+/// Arrays with fewer values than this are written on the calling thread.
+const PARALLEL_MIN_VALUES: usize = 1 << 15;
+
+#[inline]
+fn write_row<T: PointScalar>(out: &mut Vec<u8>, comma: bool, row: impl Iterator<Item = T>) {
+    if comma {
+        out.push(b',');
+    }
+    out.push(b'[');
+    for (j, v) in row.enumerate() {
+        if j > 0 {
+            out.push(b',');
+        }
+        v.write_json(out);
+    }
+    out.push(b']');
+}
+
+/// Appends rows as `[a,b,c]` items; a leading `,` unless `first`.
+fn write_rows<T: PointScalar>(rows: ArrayView2<'_, T>, out: &mut Vec<u8>, first: bool) {
+    let cols = rows.ncols();
+    out.reserve(rows.nrows() * (cols * (T::MAX_LEN + 1) + 2));
+    match rows.as_slice() {
+        // Row-major and contiguous (the usual case): plain slices.
+        Some(flat) if cols > 0 => {
+            for (i, row) in flat.chunks_exact(cols).enumerate() {
+                write_row(out, i > 0 || !first, row.iter().copied());
+            }
+        }
+        _ => {
+            for (i, row) in rows.rows().into_iter().enumerate() {
+                write_row(out, i > 0 || !first, row.iter().copied());
+            }
+        }
+    }
+}
+
+/// Appends `points.tolist()` as compact JSON (`[[x,y,z],...]`) to `out`.
+pub fn write_points<T: PointScalar>(points: ArrayView2<'_, T>, out: &mut Vec<u8>) {
+    out.push(b'[');
+    write_rows(points, out, true);
+    out.push(b']');
+}
+
+/// An encoded file and the lowercase hex SHA-256 of its bytes.
+#[derive(Debug, Clone)]
+pub struct Encoded {
+    /// The file's bytes.
+    pub bytes: Arc<[u8]>,
+    /// Hex SHA-256 of `bytes`.
+    pub sha256: String,
+}
+
+/// `prefix`, `points.tolist()` as compact JSON, then `suffix`, hashed as it is produced.
+///
+/// Large arrays are cut into row chunks formatted by worker threads (as many as
+/// `std::thread::available_parallelism`) while the calling thread hashes the finished chunks
+/// in order, so hashing overlaps formatting; the chunks are then copied once into the result.
+pub fn encode_points<T: PointScalar>(
+    prefix: &[u8],
+    points: ArrayView2<'_, T>,
+    suffix: &[u8],
+) -> Encoded {
+    let n = points.nrows();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if threads < 2 || n * points.ncols() < PARALLEL_MIN_VALUES {
+        let mut out = Vec::new();
+        out.extend_from_slice(prefix);
+        write_points(points, &mut out);
+        out.extend_from_slice(suffix);
+        let sha256 = hex(&Sha256::digest(&out));
+        return Encoded {
+            bytes: out.into(),
+            sha256,
+        };
+    }
+    // About 8 chunks per thread, so the hashing thread is rarely idle.
+    let rows_per = n.div_ceil(threads * 8).max(1);
+    let nchunks = n.div_ceil(rows_per);
+    let next = AtomicUsize::new(0);
+    let mut hasher = Sha256::new();
+    hasher.update(prefix);
+    hasher.update(b"[");
+    let mut ordered: Vec<Vec<u8>> = Vec::with_capacity(nchunks);
+    std::thread::scope(|s| {
+        let (tx, rx) = mpsc::channel::<(usize, Vec<u8>)>();
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let next = &next;
+            s.spawn(move || {
+                loop {
+                    let c = next.fetch_add(1, Ordering::Relaxed);
+                    if c >= nchunks {
+                        break;
+                    }
+                    let rows = (c * rows_per)..((c + 1) * rows_per).min(n);
+                    let mut v = Vec::new();
+                    write_rows(points.slice(ndarray::s![rows, ..]), &mut v, c == 0);
+                    if tx.send((c, v)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut pending: Vec<Option<Vec<u8>>> = vec![None; nchunks];
+        for (c, v) in rx {
+            pending[c] = Some(v);
+            while let Some(v) = pending.get_mut(ordered.len()).and_then(Option::take) {
+                hasher.update(&v);
+                ordered.push(v);
+            }
+        }
+    });
+    hasher.update(b"]");
+    hasher.update(suffix);
+    let sha256 = hex(&hasher.finalize());
+    let parts = std::iter::once(prefix)
+        .chain(std::iter::once(&b"["[..]))
+        .chain(ordered.iter().map(Vec::as_slice))
+        .chain([&b"]"[..], suffix]);
+    let total: usize = parts.clone().map(<[u8]>::len).sum();
+    // One allocation of the exact size, filled in place.
+    let mut bytes: Arc<[u8]> = std::iter::repeat_n(0u8, total).collect();
+    match Arc::get_mut(&mut bytes) {
+        Some(buf) => {
+            let mut at = 0;
+            for p in parts {
+                buf[at..at + p.len()].copy_from_slice(p);
+                at += p.len();
+            }
+        }
+        None => bytes = parts.flatten().copied().collect(),
+    }
+    Encoded { bytes, sha256 }
+}
+
+/// `points.tolist()` as compact JSON bytes.
+pub fn points_json<T: PointScalar>(points: ArrayView2<'_, T>) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_points(points, &mut out);
+    out
+}
+
+/// `points.tolist()` as a JSON value (nested arrays).
+pub fn points_value<T: PointScalar>(points: ArrayView2<'_, T>) -> Value {
+    Value::Array(
+        points
+            .rows()
+            .into_iter()
+            .map(|r| Value::Array(r.iter().map(|v| v.to_value()).collect()))
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+    use wb_core::json::{Dialect, to_string};
+
+    /// A small deterministic generator (xorshift64*), so the test needs no dependency.
+    fn bits(seed: &mut u64) -> u64 {
+        *seed ^= *seed >> 12;
+        *seed ^= *seed << 25;
+        *seed ^= *seed >> 27;
+        seed.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// The fast writer against wb-core's compact dialect. wb-core takes its digits from Rust's
+    /// `{:e}`, which breaks exact ties between two shortest digit strings differently from
+    /// Python's `repr` (`1394865425023536.25` is `...536.2` in Python and zmij, `...536.3` in
+    /// Rust's `{:e}`); such tokens must still parse to the same value and have the same length.
+    /// Python's own choice is checked by the golden tests.
+    fn same_as_core<T: PointScalar>(a: &Array2<T>) -> usize {
+        let fast = String::from_utf8(points_json(a.view())).unwrap();
+        let slow = to_string(&points_value(a.view()), Dialect::Compact);
+        let split = |s: &str| -> Vec<String> {
+            s.split(',')
+                .map(|t| t.trim_matches(|c| c == '[' || c == ']').to_owned())
+                .collect()
+        };
+        let (f, s) = (split(&fast), split(&slow));
+        assert_eq!(f.len(), s.len());
+        let mut ties = 0;
+        for (x, y) in f.iter().zip(&s) {
+            if x != y {
+                let same =
+                    x.parse::<f64>().unwrap().to_bits() == y.parse::<f64>().unwrap().to_bits();
+                assert!(same && x.len() == y.len(), "fast {x} vs core {y}");
+                ties += 1;
+            }
+        }
+        assert_eq!(
+            fast.replace(|c: char| c.is_ascii_digit(), ""),
+            slow.replace(|c: char| c.is_ascii_digit(), "")
+        );
+        ties
+    }
+
+    #[test]
+    fn matches_the_compact_dialect_on_random_bit_patterns() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        // Every exponent, subnormals, NaN and infinities included.
+        let v: Vec<f64> = (0..240_000)
+            .map(|_| f64::from_bits(bits(&mut seed)))
+            .collect();
+        let ties = same_as_core(&Array2::from_shape_vec((40_000, 6), v).unwrap());
+        // About 1 in 4000 random doubles is such a tie.
+        assert!(ties < 1000, "{ties} ties");
+        let v: Vec<f32> = (0..300_000)
+            .map(|_| f32::from_bits(bits(&mut seed) as u32))
+            .collect();
+        same_as_core(&Array2::from_shape_vec((100_000, 3), v).unwrap());
+        let v: Vec<i64> = (0..40_000).map(|_| bits(&mut seed) as i64).collect();
+        same_as_core(&Array2::from_shape_vec((10_000, 4), v).unwrap());
+    }
+
+    #[test]
+    fn boundaries_of_the_decimal_form() {
+        let v = vec![
+            1e-5,
+            9.999999999999999e-6,
+            1e16,
+            9999999999999998.0,
+            -0.0,
+            0.0,
+            5e-324,
+            1e-7,
+            2e16,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            0.1,
+            1.0,
+            100.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            123456789.123,
+            1.5e-6,
+            1e21,
+        ];
+        same_as_core(&Array2::from_shape_vec((5, 4), v).unwrap());
+        let fast = points_json(
+            Array2::from_shape_vec((1, 4), vec![1e-7, 2e16, -0.0, 1e-5])
+                .unwrap()
+                .view(),
+        );
+        assert_eq!(fast, b"[[1e-7,2e+16,-0.0,0.00001]]");
+    }
+
+    #[test]
+    fn small_types_and_empty() {
+        same_as_core(
+            &Array2::from_shape_vec((2, 3), vec![true, false, true, false, false, true]).unwrap(),
+        );
+        same_as_core(&Array2::from_shape_vec((2, 3), vec![0u8, 255, 7, 1, 2, 3]).unwrap());
+        same_as_core(&Array2::from_shape_vec((1, 3), vec![i16::MIN, -1, i16::MAX]).unwrap());
+        assert_eq!(points_json(Array2::<f64>::zeros((0, 3)).view()), b"[]");
+    }
+}

@@ -1,0 +1,221 @@
+//! Point-cloud scenes (`lidar/beta`): [`Box3D`], [`box3d`], [`Vector3D`] and the numbers they
+//! hold ([`Num`]).
+
+use wb_core::json::Map;
+use wb_core::{Error, Result, Value};
+
+/// A number as the user gave it: integers stay integers in the JSON (`255`), floats stay floats
+/// (`255.0`), as Python keeps `int` and `float` apart.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Num {
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+}
+
+impl Num {
+    /// The value as `f64`.
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Num::Int(i) => i as f64,
+            Num::Float(f) => f,
+        }
+    }
+}
+
+impl From<Num> for Value {
+    fn from(n: Num) -> Self {
+        match n {
+            Num::Int(i) => Value::from(i),
+            Num::Float(f) => Value::Float(f),
+        }
+    }
+}
+
+macro_rules! num_from {
+    (int: $($t:ty),*) => {$(
+        impl From<$t> for Num {
+            fn from(v: $t) -> Self { Num::Int(i64::from(v)) }
+        }
+    )*};
+}
+num_from!(int: i8, i16, i32, i64, u8, u16, u32);
+impl From<f64> for Num {
+    fn from(v: f64) -> Self {
+        Num::Float(v)
+    }
+}
+impl From<f32> for Num {
+    /// Widened exactly, as numpy does.
+    fn from(v: f32) -> Self {
+        Num::Float(f64::from(v))
+    }
+}
+
+/// Three numbers: an RGB colour or a point (`[255, 0, 0]`, `[0.5, 0.5, 0.5]`).
+pub type Triple = [Num; 3];
+
+/// Makes a [`Triple`] from any three numbers: `triple(255, 0, 0)`, `triple(0.5, 0.2, 1.0)`.
+pub fn triple(a: impl Into<Num>, b: impl Into<Num>, c: impl Into<Num>) -> Triple {
+    [a.into(), b.into(), c.into()]
+}
+
+fn triple_value(t: &Triple) -> Value {
+    Value::Array(t.iter().map(|n| Value::from(*n)).collect())
+}
+
+/// A 3-D bounding box of a point-cloud scene: its eight corners, colour, optional label and
+/// score. Made by [`box3d`] from a center, size and orientation, or from corners directly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Box3D {
+    /// The eight corners, in the order [`box3d`] produces them.
+    pub corners: [[f64; 3]; 8],
+    /// The colour (written as given: integers or floats).
+    pub color: Triple,
+    /// An optional label.
+    pub label: Option<String>,
+    /// An optional score (for example a detection's confidence).
+    pub score: Option<Num>,
+}
+
+impl Box3D {
+    /// A box from its eight corners.
+    pub fn from_corners(corners: [[f64; 3]; 8], color: Triple) -> Self {
+        Box3D {
+            corners,
+            color,
+            label: None,
+            score: None,
+        }
+    }
+
+    /// Sets the label.
+    #[must_use]
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Sets the score.
+    #[must_use]
+    pub fn score(mut self, score: impl Into<Num>) -> Self {
+        self.score = Some(score.into());
+        self
+    }
+
+    /// The JSON the SDK writes for the box: `{"corners", "color", "label", "score"}`, with
+    /// `null` for a missing label or score.
+    pub fn to_value(&self) -> Value {
+        let corners = self
+            .corners
+            .iter()
+            .map(|c| Value::Array(c.iter().map(|x| Value::Float(*x)).collect()))
+            .collect();
+        let mut m = Map::new();
+        m.insert("corners".into(), Value::Array(corners));
+        m.insert("color".into(), triple_value(&self.color));
+        m.insert("label".into(), self.label.clone().into());
+        m.insert("score".into(), self.score.map(Value::from).into());
+        Value::Object(m)
+    }
+}
+
+/// An arrow drawn in a point-cloud scene, from `start` to `end`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vector3D {
+    /// Where the arrow starts.
+    pub start: Triple,
+    /// Where it ends.
+    pub end: Triple,
+}
+
+impl Vector3D {
+    /// A vector from `start` to `end`.
+    pub fn new(start: Triple, end: Triple) -> Self {
+        Vector3D { start, end }
+    }
+
+    /// `{"start": [...], "end": [...]}`.
+    pub fn to_value(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("start".into(), triple_value(&self.start));
+        m.insert("end".into(), triple_value(&self.end));
+        Value::Object(m)
+    }
+}
+
+/// The unit quaternion the SDK uses for `q`: absolute values, divided by the largest, then by
+/// the Euclidean norm. The signs are dropped (as in the SDK). A zero quaternion is an error.
+fn normalize_quaternion(q: [f64; 4]) -> Result<[f64; 4]> {
+    let a = q.map(f64::abs);
+    // numpy's argmax: the first index of the maximum; NaN counts as the maximum.
+    let mut arg = 0;
+    for i in 1..4 {
+        if a[i] > a[arg] || (a[i].is_nan() && !a[arg].is_nan()) {
+            arg = i;
+        }
+    }
+    if a[arg] == 0.0 {
+        return Err(Error::value(
+            "Unexpected zero quaternion. The orientation must be a non-zero quaternion [r, i, j, k].",
+        ));
+    }
+    let m = a[arg];
+    let s = a.map(|x| x / m);
+    // `np.linalg.norm` runs through BLAS `ddot`, which accumulates with fused multiply-adds;
+    // doing the same gives the SDK's values bit for bit.
+    let sq = s[3].mul_add(s[3], s[2].mul_add(s[2], s[1].mul_add(s[1], s[0] * s[0])));
+    let norm = sq.sqrt();
+    Ok(s.map(|x| x / norm))
+}
+
+/// The rotation matrix `R` of a non-zero quaternion, for row vectors (`p @ R`).
+fn rotation(q: [f64; 4]) -> Result<[[f64; 3]; 3]> {
+    let [r, i, j, k] = normalize_quaternion(q)?;
+    let (ii, jj, kk) = (i * i, j * j, k * k);
+    let (ij, ik, jk) = (i * j, i * k, j * k);
+    let (ir, jr, kr) = (i * r, j * r, k * r);
+    Ok([
+        [1.0 - 2.0 * (jj + kk), 2.0 * (ij + kr), 2.0 * (ik - jr)],
+        [2.0 * (ij - kr), 1.0 - 2.0 * (ii + kk), 2.0 * (jk + ir)],
+        [2.0 * (ik + jr), 2.0 * (jk - ir), 1.0 - 2.0 * (ii + jj)],
+    ])
+}
+
+/// `wandb.box3d`: a box from its `center`, `size` (X, Y, Z extents) and `orientation`, the
+/// quaternion `[r, i, j, k]` rotating global coordinates into the box's. The eight corners are
+/// `center + (size / 2 * u) @ R` for `u` in `(-1, -1, -1), (-1, -1, 1), (-1, 1, -1), ...,
+/// (1, 1, 1)`, with the SDK's normalization of the quaternion (absolute values, divided by the
+/// largest, then by the norm: so, as in the SDK, the signs of its components do not matter).
+///
+/// Errors: a zero quaternion (`Unexpected zero quaternion.`).
+///
+/// ```
+/// use wb_3d::{box3d, triple};
+/// let b = box3d([0.0, 0.0, 0.0], [2.0, 2.0, 2.0], [1.0, 0.0, 0.0, 0.0], triple(255, 0, 0))
+///     .unwrap()
+///     .label("car")
+///     .score(0.9);
+/// assert_eq!(b.corners[0], [-1.0, -1.0, -1.0]);
+/// assert_eq!(b.corners[7], [1.0, 1.0, 1.0]);
+/// ```
+pub fn box3d(
+    center: [f64; 3],
+    size: [f64; 3],
+    orientation: [f64; 4],
+    color: Triple,
+) -> Result<Box3D> {
+    let rot = rotation(orientation)?;
+    let mut corners = [[0.0; 3]; 8];
+    for (n, corner) in corners.iter_mut().enumerate() {
+        let u = [(n >> 2) & 1, (n >> 1) & 1, n & 1].map(|b| if b == 1 { 1.0 } else { -1.0 });
+        let p = [0, 1, 2].map(|d| 0.5 * size[d] * u[d]);
+        for (c, out) in corner.iter_mut().enumerate() {
+            // numpy's matmul runs through BLAS, which accumulates with fused multiply-adds.
+            let dot = p[2].mul_add(rot[2][c], p[1].mul_add(rot[1][c], p[0] * rot[0][c]));
+            *out = center[c] + dot;
+        }
+    }
+    Ok(Box3D::from_corners(corners, color))
+}
