@@ -8,6 +8,8 @@ use crate::target::RunTarget;
 use crate::value::WbValue;
 use std::sync::Arc;
 
+mod kernel;
+
 /// The SDK's `Histogram.MAX_LENGTH`: at most 512 bins.
 pub const MAX_LENGTH: usize = 512;
 /// The default number of bins.
@@ -49,11 +51,29 @@ pub trait EdgeFloat: Copy + PartialOrd + Send + Sync + std::fmt::Debug + Into<Va
     fn is_finite(self) -> bool;
     /// `str()` of the numpy scalar, for error messages.
     fn py_str(self) -> String;
+    /// Positive infinity.
+    fn infinity() -> Self {
+        Self::from_f64(f64::INFINITY)
+    }
+    /// `self as usize` for `0 <= self < 2^22`, without the saturation checks of `as` (which
+    /// keep the binning loop from vectorizing); meaningless, but harmless, outside that range.
+    fn trunc_small(self) -> usize {
+        self.trunc_index().max(0) as usize
+    }
 }
 
 macro_rules! edge_float {
-    ($t:ty) => {
+    ($t:ty, $magic:expr) => {
         impl EdgeFloat for $t {
+            fn trunc_small(self) -> usize {
+                // `self + 2^mantissa` rounds to an integer whose bits, less the magic's, are
+                // `round(self)`; one less when that rounded up.
+                let magic: $t = $magic;
+                let t = self + magic;
+                let rounded = t - magic;
+                (t.to_bits().wrapping_sub(magic.to_bits()) as usize)
+                    .wrapping_sub(usize::from(rounded > self))
+            }
             fn from_usize(n: usize) -> Self {
                 n as $t
             }
@@ -98,8 +118,8 @@ macro_rules! edge_float {
         }
     };
 }
-edge_float!(f32);
-edge_float!(f64);
+edge_float!(f32, 8_388_608.0); // 2^23
+edge_float!(f64, 4_503_599_627_370_496.0); // 2^52
 
 macro_rules! sample {
     ($edge:ty: $($t:ty),*) => {$(
@@ -123,7 +143,7 @@ pub fn np_histogram<T: HistogramSample>(
     let (mut first, mut last) = if data.is_empty() {
         (T::Edge::from_f64(0.0), T::Edge::from_f64(1.0))
     } else {
-        min_max(data)
+        kernel::min_max(data)
     };
     if !(first.is_finite() && last.is_finite()) {
         return Err(Error::value(format!(
@@ -142,49 +162,8 @@ pub fn np_histogram<T: HistogramSample>(
             "Too many bins for data range. Cannot create {num_bins} finite-sized bins."
         )));
     }
-    let mut counts = vec![0i64; num_bins];
-    let denom = last.sub(first);
-    let n = T::Edge::from_usize(num_bins);
-    let nb = num_bins as isize;
-    for &x in data {
-        let x = x.to_edge();
-        let mut i = x.sub(first).div(denom).mul(n).trunc_index();
-        if i == nb {
-            i -= 1;
-        }
-        // numpy's two corrections for the index being off by one ULP near an edge.
-        if i > 0 && x < edges[i as usize] {
-            i -= 1;
-        }
-        if i < nb - 1 && x >= edges[i as usize + 1] {
-            i += 1;
-        }
-        counts[i.clamp(0, nb - 1) as usize] += 1;
-    }
+    let counts = kernel::count(data, first, last, &edges);
     Ok((counts, edges))
-}
-
-fn min_max<T: HistogramSample>(data: &[T]) -> (T::Edge, T::Edge) {
-    let mut lo = data[0].to_edge();
-    let mut hi = lo;
-    let mut nan = None;
-    for &x in data {
-        let x = x.to_edge();
-        if x.partial_cmp(&x).is_none() {
-            nan = Some(x);
-        }
-        if x < lo {
-            lo = x;
-        }
-        if x > hi {
-            hi = x;
-        }
-    }
-    // numpy's min and max propagate NaN.
-    match nan {
-        Some(n) => (n, n),
-        None => (lo, hi),
-    }
 }
 
 /// `numpy.linspace(start, stop, num)` in the precision of `F`: `i * step + start`, the last

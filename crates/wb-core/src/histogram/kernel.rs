@@ -1,0 +1,338 @@
+//! The hot loops of [`np_histogram`](super::np_histogram): the data range and the bin counts,
+//! with numpy's exact results and as little work per element as we can manage.
+//!
+//! Counting follows numpy's uniform-bin algorithm exactly: the estimate
+//! `trunc((x - first) / (last - first) * n)` in the edges' precision, then one step down if
+//! `x` is below its bin's lower edge and one step up if it is at or above the upper edge. The
+//! fast path computes the same estimate in blocks (a loop the compiler turns into SIMD
+//! divisions), then applies both corrections with a lookup table whose outer entries are
+//! `-inf` and `+inf`, which stand for numpy's "never below bin 0" and "the last bin includes its
+//! right edge" rules; [`count_reference`] is the plain per-element loop it must agree with.
+//! Large inputs are split across threads; counts are integers, so the sum is exact.
+
+use super::{EdgeFloat, HistogramSample};
+
+/// Elements per block: the estimates of one block stay in L1 between the two passes.
+const BLOCK: usize = 256;
+/// Size of the edge table and of each sub-histogram; the fast path takes fewer bins than this.
+const TABLE: usize = 1024;
+/// Inputs at least this long are split across threads.
+const PARALLEL_MIN: usize = 1 << 18;
+/// No thread gets fewer elements than this.
+const PER_THREAD_MIN: usize = 1 << 17;
+
+/// How many threads to split `len` elements across.
+fn threads_for(len: usize) -> usize {
+    use std::sync::OnceLock;
+    static CORES: OnceLock<usize> = OnceLock::new();
+    if len < PARALLEL_MIN {
+        return 1;
+    }
+    let cores = *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    cores.min(len / PER_THREAD_MIN).max(1)
+}
+
+/// Runs `f` on `threads` contiguous parts of `data` (in order) and returns their results in
+/// order; one part runs on the calling thread.
+fn split<T: Sync, R: Send>(data: &[T], threads: usize, f: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
+    if threads <= 1 {
+        return vec![f(data)];
+    }
+    let part = data.len().div_ceil(threads);
+    let mut parts = data.chunks(part);
+    let Some(own) = parts.next() else {
+        return vec![f(data)];
+    };
+    let f = &f;
+    std::thread::scope(|s| {
+        let others: Vec<_> = parts.map(|p| s.spawn(move || f(p))).collect();
+        let mut out = vec![f(own)];
+        for h in others {
+            match h.join() {
+                Ok(r) => out.push(r),
+                // A panic in our own arithmetic cannot happen; re-raise it rather than lose it.
+                Err(e) => std::panic::resume_unwind(e),
+            }
+        }
+        out
+    })
+}
+
+/// `(min, max)` of a non-empty slice in the edges' precision, as `numpy.min`/`numpy.max` give
+/// them: any NaN makes both NaN. Among equal extremes (`-0.0` and `0.0`) the first one in the
+/// data wins.
+pub(super) fn min_max<T: HistogramSample>(data: &[T]) -> (T::Edge, T::Edge) {
+    let Some(&first) = data.first() else {
+        let zero = T::Edge::from_f64(0.0);
+        return (zero, zero);
+    };
+    let parts = split(data, threads_for(data.len()), min_max_part::<T>);
+    let (mut lo, mut hi, mut nan) = (first.to_edge(), first.to_edge(), None);
+    for (l, h, n) in parts {
+        if l < lo {
+            lo = l;
+        }
+        if h > hi {
+            hi = h;
+        }
+        nan = nan.or(n);
+    }
+    if let Some(n) = nan {
+        return (n, n);
+    }
+    // Lanes see the data out of order; only zeros compare equal while differing (in sign), so
+    // a zero extreme takes the sign of the first zero, as a sequential scan would.
+    let zero = T::Edge::from_f64(0.0);
+    let first_zero = |v: T::Edge| {
+        if v == zero {
+            data.iter()
+                .map(|x| x.to_edge())
+                .find(|x| *x == zero)
+                .unwrap_or(v)
+        } else {
+            v
+        }
+    };
+    (first_zero(lo), first_zero(hi))
+}
+
+/// One part's `(min, max, some NaN)`, in eight independent lanes the compiler vectorizes.
+fn min_max_part<T: HistogramSample>(data: &[T]) -> (T::Edge, T::Edge, Option<T::Edge>) {
+    const LANES: usize = 8;
+    let Some(&first) = data.first() else {
+        let zero = T::Edge::from_f64(0.0);
+        return (zero, zero, None);
+    };
+    let first = first.to_edge();
+    let mut lo = [first; LANES];
+    let mut hi = [first; LANES];
+    let mut nan = [false; LANES];
+    let mut chunks = data.chunks_exact(LANES);
+    for c in &mut chunks {
+        for j in 0..LANES {
+            let x = c[j].to_edge();
+            lo[j] = if x < lo[j] { x } else { lo[j] };
+            hi[j] = if x > hi[j] { x } else { hi[j] };
+            nan[j] |= x.partial_cmp(&x).is_none();
+        }
+    }
+    let (mut l, mut h, mut any_nan) = (first, first, false);
+    let rest = chunks.remainder().iter().map(|x| x.to_edge());
+    for x in lo.into_iter().chain(rest.clone()) {
+        if x < l {
+            l = x;
+        }
+    }
+    for x in hi.into_iter().chain(rest.clone()) {
+        if x > h {
+            h = x;
+        }
+    }
+    for x in rest {
+        any_nan |= x.partial_cmp(&x).is_none();
+    }
+    any_nan |= nan.iter().any(|&b| b);
+    let nan = any_nan.then(|| T::Edge::from_f64(f64::NAN));
+    (l, h, nan)
+}
+
+/// numpy's counts of `data` (every element within `[first, last]`) in `edges.len() - 1` bins.
+pub(super) fn count<T: HistogramSample>(
+    data: &[T],
+    first: T::Edge,
+    last: T::Edge,
+    edges: &[T::Edge],
+) -> Vec<i64> {
+    let nb = edges.len().saturating_sub(1);
+    let fast = nb > 0 && nb < TABLE && edges.iter().all(|e| e.is_finite());
+    let parts = split(data, threads_for(data.len()), |part| {
+        if fast {
+            count_fast(part, first, last, edges)
+        } else {
+            count_reference(part, first, last, edges)
+        }
+    });
+    let mut counts = vec![0i64; nb];
+    for p in parts {
+        for (c, v) in counts.iter_mut().zip(p) {
+            *c += v;
+        }
+    }
+    counts
+}
+
+/// numpy's algorithm, one element at a time.
+pub(super) fn count_reference<T: HistogramSample>(
+    data: &[T],
+    first: T::Edge,
+    last: T::Edge,
+    edges: &[T::Edge],
+) -> Vec<i64> {
+    let num_bins = edges.len().saturating_sub(1);
+    let mut counts = vec![0i64; num_bins];
+    if num_bins == 0 {
+        return counts;
+    }
+    let denom = last.sub(first);
+    let n = T::Edge::from_usize(num_bins);
+    let nb = num_bins as isize;
+    for &x in data {
+        let x = x.to_edge();
+        let mut i = x.sub(first).div(denom).mul(n).trunc_index();
+        if i == nb {
+            i -= 1;
+        }
+        // numpy's two corrections for the index being off by one ULP near an edge.
+        if i > 0 && x < edges[i.clamp(0, nb) as usize] {
+            i -= 1;
+        }
+        if i < nb - 1 && x >= edges[i.clamp(-1, nb - 1) as usize + 1] {
+            i += 1;
+        }
+        counts[i.clamp(0, nb - 1) as usize] += 1;
+    }
+    counts
+}
+
+/// The same counts as [`count_reference`], for `0 < edges.len() - 1 < TABLE` finite edges.
+///
+/// Per block: (1) the estimates, `min(f, n - 1)` truncated (`i == n` becomes `n - 1` either
+/// way, as `f <= n`); (2) `i - (x < lower[i]) + (x >= upper[i])`, where the table holds the
+/// edges with `-inf` first and `+inf` last: after a step down the step-up test fails by itself
+/// (`x < edges[i] < edges[i + 1]`), so both tests can read the table at once. Four
+/// sub-histograms keep consecutive increments independent. Indices are masked with
+/// `TABLE - 1`, a no-op on values `< TABLE` that lets the compiler drop bounds checks.
+fn count_fast<T: HistogramSample>(
+    data: &[T],
+    first: T::Edge,
+    last: T::Edge,
+    edges: &[T::Edge],
+) -> Vec<i64> {
+    const MASK: usize = TABLE - 1;
+    let nb = edges.len() - 1;
+    let denom = last.sub(first);
+    let n = T::Edge::from_usize(nb);
+    let top = T::Edge::from_usize(nb - 1);
+    let inf = T::Edge::infinity();
+    let mut table = [inf; TABLE];
+    for (t, &e) in table.iter_mut().zip(edges) {
+        *t = e;
+    }
+    table[0] = T::Edge::from_f64(f64::NEG_INFINITY);
+    table[nb] = inf;
+    let mut est = [0usize; BLOCK];
+    let mut sub = [[0u64; TABLE]; 4];
+    let [s0, s1, s2, s3] = &mut sub;
+    for block in data.chunks(BLOCK) {
+        for (slot, &x) in est.iter_mut().zip(block) {
+            let f = x.to_edge().sub(first).div(denom).mul(n);
+            *slot = if f < top { f } else { top }.trunc_small();
+        }
+        let bin = |x: T, i: usize| {
+            let x = x.to_edge();
+            let i = i & MASK;
+            (i - usize::from(x < table[i]) + usize::from(x >= table[(i + 1) & MASK])) & MASK
+        };
+        let mut xs = block.chunks_exact(4);
+        let mut is = est[..block.len()].chunks_exact(4);
+        for (x, i) in (&mut xs).zip(&mut is) {
+            s0[bin(x[0], i[0])] += 1;
+            s1[bin(x[1], i[1])] += 1;
+            s2[bin(x[2], i[2])] += 1;
+            s3[bin(x[3], i[3])] += 1;
+        }
+        for (&x, &i) in xs.remainder().iter().zip(is.remainder()) {
+            s0[bin(x, i)] += 1;
+        }
+    }
+    (0..nb)
+        .map(|j| (s0[j] + s1[j] + s2[j] + s3[j]) as i64)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::histogram::linspace;
+
+    fn edges_of<T: HistogramSample>(data: &[T], nb: usize) -> (T::Edge, T::Edge, Vec<T::Edge>) {
+        let (mut lo, mut hi) = min_max(data);
+        if lo == hi {
+            lo = lo.sub(T::Edge::from_f64(0.5));
+            hi = hi.add(T::Edge::from_f64(0.5));
+        }
+        (lo, hi, linspace(lo, hi, nb + 1))
+    }
+
+    fn agree<T: HistogramSample>(data: &[T], nb: usize) {
+        let (lo, hi, edges) = edges_of(data, nb);
+        let want = count_reference(data, lo, hi, &edges);
+        assert_eq!(count_fast(data, lo, hi, &edges), want, "fast, {nb} bins");
+        assert_eq!(count(data, lo, hi, &edges), want, "split, {nb} bins");
+        assert_eq!(want.iter().sum::<i64>(), data.len() as i64);
+    }
+
+    /// Values on, and one ULP either side of, every edge: where the estimate needs correcting.
+    fn near_edges(lo: f64, hi: f64, nb: usize) -> Vec<f64> {
+        let edges = linspace(lo, hi, nb + 1);
+        let mut v = Vec::new();
+        for e in edges {
+            for x in [e, e.next_down(), e.next_up()] {
+                if (lo..=hi).contains(&x) {
+                    v.push(x);
+                }
+            }
+        }
+        v.push(lo);
+        v.push(hi);
+        v
+    }
+
+    #[test]
+    fn fast_path_matches_reference_near_edges() {
+        for (lo, hi) in [
+            (0.0, 1.0),
+            (-3.0, 7.0),
+            (0.1, 0.7),
+            (1e15, 1e15 + 640.0),
+            (-1e-300, 3e-300),
+            (123456.789, 123456.79),
+        ] {
+            for nb in [1, 3, 7, 10, 64, 100, 512, 1023] {
+                agree(&near_edges(lo, hi, nb), nb);
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_matches_reference_on_many_values() {
+        // Large enough to be split across threads and to end in a partial block.
+        let n = PARALLEL_MIN * 2 + 77;
+        let data: Vec<f64> = (0..n as u64)
+            .map(|i| ((i.wrapping_mul(2654435761) % (1 << 32)) as f64 / 4294967296.0) * 9.5 - 2.0)
+            .collect();
+        for nb in [1, 2, 64, 511, 512] {
+            agree(&data, nb);
+        }
+        let f32s: Vec<f32> = data.iter().map(|&x| x as f32).collect();
+        agree(&f32s, 64);
+        let ints: Vec<i64> = (0..n as i64).map(|i| (i * 7919) % 1001 - 500).collect();
+        agree(&ints, 64);
+        agree(&ints, 1000);
+    }
+
+    #[test]
+    fn min_max_keeps_nan_and_first_zero() {
+        let mut v = vec![1.0f64; 100];
+        v[40] = -0.0;
+        v[90] = 0.0;
+        assert!(min_max(&v).0.is_sign_negative());
+        v[40] = 0.0;
+        v[90] = -0.0;
+        assert!(min_max(&v).0.is_sign_positive());
+        v[77] = f64::NAN;
+        assert!(min_max(&v).0.is_nan() && min_max(&v).1.is_nan());
+        let big: Vec<f64> = (0..PARALLEL_MIN * 3).map(|i| i as f64 - 5.0).collect();
+        assert_eq!(min_max(&big), (-5.0, (PARALLEL_MIN * 3) as f64 - 6.0));
+    }
+}
