@@ -56,6 +56,9 @@ pub use image::{Image, ImageBuilder};
 pub use mask::ImageMask;
 pub use pixels::{Element, Mode, PixelScaling, Pixels};
 
+/// The `ndarray` this crate takes views of (re-exported so callers use the same version).
+pub use ndarray;
+
 /// Registers this family's decodable `_type`s: `image-file`, `mask`, `bounding-boxes`,
 /// `classes`.
 pub fn register(registry: &mut wb_core::Registry) {

@@ -2,7 +2,8 @@
 //!
 //! - [`png`]: Pillow's per-row filter choice and IDAT chunking, deflated with zlib-rs.
 //! - [`bmp`]: byte-identical to Pillow's BMP writer.
-//! - JPEG: the `image` crate's baseline encoder at Pillow's default quality 75.
+//! - JPEG: `jpeg-encoder` (libjpeg's tables and quality scaling, 4:2:0) at Pillow's default
+//!   quality 75.
 
 pub mod bmp;
 pub mod png;
@@ -25,10 +26,10 @@ pub fn encode(pixels: &Pixels, file_type: FileType) -> Result<Vec<u8>> {
 }
 
 fn jpeg(pixels: &Pixels) -> Result<Vec<u8>> {
-    use image::ImageEncoder;
+    use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
     let color = match pixels.mode() {
-        Mode::L => image::ExtendedColorType::L8,
-        Mode::Rgb => image::ExtendedColorType::Rgb8,
+        Mode::L => ColorType::Luma,
+        Mode::Rgb => ColorType::Rgb,
         m => {
             return Err(Error::value(format!(
                 "cannot write mode {} as JPEG",
@@ -36,9 +37,24 @@ fn jpeg(pixels: &Pixels) -> Result<Vec<u8>> {
             )));
         }
     };
+    let (w, h) = match (
+        u16::try_from(pixels.width()),
+        u16::try_from(pixels.height()),
+    ) {
+        (Ok(w), Ok(h)) => (w, h),
+        _ => {
+            return Err(Error::value(format!(
+                "a {}x{} image is too large for JPEG (at most 65535x65535)",
+                pixels.width(),
+                pixels.height()
+            )));
+        }
+    };
     let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
-        .write_image(pixels.data(), pixels.width(), pixels.height(), color)
+    let mut enc = Encoder::new(&mut out, JPEG_QUALITY);
+    // Pillow (libjpeg) subsamples chroma 2x2 by default.
+    enc.set_sampling_factor(SamplingFactor::F_2_2);
+    enc.encode(pixels.data(), w, h, color)
         .map_err(|e| Error::value(format!("encoding JPEG: {e}")))?;
     Ok(out)
 }
