@@ -1,0 +1,666 @@
+//! [`Table`]: columns, rows of [`Cell`]s and their column types, with the SDK's construction
+//! and mutation API (`add_data`, `add_column`, `get_column`, `cast`, `set_pk`, `set_fk`).
+
+use crate::cell::{Cell, Key};
+use crate::dtypes::{Type, fits, type_of};
+use crate::ndarray::NdArray;
+use std::sync::{Arc, Mutex};
+use wb_core::{Error, Result};
+
+/// `Table.MAX_ROWS`: rows kept in the run copy of a logged table.
+pub const MAX_ROWS: usize = 10_000;
+/// `Table.MAX_ARTIFACT_ROWS`: rows kept in an artifact table.
+pub const MAX_ARTIFACT_ROWS: usize = 200_000;
+/// `Table._MAX_EMBEDDING_DIMENSIONS`: 1-D ndarray columns up to this length are written inline.
+pub const MAX_EMBEDDING_DIMENSIONS: usize = 150;
+/// The default columns of `wandb.Table()`.
+pub const DEFAULT_COLUMNS: [&str; 3] = ["Input", "Output", "Expected"];
+
+/// How a logged table behaves when it is changed and logged again (`log_mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogMode {
+    /// Logged once; later logs of the same table re-use the first one.
+    #[default]
+    Immutable,
+    /// Every log after a change writes a new version.
+    Mutable,
+    /// Every log writes only the rows added since the previous log.
+    Incremental,
+}
+
+impl LogMode {
+    /// The SDK's name (`"IMMUTABLE"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogMode::Immutable => "IMMUTABLE",
+            LogMode::Mutable => "MUTABLE",
+            LogMode::Incremental => "INCREMENTAL",
+        }
+    }
+
+    /// Parses `"IMMUTABLE"`, `"MUTABLE"` or `"INCREMENTAL"`.
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "IMMUTABLE" => Ok(LogMode::Immutable),
+            "MUTABLE" => Ok(LogMode::Mutable),
+            "INCREMENTAL" => Ok(LogMode::Incremental),
+            other => Err(Error::value(format!(
+                "Invalid log_mode: {other}. Must be one of ['IMMUTABLE', 'MUTABLE', 'INCREMENTAL']"
+            ))),
+        }
+    }
+}
+
+/// `dtype=`: one type for every column, or one per column.
+#[derive(Debug, Clone, Default)]
+pub enum Dtype {
+    /// Inferred from the data (`dtype=None`).
+    #[default]
+    Infer,
+    /// The same type for every column.
+    All(Type),
+    /// A type per column.
+    PerColumn(Vec<Type>),
+}
+
+/// `optional=`: whether `None` is allowed, for every column or per column.
+#[derive(Debug, Clone)]
+pub enum Optional {
+    /// The same for every column.
+    All(bool),
+    /// Per column.
+    PerColumn(Vec<bool>),
+}
+
+impl Default for Optional {
+    fn default() -> Self {
+        Optional::All(true)
+    }
+}
+
+/// What the table remembers about being logged (shared by clones, as one Python object is).
+#[derive(Debug, Default)]
+pub(crate) struct LogState {
+    /// The bound run copy (`media/table/...`), when logged and not changed since.
+    pub(crate) run_file: Option<wb_core::MediaFile>,
+    /// `artifact_path` and `_latest_artifact_path` of the entry in the run's table artifact.
+    pub(crate) urls: Option<(String, String)>,
+    /// INCREMENTAL: the increment number (`None` before the first log).
+    pub(crate) increment_num: Option<u64>,
+    /// INCREMENTAL: the number of rows logged so far.
+    pub(crate) logged_rows: Option<usize>,
+    /// INCREMENTAL: `artifact_path`s of earlier increments.
+    pub(crate) previous_paths: Option<Vec<String>>,
+    /// INCREMENTAL: the run it is logged to.
+    pub(crate) run_id: Option<String>,
+}
+
+/// A W&B table (`wandb.Table`).
+///
+/// Data is held by column; every cell is checked against its column's type as it is added, and
+/// the column types are what the SDK infers for the same data.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub(crate) columns: Vec<Key>,
+    pub(crate) data: Vec<Vec<Cell>>,
+    pub(crate) nrows: usize,
+    pub(crate) types: Vec<Type>,
+    pub(crate) log_mode: LogMode,
+    pub(crate) pk_col: Option<Key>,
+    pub(crate) state: Arc<Mutex<LogState>>,
+}
+
+/// Builds a [`Table`] with the constructor's keyword arguments.
+#[derive(Debug, Clone, Default)]
+pub struct TableBuilder {
+    columns: Option<Vec<Key>>,
+    rows: Vec<Vec<Cell>>,
+    dtype: Dtype,
+    optional: Optional,
+    allow_mixed_types: bool,
+    log_mode: LogMode,
+}
+
+impl TableBuilder {
+    /// `columns=` (default `["Input", "Output", "Expected"]`).
+    pub fn columns<K: Into<Key>>(mut self, columns: impl IntoIterator<Item = K>) -> Self {
+        self.columns = Some(columns.into_iter().map(Into::into).collect());
+        self
+    }
+    /// `data=`: rows.
+    pub fn rows(mut self, rows: Vec<Vec<Cell>>) -> Self {
+        self.rows = rows;
+        self
+    }
+    /// `dtype=`.
+    pub fn dtype(mut self, dtype: Dtype) -> Self {
+        self.dtype = dtype;
+        self
+    }
+    /// `optional=`.
+    pub fn optional(mut self, optional: Optional) -> Self {
+        self.optional = optional;
+        self
+    }
+    /// `allow_mixed_types=`: every column is `Any` (type checks off).
+    pub fn allow_mixed_types(mut self, allow: bool) -> Self {
+        self.allow_mixed_types = allow;
+        self
+    }
+    /// `log_mode=`.
+    pub fn log_mode(mut self, mode: LogMode) -> Self {
+        self.log_mode = mode;
+        self
+    }
+    /// Builds the table, adding every row with [`Table::add_data`]'s checks.
+    pub fn build(self) -> Result<Table> {
+        let columns = self
+            .columns
+            .unwrap_or_else(|| DEFAULT_COLUMNS.iter().map(|c| Key::from(*c)).collect());
+        let dtype = if self.allow_mixed_types {
+            Dtype::All(Type::Any)
+        } else {
+            self.dtype
+        };
+        let mut t = Table::empty(columns, self.log_mode);
+        t.make_column_types(dtype, self.optional)?;
+        t.add_rows(self.rows)?;
+        Ok(t)
+    }
+}
+
+fn list_repr(cols: &[Key]) -> String {
+    format!(
+        "[{}]",
+        cols.iter().map(Key::py_repr).collect::<Vec<_>>().join(", ")
+    )
+}
+
+impl Table {
+    fn empty(columns: Vec<Key>, log_mode: LogMode) -> Table {
+        let n = columns.len();
+        Table {
+            columns,
+            data: vec![Vec::new(); n],
+            nrows: 0,
+            types: Vec::new(),
+            log_mode,
+            pk_col: None,
+            state: Arc::default(),
+        }
+    }
+
+    /// The builder (`Table(columns=..., data=..., dtype=..., optional=..., ...)`).
+    pub fn builder() -> TableBuilder {
+        TableBuilder::default()
+    }
+
+    /// `Table(columns=columns)`: an empty table.
+    pub fn new<K: Into<Key>>(columns: impl IntoIterator<Item = K>) -> Result<Table> {
+        Self::builder().columns(columns).build()
+    }
+
+    /// `Table(columns=columns, data=rows)`.
+    pub fn from_rows<K: Into<Key>>(
+        columns: impl IntoIterator<Item = K>,
+        rows: Vec<Vec<Cell>>,
+    ) -> Result<Table> {
+        Self::builder().columns(columns).rows(rows).build()
+    }
+
+    /// A table from whole columns: the same table (and types) as `from_rows` of the transposed
+    /// data, built a column at a time.
+    pub fn from_columns<K: Into<Key>>(columns: Vec<(K, Vec<Cell>)>) -> Result<Table> {
+        let (names, cols): (Vec<Key>, Vec<Vec<Cell>>) =
+            columns.into_iter().map(|(k, v)| (k.into(), v)).unzip();
+        let nrows = cols.first().map_or(0, Vec::len);
+        if let Some((i, c)) = cols.iter().enumerate().find(|(_, c)| c.len() != nrows) {
+            return Err(Error::value(format!(
+                "column {} has {} values, expected {nrows} like the first column",
+                names[i].py_repr(),
+                c.len()
+            )));
+        }
+        let mut t = Table::empty(names, LogMode::Immutable);
+        t.make_column_types(Dtype::Infer, Optional::All(true))?;
+        let mut types = t.types.clone();
+        for (i, col) in cols.iter().enumerate() {
+            for cell in col {
+                if fits(&types[i], cell) {
+                    continue;
+                }
+                let nt = types[i].assign(cell);
+                if nt.is_invalid() {
+                    // Let the row path produce the SDK's message.
+                    let rows = (0..nrows)
+                        .map(|r| cols.iter().map(|c| c[r].clone()).collect())
+                        .collect();
+                    return Self::builder()
+                        .columns(t.columns.clone())
+                        .rows(rows)
+                        .build();
+                }
+                types[i] = nt;
+            }
+        }
+        t.types = types;
+        t.data = cols;
+        t.nrows = nrows;
+        Ok(t)
+    }
+
+    /// `Table(columns, data=ndarray)` for a 2-D `f64` array: one row per array row.
+    pub fn from_ndarray_f64<K: Into<Key>>(
+        columns: impl IntoIterator<Item = K>,
+        data: ndarray::ArrayView2<'_, f64>,
+    ) -> Result<Table> {
+        let rows = data
+            .rows()
+            .into_iter()
+            .map(|r| r.iter().map(|v| Cell::Float(*v)).collect())
+            .collect();
+        Self::from_rows(columns, rows)
+    }
+
+    /// `Table(columns, data=ndarray)` for a 2-D `i64` array.
+    pub fn from_ndarray_i64<K: Into<Key>>(
+        columns: impl IntoIterator<Item = K>,
+        data: ndarray::ArrayView2<'_, i64>,
+    ) -> Result<Table> {
+        let rows = data
+            .rows()
+            .into_iter()
+            .map(|r| r.iter().map(|v| Cell::Int(*v)).collect())
+            .collect();
+        Self::from_rows(columns, rows)
+    }
+
+    /// `_make_column_types`: casts every column to its dtype (optional when asked).
+    fn make_column_types(&mut self, dtype: Dtype, optional: Optional) -> Result<()> {
+        let n = self.columns.len();
+        let dtypes = match dtype {
+            Dtype::Infer => vec![Type::Unknown; n],
+            Dtype::All(t) => vec![t; n],
+            Dtype::PerColumn(v) => v,
+        };
+        let opts = match optional {
+            Optional::All(b) => vec![b; n],
+            Optional::PerColumn(v) => v,
+        };
+        if dtypes.len() != n || opts.len() != n {
+            return Err(Error::value(format!(
+                "dtype and optional lists must have one entry per column: {n} columns, {} dtypes, {} optional flags",
+                dtypes.len(),
+                opts.len()
+            )));
+        }
+        self.types = vec![Type::Unknown; n];
+        for (i, (dt, opt)) in dtypes.into_iter().zip(opts).enumerate() {
+            let col = self.columns[i].clone();
+            self.cast(&col, dt, opt)?;
+        }
+        Ok(())
+    }
+
+    fn add_rows(&mut self, rows: Vec<Vec<Cell>>) -> Result<()> {
+        for row in rows {
+            self.add_data(row)?;
+        }
+        Ok(())
+    }
+
+    /// The column names.
+    pub fn columns(&self) -> &[Key] {
+        &self.columns
+    }
+
+    /// Number of rows.
+    pub fn nrows(&self) -> usize {
+        self.nrows
+    }
+
+    /// Number of columns.
+    pub fn ncols(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// The log mode.
+    pub fn log_mode(&self) -> LogMode {
+        self.log_mode
+    }
+
+    /// The column types as the SDK's `_column_types` (a `typedDict`).
+    pub fn column_types(&self) -> Type {
+        Type::TypedDict(
+            self.columns
+                .iter()
+                .cloned()
+                .zip(self.types.iter().cloned())
+                .collect(),
+        )
+    }
+
+    /// The type of one column.
+    pub fn column_type(&self, name: &Key) -> Option<&Type> {
+        self.col_index(name).map(|i| &self.types[i])
+    }
+
+    /// The cell at `row`, `col`.
+    pub fn cell(&self, row: usize, col: usize) -> Option<&Cell> {
+        self.data.get(col)?.get(row)
+    }
+
+    /// Row `r` (cloned cells).
+    pub fn row(&self, r: usize) -> Option<Vec<Cell>> {
+        (r < self.nrows).then(|| self.data.iter().map(|c| c[r].clone()).collect())
+    }
+
+    /// Every row, in order (cloned cells; `iterrows`).
+    pub fn rows(&self) -> impl Iterator<Item = Vec<Cell>> + '_ {
+        (0..self.nrows).map(|r| self.data.iter().map(|c| c[r].clone()).collect())
+    }
+
+    fn col_index(&self, name: &Key) -> Option<usize> {
+        self.columns.iter().position(|c| c == name)
+    }
+
+    fn require_col(&self, name: &Key) -> Result<usize> {
+        self.col_index(name).ok_or_else(|| {
+            Error::value(format!(
+                "column {} is not one of the table's columns {}",
+                name.py_repr(),
+                list_repr(&self.columns)
+            ))
+        })
+    }
+
+    /// The `allow_relogging_after_mutation` rule, run before every change.
+    fn before_mutation(&self) {
+        if self.log_mode == LogMode::Mutable
+            && let Ok(mut s) = self.state.lock()
+        {
+            s.run_file = None;
+            s.urls = None;
+        }
+    }
+
+    /// `allow_incremental_logging_after_append`, run after `add_data`.
+    fn after_append(&self) {
+        if self.log_mode != LogMode::Incremental {
+            return;
+        }
+        let Ok(mut s) = self.state.lock() else {
+            return;
+        };
+        if s.run_file.is_none() && s.urls.is_none() {
+            return;
+        }
+        if let Some(url) = s.urls.take().map(|u| u.0) {
+            s.previous_paths.get_or_insert_with(Vec::new).push(url);
+        }
+        s.run_file = None;
+        s.increment_num = Some(s.increment_num.map_or(0, |n| n + 1));
+    }
+
+    /// `add_data(*row)`: appends a row after checking its length and that every cell fits its
+    /// column's type (the column types are updated, as the SDK refines `Unknown`).
+    pub fn add_data(&mut self, row: Vec<Cell>) -> Result<()> {
+        if row.len() != self.columns.len() {
+            return Err(Error::value(format!(
+                "This table expects {} columns: {}, found {}",
+                self.columns.len(),
+                list_repr(&self.columns),
+                row.len()
+            )));
+        }
+        self.before_mutation();
+        let mut changed: Option<Vec<Type>> = None;
+        for (i, cell) in row.iter().enumerate() {
+            let cur = changed.as_ref().map_or(&self.types[i], |t| &t[i]);
+            if fits(cur, cell) {
+                continue;
+            }
+            let nt = cur.assign(cell);
+            if nt.is_invalid() {
+                let current = self.column_types();
+                let row_dict = Cell::Dict(Box::new(
+                    self.columns
+                        .iter()
+                        .cloned()
+                        .zip(row.iter().cloned())
+                        .collect(),
+                ));
+                return Err(Error::type_error(format!(
+                    "Data row contained incompatible types:\n{}",
+                    current.explain(&row_dict, 0)
+                )));
+            }
+            changed.get_or_insert_with(|| self.types.clone())[i] = nt;
+        }
+        if let Some(t) = changed {
+            self.types = t;
+        }
+        for (col, cell) in self.data.iter_mut().zip(row) {
+            col.push(cell);
+        }
+        self.nrows += 1;
+        self.after_append();
+        Ok(())
+    }
+
+    /// `add_column(name, data, optional)`: a new column of `data`, typed from its values.
+    pub fn add_column(&mut self, name: &str, data: Vec<Cell>, optional: bool) -> Result<()> {
+        if self.log_mode == LogMode::Incremental {
+            return Err(Error::Unsupported(
+                "Operation 'add_column' is not supported for tables with log_mode='INCREMENTAL'. Use a different log mode like 'MUTABLE' or 'IMMUTABLE'.".into(),
+            ));
+        }
+        let key = Key::from(name);
+        if self.columns.contains(&key) {
+            return Err(Error::value(format!(
+                "add_column: a column named {} already exists; column names must be new strings",
+                key.py_repr()
+            )));
+        }
+        let first = self.columns.is_empty();
+        if !first && data.len() != self.nrows {
+            return Err(Error::value(format!(
+                "Expected length {}, found {}",
+                self.nrows,
+                data.len()
+            )));
+        }
+        self.before_mutation();
+        let saved_rows = self.nrows;
+        if first {
+            self.nrows = data.len();
+        }
+        self.columns.push(key.clone());
+        self.data.push(data);
+        self.types.push(Type::Unknown);
+        if let Err(e) = self.cast(&key, Type::Unknown, optional) {
+            self.columns.pop();
+            self.data.pop();
+            self.types.pop();
+            self.nrows = saved_rows;
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// `get_column(name)`: the column's cells.
+    pub fn get_column(&self, name: impl Into<Key>) -> Result<&[Cell]> {
+        let i = self.require_col(&name.into())?;
+        Ok(&self.data[i])
+    }
+
+    /// `get_column(name, convert_to="numpy")` for a column of equally shaped arrays or of
+    /// numbers: the stacked array.
+    pub fn get_column_ndarray(&self, name: impl Into<Key>) -> Result<NdArray> {
+        let col = self.get_column(name)?;
+        if col.iter().all(|c| matches!(c, Cell::NdArray(_))) {
+            let arrays: Vec<&NdArray> = col
+                .iter()
+                .filter_map(|c| match c {
+                    Cell::NdArray(a) => Some(a.as_ref()),
+                    _ => None,
+                })
+                .collect();
+            return NdArray::stack(&arrays);
+        }
+        if col.iter().all(|c| matches!(c, Cell::Int(_))) {
+            let v = col
+                .iter()
+                .filter_map(|c| if let Cell::Int(i) = c { Some(*i) } else { None })
+                .collect();
+            return Ok(NdArray::vector(crate::ndarray::NdData::I64(v)));
+        }
+        let v = col
+            .iter()
+            .map(|c| match c {
+                Cell::Int(i) => Ok(*i as f64),
+                Cell::Float(f) => Ok(*f),
+                Cell::Null => Ok(f64::NAN),
+                other => Err(Error::type_error(format!(
+                    "cannot convert {} to a numeric numpy array",
+                    other.py_repr()
+                ))),
+            })
+            .collect::<Result<Vec<f64>>>()?;
+        Ok(NdArray::vector(crate::ndarray::NdData::F64(v)))
+    }
+
+    /// `cast(col, dtype, optional)`: sets a column's type after checking every existing value.
+    pub fn cast(&mut self, col: impl Into<Key>, dtype: Type, optional: bool) -> Result<Type> {
+        let key = col.into();
+        let i = self.require_col(&key)?;
+        self.before_mutation();
+        let mut wbtype = if optional {
+            Type::optional(dtype)
+        } else {
+            dtype
+        };
+        for cell in &self.data[i] {
+            let r = wbtype.assign(cell);
+            if r.is_invalid() {
+                return Err(Error::type_error(format!(
+                    "Existing data {}, of type {} cannot be cast to {wbtype}",
+                    cell.py_str(),
+                    type_of(cell)
+                )));
+            }
+            wbtype = r;
+        }
+        let is_pk = matches!(wbtype, Type::PrimaryKey);
+        let is_key = is_pk || matches!(wbtype, Type::ForeignKey { .. } | Type::ForeignIndex { .. });
+        if is_key && optional {
+            return Err(Error::value(
+                "Primary keys, foreign keys, and foreign indexes cannot be optional.",
+            ));
+        }
+        if is_pk && let Some(pk) = &self.pk_col {
+            return Err(Error::value(format!(
+                "Cannot have multiple primary keys - {pk} is already set as the primary key."
+            )));
+        }
+        if !is_pk && self.pk_col.as_ref() == Some(&key) {
+            return Err(Error::value(format!(
+                "Cannot unset primary key (column {key})"
+            )));
+        }
+        if matches!(
+            self.types[i],
+            Type::ForeignKey { .. } | Type::ForeignIndex { .. }
+        ) && !matches!(wbtype, Type::ForeignKey { .. } | Type::ForeignIndex { .. })
+        {
+            return Err(Error::value(format!(
+                "Cannot unset foreign key. Attempted to unset ({{{}}})",
+                key.py_repr()
+            )));
+        }
+        if is_pk {
+            self.pk_col = Some(key);
+        }
+        self.types[i] = wbtype.clone();
+        Ok(wbtype)
+    }
+
+    /// `set_pk(col)`: the column becomes the primary key.
+    pub fn set_pk(&mut self, col: impl Into<Key>) -> Result<()> {
+        self.cast(col, Type::PrimaryKey, false).map(drop)
+    }
+
+    /// `set_fk(col, table, table_col)`: the column refers to `table_col` of `table`.
+    pub fn set_fk(
+        &mut self,
+        col: impl Into<Key>,
+        table: &Arc<Table>,
+        table_col: &str,
+    ) -> Result<()> {
+        let key = col.into();
+        if self.pk_col.as_ref() == Some(&key) {
+            return Err(Error::value(format!(
+                "column {} is the primary key and cannot also be a foreign key",
+                key.py_repr()
+            )));
+        }
+        if table.col_index(&Key::from(table_col)).is_none() {
+            return Err(Error::value(format!(
+                "the referenced table has no column {table_col:?}"
+            )));
+        }
+        let fk = Type::ForeignKey {
+            table: table.clone(),
+            col_name: table_col.to_owned(),
+        };
+        self.cast(key, fk, false).map(drop)
+    }
+
+    /// The table's equality (`Table.__eq__`): same rows, columns, column types and cells.
+    pub fn table_eq(&self, other: &Table) -> bool {
+        self.nrows == other.nrows
+            && self.columns == other.columns
+            && self.column_types() == other.column_types()
+            && self
+                .data
+                .iter()
+                .zip(&other.data)
+                .all(|(a, b)| a.iter().zip(b).all(|(x, y)| x.cell_eq(y)))
+    }
+
+    /// The first difference between two tables (for tests and reports), `None` when equal.
+    pub fn difference(&self, other: &Table) -> Option<String> {
+        if self.nrows != other.nrows {
+            return Some(format!(
+                "Found {} rows, expected {}",
+                other.nrows, self.nrows
+            ));
+        }
+        if self.columns != other.columns {
+            return Some(format!(
+                "Found columns {}, expected {}",
+                list_repr(&other.columns),
+                list_repr(&self.columns)
+            ));
+        }
+        if self.column_types() != other.column_types() {
+            return Some(format!(
+                "Found column type {}, expected column type {}",
+                other.column_types(),
+                self.column_types()
+            ));
+        }
+        for (c, (a, b)) in self.data.iter().zip(&other.data).enumerate() {
+            for (r, (x, y)) in a.iter().zip(b).enumerate() {
+                if !x.cell_eq(y) {
+                    return Some(format!(
+                        "Unequal data at row_ndx {r} col_ndx {c}: found {}, expected {}",
+                        y.py_str(),
+                        x.py_str()
+                    ));
+                }
+            }
+        }
+        None
+    }
+}

@@ -1,0 +1,350 @@
+//! A table's artifact form (`name.table.json`, written as the SDK writes it) and `from_json`.
+
+use crate::cell::{Cell, Key};
+use crate::dtypes::{Type, TypeJsonContext, type_from_json};
+use crate::ndarray::NdArray;
+use crate::pywrite::{sorted_keys, write_cell, write_int, write_str};
+use crate::table::{LogMode, MAX_ARTIFACT_ROWS, MAX_EMBEDDING_DIMENSIONS, Table};
+use std::sync::Arc;
+use wb_core::artifact::{ArtifactTarget, EntryData};
+use wb_core::json::{Dialect, write_to};
+use wb_core::{ArtifactSource, Error, MediaFile, Registry, Result, Value};
+
+/// The folder npz columns go to inside an artifact.
+pub const SERIALIZED_DATA_DIR: &str = "media/serialized_data";
+
+impl Table {
+    /// The rows an artifact or run copy of the table holds: all of them, or for an INCREMENTAL
+    /// table the ones added since the last log; at most `max_rows`.
+    pub(crate) fn rows_to_write(&self, max_rows: usize) -> std::ops::Range<usize> {
+        let start = if self.log_mode == LogMode::Incremental {
+            self.state
+                .lock()
+                .ok()
+                .and_then(|s| s.logged_rows)
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        let start = start.min(self.nrows);
+        start..(start + max_rows).min(self.nrows)
+    }
+
+    /// The artifact JSON text of the table (`json.dump(to_json(artifact), sort_keys=True)`),
+    /// adding media cells' files and npz columns to `artifact`.
+    pub fn to_artifact_text(&self, artifact: &mut dyn ArtifactTarget) -> Result<String> {
+        let rows = self.rows_to_write(MAX_ARTIFACT_ROWS);
+        // INCREMENTAL tables start their counters when first serialized.
+        let incr = if self.log_mode == LogMode::Incremental {
+            let mut s = self
+                .state
+                .lock()
+                .map_err(|_| Error::value("table state lock poisoned"))?;
+            let n = *s.increment_num.get_or_insert(0);
+            let prev = s.previous_paths.get_or_insert_with(Vec::new).clone();
+            Some((n, prev))
+        } else {
+            None
+        };
+
+        // ndarray columns: short 1-D ones become lists, the others go to an npz entry.
+        let mut types = self.types.clone();
+        let mut npz_cols = vec![false; self.columns.len()];
+        for (i, t) in self.types.iter().enumerate() {
+            let Some(Type::NdArray { shape, .. }) = t.ndarray_member() else {
+                continue;
+            };
+            if shape.len() == 1 && shape[0] <= MAX_EMBEDDING_DIMENSIONS {
+                types[i] = Type::List {
+                    element: Box::new(Type::Number),
+                    length: Some(shape[0]),
+                };
+            } else {
+                let key = self.columns[i].to_json_key();
+                let stacked = self.get_column_ndarray(self.columns[i].clone())?;
+                let bytes = crate::npz::write_npz(&[(&key, &stacked)])?;
+                let entry = MediaFile::generated(bytes, ".npz")
+                    .add_to_artifact(artifact, SERIALIZED_DATA_DIR)?;
+                set_serialization_path(&mut types[i], entry, key);
+                npz_cols[i] = true;
+            }
+        }
+        let column_types = Type::TypedDict(self.columns.iter().cloned().zip(types).collect());
+
+        let mut out = String::with_capacity(64 + rows.len() * self.columns.len() * 12);
+        out.push_str("{\"_type\": \"table\", \"column_types\": ");
+        write_column_types(&mut out, &column_types, artifact)?;
+        out.push_str(", \"columns\": [");
+        for (i, c) in self.columns.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            match c {
+                Key::Str(s) => write_str(&mut out, s),
+                Key::Int(n) => write_int(&mut out, *n),
+            }
+        }
+        out.push_str("], \"data\": [");
+        for (ri, r) in rows.clone().enumerate() {
+            if ri > 0 {
+                out.push_str(", ");
+            }
+            out.push('[');
+            for (ci, col) in self.data.iter().enumerate() {
+                if ci > 0 {
+                    out.push_str(", ");
+                }
+                if npz_cols[ci] {
+                    out.push_str("null");
+                } else {
+                    write_cell(&mut out, &col[r], artifact)?;
+                }
+            }
+            out.push(']');
+        }
+        out.push(']');
+        if let Some((n, _)) = &incr {
+            out.push_str(", \"increment_num\": ");
+            write_int(&mut out, *n as i64);
+        }
+        out.push_str(", \"log_mode\": ");
+        write_str(&mut out, self.log_mode.as_str());
+        out.push_str(", \"ncols\": ");
+        write_int(&mut out, self.columns.len() as i64);
+        out.push_str(", \"nrows\": ");
+        write_int(&mut out, rows.len() as i64);
+        if let Some((_, prev)) = &incr {
+            out.push_str(", \"previous_increments_paths\": ");
+            write_to(
+                &mut out,
+                &Value::Array(prev.iter().map(|p| Value::Str(p.clone())).collect()),
+                Dialect::Python,
+            );
+        }
+        out.push('}');
+        Ok(out)
+    }
+
+    /// `artifact.add(table, name)` through the fast writer; returns the entry name
+    /// (`name.table.json`).
+    pub fn add_to_artifact(&self, artifact: &mut dyn ArtifactTarget, name: &str) -> Result<String> {
+        let entry = wb_core::path::with_suffix(name, Some("table"));
+        let text = self.to_artifact_text(artifact)?;
+        artifact.put_entry(
+            &entry,
+            EntryData::Bytes(Arc::from(text.into_bytes().into_boxed_slice())),
+        )?;
+        Ok(entry)
+    }
+
+    /// `Table.from_json(json, artifact)`: reads a table the SDK (or this crate) wrote into an
+    /// artifact: column types, npz columns, epoch-millisecond timestamps, media cells (decoded
+    /// with `registry`), and the increments of an INCREMENTAL table.
+    pub fn from_json(
+        json: &Value,
+        source: &dyn ArtifactSource,
+        registry: &Registry,
+    ) -> Result<Table> {
+        let dec = |why: &str| Error::decode("table", why.to_owned());
+        let columns: Vec<Key> = json
+            .get("columns")
+            .and_then(Value::as_array)
+            .ok_or_else(|| dec("`columns` must be a list"))?
+            .iter()
+            .map(|c| match c {
+                Value::Str(s) => Ok(Key::Str(s.clone())),
+                Value::Int(i) => i64::try_from(*i)
+                    .map(Key::Int)
+                    .map_err(|_| dec("integer column name out of range")),
+                _ => Err(dec("column names must be strings or integers")),
+            })
+            .collect::<Result<_>>()?;
+        let log_mode = match json.get("log_mode").and_then(Value::as_str) {
+            Some(m) => LogMode::parse(m)?,
+            None => LogMode::Immutable,
+        };
+        let ctx = TypeJsonContext { source, registry };
+        let mut types: Option<Vec<Type>> = None;
+        let mut npz: Vec<Option<NdArray>> = vec![None; columns.len()];
+        let mut ts_cols = vec![false; columns.len()];
+        if let Some(ct) = json.get("column_types").filter(|v| !v.is_null()) {
+            let Type::TypedDict(map) = type_from_json(ct, Some(ctx))? else {
+                return Err(dec("`column_types` must be a typedDict"));
+            };
+            let mut per_col = Vec::with_capacity(columns.len());
+            for (i, col) in columns.iter().enumerate() {
+                let k = Key::Str(col.to_json_key());
+                let mut t = map
+                    .iter()
+                    .find(|(mk, _)| *mk == k)
+                    .map(|(_, t)| t.clone())
+                    .ok_or_else(|| {
+                        Error::decode("table", format!("no column type for column {col}"))
+                    })?;
+                ts_cols[i] = t.has_timestamp();
+                if let Some(Type::NdArray {
+                    serialization_path: Some((path, key)),
+                    ..
+                }) = t.ndarray_member()
+                {
+                    let bytes = source.read_entry(path)?;
+                    npz[i] = Some(crate::npz::read_npz(&bytes, key)?);
+                    clear_serialization_path(&mut t);
+                }
+                per_col.push(t);
+            }
+            types = Some(per_col);
+        }
+        let raw_rows: Vec<Value> = if log_mode == LogMode::Incremental {
+            increments_data(json, source)?
+        } else {
+            json.get("data")
+                .and_then(Value::as_array)
+                .ok_or_else(|| dec("`data` must be a list of rows"))?
+                .to_vec()
+        };
+        let mut rows = Vec::with_capacity(raw_rows.len());
+        for (ri, row) in raw_rows.iter().enumerate() {
+            let items = row
+                .as_array()
+                .ok_or_else(|| dec("every row must be a list"))?;
+            let mut cells = Vec::with_capacity(items.len());
+            for (ci, item) in items.iter().enumerate() {
+                let cell = if ts_cols.get(ci) == Some(&true) && item.as_f64().is_some() {
+                    Cell::Timestamp(crate::time::Timestamp::from_epoch_ms(
+                        item.as_f64().unwrap_or_default(),
+                    ))
+                } else if let Some(Some(arr)) = npz.get(ci) {
+                    arr.index(ri).ok_or_else(|| {
+                        Error::decode(
+                            "table",
+                            format!("npz column {ci} has fewer than {} rows", ri + 1),
+                        )
+                    })?
+                } else if item.type_tag().is_some() {
+                    match registry.from_json(item, source)? {
+                        Some(v) => Cell::Media(v),
+                        None => Cell::from(item),
+                    }
+                } else {
+                    Cell::from(item)
+                };
+                cells.push(cell);
+            }
+            rows.push(cells);
+        }
+        let mut builder = Table::builder()
+            .columns(columns)
+            .rows(rows)
+            .log_mode(log_mode);
+        if let Some(t) = &types {
+            builder = builder.dtype(crate::table::Dtype::PerColumn(t.clone()));
+        }
+        let mut table = builder.build()?;
+        if let Some(t) = types {
+            table.pk_col = table
+                .columns
+                .iter()
+                .zip(&t)
+                .find(|(_, t)| matches!(t, Type::PrimaryKey))
+                .map(|(c, _)| c.clone());
+            table.types = t;
+        }
+        Ok(table)
+    }
+}
+
+fn set_serialization_path(t: &mut Type, path: String, key: String) {
+    match t {
+        Type::NdArray {
+            serialization_path, ..
+        } => *serialization_path = Some((path, key)),
+        Type::Union(ts) => {
+            if let Some(nd) = ts
+                .iter_mut()
+                .rev()
+                .find(|t| matches!(t, Type::NdArray { .. }))
+            {
+                set_serialization_path(nd, path, key);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn clear_serialization_path(t: &mut Type) {
+    match t {
+        Type::NdArray {
+            serialization_path, ..
+        } => *serialization_path = None,
+        Type::Union(ts) => ts.iter_mut().for_each(clear_serialization_path),
+        _ => {}
+    }
+}
+
+/// Writes the `column_types` JSON; a table whose columns are all integers has its type map
+/// sorted numerically, as `sort_keys` sorts integer keys before they become strings.
+fn write_column_types(
+    out: &mut String,
+    ct: &Type,
+    artifact: &mut dyn ArtifactTarget,
+) -> Result<()> {
+    let Type::TypedDict(map) = ct else {
+        write_to(out, &ct.to_json(Some(artifact))?, Dialect::Python);
+        return Ok(());
+    };
+    let order = sorted_keys(map.iter().map(|(k, _)| k))?;
+    out.push_str("{\"params\": {\"type_map\": {");
+    for (i, k) in order.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write_str(out, &k.to_json_key());
+        out.push_str(": ");
+        if let Some((_, t)) = map.iter().find(|(mk, _)| mk == k) {
+            write_to(out, &t.to_json(Some(artifact))?, Dialect::Python);
+        }
+    }
+    out.push_str("}}, \"wb_type\": \"typedDict\"}");
+    Ok(())
+}
+
+/// `_get_data_from_increments`: the rows of every `*.table.json` entry of the artifact, in
+/// (increment number, timestamp) order.
+fn increments_data(json: &Value, source: &dyn ArtifactSource) -> Result<Vec<Value>> {
+    if json.get("increment_num").is_none_or(Value::is_null) {
+        return Ok(Vec::new());
+    }
+    let sort_key = |name: &str| -> (i64, i64) {
+        let first = name.split('.').next().unwrap_or_default();
+        let mut parts = first.split('-');
+        let n = parts.next().and_then(|p| p.parse::<i64>().ok());
+        let ts = parts.next().map(|p| p.parse::<i64>());
+        match (n, ts) {
+            (Some(n), None) => (n, 0),
+            (Some(n), Some(Ok(ts))) => (n, ts),
+            _ => (0, 0),
+        }
+    };
+    let mut names: Vec<String> = source
+        .entry_names()
+        .into_iter()
+        .filter(|n| n.ends_with(".table.json"))
+        .collect();
+    names.sort_by_key(|n| sort_key(n));
+    let mut data = Vec::new();
+    for name in names {
+        let bytes = source.read_entry(&name)?;
+        let bad = || Error::value(format!("Invalid table file {name}"));
+        let text = std::str::from_utf8(&bytes).map_err(|_| bad())?;
+        let v = wb_core::json::parse(text).map_err(|_| bad())?;
+        data.extend(
+            v.get("data")
+                .and_then(Value::as_array)
+                .ok_or_else(bad)?
+                .iter()
+                .cloned(),
+        );
+    }
+    Ok(data)
+}
