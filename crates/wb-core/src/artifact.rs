@@ -179,8 +179,10 @@ pub fn add_value(art: &mut dyn ArtifactTarget, value: &dyn WbValue, name: &str) 
         )));
     }
     let entry = with_suffix(name, value.log_type());
-    let json = value.to_artifact_json(art)?;
-    let text = json::to_string(&json, Dialect::Python);
+    let text = match value.artifact_entry_text(art) {
+        Some(text) => text?,
+        None => json::to_string(&value.to_artifact_json(art)?, Dialect::Python),
+    };
     art.put_entry(
         &entry,
         EntryData::Bytes(Arc::from(text.into_bytes().into_boxed_slice())),

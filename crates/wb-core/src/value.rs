@@ -41,6 +41,15 @@ pub trait WbValue: Any + Send + Sync + Debug {
     /// Equality as the SDK defines it for this type (`Media`: same class and `sha256`).
     fn wb_eq(&self, other: &dyn WbValue) -> bool;
 
+    /// The artifact entry text, for types that write it themselves rather than through
+    /// [`WbValue::to_artifact_json`] (a table written straight from its cells, with integer
+    /// column names sorted numerically as `sort_keys` sorts them). `None` (the default) means
+    /// `json.dump(to_artifact_json(), sort_keys=True)`.
+    fn artifact_entry_text(&self, artifact: &mut dyn ArtifactTarget) -> Option<Result<String>> {
+        let _ = artifact;
+        None
+    }
+
     /// The table column type (`_dtypes`) this value infers, as its `{"wb_type": ..., "params":
     /// ...}` JSON (for example `image-file` with its box and mask layers). `None` means the
     /// table types it as `{"wb_type": "pythonObject", "params": {"class_name": <class_name>}}`.
