@@ -1,0 +1,60 @@
+//! Writes one offline run with scalars, a histogram, HTML, nested values, a list of HTML
+//! pages, summary values and a config update, then prints where it is and how to upload it.
+//!
+//! ```sh
+//! cargo run -p wb-run --example offline_run [ROOT]
+//! ```
+#![allow(clippy::print_stdout)]
+
+use wb_core::json_map;
+use wb_core::{Histogram, Html};
+use wb_run::{Row, Run};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let root = std::env::args().nth(1).unwrap_or_else(|| ".".into());
+    let run = Run::builder(&root, "wb-run-example")
+        .name("offline-run-example")
+        .tags(["rust", "example"])
+        .config(json_map! {"lr" => 0.001, "model" => json_map! {"layers" => 4, "act" => "relu"}})
+        .create()?;
+
+    for step in 0..20u32 {
+        let x = f64::from(step);
+        let weights: Vec<f64> = (0..1000).map(|i| (f64::from(i) * 0.01 + x).sin()).collect();
+        let mut row = Row::new()
+            .set("loss", 1.0 / (x + 1.0))
+            .set("accuracy", 1.0 - 0.5 / (x + 1.0))
+            .set("phase", if step < 10 { "warmup" } else { "train" })
+            .media("weights", Histogram::with_num_bins(&weights, 32)?)
+            .nested(
+                "eval",
+                Row::new()
+                    .set("loss", 1.2 / (x + 1.0))
+                    .nested("per_class", Row::new().set("cat", 0.5).set("dog", 0.25)),
+            );
+        if step % 5 == 0 {
+            row = row
+                .media(
+                    "report",
+                    Html::from_literal(
+                        &format!("<h1>Step {step}</h1><p>loss {:.3}</p>", 1.0 / (x + 1.0)),
+                        true,
+                    ),
+                )
+                .media_list(
+                    "pages",
+                    (0..3).map(|i| {
+                        Html::from_literal(&format!("<p>page {i} of step {step}</p>"), false)
+                    }),
+                );
+        }
+        run.log(row)?;
+    }
+    run.summary(Row::new().set("best_accuracy", 0.975).set("best_step", 19))?;
+    run.config_update(json_map! {"batch_size" => 64})?;
+    run.finish(0)?;
+
+    println!("wrote {}", run.dir().display());
+    println!("upload it with: {}", run.sync_command());
+    Ok(())
+}

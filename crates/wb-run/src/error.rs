@@ -1,0 +1,68 @@
+//! The error type of wb-run.
+
+use std::path::PathBuf;
+
+pub use crate::framing::ReadError;
+
+/// Everything that can go wrong creating, logging to, finishing or reading a run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An error from a value being logged (binding its file, serializing it).
+    #[error(transparent)]
+    Core(#[from] wb_core::Error),
+    /// An I/O error, with the path it concerns.
+    #[error("{action} {}: {source}", path.display())]
+    Io {
+        /// What was being done (`"creating"`, `"writing"`, ...).
+        action: &'static str,
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A run setting the SDK would refuse (run id, project name).
+    #[error("{0}")]
+    InvalidSetting(String),
+    /// The run was finished; nothing more can be logged to it.
+    #[error("run {run_id} is finished; create a new Run to log more")]
+    Finished {
+        /// The run's id.
+        run_id: String,
+    },
+    /// A row logged with a step below the run's current step (wandb-core ignores such rows
+    /// with a warning; this library refuses them before writing anything).
+    #[error(
+        "Tried to log to step {step} that is less than the current step {current}. Steps must be monotonically increasing, so this data was not logged. See https://wandb.me/define-metric to log data out of order."
+    )]
+    StepDecreased {
+        /// The step asked for.
+        step: u64,
+        /// The run's current step.
+        current: u64,
+    },
+    /// A `.wandb` log that could not be read.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// A path that is neither a `.wandb` file nor a folder holding one.
+    #[error("no .wandb file found at {}: pass a run-<id>.wandb file or a run folder that holds one", path.display())]
+    NoLogFile {
+        /// The path given.
+        path: PathBuf,
+    },
+}
+
+impl Error {
+    /// An I/O error about `path`.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

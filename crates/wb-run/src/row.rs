@@ -1,0 +1,110 @@
+//! [`Row`]: what one `log` call logs, keys to values.
+
+use indexmap::IndexMap;
+use wb_core::{LogValue, WbValue};
+
+/// One logged row: keys to scalars, strings, JSON, nested rows, media values or lists of
+/// media, in insertion order (the Python dict passed to `run.log`).
+///
+/// ```
+/// use wb_core::{Histogram, Html};
+/// use wb_run::Row;
+///
+/// let row = Row::new()
+///     .set("loss", 0.25)
+///     .set("epoch", 3)
+///     .media("weights", Histogram::from_sequence(&[1.0, 2.0, 2.5]).unwrap())
+///     .nested("eval", Row::new().set("acc", 0.9))
+///     .media_list("pages", vec![Html::from_literal("<p>a</p>", false)]);
+/// assert_eq!(row.len(), 5);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Row(IndexMap<String, LogValue>);
+
+impl Row {
+    /// An empty row.
+    pub fn new() -> Self {
+        Row(IndexMap::new())
+    }
+
+    /// Sets `key` to a scalar, string, JSON value or any [`LogValue`].
+    pub fn set(mut self, key: impl Into<String>, value: impl Into<LogValue>) -> Self {
+        self.insert(key, value);
+        self
+    }
+
+    /// Sets `key` to a data type (a `Histogram`, an `Html`, an image, a table, ...).
+    pub fn media(mut self, key: impl Into<String>, value: impl WbValue) -> Self {
+        self.insert(key, LogValue::media(value));
+        self
+    }
+
+    /// Sets `key` to a list of data types; a list of one batchable media type is logged as a
+    /// batch (`images/separated`, `html`, ...), as the SDK does.
+    pub fn media_list<T: WbValue>(
+        mut self,
+        key: impl Into<String>,
+        values: impl IntoIterator<Item = T>,
+    ) -> Self {
+        self.insert(key, LogValue::list(values));
+        self
+    }
+
+    /// Sets `key` to a nested row (a nested dict; media inside are named by their leaf key).
+    pub fn nested(mut self, key: impl Into<String>, row: Row) -> Self {
+        self.insert(key, LogValue::Map(row.0));
+        self
+    }
+
+    /// Sets `key` (in place).
+    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<LogValue>) {
+        self.0.insert(key.into(), value.into());
+    }
+
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the row has no keys.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The keys and values.
+    pub fn as_map(&self) -> &IndexMap<String, LogValue> {
+        &self.0
+    }
+
+    /// The keys and values, owned.
+    pub fn into_map(self) -> IndexMap<String, LogValue> {
+        self.0
+    }
+}
+
+impl From<IndexMap<String, LogValue>> for Row {
+    fn from(map: IndexMap<String, LogValue>) -> Self {
+        Row(map)
+    }
+}
+
+impl From<Row> for LogValue {
+    fn from(row: Row) -> Self {
+        LogValue::Map(row.0)
+    }
+}
+
+impl<K: Into<String>, V: Into<LogValue>> FromIterator<(K, V)> for Row {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        Row(iter
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect())
+    }
+}
+
+impl<K: Into<String>, V: Into<LogValue>, const N: usize> From<[(K, V); N]> for Row {
+    fn from(items: [(K, V); N]) -> Self {
+        items.into_iter().collect()
+    }
+}

@@ -1,0 +1,936 @@
+//! [`Run`]: an offline run directory and its `.wandb` log, written as the Python SDK and
+//! wandb-core write them.
+
+use crate::error::{Error, Result};
+use crate::framing::LogWriter;
+use crate::history::{Leaf, PartialRow};
+use crate::layout;
+use crate::proto::{
+    ArtifactManifest, ArtifactManifestEntry, ArtifactRecord, ConfigItem, ConfigRecord, FilePolicy,
+    FileType, FilesItem, FilesRecord, HeaderRecord, HistoryItem, HistoryRecord, HistoryStep,
+    Record, RecordInfo, RecordType, RunExitRecord, RunRecord, StoragePolicyConfigItem, SummaryItem,
+    SummaryRecord, Timestamp, VersionInfo,
+};
+use crate::row::Row;
+use prost::Message;
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use wb_core::json::{Dialect, Map, Value, to_string};
+use wb_core::value::{history_row_to_json, summary_to_json};
+use wb_core::{Artifact, ArtifactTarget, RunTarget};
+
+/// The `producer` this library writes in the header record: the wandb version whose format it
+/// writes, and who wrote it.
+pub const PRODUCER: &str = concat!("0.31.0+wb-run-", env!("CARGO_PKG_VERSION"));
+/// The `min_consumer` wandb-core 0.31.0 writes (the oldest server that reads the file).
+pub const MIN_CONSUMER: &str = "0.70.0";
+
+/// Builds a [`Run`]: `Run::builder(dir, project)`, then the optional settings, then
+/// [`RunBuilder::create`].
+#[derive(Debug, Clone)]
+pub struct RunBuilder {
+    root: PathBuf,
+    project: String,
+    entity: String,
+    name: Option<String>,
+    group: String,
+    job_type: String,
+    notes: String,
+    tags: Vec<String>,
+    config: Map,
+    id: Option<String>,
+    host: Option<String>,
+    data_dir: Option<PathBuf>,
+}
+
+impl RunBuilder {
+    /// A run under `root` (the run goes to `<root>/wandb/offline-run-...`) in `project`.
+    pub fn new(root: impl Into<PathBuf>, project: impl Into<String>) -> Self {
+        RunBuilder {
+            root: root.into(),
+            project: project.into(),
+            entity: String::new(),
+            name: None,
+            group: String::new(),
+            job_type: String::new(),
+            notes: String::new(),
+            tags: Vec::new(),
+            config: Map::new(),
+            id: None,
+            host: None,
+            data_dir: None,
+        }
+    }
+
+    /// The display name (`wandb.init(name=...)`).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The entity (user or team) the run will be synced to.
+    pub fn entity(mut self, entity: impl Into<String>) -> Self {
+        self.entity = entity.into();
+        self
+    }
+
+    /// The run group.
+    pub fn group(mut self, group: impl Into<String>) -> Self {
+        self.group = group.into();
+        self
+    }
+
+    /// The job type.
+    pub fn job_type(mut self, job_type: impl Into<String>) -> Self {
+        self.job_type = job_type.into();
+        self
+    }
+
+    /// Notes.
+    pub fn notes(mut self, notes: impl Into<String>) -> Self {
+        self.notes = notes.into();
+        self
+    }
+
+    /// Tags, in order.
+    pub fn tags<S: Into<String>>(mut self, tags: impl IntoIterator<Item = S>) -> Self {
+        self.tags.extend(tags.into_iter().map(Into::into));
+        self
+    }
+
+    /// The initial config (`wandb.init(config=...)`).
+    pub fn config(mut self, config: Map) -> Self {
+        self.config.extend(config);
+        self
+    }
+
+    /// One initial config value.
+    pub fn config_value(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.config.insert(key.into(), value.into());
+        self
+    }
+
+    /// The run id (default: 8 random characters from `[a-z0-9]`, as the SDK generates).
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// The host name written in the run record (default: this machine's).
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = Some(host.into());
+        self
+    }
+
+    /// The wandb data folder, where artifact files are staged (default `$WANDB_DATA_DIR`, else
+    /// the user data folder, `~/.local/share/wandb` on Linux).
+    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// Creates the run directory and its `.wandb` log (header and run records).
+    pub fn create(self) -> Result<Run> {
+        Run::create(self)
+    }
+}
+
+/// The run id rules of `wandb.init(id=...)`.
+fn validate_run_id(id: &str) -> Result<()> {
+    const RESERVED: &str = ":;,#?/'";
+    if id.is_empty() {
+        return Err(Error::InvalidSetting("Run ID cannot be empty".into()));
+    }
+    if id.trim() != id {
+        return Err(Error::InvalidSetting(
+            "Run ID cannot start or end with whitespace".into(),
+        ));
+    }
+    if id
+        .chars()
+        .any(|c| RESERVED.contains(c) || c == '\\' || c == '\0')
+    {
+        return Err(Error::InvalidSetting(format!(
+            "Run ID cannot contain the characters: {RESERVED} (nor \\ or NUL, which cannot be in a file name), got {id:?}"
+        )));
+    }
+    Ok(())
+}
+
+/// The project name rules of `wandb.init(project=...)`.
+fn validate_project(project: &str) -> Result<()> {
+    const INVALID: [char; 6] = ['/', '\\', '#', '?', '%', ':'];
+    if project.chars().count() > 128 {
+        return Err(Error::InvalidSetting(format!(
+            "Invalid project name {project:?}: exceeded 128 characters"
+        )));
+    }
+    let found: Vec<String> = INVALID
+        .iter()
+        .filter(|c| project.contains(**c))
+        .map(char::to_string)
+        .collect();
+    if !found.is_empty() {
+        return Err(Error::InvalidSetting(format!(
+            "Invalid project name {project:?}: cannot contain characters '/,\\,#,?,%,:', found '{}'",
+            found.join(",")
+        )));
+    }
+    Ok(())
+}
+
+/// Steps and the row being built: the log order lock.
+#[derive(Debug, Default)]
+struct StepState {
+    /// The SDK's `_local_step` (the step in media file names).
+    local_step: i64,
+    /// wandb-core's `partialHistoryStep` (the step of the row being built).
+    core_step: i64,
+    row: PartialRow,
+}
+
+/// The open log file and the record counter.
+#[derive(Debug)]
+struct LogState {
+    file: Option<File>,
+    framer: LogWriter,
+    next_num: i64,
+    /// `config._wandb`, written whole on each change as the SDK does.
+    config_wandb: Map,
+    /// Set when a write failed part way: the file's framing can no longer be trusted.
+    broken: Option<String>,
+}
+
+/// An offline W&B run: `<root>/wandb/offline-run-YYYYMMDD_HHMMSS-<id>/` with `files/`, `logs/`
+/// and `run-<id>.wandb`, which `wandb sync` uploads and `wandb leet` reads.
+///
+/// Logging works as `wandb.log` does in the SDK, with wandb-core's handling of steps: each
+/// [`Run::log`] is one step; [`Run::log_at`] adds to a given step (rows for the same step merge
+/// and are written when a later step starts or at [`Run::finish`]). Every method takes `&self`:
+/// share the run between threads with an `Arc`; rows are written in step order, each one whole.
+///
+/// ```no_run
+/// use wb_core::Histogram;
+/// use wb_run::{Row, Run};
+///
+/// let run = Run::builder(".", "my-project").name("first").create()?;
+/// for step in 0..10 {
+///     let weights: Vec<f64> = (0..100).map(|i| (i * step) as f64).collect();
+///     run.log(
+///         Row::new()
+///             .set("loss", 1.0 / (step + 1) as f64)
+///             .media("weights", Histogram::from_sequence(&weights)?),
+///     )?;
+/// }
+/// run.summary(Row::new().set("best_loss", 0.1))?;
+/// run.finish(0)?;
+/// println!("wandb sync {}", run.dir().display());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct Run {
+    id: String,
+    project: String,
+    entity: String,
+    name: Option<String>,
+    run_dir: PathBuf,
+    files_dir: PathBuf,
+    log_path: PathBuf,
+    data_dir: PathBuf,
+    started: Instant,
+    start_time: SystemTime,
+    steps: Mutex<StepState>,
+    log: Mutex<LogState>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn unix_seconds(t: SystemTime) -> f64 {
+    t.duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// Go's `Duration.Seconds()`: whole seconds plus nanoseconds / 1e9.
+fn go_seconds(d: Duration) -> f64 {
+    d.as_secs() as f64 + f64::from(d.subsec_nanos()) / 1e9
+}
+
+fn compact(v: &Value) -> String {
+    to_string(v, Dialect::Compact)
+}
+
+/// NaN becomes `null` in config values, as the SDK's `json_friendly_val` makes it.
+fn config_friendly(v: Value) -> Value {
+    match v {
+        Value::Float(f) if f.is_nan() => Value::Null,
+        Value::Array(items) => Value::Array(items.into_iter().map(config_friendly).collect()),
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| (k, config_friendly(v)))
+                .collect(),
+        ),
+        v => v,
+    }
+}
+
+fn record(kind: RecordType, info: Option<&str>) -> Record {
+    Record {
+        num: 0,
+        record_type: Some(kind),
+        control: None,
+        uuid: String::new(),
+        info: info.map(|id| RecordInfo {
+            stream_id: id.to_owned(),
+            tracelog_id: String::new(),
+        }),
+    }
+}
+
+fn summary_leaf(path: Vec<String>, value_json: String) -> SummaryItem {
+    SummaryItem {
+        key: String::new(),
+        nested_key: path,
+        value_json,
+    }
+}
+
+impl Run {
+    /// Starts building a run under `root` in `project`.
+    pub fn builder(root: impl Into<PathBuf>, project: impl Into<String>) -> RunBuilder {
+        RunBuilder::new(root, project)
+    }
+
+    /// A run under `root` in `project` with default settings.
+    pub fn new(root: impl Into<PathBuf>, project: impl Into<String>) -> Result<Run> {
+        RunBuilder::new(root, project).create()
+    }
+
+    fn create(b: RunBuilder) -> Result<Run> {
+        validate_project(&b.project)?;
+        let id = match b.id {
+            Some(id) => {
+                validate_run_id(&id)?;
+                id
+            }
+            None => wb_core::random::random_id(8),
+        };
+        let start_time = SystemTime::now();
+        let started = Instant::now();
+        let wandb_dir = layout::wandb_dir(&b.root);
+        let dir_name = layout::run_dir_name(start_time, &id);
+        let run_dir = wandb_dir.join(&dir_name);
+        let files_dir = run_dir.join("files");
+        let logs_dir = run_dir.join("logs");
+        for d in [&files_dir, &logs_dir] {
+            std::fs::create_dir_all(d).map_err(|e| Error::io("creating folder", d, e))?;
+        }
+        let log_path = run_dir.join(format!("run-{id}.wandb"));
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&log_path)
+            .map_err(|e| Error::io("creating", &log_path, e))?;
+        layout::relink(&wandb_dir, "latest-run", Path::new(&dir_name));
+        let debug_rel = Path::new(&dir_name).join("logs").join("debug.log");
+        layout::relink(&wandb_dir, "debug.log", &debug_rel);
+
+        let run = Run {
+            project: b.project,
+            entity: b.entity,
+            name: b.name,
+            run_dir,
+            files_dir,
+            log_path,
+            data_dir: b.data_dir.unwrap_or_else(layout::default_data_dir),
+            started,
+            start_time,
+            steps: Mutex::new(StepState::default()),
+            log: Mutex::new(LogState {
+                file: Some(file),
+                framer: LogWriter::new(),
+                next_num: 1,
+                config_wandb: Map::new(),
+                broken: None,
+            }),
+            id,
+        };
+
+        let header = record(
+            RecordType::Header(HeaderRecord {
+                version_info: Some(VersionInfo {
+                    producer: PRODUCER.into(),
+                    min_consumer: MIN_CONSUMER.into(),
+                    info: None,
+                }),
+                info: None,
+            }),
+            Some(&run.id),
+        );
+        let mut config = vec![ConfigItem {
+            key: "_wandb".into(),
+            nested_key: Vec::new(),
+            value_json: "{}".into(),
+        }];
+        config.extend(b.config.into_iter().map(|(k, v)| ConfigItem {
+            key: k,
+            nested_key: Vec::new(),
+            value_json: compact(&config_friendly(v)),
+        }));
+        let since_epoch = start_time.duration_since(UNIX_EPOCH).unwrap_or_default();
+        let run_record = record(
+            RecordType::Run(RunRecord {
+                run_id: run.id.clone(),
+                entity: run.entity.clone(),
+                project: run.project.clone(),
+                config: Some(ConfigRecord {
+                    update: config,
+                    remove: Vec::new(),
+                    info: None,
+                }),
+                run_group: b.group,
+                job_type: b.job_type,
+                display_name: run.name.clone().unwrap_or_default(),
+                notes: b.notes,
+                tags: b.tags,
+                host: b.host.unwrap_or_else(layout::host_name),
+                start_time: Some(Timestamp {
+                    seconds: since_epoch.as_secs() as i64,
+                    nanos: since_epoch.subsec_nanos() as i32,
+                }),
+                ..RunRecord::default()
+            }),
+            Some(&run.id),
+        );
+        run.emit(|_| Ok(vec![header, run_record]))?;
+        run.debug_log(&format!(
+            "wb-run {}: offline run {} started in {}",
+            env!("CARGO_PKG_VERSION"),
+            run.id,
+            run.run_dir.display()
+        ));
+        Ok(run)
+    }
+
+    /// The run id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The project.
+    pub fn project(&self) -> &str {
+        &self.project
+    }
+
+    /// The display name, if one was given.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The run directory (`.../wandb/offline-run-YYYYMMDD_HHMMSS-<id>`), what `wandb sync`
+    /// takes.
+    pub fn dir(&self) -> &Path {
+        &self.run_dir
+    }
+
+    /// When the run started (the run record's `start_time`).
+    pub fn start_time(&self) -> SystemTime {
+        self.start_time
+    }
+
+    /// The `.wandb` log file.
+    pub fn log_path(&self) -> &Path {
+        &self.log_path
+    }
+
+    /// The command that uploads this run: `wandb sync <run dir>`.
+    pub fn sync_command(&self) -> String {
+        format!("wandb sync {}", self.run_dir.display())
+    }
+
+    /// The step the next [`Run::log`] goes to.
+    pub fn step(&self) -> u64 {
+        lock(&self.steps).core_step as u64
+    }
+
+    /// Whether [`Run::finish`] was called.
+    pub fn is_finished(&self) -> bool {
+        lock(&self.log).file.is_none()
+    }
+
+    /// Logs one row as the next step (`run.log(row)`), and returns that step.
+    pub fn log(&self, row: impl Into<Row>) -> Result<u64> {
+        self.log_with(row, None, None)
+    }
+
+    /// Logs a row at `step` (`run.log(row, step=step)`): rows for the same step merge; the
+    /// step's row is written when a later step starts or the run finishes. A step below the
+    /// current one is refused ([`Error::StepDecreased`]) and nothing is written.
+    pub fn log_at(&self, row: impl Into<Row>, step: u64) -> Result<u64> {
+        self.log_with(row, Some(step), None)
+    }
+
+    /// `run.log(row, step=step, commit=commit)`: without `step`, the row goes to the current
+    /// step; `commit` (default: `true` without `step`, `false` with it) writes the step out and
+    /// moves to the next one.
+    pub fn log_with(
+        &self,
+        row: impl Into<Row>,
+        step: Option<u64>,
+        commit: Option<bool>,
+    ) -> Result<u64> {
+        let row = row.into();
+        let mut st = lock(&self.steps);
+        self.check_open()?;
+        let step = step
+            .map(|s| {
+                i64::try_from(s).map_err(|_| {
+                    Error::InvalidSetting(format!("step {s} is beyond the largest step, 2^63-1"))
+                })
+            })
+            .transpose()?;
+        if let Some(s) = step
+            && s < st.core_step
+        {
+            return Err(Error::StepDecreased {
+                step: s as u64,
+                current: st.core_step as u64,
+            });
+        }
+        // The SDK side: bind media (file names use the local step) and convert.
+        let mut json = history_row_to_json(self, row.as_map(), st.local_step)?;
+        json.shift_remove("_step");
+        if !json.contains_key("_timestamp") {
+            json.insert(
+                "_timestamp".into(),
+                Value::Float(unix_seconds(SystemTime::now())),
+            );
+        }
+        // The core side: merge into the step's row, write completed steps.
+        let mut out = Vec::new();
+        if let Some(s) = step
+            && s > st.core_step
+        {
+            self.flush_row(&mut st, s, &mut out);
+        }
+        for (k, v) in json {
+            st.row.merge(k, v);
+        }
+        let logged = st.core_step;
+        if commit.unwrap_or(step.is_none()) {
+            let next = st.core_step + 1;
+            self.flush_row(&mut st, next, &mut out);
+        }
+        if let Some(s) = step {
+            st.local_step = st.local_step.max(s);
+        }
+        if (step.is_none() && commit.is_none()) || commit == Some(true) {
+            st.local_step += 1;
+        }
+        if !out.is_empty() {
+            self.emit(|_| Ok(out))?;
+        }
+        Ok(logged as u64)
+    }
+
+    /// Sets summary values (`run.summary.update(row)`): one summary item per top-level key,
+    /// the whole value as JSON. Media in a summary are named `<dotted.key>_summary_<hash>`.
+    pub fn summary(&self, row: impl Into<Row>) -> Result<()> {
+        let row = row.into();
+        self.check_open()?;
+        let json = summary_to_json(self, row.as_map())?;
+        let update = json
+            .into_iter()
+            .map(|(k, v)| SummaryItem {
+                key: k,
+                nested_key: Vec::new(),
+                value_json: compact(&v),
+            })
+            .collect();
+        let rec = record(
+            RecordType::Summary(SummaryRecord {
+                update,
+                remove: Vec::new(),
+                info: None,
+            }),
+            Some(&self.id),
+        );
+        self.emit(|_| Ok(vec![rec]))
+    }
+
+    /// Updates the config (`run.config.update(values)`): one config item per top-level key.
+    pub fn config_update(&self, values: Map) -> Result<()> {
+        let update = values
+            .into_iter()
+            .map(|(k, v)| ConfigItem {
+                key: k,
+                nested_key: Vec::new(),
+                value_json: compact(&config_friendly(v)),
+            })
+            .collect();
+        let rec = record(
+            RecordType::Config(ConfigRecord {
+                update,
+                remove: Vec::new(),
+                info: None,
+            }),
+            Some(&self.id),
+        );
+        self.emit(|_| Ok(vec![rec]))
+    }
+
+    /// Finishes the run (`run.finish(exit_code=...)`): writes the last step's row, the final
+    /// runtime and the exit record, and closes the log. Exit code 0 marks the run finished,
+    /// anything else failed. Finishing twice does nothing.
+    pub fn finish(&self, exit_code: i32) -> Result<()> {
+        let mut st = lock(&self.steps);
+        if self.is_finished() {
+            return Ok(());
+        }
+        let mut out = vec![self.runtime_summary()];
+        let next = st.core_step + 1;
+        self.flush_row(&mut st, next, &mut out);
+        out.push(record(
+            RecordType::Exit(RunExitRecord {
+                exit_code,
+                runtime: self.started.elapsed().as_secs().min(i32::MAX as u64) as i32,
+                not_complete: false,
+                info: None,
+            }),
+            Some(&self.id),
+        ));
+        self.emit(|_| Ok(out))?;
+        let file = lock(&self.log).file.take();
+        if let Some(f) = file {
+            f.sync_all()
+                .map_err(|e| Error::io("syncing", &self.log_path, e))?;
+        }
+        self.debug_log(&format!(
+            "wb-run: run {} finished with exit code {exit_code}",
+            self.id
+        ));
+        Ok(())
+    }
+
+    fn check_open(&self) -> Result<()> {
+        if self.is_finished() {
+            Err(Error::Finished {
+                run_id: self.id.clone(),
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// wandb-core's `updateRunTiming`: whole seconds as `_wandb.runtime` and `_runtime`.
+    fn runtime_summary(&self) -> Record {
+        let secs = self.started.elapsed().as_secs().to_string();
+        record(
+            RecordType::Summary(SummaryRecord {
+                update: vec![
+                    summary_leaf(vec!["_wandb".into(), "runtime".into()], secs.clone()),
+                    SummaryItem {
+                        key: "_runtime".into(),
+                        nested_key: Vec::new(),
+                        value_json: secs,
+                    },
+                ],
+                remove: Vec::new(),
+                info: None,
+            }),
+            None,
+        )
+    }
+
+    /// wandb-core's `flushPartialHistory(true, next)`: writes the step's row (runtime summary,
+    /// derived summary, history) when it has anything, then moves to `next`.
+    fn flush_row(&self, st: &mut StepState, next: i64, out: &mut Vec<Record>) {
+        if st.row.is_empty() {
+            st.core_step = next;
+            return;
+        }
+        st.row
+            .set("_runtime", Value::Float(go_seconds(self.started.elapsed())));
+        st.row.set("_step", Value::Int(i128::from(st.core_step)));
+        let leaves: Vec<Leaf> = st.row.take_leaves();
+        out.push(self.runtime_summary());
+        // The derived summary keeps each leaf's latest value; a `null` leaf has none, so
+        // wandb-core leaves it (and whatever the summary held there) alone.
+        let update: Vec<SummaryItem> = leaves
+            .iter()
+            .filter(|(_, v)| v != "null")
+            .map(|(p, v)| summary_leaf(p.clone(), v.clone()))
+            .collect();
+        if !update.is_empty() {
+            out.push(record(
+                RecordType::Summary(SummaryRecord {
+                    update,
+                    remove: Vec::new(),
+                    info: None,
+                }),
+                None,
+            ));
+        }
+        let item = leaves
+            .into_iter()
+            .map(|(nested_key, value_json)| HistoryItem {
+                key: String::new(),
+                nested_key,
+                value: None,
+                value_json,
+            })
+            .collect();
+        out.push(record(
+            RecordType::History(HistoryRecord {
+                item,
+                step: Some(HistoryStep { num: st.core_step }),
+                info: None,
+            }),
+            None,
+        ));
+        st.core_step = next;
+    }
+
+    /// Numbers, frames and writes records (from `make`, which sees the log state) in one write.
+    fn emit(&self, make: impl FnOnce(&mut LogState) -> Result<Vec<Record>>) -> Result<()> {
+        let mut log = lock(&self.log);
+        if let Some(why) = &log.broken {
+            return Err(Error::io(
+                "writing",
+                &self.log_path,
+                std::io::Error::other(format!(
+                    "an earlier write failed ({why}); the log is closed"
+                )),
+            ));
+        }
+        if log.file.is_none() {
+            return Err(Error::Finished {
+                run_id: self.id.clone(),
+            });
+        }
+        let records = make(&mut log)?;
+        let mut buf = Vec::new();
+        for mut r in records {
+            r.num = log.next_num;
+            log.next_num += 1;
+            buf.clear();
+            r.encode(&mut buf).map_err(|e| {
+                Error::io(
+                    "encoding a record for",
+                    &self.log_path,
+                    std::io::Error::other(e),
+                )
+            })?;
+            log.framer.add_record(&buf);
+        }
+        let LogState {
+            file,
+            framer,
+            broken,
+            ..
+        } = &mut *log;
+        let result = match file {
+            Some(f) => f.write_all(framer.buffer()),
+            None => Ok(()),
+        };
+        framer.clear();
+        result.map_err(|e| {
+            *broken = Some(e.to_string());
+            Error::io("writing", &self.log_path, e)
+        })
+    }
+
+    fn debug_log(&self, line: &str) {
+        let path = self.run_dir.join("logs").join("debug.log");
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            let _ = writeln!(f, "{line}");
+        }
+    }
+
+    fn artifact_record(&self, artifact: &Artifact) -> Result<ArtifactRecord> {
+        let staging = self.data_dir.join("artifacts").join("staging");
+        let mut entries: Vec<(&String, &wb_core::artifact::ArtifactEntry)> =
+            artifact.entries.iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        let mut contents = Vec::with_capacity(entries.len());
+        let mut digest_input = String::from("wandb-artifact-manifest-v1\n");
+        for (name, entry) in entries {
+            let staged = layout::stage_file(&staging, &entry.data)?;
+            digest_input.push_str(&format!("{name}:{}\n", entry.digest));
+            contents.push(ArtifactManifestEntry {
+                path: name.clone(),
+                digest: entry.digest.clone(),
+                size: entry.size as i64,
+                local_path: staged.to_string_lossy().into_owned(),
+                ..ArtifactManifestEntry::default()
+            });
+        }
+        Ok(ArtifactRecord {
+            run_id: self.id.clone(),
+            project: self.project.clone(),
+            entity: self.entity.clone(),
+            artifact_type: artifact.artifact_type.clone(),
+            name: artifact.name.clone(),
+            digest: wb_core::hash::md5_hex(digest_input.as_bytes()),
+            aliases: vec!["latest".into()],
+            manifest: Some(ArtifactManifest {
+                version: 1,
+                storage_policy: "wandb-storage-policy-v1".into(),
+                storage_policy_config: vec![StoragePolicyConfigItem {
+                    key: "storageLayout".into(),
+                    value_json: "\"V2\"".into(),
+                }],
+                contents,
+                manifest_file_path: String::new(),
+            }),
+            finalize: true,
+            client_id: artifact.client_id().to_owned(),
+            sequence_client_id: artifact.sequence_client_id().to_owned(),
+            digest_algorithm: "MANIFEST_MD5".into(),
+            incremental_beta1: artifact.incremental,
+            ..ArtifactRecord::default()
+        })
+    }
+}
+
+impl RunTarget for Run {
+    fn files_dir(&self) -> &Path {
+        &self.files_dir
+    }
+
+    fn run_id(&self) -> &str {
+        &self.id
+    }
+
+    /// A `FilesRecord` with policy NOW and type OTHER, as `_publish_file` sends.
+    fn publish_file(&self, rel_path: &str) -> wb_core::Result<()> {
+        let rec = record(
+            RecordType::Files(FilesRecord {
+                files: vec![FilesItem {
+                    path: rel_path.to_owned(),
+                    policy: FilePolicy::Now as i32,
+                    file_type: FileType::Other as i32,
+                }],
+                info: None,
+            }),
+            Some(&self.id),
+        );
+        self.emit(|_| Ok(vec![rec])).map_err(to_core)
+    }
+
+    /// An `ArtifactRecord` (alias `latest`, storage policy `wandb-storage-policy-v1` with layout
+    /// V2, digest algorithm `MANIFEST_MD5`), each entry staged as a read-only copy under the
+    /// data folder's `artifacts/staging/`.
+    fn log_artifact(&self, artifact: Artifact) -> wb_core::Result<()> {
+        let art = self.artifact_record(&artifact).map_err(to_core)?;
+        let rec = record(RecordType::Artifact(art), Some(&self.id));
+        self.emit(|_| Ok(vec![rec])).map_err(to_core)
+    }
+
+    /// Writes the whole `_wandb` config key, as the SDK does on each change.
+    fn update_config_singleton(
+        &self,
+        section: &str,
+        key: &str,
+        value: Value,
+    ) -> wb_core::Result<()> {
+        let id = self.id.clone();
+        self.emit(|log| {
+            let sec = log
+                .config_wandb
+                .entry(section.to_owned())
+                .or_insert_with(Value::object);
+            if !matches!(sec, Value::Object(_)) {
+                *sec = Value::object();
+            }
+            if let Some(m) = sec.as_object_mut() {
+                m.insert(key.to_owned(), value);
+            }
+            let json = compact(&Value::Object(log.config_wandb.clone()));
+            Ok(vec![record(
+                RecordType::Config(ConfigRecord {
+                    update: vec![ConfigItem {
+                        key: "_wandb".into(),
+                        nested_key: Vec::new(),
+                        value_json: json,
+                    }],
+                    remove: Vec::new(),
+                    info: None,
+                }),
+                Some(&id),
+            )])
+        })
+        .map_err(to_core)
+    }
+}
+
+/// wb-core's trait returns wb-core errors: pass core errors through, wrap the others.
+fn to_core(e: Error) -> wb_core::Error {
+    match e {
+        Error::Core(c) => c,
+        Error::Io {
+            action,
+            path,
+            source,
+        } => wb_core::Error::io(action, path, source),
+        other => wb_core::Error::Unsupported(other.to_string()),
+    }
+}
+
+impl Drop for Run {
+    /// A run dropped without [`Run::finish`] is finished with exit code 0, or 1 while
+    /// unwinding from a panic (the SDK finishes runs at interpreter exit).
+    fn drop(&mut self) {
+        if !self.is_finished() {
+            let code = if std::thread::panicking() { 1 } else { 0 };
+            let _ = self.finish(code);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_ids_and_projects_follow_the_sdk_rules() {
+        assert!(validate_run_id("abc123").is_ok());
+        assert_eq!(
+            validate_run_id("").unwrap_err().to_string(),
+            "Run ID cannot be empty"
+        );
+        assert!(
+            validate_run_id("a/b")
+                .unwrap_err()
+                .to_string()
+                .starts_with("Run ID cannot contain the characters: :;,#?/'")
+        );
+        assert!(validate_run_id(" a").is_err());
+        assert!(validate_project("my-project").is_ok());
+        assert_eq!(
+            validate_project("a/b#").unwrap_err().to_string(),
+            "Invalid project name \"a/b#\": cannot contain characters '/,\\,#,?,%,:', found '/,#'"
+        );
+        assert!(validate_project(&"x".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn run_is_send_and_sync() {
+        fn is<T: Send + Sync>() {}
+        is::<Run>();
+    }
+
+    #[test]
+    fn go_seconds_matches_duration_seconds() {
+        assert_eq!(go_seconds(Duration::new(1, 345_301_571)), 1.345301571);
+        assert_eq!(go_seconds(Duration::from_nanos(993_597_601)), 0.993597601);
+    }
+}

@@ -1,0 +1,262 @@
+//! Shared by the integration tests: records in the simple JSON shape of
+//! `tests/data/make_sdk_logs.py`, and normalization for comparing two runs' logs.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use wb_core::json::{Map, Value, parse};
+use wb_core::json_map;
+use wb_run::RecordReader;
+use wb_run::proto::{Record, RecordType};
+
+pub fn data(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/sdk")
+        .join(name)
+}
+
+/// The golden records of an SDK scenario.
+pub fn golden(name: &str) -> Vec<Value> {
+    std::fs::read_to_string(data(&format!("{name}.records.json")))
+        .unwrap()
+        .lines()
+        .map(|l| parse(l).unwrap())
+        .collect()
+}
+
+/// Every record of a `.wandb` file (or run folder) in the simple shape.
+pub fn simple_records(path: &Path) -> Vec<Value> {
+    let mut reader = RecordReader::open(path).unwrap();
+    let mut out = Vec::new();
+    while let Some(r) = reader.next_with_offset() {
+        let (_, len, rec) = r.unwrap();
+        out.push(simple(&rec, len));
+    }
+    out
+}
+
+fn items<'a>(xs: impl IntoIterator<Item = (&'a str, &'a [String], &'a str)>) -> Value {
+    Value::Array(
+        xs.into_iter()
+            .map(|(k, nk, v)| {
+                Value::Array(vec![
+                    k.into(),
+                    Value::Array(nk.iter().map(|s| s.as_str().into()).collect()),
+                    v.into(),
+                ])
+            })
+            .collect(),
+    )
+}
+
+/// The same shape as `simple()` in make_sdk_logs.py.
+pub fn simple(rec: &Record, len: usize) -> Value {
+    let mut m: Map = json_map! {
+        "num" => rec.num,
+        "type" => rec.kind(),
+        "len" => len,
+        "stream_id" => rec.info.as_ref().map(|i| i.stream_id.clone()).unwrap_or_default(),
+        "mailbox_slot" => rec.control.as_ref().map(|c| c.mailbox_slot.clone()).unwrap_or_default(),
+    };
+    match rec.record_type.as_ref().unwrap() {
+        RecordType::Header(h) => {
+            let v = h.version_info.clone().unwrap_or_default();
+            m.extend(json_map! {"producer" => v.producer, "min_consumer" => v.min_consumer});
+        }
+        RecordType::Run(r) => {
+            let st = r.start_time.unwrap_or_default();
+            let config = r.config.clone().unwrap_or_default();
+            m.extend(json_map! {
+                "run_id" => r.run_id.clone(), "project" => r.project.clone(),
+                "entity" => r.entity.clone(), "display_name" => r.display_name.clone(),
+                "tags" => r.tags.clone(), "notes" => r.notes.clone(),
+                "run_group" => r.run_group.clone(), "job_type" => r.job_type.clone(),
+                "host" => r.host.clone(),
+                "start_time" => Value::Array(vec![st.seconds.into(), st.nanos.into()]),
+                "config" => items(config.update.iter().map(|i| (i.key.as_str(), i.nested_key.as_slice(), i.value_json.as_str()))),
+            });
+        }
+        RecordType::Summary(s) => {
+            m.insert(
+                "update".into(),
+                items(s.update.iter().map(|i| {
+                    (
+                        i.key.as_str(),
+                        i.nested_key.as_slice(),
+                        i.value_json.as_str(),
+                    )
+                })),
+            );
+            m.insert(
+                "remove".into(),
+                items(s.remove.iter().map(|i| {
+                    (
+                        i.key.as_str(),
+                        i.nested_key.as_slice(),
+                        i.value_json.as_str(),
+                    )
+                })),
+            );
+        }
+        RecordType::Config(s) => {
+            m.insert(
+                "update".into(),
+                items(s.update.iter().map(|i| {
+                    (
+                        i.key.as_str(),
+                        i.nested_key.as_slice(),
+                        i.value_json.as_str(),
+                    )
+                })),
+            );
+            m.insert(
+                "remove".into(),
+                items(s.remove.iter().map(|i| {
+                    (
+                        i.key.as_str(),
+                        i.nested_key.as_slice(),
+                        i.value_json.as_str(),
+                    )
+                })),
+            );
+        }
+        RecordType::History(h) => {
+            m.insert(
+                "items".into(),
+                items(h.item.iter().map(|i| {
+                    (
+                        i.key.as_str(),
+                        i.nested_key.as_slice(),
+                        i.value_json.as_str(),
+                    )
+                })),
+            );
+            m.insert("step".into(), h.step.map(|s| s.num).into());
+        }
+        RecordType::Files(f) => {
+            let files = f
+                .files
+                .iter()
+                .map(|i| {
+                    Value::Array(vec![
+                        i.path.as_str().into(),
+                        i.policy.into(),
+                        i.file_type.into(),
+                    ])
+                })
+                .collect();
+            m.insert("files".into(), Value::Array(files));
+        }
+        RecordType::Exit(e) => {
+            m.extend(json_map! {"exit_code" => e.exit_code, "runtime" => e.runtime});
+        }
+        RecordType::OutputRaw(o) => {
+            m.extend(json_map! {"line" => o.line.clone(), "output_type" => o.output_type});
+        }
+        RecordType::Artifact(a) => {
+            let man = a.manifest.clone().unwrap_or_default();
+            m.extend(json_map! {
+                "run_id" => a.run_id.clone(), "project" => a.project.clone(),
+                "artifact_type" => a.artifact_type.clone(), "name" => a.name.clone(),
+                "digest" => a.digest.clone(), "aliases" => a.aliases.clone(),
+                "finalize" => a.finalize, "client_id" => a.client_id.clone(),
+                "sequence_client_id" => a.sequence_client_id.clone(),
+                "digest_algorithm" => a.digest_algorithm.clone(),
+                "incremental" => a.incremental_beta1, "manifest_version" => man.version,
+                "storage_policy" => man.storage_policy.clone(),
+                "storage_policy_config" => Value::Array(man.storage_policy_config.iter().map(|c| Value::Array(vec![c.key.as_str().into(), c.value_json.as_str().into()])).collect()),
+                "entries" => Value::Array(man.contents.iter().map(|e| Value::Array(vec![e.path.as_str().into(), e.digest.as_str().into(), e.size.into(), e.local_path.as_str().into()])).collect()),
+            });
+        }
+        _ => {}
+    }
+    Value::Object(m)
+}
+
+/// Drops what legitimately differs between two runs of the same logs (ids, hosts, times,
+/// record sizes and numbers, the SDK's telemetry/environment/stats/console records and its
+/// `requirements.txt`), and sorts history and summary items (wandb-core writes them in Go map
+/// order).
+pub fn normalize(records: &[Value]) -> Vec<Value> {
+    const VOLATILE: [&str; 3] = ["_runtime", "_timestamp", "_wandb.runtime"];
+    let mut out = Vec::new();
+    for r in records {
+        let mut m = r.as_object().unwrap().clone();
+        let kind = m.get("type").and_then(Value::as_str).unwrap().to_owned();
+        if ["environment", "stats", "telemetry", "output_raw"].contains(&kind.as_str()) {
+            continue;
+        }
+        if kind == "files"
+            && m.get("files").unwrap().as_array().unwrap()[0]
+                .as_array()
+                .unwrap()[0]
+                == Value::from("requirements.txt")
+        {
+            continue;
+        }
+        for k in [
+            "num",
+            "len",
+            "mailbox_slot",
+            "run_id",
+            "host",
+            "start_time",
+            "producer",
+            "client_id",
+            "sequence_client_id",
+        ] {
+            m.shift_remove(k);
+        }
+        let has_info = m
+            .shift_remove("stream_id")
+            .is_some_and(|s| s != Value::from(""));
+        m.insert("has_info".into(), has_info.into());
+        if kind == "exit" {
+            m.shift_remove("runtime");
+        }
+        for list in ["items", "update"] {
+            if let Some(Value::Array(items)) = m.get_mut(list) {
+                for it in items.iter_mut() {
+                    let a = it.as_array().unwrap();
+                    let key = a[0].as_str().unwrap();
+                    let path: Vec<&str> = a[1]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|s| s.as_str().unwrap())
+                        .collect();
+                    let dotted = if path.is_empty() {
+                        key.to_owned()
+                    } else {
+                        path.join(".")
+                    };
+                    // Values the SDK side wrote (records with stream info) compare as text;
+                    // wandb-core's compare as JSON, since it writes object keys in Go map order.
+                    let value = if VOLATILE.contains(&dotted.as_str()) {
+                        "*".into()
+                    } else if has_info {
+                        a[2].clone()
+                    } else {
+                        parse(a[2].as_str().unwrap()).unwrap()
+                    };
+                    *it = Value::Array(vec![a[0].clone(), a[1].clone(), value]);
+                }
+                items.sort_by_key(|v| {
+                    let a = v.as_array().unwrap();
+                    wb_core::json::to_string(
+                        &Value::Array(a[..2].to_vec()),
+                        wb_core::json::Dialect::Compact,
+                    )
+                });
+            }
+        }
+        if let Some(Value::Array(entries)) = m.get_mut("entries") {
+            for e in entries.iter_mut() {
+                if let Value::Array(a) = e {
+                    a[3] = "<staged>".into();
+                }
+            }
+        }
+        out.push(Value::Object(m));
+    }
+    out
+}
