@@ -195,7 +195,7 @@ fn boxes_and_masks_on_one_image() {
     let (dir, run, j) = log(LogValue::media(img), "scene", 2);
     check_run_json(
         &j,
-        &g.at("json"),
+        g.at("json"),
         g.at("media").as_object().unwrap(),
         dir.path(),
     );
@@ -219,7 +219,7 @@ fn a_list_with_captions_and_boxes() {
     let (dir, run, j) = log(LogValue::list([a, b]), "batch", 4);
     check_run_json(
         &j,
-        &g.at("json"),
+        g.at("json"),
         g.at("media").as_object().unwrap(),
         dir.path(),
     );
