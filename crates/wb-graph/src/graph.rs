@@ -202,9 +202,37 @@ impl Graph {
         Value::Object(m)
     }
 
-    /// The `.graph.json` file's text, byte for byte what the SDK writes.
+    /// The `.graph.json` file's text, byte for byte what the SDK writes (the compact
+    /// serialization of [`to_graph_json`](Self::to_graph_json), written directly).
     pub fn to_graph_json_string(&self) -> String {
-        json::to_string(&self.to_graph_json(), Dialect::Compact)
+        let mut out = String::with_capacity(64 + 160 * self.nodes.len() + 24 * self.edges.len());
+        let id = |out: &mut String, i: usize| match self.nodes.get(i).and_then(Node::id) {
+            None => out.push_str("null"),
+            Some(NodeId::Int(n)) => out.push_str(&n.to_string()),
+            Some(s) => json::write_to(out, &s.to_json(), Dialect::Compact),
+        };
+        out.push_str("{\"format\":");
+        json::write_to(&mut out, &Value::Str(self.format.clone()), Dialect::Compact);
+        out.push_str(",\"nodes\":[");
+        for (i, n) in self.nodes.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            n.write_compact(&mut out);
+        }
+        out.push_str("],\"edges\":[");
+        for (i, e) in self.edges.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push('[');
+            id(&mut out, e.from);
+            out.push(',');
+            id(&mut out, e.to);
+            out.push(']');
+        }
+        out.push_str("]}");
+        out
     }
 
     /// Reads a graph file's content (`{"format", "nodes", "edges"}`). Each edge's ids are
@@ -359,4 +387,21 @@ pub(crate) fn decode(
     _: &Registry,
 ) -> Result<Arc<dyn WbValue>> {
     Ok(Arc::new(Graph::from_json(json, source)?))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn direct_writer_equals_the_value_serialization() {
+        let text = r#"{"format":"k\"é\n","nodes":[{"name":"a\u0001☃","id":"x","class_name":"C","size":[1.5,null,"s"],"parameters":[["w",[3,NaN]],["b",[]]],"output_shape":[[1,2]],"is_output":true,"num_parameters":[1e-7,-0.0,Infinity],"functions":{"f":[1]},"child_parameters":12345678901234567890,"is_constant":false,"zz":{"k":[true]}},{"name":null},{"name":null,"id":-7}],"edges":[["x",null],[-7,"x"]]}"#;
+        let g = Graph::from_graph_json_str(text).unwrap();
+        assert_eq!(
+            g.to_graph_json_string(),
+            json::to_string(&g.to_graph_json(), Dialect::Compact)
+        );
+        assert_eq!(g.to_graph_json_string(), text);
+    }
 }

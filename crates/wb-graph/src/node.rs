@@ -1,7 +1,7 @@
 //! [`Node`] and [`NodeId`]: one vertex of a [`Graph`](crate::Graph), with the attributes the
 //! SDK's `wandb.sdk.data_types.graph.Node` has.
 
-use wb_core::json::{Map, Value};
+use wb_core::json::{self, Dialect, Map, Value};
 use wb_core::{Error, Result};
 
 /// A node's id, unique in its graph: a string (a layer name) or an integer (what
@@ -325,6 +325,76 @@ impl Node {
             m.insert(k.clone(), v.clone());
         }
         Value::Object(m)
+    }
+
+    /// Appends [`to_json`](Self::to_json) in the compact dialect (the graph file's bytes) to
+    /// `out`, without building the JSON value first.
+    pub fn write_compact(&self, out: &mut String) {
+        let w = |out: &mut String, v: &Value| json::write_to(out, v, Dialect::Compact);
+        let str_value = |out: &mut String, s: &str| w(out, &Value::Str(s.to_owned()));
+        out.push_str("{\"name\":");
+        match &self.name {
+            Some(n) => str_value(out, n),
+            None => out.push_str("null"),
+        }
+        if let Some(id) = &self.id {
+            out.push_str(",\"id\":");
+            match id {
+                NodeId::Str(s) => str_value(out, s),
+                NodeId::Int(i) => out.push_str(&i.to_string()),
+            }
+        }
+        if let Some(c) = &self.class_name {
+            out.push_str(",\"class_name\":");
+            str_value(out, c);
+        }
+        if let Some(size) = &self.size {
+            out.push_str(",\"size\":[");
+            for (i, v) in size.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                w(out, v);
+            }
+            out.push(']');
+        }
+        if let Some(params) = &self.parameters {
+            out.push_str(",\"parameters\":[");
+            for (i, (name, shape)) in params.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push('[');
+                str_value(out, name);
+                out.push(',');
+                w(out, shape);
+                out.push(']');
+            }
+            out.push(']');
+        }
+        let bool_value = |b: &Option<bool>| b.map(Value::Bool);
+        for (key, v) in [
+            ("output_shape", self.output_shape.as_ref()),
+            ("is_output", bool_value(&self.is_output).as_ref()),
+            ("num_parameters", self.num_parameters.as_ref()),
+            ("functions", self.functions.as_ref()),
+            ("child_parameters", self.child_parameters.as_ref()),
+            ("is_constant", bool_value(&self.is_constant).as_ref()),
+        ] {
+            if let Some(v) = v {
+                out.push_str(",\"");
+                out.push_str(key);
+                out.push_str("\":");
+                w(out, v);
+            }
+        }
+        for (k, v) in &self.extra {
+            out.push(',');
+            str_value(out, k);
+            out.push(':');
+            w(out, v);
+        }
+        out.push('}');
     }
 
     /// Reads a node from its JSON object (`what` names it in error messages). `null`
