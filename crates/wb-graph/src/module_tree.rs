@@ -15,7 +15,10 @@
 //!   before its children's nodes.
 //!
 //! Each node has `name` = `id` = the path and `class_name` = the module's type (left out when
-//! the type is empty). The rest follows the graph's format, as the SDK's own writers do:
+//! the type is empty). (`wandb.watch` uses the same dotted names, but Python object ids as
+//! `id` and the module's `repr`, such as `Linear(in_features=4, out_features=8, bias=True)`,
+//! as `class_name`; put such a text in [`Module::type_name`] to get it.) The rest follows the
+//! graph's format, as the SDK's own writers do:
 //!
 //! | attribute | `"torch"` (as `wandb.watch` writes) | any other format (as `Graph.from_keras` writes) |
 //! |---|---|---|
