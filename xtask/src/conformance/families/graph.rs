@@ -28,9 +28,11 @@ fn json(a: &Arg) -> Result<Value, String> {
     match a {
         Arg::Json(v) => Ok(v.clone()),
         Arg::Float(f) => Ok(Value::Float(*f)),
-        Arg::List(items) | Arg::Tuple(items) => {
-            items.iter().map(json).collect::<Result<_, _>>().map(Value::Array)
-        }
+        Arg::List(items) | Arg::Tuple(items) => items
+            .iter()
+            .map(json)
+            .collect::<Result<_, _>>()
+            .map(Value::Array),
         Arg::Map(items) => items
             .iter()
             .map(|(k, v)| Ok((k.clone(), json(v)?)))
@@ -73,7 +75,9 @@ fn from_nodes_edges(args: &Args) -> Result<Graph, String> {
     }
     for (i, e) in list("edges")?.iter().enumerate() {
         let Some([from, to]) = e.as_array() else {
-            return Err(unmapped(format!("edge {i} must be a [from_id, to_id] pair")));
+            return Err(unmapped(format!(
+                "edge {i} must be a [from_id, to_id] pair"
+            )));
         };
         let id = |v: &Value| NodeId::from_json(v, &format!("edge {i}")).map_err(unmapped);
         match (id(from)?, id(to)?) {
