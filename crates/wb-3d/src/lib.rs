@@ -30,6 +30,7 @@ pub mod pts;
 pub mod scene;
 
 pub use molecule::Molecule;
+pub use ndarray;
 pub use object3d::Object3D;
 pub use pdb::{Atom, Bond};
 pub use pts::PointScalar;
