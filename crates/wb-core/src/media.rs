@@ -163,13 +163,20 @@ impl MediaFile {
             return Ok(b.clone());
         }
         let name = media_file_name(key, step, &self.sha256[..20], &self.ext)?;
-        let rel_path = format!("{media_dir}/{name}");
+        let published = format!("{media_dir}/{name}");
+        // The SDK publishes the path as it joined it, and its JSON `path` is that path
+        // normalized (`os.path.relpath`): empty components of a key (`a//b`) collapse.
+        let rel_path = published
+            .split('/')
+            .filter(|c| !c.is_empty())
+            .collect::<Vec<_>>()
+            .join("/");
         let abs_path = run.files_dir().join(&rel_path);
         match &self.source {
             MediaSource::Generated(bytes) => atomic_write(&abs_path, bytes)?,
             MediaSource::UserFile(src) => atomic_copy(src, &abs_path)?,
         }
-        run.publish_file(&rel_path)?;
+        run.publish_file(&published)?;
         let b = Binding { rel_path, abs_path };
         *guard = Some(b.clone());
         Ok(b)

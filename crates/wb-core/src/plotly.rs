@@ -22,13 +22,22 @@ pub struct Plotly {
 impl Plotly {
     /// From a figure in plotly's JSON form (`{"data": [...], "layout": {...}}`, what
     /// `fig.to_plotly_json()` gives in Python and `Plot::to_json()` in Rust).
+    ///
+    /// A figure always has `data` and `layout` (as `go.Figure(...).to_plotly_json()` writes
+    /// them): a missing one is written empty (`[]`, `{}`).
     pub fn from_figure(figure: &Value) -> Result<Self> {
-        if figure.as_object().is_none() {
+        let Some(fig) = figure.as_object() else {
             return Err(Error::value(
                 "Logged plots must be plotly figures, or matplotlib plots convertible to plotly via mpl_to_plotly",
             ));
+        };
+        let mut full = json::Map::new();
+        full.insert("data".into(), fig.get("data").cloned().unwrap_or(Value::Array(Vec::new())));
+        full.insert("layout".into(), fig.get("layout").cloned().unwrap_or_else(Value::object));
+        for (k, v) in fig {
+            full.entry(k.clone()).or_insert_with(|| v.clone());
         }
-        let text = json::to_string(figure, Dialect::Compact);
+        let text = json::to_string(&Value::Object(full), Dialect::Compact);
         Ok(Plotly {
             file: MediaFile::generated(text.into_bytes(), ".plotly.json"),
         })

@@ -1,7 +1,7 @@
 //! Conformance builders for wb-core's types: Histogram, Html, Plotly.
 
 use super::{Built, Ctx};
-use crate::conformance::args::{Arg, Args};
+use crate::conformance::args::{Arg, Args, unmapped};
 use wb_types::{Histogram, Html, LogValue, Plotly, Value};
 
 /// Maps `Histogram`, `Html` and `Plotly` to our API.
@@ -24,10 +24,12 @@ fn numbers(a: &Arg) -> Result<Vec<Value>, String> {
             .map(|i| match i {
                 Arg::Json(v) => Ok(v.clone()),
                 Arg::Float(f) => Ok(Value::Float(*f)),
-                other => Err(format!("expected a number, got {other:?}")),
+                other => Err(unmapped(format!("expected a number, got {other:?}"))),
             })
             .collect(),
-        other => Err(format!("expected a sequence of numbers, got {other:?}")),
+        other => Err(unmapped(format!(
+            "expected a sequence of numbers, got {other:?}"
+        ))),
     }
 }
 
@@ -38,8 +40,12 @@ fn histogram(args: &Args) -> Result<LogValue, String> {
         Some(Arg::Json(v)) => v
             .as_i64()
             .and_then(|n| usize::try_from(n).ok())
-            .ok_or("num_bins must be a non-negative integer")?,
-        Some(other) => return Err(format!("num_bins must be an integer, got {other:?}")),
+            .ok_or_else(|| unmapped("num_bins must be a non-negative integer (a usize)"))?,
+        Some(other) => {
+            return Err(unmapped(format!(
+                "num_bins must be an integer, got {other:?}"
+            )));
+        }
     };
     let h = if let Some(nh) = args
         .get("np_histogram")
@@ -48,14 +54,22 @@ fn histogram(args: &Args) -> Result<LogValue, String> {
         let parts = match nh {
             Arg::Tuple(p) | Arg::List(p) => p.clone(),
             Arg::Json(Value::Array(p)) => p.iter().cloned().map(Arg::Json).collect(),
-            other => return Err(format!("np_histogram must be a tuple, got {other:?}")),
+            other => {
+                return Err(unmapped(format!(
+                    "np_histogram must be a tuple, got {other:?}"
+                )));
+            }
         };
         if parts.len() != 2 {
-            return Err("Expected np_histogram to be a tuple of (values, bin_edges) or sequence to be specified".into());
+            return Err(unmapped(
+                "np_histogram must be (values, bin_edges): from_np_histogram takes two vectors",
+            ));
         }
         Histogram::from_np_histogram(numbers(&parts[0])?, numbers(&parts[1])?)
     } else {
-        let seq = args.get("sequence").ok_or("Expected np_histogram to be a tuple of (values, bin_edges) or sequence to be specified")?;
+        let seq = args.get("sequence").ok_or_else(|| {
+            unmapped("Histogram needs `sequence` or `np_histogram`: our API takes one of them")
+        })?;
         match seq {
             Arg::NdArray(nd) if nd.dtype == "float32" => {
                 let v: Vec<f32> = nd.as_f64()?.into_iter().map(|x| x as f32).collect();
@@ -73,7 +87,10 @@ fn histogram(args: &Args) -> Result<LogValue, String> {
                 } else {
                     let fl: Vec<f64> = vals
                         .iter()
-                        .map(|v| v.as_f64().ok_or("sequence must hold numbers"))
+                        .map(|v| {
+                            v.as_f64()
+                                .ok_or_else(|| unmapped("sequence must hold numbers"))
+                        })
                         .collect::<Result<_, _>>()?;
                     Histogram::with_num_bins(&fl, num_bins)
                 }
@@ -87,7 +104,7 @@ fn flag(args: &Args, name: &str, default: bool) -> Result<bool, String> {
     match args.get(name) {
         None => Ok(default),
         Some(Arg::Json(Value::Bool(b))) => Ok(*b),
-        Some(other) => Err(format!("{name} must be a boolean, got {other:?}")),
+        Some(other) => Err(unmapped(format!("{name} must be a boolean, got {other:?}"))),
     }
 }
 
@@ -100,15 +117,20 @@ fn html(args: &Args) -> Result<LogValue, String> {
         Some(Arg::Json(Value::Str(s))) => Html::new(s, inject),
         Some(Arg::File(p)) if not_path => Ok(Html::from_literal(&p.to_string_lossy(), inject)),
         Some(Arg::File(p)) => Html::new(&p.to_string_lossy(), inject),
-        _ => return Err("data must be a string or an io object".into()),
+        _ => return Err(unmapped("Html data must be a string or a $file path")),
     };
     h.map(LogValue::media).map_err(|e| e.to_string())
 }
 
 fn plotly(args: &Args) -> Result<LogValue, String> {
     args.only("Plotly", &["val"])?;
-    match args.get("val") {
-        Some(Arg::Plotly(fig)) => Plotly::from_figure(fig).map(LogValue::media).map_err(|e| e.to_string()),
-        _ => Err("Logged plots must be plotly figures, or matplotlib plots convertible to plotly via mpl_to_plotly".into()),
-    }
+    let fig = match args.get("val") {
+        Some(Arg::Plotly(fig)) => fig,
+        // Not a figure at all (a number, a string): our API gets it as JSON and must refuse it.
+        Some(Arg::Json(v)) if v.as_object().is_none() => v,
+        _ => return Err(unmapped("Plotly val must be a $plotly figure")),
+    };
+    Plotly::from_figure(fig)
+        .map(LogValue::media)
+        .map_err(|e| e.to_string())
 }

@@ -2,7 +2,7 @@
 //! the same public API calls a user makes. A family returns `None` for a class it does not
 //! know, so the dispatcher can try the next one; an unknown class everywhere fails the case.
 
-use super::args::{Arg, Args};
+use super::args::{Arg, Args, unmapped};
 use std::path::Path;
 use wb_types::LogValue;
 
@@ -39,7 +39,9 @@ pub fn build(class: &str, args: &Args, ctx: &Ctx<'_>) -> Result<LogValue, String
             return r;
         }
     }
-    Err(format!("unknown class {class:?}: no Rust builder maps it"))
+    Err(unmapped(format!(
+        "unknown class {class:?}: no Rust builder maps it"
+    )))
 }
 
 /// Turns any case value into a `LogValue` (nested `$wb` values built, lists kept as lists).
@@ -58,6 +60,8 @@ pub fn to_log_value(arg: &Arg, ctx: &Ctx<'_>) -> Result<LogValue, String> {
             .map(|(k, a)| Ok((k.clone(), to_log_value(a, ctx)?)))
             .collect::<Result<_, String>>()
             .map(LogValue::Map),
-        other => Err(format!("a {other:?} cannot be logged directly in a case")),
+        other => Err(unmapped(format!(
+            "a {other:?} cannot be logged directly in a case"
+        ))),
     }
 }

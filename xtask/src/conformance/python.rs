@@ -1,0 +1,170 @@
+//! The Python side: a virtual environment with wandb==0.31.0 under `target/`, created once and
+//! re-used, and one run of `tests/conformance/reference.py` for all cases.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Names an interpreter to use instead of the runner's own venv (it must have what
+/// `tests/conformance/requirements.txt` lists).
+pub const PYTHON_ENV: &str = "WB_CONFORMANCE_PYTHON";
+
+/// The venv's marker file: the requirements it was built from.
+const MARKER: &str = "wb-conformance-requirements.txt";
+
+/// The interpreter to run the reference with: `$WB_CONFORMANCE_PYTHON`, or the runner's venv
+/// (built first when missing or built from other requirements).
+pub fn interpreter(root: &Path, target: &Path) -> Result<PathBuf, String> {
+    if let Some(p) = std::env::var_os(PYTHON_ENV) {
+        let p = PathBuf::from(p);
+        return if p.is_file() {
+            Ok(p)
+        } else {
+            Err(format!("{PYTHON_ENV}={} is not a file", p.display()))
+        };
+    }
+    let reqs_path = root.join("tests/conformance/requirements.txt");
+    let reqs = std::fs::read_to_string(&reqs_path)
+        .map_err(|e| format!("cannot read {}: {e}", reqs_path.display()))?;
+    let venv = target.join("conformance-venv");
+    let py = venv_python(&venv);
+    let marker = venv.join(MARKER);
+    if py.is_file() && std::fs::read_to_string(&marker).is_ok_and(|m| m == reqs) {
+        return Ok(py);
+    }
+    build_venv(&venv, &reqs_path, target)?;
+    std::fs::write(&marker, reqs).map_err(|e| format!("cannot write {}: {e}", marker.display()))?;
+    Ok(py)
+}
+
+fn venv_python(venv: &Path) -> PathBuf {
+    if cfg!(windows) {
+        venv.join("Scripts").join("python.exe")
+    } else {
+        venv.join("bin").join("python")
+    }
+}
+
+fn build_venv(venv: &Path, reqs: &Path, target: &Path) -> Result<(), String> {
+    let system = ["python3", "python"]
+        .into_iter()
+        .find(|p| {
+            Command::new(p)
+                .arg("--version")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        })
+        .ok_or(
+            "python3 was not found on PATH. The conformance runner needs Python 3.9 or newer \
+             to build its reference environment (wandb==0.31.0) under target/conformance-venv; \
+             install Python, or point WB_CONFORMANCE_PYTHON at an interpreter that has \
+             tests/conformance/requirements.txt installed",
+        )?;
+    let log = target.join("conformance-venv.log");
+    eprintln!(
+        "conformance: building the reference environment in {} (wandb==0.31.0 and the media \
+         libraries from PyPI; once, a few minutes; log: {})",
+        venv.display(),
+        log.display()
+    );
+    let _ = std::fs::remove_dir_all(venv);
+    run_logged(
+        Command::new(system).args(["-m", "venv"]).arg(venv),
+        &log,
+        &format!("`{system} -m venv` failed (on Debian/Ubuntu, install the python3-venv package)"),
+    )?;
+    let py = venv_python(venv);
+    run_logged(
+        Command::new(&py).args(["-m", "pip", "install", "--upgrade", "pip"]),
+        &log,
+        "upgrading pip in the reference environment failed",
+    )?;
+    run_logged(
+        Command::new(&py)
+            .args(["-m", "pip", "install", "--disable-pip-version-check", "-r"])
+            .arg(reqs),
+        &log,
+        &format!("installing {} failed (is PyPI reachable?)", reqs.display()),
+    )?;
+    let check = Command::new(&py)
+        .args(["-c", "import wandb, numpy, pandas, PIL, soundfile, imageio, moviepy, plotly; print(wandb.__version__)"])
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", py.display()))?;
+    let version = String::from_utf8_lossy(&check.stdout).trim().to_owned();
+    if !check.status.success() || version != "0.31.0" {
+        return Err(format!(
+            "the reference environment does not import wandb 0.31.0 (got {version:?}): {}",
+            String::from_utf8_lossy(&check.stderr).trim()
+        ));
+    }
+    Ok(())
+}
+
+/// Runs `cmd` with its output appended to `log`; on failure, the error names the log and
+/// shows its last lines.
+fn run_logged(cmd: &mut Command, log: &Path, what: &str) -> Result<(), String> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .map_err(|e| format!("cannot open {}: {e}", log.display()))?;
+    let err = file
+        .try_clone()
+        .map_err(|e| format!("cannot open {}: {e}", log.display()))?;
+    let status = cmd
+        .stdout(file)
+        .stderr(err)
+        .status()
+        .map_err(|e| format!("{what}: {e}"))?;
+    if status.success() {
+        return Ok(());
+    }
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let tail: Vec<&str> = text.lines().rev().take(15).collect();
+    let tail: Vec<&str> = tail.into_iter().rev().collect();
+    Err(format!(
+        "{what} ({status}); the end of {}:\n{}",
+        log.display(),
+        tail.join("\n")
+    ))
+}
+
+/// Runs the reference script once for every staged case file. Its log goes to `log`.
+pub fn run_reference(
+    python: &Path,
+    root: &Path,
+    cases: &[PathBuf],
+    out: &Path,
+    rust_out: &Path,
+    scratch: &Path,
+    log: &Path,
+) -> Result<(), String> {
+    let script = root.join("tests/conformance/reference.py");
+    // Long lists go through a file, never the command line's length limit.
+    let list = scratch.join("cases.txt");
+    std::fs::create_dir_all(scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
+    let text: Vec<String> = cases
+        .iter()
+        .map(|c| c.to_string_lossy().into_owned())
+        .collect();
+    std::fs::write(&list, text.join("\n")).map_err(|e| format!("{}: {e}", list.display()))?;
+    let _ = std::fs::remove_file(log);
+    run_logged(
+        Command::new(python)
+            .arg(&script)
+            .arg("--out")
+            .arg(out)
+            .arg("--rust")
+            .arg(rust_out)
+            .arg("--scratch")
+            .arg(scratch)
+            .arg("--case-list")
+            .arg(&list)
+            .env("WANDB_MODE", "offline")
+            .env("WANDB_SILENT", "true")
+            .env("PYTHONUNBUFFERED", "1"),
+        log,
+        "the Python reference failed",
+    )
+}
