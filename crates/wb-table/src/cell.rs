@@ -193,10 +193,12 @@ impl Cell {
         }
     }
 
-    /// Equality as the SDK's `Table.__eq__` compares cells (`==`; media by `wb_eq`).
+    /// Equality as the SDK's `Table.__eq__` compares cells (`==`; media by `wb_eq`), except that
+    /// a float NaN equals `None` (both are typed `none`, and NaN is written `null`).
     pub fn cell_eq(&self, other: &Cell) -> bool {
         match (self, other) {
-            (Cell::Null, Cell::Null) => true,
+            // NaN is typed `none` and written `null`: after a round trip it is `None`.
+            (a, b) if a.is_none_typed() && b.is_none_typed() => true,
             (Cell::Bool(a), Cell::Bool(b)) => a == b,
             (Cell::Int(a), Cell::Int(b)) => a == b,
             (Cell::Float(a), Cell::Float(b)) => a == b,

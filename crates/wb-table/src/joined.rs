@@ -56,6 +56,7 @@ pub struct JoinedTable {
     table1: TableRef,
     table2: TableRef,
     join_key: JoinKey,
+    paths: Option<(String, String)>,
     id: u64,
     urls: Mutex<Option<(String, String)>>,
 }
@@ -78,6 +79,7 @@ impl JoinedTable {
             table1,
             table2,
             join_key,
+            paths: None,
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             urls: Mutex::new(None),
         })
@@ -155,12 +157,28 @@ impl JoinedTable {
                 ));
             }
         };
-        JoinedTable::new(side("table1")?, side("table2")?, key)
+        let mut jt = JoinedTable::new(side("table1")?, side("table2")?, key)?;
+        if let (Some(a), Some(b)) = (
+            json.get("table1").and_then(Value::as_str),
+            json.get("table2").and_then(Value::as_str),
+        ) {
+            jt.paths = Some((a.to_owned(), b.to_owned()));
+        }
+        Ok(jt)
+    }
+
+    /// The entry paths of the two tables, for a joined table read from an artifact.
+    pub fn entry_paths(&self) -> Option<(&str, &str)> {
+        self.paths.as_ref().map(|(a, b)| (a.as_str(), b.as_str()))
     }
 }
 
-fn ref_eq(a: &TableRef, b: &TableRef) -> bool {
+/// Sides compare by content, or by entry path when one side is only a path (a table read
+/// back from an artifact remembers the path it was read from).
+fn ref_eq(a: &TableRef, pa: Option<&str>, b: &TableRef, pb: Option<&str>) -> bool {
     match (a, b) {
+        (TableRef::Path(x), _) if pb == Some(x.as_str()) => true,
+        (_, TableRef::Path(y)) if pa == Some(y.as_str()) => true,
         (TableRef::Table(x), TableRef::Table(y)) => x.table_eq(y),
         (TableRef::Partitioned(x), TableRef::Partitioned(y)) => x.parts_path() == y.parts_path(),
         (TableRef::Path(x), TableRef::Path(y)) => x == y,
@@ -213,9 +231,11 @@ impl WbValue for JoinedTable {
     }
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
         other.downcast_ref::<JoinedTable>().is_some_and(|o| {
+            let (p1, p2) = self.entry_paths().unzip();
+            let (q1, q2) = o.entry_paths().unzip();
             o.join_key == self.join_key
-                && ref_eq(&self.table1, &o.table1)
-                && ref_eq(&self.table2, &o.table2)
+                && ref_eq(&self.table1, p1, &o.table1, q1)
+                && ref_eq(&self.table2, p2, &o.table2, q2)
         })
     }
     fn column_type(&self) -> Option<Value> {

@@ -616,11 +616,35 @@ impl Table {
         self.cast(key, fk, false).map(drop)
     }
 
+    /// The column types as the artifact form writes them: a column typed as a 1-D ndarray of
+    /// at most [`MAX_EMBEDDING_DIMENSIONS`] becomes `list` of `number` of that length.
+    pub fn written_types(&self) -> Type {
+        Type::TypedDict(
+            self.columns
+                .iter()
+                .cloned()
+                .zip(self.types.iter().map(|t| match t.ndarray_member() {
+                    Some(Type::NdArray { shape, .. })
+                        if shape.len() == 1 && shape[0] <= MAX_EMBEDDING_DIMENSIONS =>
+                    {
+                        Type::List {
+                            element: Box::new(Type::Number),
+                            length: Some(shape[0]),
+                        }
+                    }
+                    _ => t.clone(),
+                }))
+                .collect(),
+        )
+    }
+
     /// The table's equality (`Table.__eq__`): same rows, columns, column types and cells.
+    /// Short 1-D ndarray columns compare as the `list` type the artifact form gives them (the
+    /// SDK rewrites its own column type that way when it serializes the table).
     pub fn table_eq(&self, other: &Table) -> bool {
         self.nrows == other.nrows
             && self.columns == other.columns
-            && self.column_types() == other.column_types()
+            && self.written_types() == other.written_types()
             && self
                 .data
                 .iter()
@@ -643,7 +667,7 @@ impl Table {
                 list_repr(&self.columns)
             ));
         }
-        if self.column_types() != other.column_types() {
+        if self.written_types() != other.written_types() {
             return Some(format!(
                 "Found column type {}, expected column type {}",
                 other.column_types(),

@@ -182,6 +182,9 @@ impl WbValue for Table {
         let text = self.to_artifact_text(artifact)?;
         Ok(wb_core::json::parse(&text)?)
     }
+    fn artifact_entry_text(&self, artifact: &mut dyn ArtifactTarget) -> Option<Result<String>> {
+        Some(self.to_artifact_text(artifact))
+    }
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
         other
             .downcast_ref::<Table>()

@@ -227,11 +227,7 @@ fn run_case(
         let mut art = Artifact::new("conformance", "dataset");
         for (entry, v) in case.get("add").unwrap().as_object().unwrap() {
             let w = wb(v)?;
-            match w.downcast_ref::<Table>() {
-                Some(t) => t.add_to_artifact(&mut art, entry).map(drop),
-                None => art.add(w.as_ref(), entry).map(drop),
-            }
-            .map_err(err)?;
+            art.add(w.as_ref(), entry).map_err(err)?;
         }
         for (ename, e) in &art.entries {
             let bytes = e.data.read().map_err(err)?.to_vec();
@@ -334,8 +330,14 @@ fn table_cases_match_the_sdk() {
         .collect();
     names.sort();
     for name in names {
-        let case = parse(&std::fs::read_to_string(cases_dir.join(format!("{name}.json"))).unwrap())
+        // Cases the live comparison cannot use (an increment's name holds the time it was
+        // logged; the SDK cannot read back its own integer-column tables) live in tests/cases.
+        let file = [cases_dir.clone(), root().join("tests/cases")]
+            .into_iter()
+            .map(|d| d.join(format!("{name}.json")))
+            .find(|p| p.exists())
             .unwrap();
+        let case = parse(&std::fs::read_to_string(file).unwrap()).unwrap();
         let golden =
             parse(&std::fs::read_to_string(golden_dir.join(&name).join("result.json")).unwrap())
                 .unwrap();

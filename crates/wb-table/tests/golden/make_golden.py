@@ -48,7 +48,8 @@ def dec(v, d):
 def main():
     only = sys.argv[1:]
     run = wandb.init(mode="offline", dir=tempfile.mkdtemp())
-    for path in sorted(glob.glob(os.path.join(CASES, "table_*.json"))):
+    paths = glob.glob(os.path.join(CASES, "table_*.json")) + glob.glob(os.path.join(HERE, "..", "cases", "table_*.json"))
+    for path in sorted(paths, key=os.path.basename):
         name = os.path.basename(path)[:-5]
         if only and name not in only:
             continue
