@@ -327,7 +327,10 @@ pub fn from_array<T: Element, D: Dimension>(
     let array = array
         .to_shape(IxDyn(&shape))
         .map_err(|e| Error::value(format!("cannot squeeze the image array: {e}")))?;
-    let bytes = to_u8(array.iter().copied(), array.len(), scaling);
+    let bytes = match array.as_slice() {
+        Some(flat) => to_u8(flat.iter().copied(), flat.len(), scaling),
+        None => to_u8(array.iter().copied(), array.len(), scaling),
+    };
     let (width, height, source_mode) = match shape.as_slice() {
         [n] => (1, *n, Mode::L),
         [h, w] => (*w, *h, Mode::L),

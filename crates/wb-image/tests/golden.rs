@@ -403,3 +403,48 @@ fn artifact_entries_classes_file_and_column_type() {
         img.boxes()["pred"].box_data()
     );
 }
+
+/// The IDAT chunks of a PNG, concatenated, and its IHDR.
+fn idat(png: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let (mut p, mut ihdr, mut data) = (8, Vec::new(), Vec::new());
+    while p + 8 <= png.len() {
+        let len = u32::from_be_bytes(png[p..p + 4].try_into().unwrap()) as usize;
+        let body = &png[p + 8..p + 8 + len];
+        match &png[p + 4..p + 8] {
+            b"IHDR" => ihdr = body.to_vec(),
+            b"IDAT" => data.extend_from_slice(body),
+            _ => {}
+        }
+        p += 12 + len;
+    }
+    (ihdr, data)
+}
+
+#[test]
+fn png_rows_are_filtered_exactly_as_pillow_filters_them() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    for name in ["rgba_noise", "rgb_photo", "l_photo", "la_mix", "rgb_flat"] {
+        let theirs = std::fs::read(dir.join(format!("pillow_{name}.png"))).unwrap();
+        let (ihdr, z) = idat(&theirs);
+        let pixels = wb_image::decode::pixels(&theirs, name).unwrap();
+        let ours_filtered = wb_image::encode::png::filter_rows(&pixels);
+        let mut raw = vec![0u8; ours_filtered.len() + 16];
+        let (raw, rc) = zlib_rs::decompress_slice(&mut raw, &z, zlib_rs::InflateConfig::default());
+        assert_eq!(rc, zlib_rs::ReturnCode::Ok, "{name}");
+        assert_eq!(raw, &ours_filtered[..], "{name}: filtered rows differ");
+        // Our file: same header, same pixels, and not larger.
+        let ours = wb_image::encode::png::encode(&pixels).unwrap();
+        assert_eq!(idat(&ours).0, ihdr, "{name}");
+        assert_eq!(
+            wb_image::decode::pixels(&ours, name).unwrap(),
+            pixels,
+            "{name}"
+        );
+        assert!(
+            ours.len() <= theirs.len(),
+            "{name}: {} > {}",
+            ours.len(),
+            theirs.len()
+        );
+    }
+}

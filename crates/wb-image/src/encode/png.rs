@@ -8,13 +8,14 @@
 //!
 //! Pillow deflates it with zlib level 6, `Z_FILTERED`, memLevel 9. We use zlib-rs (a pure-Rust
 //! port of zlib-ng) at level 7 with the same strategy and memory level: its lazy matcher with a
-//! 256-step chain. Measured on the same filtered data (see `examples/png_sizes.rs`): noise and
-//! photographs come out the same size or smaller (a 512×512 photo-like image 41,175 bytes vs
-//! Pillow's 46,607) and as fast as or faster than Pillow's zlib; on a corpus of 300 mixed
-//! images the total is 0.7% smaller, and the few files that come out larger are so by at most
-//! 1.9%. Level 6 (zlib-rs's "medium" matcher) would be ~10% faster but up to 2× larger on
-//! gradients and text, which is why it is not used; `image`'s default fast PNG mode is far
-//! worse still (up to 100× larger).
+//! 256-step chain. Measured on the same filtered data (`examples/png_sizes.rs` and
+//! `examples/bench_image.rs`): 512×512 noise comes out the same size as Pillow's file and a
+//! 512×512 photo-like image smaller (41,232 bytes vs 46,664), in less time than Pillow's zlib;
+//! on a corpus of 300 mixed images (`examples/png_sizes.py`) the total is 0.66% smaller, and
+//! the 29 files that come out larger are so by at most 1.44% (a few bytes on most). Only a
+//! byte-exact port of zlib's own deflate could promise "never larger"; zlib-rs level 6 (its
+//! "medium" matcher) is ~40% faster but up to 2× larger on gradients and text, which is why it
+//! is not used; `image`'s default fast PNG mode is far worse still (up to 100× larger).
 
 use crate::pixels::{Mode, Pixels};
 use wb_core::{Error, Result};
@@ -100,53 +101,74 @@ pub fn filter_rows(pixels: &Pixels) -> Vec<u8> {
         };
         let mut kind = 0u8;
         let mut sum: u32 = row.iter().map(|&v| cost(v)).sum();
-        let mut best_is_row = true;
-        // Up.
         if sum > 0 {
-            let s = apply(&mut cand, |i| row[i].wrapping_sub(prev[i]));
+            let s = up(row, prev, &mut cand);
             if s < sum {
                 std::mem::swap(&mut cand, &mut best);
-                (kind, sum, best_is_row) = (2, s, false);
+                (kind, sum) = (2, s);
             }
         }
-        // Sub.
         if sum > 0 {
-            let s = apply(&mut cand, |i| {
-                row[i].wrapping_sub(if i >= bpp { row[i - bpp] } else { 0 })
-            });
+            let s = sub(row, bpp, &mut cand);
             if s < sum {
                 std::mem::swap(&mut cand, &mut best);
-                (kind, sum, best_is_row) = (1, s, false);
+                (kind, sum) = (1, s);
             }
         }
-        // Paeth.
         if sum > 0 {
-            let s = apply(&mut cand, |i| {
-                let (a, c) = if i >= bpp {
-                    (row[i - bpp], prev[i - bpp])
-                } else {
-                    (0, 0)
-                };
-                row[i].wrapping_sub(paeth(a, prev[i], c))
-            });
+            let s = paeth_row(row, prev, bpp, &mut cand);
             if s < sum {
                 std::mem::swap(&mut cand, &mut best);
-                (kind, best_is_row) = (4, false);
+                kind = 4;
             }
         }
         out.push(kind);
-        out.extend_from_slice(if best_is_row { row } else { &best });
+        out.extend_from_slice(if kind == 0 { row } else { &best });
     }
     out
 }
 
-/// Fills `buf[i] = f(i)` and returns the summed cost.
-#[inline]
-fn apply(buf: &mut [u8], f: impl Fn(usize) -> u8) -> u32 {
+/// The Up filter into `out`; returns its cost.
+fn up(row: &[u8], prev: &[u8], out: &mut [u8]) -> u32 {
     let mut s = 0;
-    for (i, b) in buf.iter_mut().enumerate() {
-        let v = f(i);
-        *b = v;
+    for ((o, &x), &b) in out.iter_mut().zip(row).zip(prev) {
+        let v = x.wrapping_sub(b);
+        *o = v;
+        s += cost(v);
+    }
+    s
+}
+
+/// The Sub filter into `out`; returns its cost.
+fn sub(row: &[u8], bpp: usize, out: &mut [u8]) -> u32 {
+    let bpp = bpp.min(row.len());
+    out[..bpp].copy_from_slice(&row[..bpp]);
+    let mut s: u32 = row[..bpp].iter().map(|&v| cost(v)).sum();
+    for ((o, &x), &a) in out[bpp..].iter_mut().zip(&row[bpp..]).zip(row) {
+        let v = x.wrapping_sub(a);
+        *o = v;
+        s += cost(v);
+    }
+    s
+}
+
+/// The Paeth filter into `out`; returns its cost.
+fn paeth_row(row: &[u8], prev: &[u8], bpp: usize, out: &mut [u8]) -> u32 {
+    let bpp = bpp.min(row.len());
+    let mut s = 0;
+    for i in 0..bpp {
+        let v = row[i].wrapping_sub(prev[i]);
+        out[i] = v;
+        s += cost(v);
+    }
+    let it = out[bpp..]
+        .iter_mut()
+        .zip(&row[bpp..])
+        .zip(&prev[bpp..])
+        .zip(row.iter().zip(prev));
+    for (((o, &x), &b), (&a, &c)) in it {
+        let v = x.wrapping_sub(paeth(a, b, c));
+        *o = v;
         s += cost(v);
     }
     s
