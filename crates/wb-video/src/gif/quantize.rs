@@ -1,0 +1,589 @@
+//! Palette quantization: a median cut that behaves like the one Pillow applies to every RGB
+//! frame the SDK writes to a GIF (`convert("P", palette=ADAPTIVE)`, 256 colours, no dithering),
+//! so our frames come out (nearly always exactly) as the SDK's do.
+//!
+//! The method, as Pillow's quantizer behaves (written here from its documented behaviour and
+//! measured output, not from its code):
+//! 1. Count the distinct colours. If there are more than 65536, drop one low bit of every
+//!    channel and count again, until there are at most 65536.
+//! 2. Median cut: start with one box holding every colour; repeatedly take the box with the
+//!    most pixels (a binary max-heap on the pixel count; single-colour boxes are set aside),
+//!    cut it along the axis whose range, weighted 77/150/29 (R/G/B luminance weights), is the
+//!    largest, at the pixel median: the colours at or above the first value where the running
+//!    pixel count (from the top) passes half go to the upper box. At most 255 cuts.
+//! 3. Each box, in tree order (upper halves first), becomes a palette entry: the mean of its
+//!    pixels, rounded half up.
+//! 4. Each colour is mapped to the nearest palette entry (squared RGB distance) among those
+//!    its own box's entry can reach: entries within twice the distance, searched from the
+//!    nearest; ties keep the earlier one.
+//!
+//! A frame with at most 256 colours therefore keeps its exact colours.
+
+/// Most distinct (possibly reduced) colours the histogram holds before precision is dropped.
+const MAX_HASH_ENTRIES: usize = 65536;
+
+/// A palette and one palette index per pixel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quantized {
+    /// Palette entries (at most 256).
+    pub palette: Vec<[u8; 3]>,
+    /// One index into `palette` per pixel.
+    pub indices: Vec<u8>,
+}
+
+impl Quantized {
+    /// Drops palette entries no pixel uses, keeping the order of the others (what Pillow's GIF
+    /// writer does for frames under 512×512 pixels; we do it for every frame).
+    pub fn compact(&mut self) {
+        let mut used = [false; 256];
+        for &i in &self.indices {
+            used[usize::from(i)] = true;
+        }
+        if used[..self.palette.len()].iter().all(|u| *u) {
+            return;
+        }
+        let mut remap = [0u8; 256];
+        let mut palette = Vec::with_capacity(self.palette.len());
+        for (i, c) in self.palette.iter().enumerate() {
+            if used[i] {
+                remap[i] = palette.len() as u8;
+                palette.push(*c);
+            }
+        }
+        for i in &mut self.indices {
+            *i = remap[usize::from(*i)];
+        }
+        self.palette = palette;
+    }
+}
+
+/// A grayscale frame: the palette is the gray levels in use, ascending (what Pillow writes for
+/// an `L` image), and each pixel its level's rank. Exact.
+pub fn quantize_gray(plane: &[u8]) -> Quantized {
+    let mut used = [false; 256];
+    for &v in plane {
+        used[usize::from(v)] = true;
+    }
+    let mut rank = [0u8; 256];
+    let mut palette = Vec::new();
+    for v in 0..256usize {
+        if used[v] {
+            rank[v] = palette.len() as u8;
+            palette.push([v as u8; 3]);
+        }
+    }
+    Quantized {
+        palette,
+        indices: plane.iter().map(|v| rank[usize::from(*v)]).collect(),
+    }
+}
+
+/// An open-addressing map from a packed colour (`0x00RRGGBB`) to a slot.
+struct ColorTable {
+    keys: Vec<u32>,
+    mask: usize,
+    shift: u32,
+    len: usize,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+impl ColorTable {
+    fn with_capacity(n: usize) -> Self {
+        let cap = (n * 2).next_power_of_two().max(16);
+        ColorTable {
+            keys: vec![EMPTY; cap],
+            mask: cap - 1,
+            shift: 32 - cap.trailing_zeros(),
+            len: 0,
+        }
+    }
+
+    /// The slot of `key`, inserting it if new.
+    #[inline]
+    fn slot(&mut self, key: u32) -> usize {
+        // Fibonacci hashing: the high bits of the product.
+        let mut s = (key.wrapping_mul(0x9E37_79B1) >> self.shift) as usize;
+        loop {
+            let k = self.keys[s];
+            if k == key {
+                return s;
+            }
+            if k == EMPTY {
+                self.keys[s] = key;
+                self.len += 1;
+                return s;
+            }
+            s = (s + 1) & self.mask;
+        }
+    }
+}
+
+#[inline]
+fn pack(r: u8, g: u8, b: u8) -> u32 {
+    (u32::from(r) << 16) | (u32::from(g) << 8) | u32::from(b)
+}
+
+#[inline]
+fn unpack(k: u32) -> [u8; 3] {
+    [(k >> 16) as u8, (k >> 8) as u8, k as u8]
+}
+
+#[inline]
+fn dist2(a: [u8; 3], b: [u8; 3]) -> u32 {
+    let d = |x: u8, y: u8| {
+        let v = i32::from(x) - i32::from(y);
+        (v * v) as u32
+    };
+    d(a[0], b[0]) + d(a[1], b[1]) + d(a[2], b[2])
+}
+
+/// The colour histogram at some precision: per slot, the pixel count (and, when precision was
+/// dropped, the sums of the pixels' real channel values).
+struct Histogram {
+    table: ColorTable,
+    counts: Vec<u32>,
+    sums: Option<Vec<[u64; 3]>>,
+    /// The slot of each pixel.
+    pixel_slot: Vec<u32>,
+    scale: u32,
+}
+
+fn histogram(r: &[u8], g: &[u8], b: &[u8]) -> Histogram {
+    let n = r.len();
+    let mut scale = 0u32;
+    'retry: loop {
+        let mut table = ColorTable::with_capacity(n.min(MAX_HASH_ENTRIES + 1));
+        let mut counts = vec![0u32; table.keys.len()];
+        let mut pixel_slot = vec![0u32; n];
+        for i in 0..n {
+            let key = pack(r[i] >> scale, g[i] >> scale, b[i] >> scale);
+            let s = table.slot(key);
+            counts[s] += 1;
+            pixel_slot[i] = s as u32;
+            if table.len > MAX_HASH_ENTRIES {
+                scale += 1;
+                continue 'retry;
+            }
+        }
+        let sums = (scale > 0).then(|| {
+            let mut sums = vec![[0u64; 3]; table.keys.len()];
+            for i in 0..n {
+                let s = &mut sums[pixel_slot[i] as usize];
+                s[0] += u64::from(r[i]);
+                s[1] += u64::from(g[i]);
+                s[2] += u64::from(b[i]);
+            }
+            sums
+        });
+        return Histogram {
+            table,
+            counts,
+            sums,
+            pixel_slot,
+            scale,
+        };
+    }
+}
+
+/// One distinct (reduced) colour: its value, its pixel count and its histogram slot.
+#[derive(Clone, Copy)]
+struct Entry {
+    c: [u8; 3],
+    count: u32,
+    slot: u32,
+}
+
+/// The colour range and pixel count of a set of entries.
+#[derive(Clone, Copy)]
+struct Stats {
+    min: [u8; 3],
+    max: [u8; 3],
+    pixels: u64,
+}
+
+impl Stats {
+    const EMPTY: Stats = Stats {
+        min: [255; 3],
+        max: [0; 3],
+        pixels: 0,
+    };
+
+    #[inline]
+    fn add(&mut self, e: &Entry) {
+        for a in 0..3 {
+            self.min[a] = self.min[a].min(e.c[a]);
+            self.max[a] = self.max[a].max(e.c[a]);
+        }
+        self.pixels += u64::from(e.count);
+    }
+}
+
+/// A box of the median cut: `entries[lo..hi]` are its colours.
+struct CutBox {
+    lo: usize,
+    hi: usize,
+    stats: Stats,
+    children: Option<(usize, usize)>,
+}
+
+impl CutBox {
+    fn single_colour(&self) -> bool {
+        self.stats.min == self.stats.max
+    }
+}
+
+/// A binary max-heap of box ids keyed by pixel count, with the tie behaviour of the heap
+/// Pillow's median cut uses (a new item rises only above strictly smaller parents; on removal
+/// the right child is taken only when strictly larger, and the moved item stops above children
+/// it strictly exceeds), so equal boxes are cut in the same order.
+struct BoxHeap {
+    items: Vec<(u64, usize)>,
+}
+
+impl BoxHeap {
+    fn new() -> Self {
+        BoxHeap {
+            items: vec![(0, 0)],
+        }
+    }
+
+    fn push(&mut self, pixels: u64, id: usize) {
+        self.items.push((pixels, id));
+        let mut k = self.items.len() - 1;
+        while k != 1 {
+            let parent = self.items[k / 2];
+            if pixels <= parent.0 {
+                break;
+            }
+            self.items[k] = parent;
+            k /= 2;
+        }
+        self.items[k] = (pixels, id);
+    }
+
+    fn pop(&mut self) -> Option<usize> {
+        let count = self.items.len() - 1;
+        if count == 0 {
+            return None;
+        }
+        let top = self.items[1].1;
+        let last = self.items[count];
+        self.items.truncate(count);
+        let count = count - 1;
+        if count == 0 {
+            return Some(top);
+        }
+        let mut k = 1;
+        while k * 2 <= count {
+            let mut l = k * 2;
+            if l < count && self.items[l].0 < self.items[l + 1].0 {
+                l += 1;
+            }
+            if last.0 > self.items[l].0 {
+                break;
+            }
+            self.items[k] = self.items[l];
+            k = l;
+        }
+        self.items[k] = last;
+        Some(top)
+    }
+}
+
+/// Cuts box `id` in two (see the module docs), reordering its entries so the upper half
+/// comes first; returns the ids of the upper and lower halves.
+fn cut(boxes: &mut Vec<CutBox>, id: usize, entries: &mut [Entry]) -> (usize, usize) {
+    let (lo, hi, Stats { min, max, pixels }) = (boxes[id].lo, boxes[id].hi, boxes[id].stats);
+    let weighted = [
+        u32::from(max[0] - min[0]) * 77,
+        u32::from(max[1] - min[1]) * 150,
+        u32::from(max[2] - min[2]) * 29,
+    ];
+    let mut axis = 0;
+    for a in 1..3 {
+        if weighted[axis] < weighted[a] {
+            axis = a;
+        }
+    }
+    let part = &mut entries[lo..hi];
+    let mut by_value = [0u64; 256];
+    for e in part.iter() {
+        by_value[usize::from(e.c[axis])] += u64::from(e.count);
+    }
+    let mut threshold = min[axis];
+    let mut running = 0u64;
+    for v in (0..256usize).rev() {
+        running += by_value[v];
+        if running * 2 > pixels {
+            threshold = v as u8;
+            break;
+        }
+    }
+    // Values at or above the threshold go up; if that is every value, only the lowest one is
+    // left for the lower half.
+    let lowest = if threshold == min[axis] {
+        threshold
+    } else {
+        threshold - 1
+    };
+    // Partition (branch-free: always swap, advance when the entry goes up).
+    let mut split = 0;
+    for i in 0..part.len() {
+        let up = part[i].c[axis] > lowest;
+        part.swap(i, split);
+        split += usize::from(up);
+    }
+    let (mut upper, mut lower) = (Stats::EMPTY, Stats::EMPTY);
+    part[..split].iter().for_each(|e| upper.add(e));
+    part[split..].iter().for_each(|e| lower.add(e));
+    let up = boxes.len();
+    boxes.push(CutBox {
+        lo,
+        hi: lo + split,
+        stats: upper,
+        children: None,
+    });
+    boxes.push(CutBox {
+        lo: lo + split,
+        hi,
+        stats: lower,
+        children: None,
+    });
+    boxes[id].children = Some((up, up + 1));
+    (up, up + 1)
+}
+
+/// Nearest-entry search from a starting entry, with lazily sorted neighbour lists.
+struct Nearest<'a> {
+    palette: &'a [[u8; 3]],
+    /// Per entry, the others sorted by (distance, index), packed as `distance << 8 | index`.
+    rows: Vec<Vec<u32>>,
+}
+
+impl<'a> Nearest<'a> {
+    fn new(palette: &'a [[u8; 3]]) -> Self {
+        Nearest {
+            palette,
+            rows: vec![Vec::new(); palette.len()],
+        }
+    }
+
+    fn find(&mut self, start: usize, c: [u8; 3]) -> u8 {
+        let initial = dist2(self.palette[start], c);
+        if initial == 0 {
+            return start as u8;
+        }
+        let palette = self.palette;
+        let row = &mut self.rows[start];
+        if row.is_empty() {
+            row.extend(
+                palette
+                    .iter()
+                    .enumerate()
+                    .map(|(j, p)| (dist2(palette[start], *p) << 8) | j as u32),
+            );
+            row.sort_unstable();
+        }
+        // Entries are searched nearest-to-`start` first, among those within twice the
+        // distance from `start` to `c`. By the triangle inequality an entry `j` can only be
+        // strictly nearer to `c` than the best so far if |start j| < |start c| + |c best|, so
+        // the search also stops there: the result is the same, found sooner.
+        let limit = initial * 4;
+        let root_initial = f64::from(initial).sqrt();
+        let (mut best, mut best_d) = (start as u8, initial);
+        let mut reach = limit;
+        for &packed in row.iter() {
+            if packed >> 8 > reach {
+                break;
+            }
+            let j = packed as u8;
+            let dj = dist2(palette[usize::from(j)], c);
+            if dj < best_d {
+                best_d = dj;
+                best = j;
+                // (|start c| + |c best|)^2, rounded up so no candidate is dropped.
+                let r = root_initial + f64::from(best_d).sqrt();
+                reach = limit.min((r * r).ceil() as u32 + 1);
+            }
+        }
+        best
+    }
+}
+
+/// Quantizes an RGB frame given as three planes of equal length to at most `max_colors`
+/// (1..=256) colours.
+pub fn quantize_rgb(r: &[u8], g: &[u8], b: &[u8], max_colors: usize) -> Quantized {
+    let n = r.len().min(g.len()).min(b.len());
+    let (r, g, b) = (&r[..n], &g[..n], &b[..n]);
+    if n == 0 {
+        return Quantized {
+            palette: Vec::new(),
+            indices: Vec::new(),
+        };
+    }
+    let max_colors = max_colors.clamp(1, 256);
+    let hist = histogram(r, g, b);
+
+    // The distinct (reduced) colours as entries.
+    let mut entries = Vec::with_capacity(hist.table.len);
+    let mut root = Stats::EMPTY;
+    for (slot, &k) in hist.table.keys.iter().enumerate() {
+        if k != EMPTY {
+            let e = Entry {
+                c: unpack(k),
+                count: hist.counts[slot],
+                slot: slot as u32,
+            };
+            root.add(&e);
+            entries.push(e);
+        }
+    }
+
+    // Median cut.
+    let mut boxes = vec![CutBox {
+        lo: 0,
+        hi: entries.len(),
+        stats: root,
+        children: None,
+    }];
+    let mut heap = BoxHeap::new();
+    heap.push(root.pixels, 0);
+    'cuts: for _ in 1..max_colors {
+        let id = loop {
+            match heap.pop() {
+                None => break 'cuts,
+                Some(id) if boxes[id].single_colour() => continue,
+                Some(id) => break id,
+            }
+        };
+        let (upper, lower) = cut(&mut boxes, id, &mut entries);
+        heap.push(boxes[upper].stats.pixels, upper);
+        heap.push(boxes[lower].stats.pixels, lower);
+    }
+
+    // Leaves in tree order become palette entries (the mean of their pixels).
+    let mut leaves: Vec<(usize, usize)> = Vec::new();
+    let mut palette: Vec<[u8; 3]> = Vec::new();
+    let mut stack = vec![0usize];
+    while let Some(id) = stack.pop() {
+        if let Some((upper, lower)) = boxes[id].children {
+            stack.push(lower);
+            stack.push(upper);
+            continue;
+        }
+        let (lo, hi) = (boxes[id].lo, boxes[id].hi);
+        let mut total = [0u64; 3];
+        for e in &entries[lo..hi] {
+            match &hist.sums {
+                Some(sums) => {
+                    let s = sums[e.slot as usize];
+                    (0..3).for_each(|a| total[a] += s[a]);
+                }
+                None => (0..3).for_each(|a| total[a] += u64::from(e.count) * u64::from(e.c[a])),
+            }
+        }
+        let pixels = boxes[id].stats.pixels as f64;
+        let mean = |a: usize| (0.5 + total[a] as f64 / pixels) as u8;
+        palette.push([mean(0), mean(1), mean(2)]);
+        leaves.push((lo, hi));
+    }
+
+    // Map colours to their nearest entry.
+    let mut nearest = Nearest::new(&palette);
+    let indices = if hist.scale == 0 {
+        let mut slot_index = vec![0u8; hist.table.keys.len()];
+        for (leaf, &(lo, hi)) in leaves.iter().enumerate() {
+            for e in &entries[lo..hi] {
+                slot_index[e.slot as usize] = nearest.find(leaf, e.c);
+            }
+        }
+        hist.pixel_slot
+            .iter()
+            .map(|&s| slot_index[s as usize])
+            .collect()
+    } else {
+        // Several real colours share a reduced one: map each real colour once, starting from
+        // the entry of its reduced colour's box.
+        let mut slot_leaf = vec![0u8; hist.table.keys.len()];
+        for (leaf, &(lo, hi)) in leaves.iter().enumerate() {
+            for e in &entries[lo..hi] {
+                slot_leaf[e.slot as usize] = leaf as u8;
+            }
+        }
+        let mut seen = ColorTable::with_capacity(n.min(1 << 20));
+        let mut seen_index: Vec<u16> = vec![u16::MAX; seen.keys.len()];
+        let mut out = Vec::with_capacity(n);
+        for i in 0..n {
+            let c = [r[i], g[i], b[i]];
+            if seen.len * 2 > seen.keys.len() {
+                // A cache only: start a bigger one (rare; very many colours).
+                seen = ColorTable::with_capacity(seen.keys.len());
+                seen_index = vec![u16::MAX; seen.keys.len()];
+            }
+            let s = seen.slot(pack(c[0], c[1], c[2]));
+            if seen_index[s] == u16::MAX {
+                let leaf = slot_leaf[hist.pixel_slot[i] as usize];
+                seen_index[s] = u16::from(nearest.find(usize::from(leaf), c));
+            }
+            out.push(seen_index[s] as u8);
+        }
+        out
+    };
+    Quantized { palette, indices }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn few_colours_are_kept_exactly() {
+        let r: Vec<u8> = (0..1000u32).map(|i| (i % 7 * 30) as u8).collect();
+        let g: Vec<u8> = (0..1000u32).map(|i| (i % 11 * 20) as u8).collect();
+        let b: Vec<u8> = (0..1000u32).map(|i| (i % 3 * 100) as u8).collect();
+        let q = quantize_rgb(&r, &g, &b, 256);
+        for i in 0..1000 {
+            assert_eq!(q.palette[usize::from(q.indices[i])], [r[i], g[i], b[i]]);
+        }
+    }
+
+    #[test]
+    fn many_colours_fit_in_256_close_to_the_input() {
+        let n = 256 * 256;
+        let r: Vec<u8> = (0..n).map(|i| (i % 256) as u8).collect();
+        let g: Vec<u8> = (0..n).map(|i| (i / 256) as u8).collect();
+        let b: Vec<u8> = (0..n).map(|i| ((i % 256 + i / 256) / 2) as u8).collect();
+        let q = quantize_rgb(&r, &g, &b, 256);
+        assert!(q.palette.len() <= 256);
+        let err: u64 = (0..n)
+            .map(|i| {
+                let p = q.palette[usize::from(q.indices[i])];
+                u64::from(p[0].abs_diff(r[i]))
+                    + u64::from(p[1].abs_diff(g[i]))
+                    + u64::from(p[2].abs_diff(b[i]))
+            })
+            .sum();
+        assert!(err as f64 / (3 * n) as f64 <= 6.0);
+    }
+
+    #[test]
+    fn heap_takes_the_largest_first() {
+        let mut h = BoxHeap::new();
+        for (p, id) in [(5, 0), (9, 1), (1, 2), (9, 3), (7, 4)] {
+            h.push(p, id);
+        }
+        let order: Vec<usize> = std::iter::from_fn(|| h.pop()).collect();
+        assert_eq!(order.len(), 5);
+        assert_eq!(order[4], 2);
+        assert!(order[..2].contains(&1) && order[..2].contains(&3));
+    }
+
+    #[test]
+    fn gray_palette_is_the_used_levels() {
+        let q = quantize_gray(&[9, 3, 3, 200]);
+        assert_eq!(q.palette, vec![[3; 3], [9; 3], [200; 3]]);
+        assert_eq!(q.indices, vec![1, 0, 0, 2]);
+    }
+}

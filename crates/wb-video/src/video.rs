@@ -1,0 +1,283 @@
+//! [`Video`] (`video-file`): a clip from an array (encoded here) or from a file or bytes.
+
+use crate::format::{ACCEPTED_FORMATS, VideoFormat};
+use crate::prepare::{Frames, VideoElement, prepare};
+use ndarray::{ArrayView, Dimension};
+use std::path::Path;
+use std::sync::Arc;
+use wb_core::json::{Map, Value};
+use wb_core::media::{MediaFile, media_artifact_json, media_run_json};
+use wb_core::path::splitext_ext;
+use wb_core::value::downcast_all;
+use wb_core::{ArtifactSource, ArtifactTarget, Error, Registry, Result, RunTarget, Step, WbValue};
+
+/// The media folder of videos.
+pub const MEDIA_DIR: &str = "media/videos";
+/// The `_type` of one video (run and artifact JSON).
+pub const LOG_TYPE: &str = "video-file";
+/// The frame rate arrays are encoded at unless told otherwise (the SDK's default).
+pub const DEFAULT_FPS: f64 = 4.0;
+/// The SDK's error for an array given without a `format`.
+pub const FORMAT_REQUIRED_ARRAY: &str =
+    "wandb.Video requires a `format` argument when initializing with a numpy array.";
+/// The SDK's error for bytes given without a `format`.
+pub const FORMAT_REQUIRED_BYTES: &str =
+    "wandb.Video requires a `format` argument when initializing with raw bytes (an io object).";
+
+/// A video, the SDK's `wandb.Video`.
+///
+/// - From an array ([`Video::from_array`]): `(T, C, H, W)` frames, or `(B, T, C, H, W)` clips
+///   tiled into one grid exactly as the SDK tiles them, of any numeric type (cast to `u8` as
+///   numpy casts, no scaling). GIF is encoded here in pure Rust (see [`crate::gif`]); MP4 needs
+///   the `mp4` feature; WebM and Ogg are not encoded (the SDK uses ffmpeg for them).
+///   Unlike the SDK, 1-channel (gray) arrays can be written as GIF.
+/// - From a file ([`Video::from_path`]) or bytes ([`Video::from_bytes`]) in one of the
+///   [`VideoFormat`]s: stored as they are.
+///
+/// ```
+/// use ndarray::Array4;
+/// use wb_video::{Video, VideoFormat};
+/// // 8 frames, 3 channels, 32x48 pixels.
+/// let frames = Array4::<u8>::from_shape_fn((8, 3, 32, 48), |(t, c, y, x)| (t * 30 + c * 80 + x + y) as u8);
+/// let video = Video::from_array(frames.view(), VideoFormat::Gif)?.with_caption("moving");
+/// assert_eq!((video.width(), video.height()), (Some(48), Some(32)));
+/// # Ok::<(), wb_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Video {
+    file: MediaFile,
+    format: VideoFormat,
+    caption: Option<String>,
+    width: Option<u32>,
+    height: Option<u32>,
+}
+
+impl Video {
+    /// Encodes an array at the default 4 frames per second.
+    pub fn from_array<T: VideoElement, D: Dimension>(
+        data: ArrayView<'_, T, D>,
+        format: VideoFormat,
+    ) -> Result<Self> {
+        Self::from_array_with_fps(data, format, DEFAULT_FPS)
+    }
+
+    /// Encodes an array at `fps` frames per second (any positive number).
+    pub fn from_array_with_fps<T: VideoElement, D: Dimension>(
+        data: ArrayView<'_, T, D>,
+        format: VideoFormat,
+        fps: f64,
+    ) -> Result<Self> {
+        let frames = prepare(&data)?;
+        Self::from_frames(&frames, format, fps)
+    }
+
+    /// Encodes prepared frames (see [`crate::prepare`]).
+    pub fn from_frames(frames: &Frames<'_>, format: VideoFormat, fps: f64) -> Result<Self> {
+        let bytes = match format {
+            VideoFormat::Gif => crate::gif::encode(frames, fps)?,
+            VideoFormat::Mp4 => encode_mp4(frames, fps)?,
+            VideoFormat::Webm | VideoFormat::Ogg => {
+                return Err(Error::Unsupported(format!(
+                    "encoding arrays to {format} is not supported (the SDK uses ffmpeg for it): \
+                     use VideoFormat::Gif, VideoFormat::Mp4 (feature `mp4`), or encode the file \
+                     yourself and use Video::from_path"
+                )));
+            }
+        };
+        Ok(Video {
+            file: MediaFile::generated(bytes, format.extension()),
+            format,
+            caption: None,
+            width: u32::try_from(frames.width).ok(),
+            height: u32::try_from(frames.height).ok(),
+        })
+    }
+
+    /// A video file, stored as it is. Its extension, in any case, must be `gif`, `mp4`,
+    /// `webm` or `ogg` (the SDK's rule and error).
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let format = format_of(&path.to_string_lossy())?;
+        Ok(Video {
+            file: MediaFile::from_path(path, None)?,
+            format,
+            caption: None,
+            width: None,
+            height: None,
+        })
+    }
+
+    /// Encoded video bytes in `format` (the SDK's `BytesIO` input), stored as they are.
+    pub fn from_bytes(bytes: impl Into<Vec<u8>>, format: VideoFormat) -> Self {
+        Video {
+            file: MediaFile::generated(bytes.into(), format.extension()),
+            format,
+            caption: None,
+            width: None,
+            height: None,
+        }
+    }
+
+    /// Sets the caption.
+    #[must_use]
+    pub fn with_caption(mut self, caption: impl Into<String>) -> Self {
+        self.caption = Some(caption.into());
+        self
+    }
+
+    /// The caption.
+    pub fn caption(&self) -> Option<&str> {
+        self.caption.as_deref()
+    }
+
+    /// The container format.
+    pub fn format(&self) -> VideoFormat {
+        self.format
+    }
+
+    /// Width in pixels of the encoded frames (videos from arrays only).
+    pub fn width(&self) -> Option<u32> {
+        self.width
+    }
+
+    /// Height in pixels of the encoded frames (videos from arrays only).
+    pub fn height(&self) -> Option<u32> {
+        self.height
+    }
+
+    /// The file behind the video.
+    pub fn file(&self) -> &MediaFile {
+        &self.file
+    }
+
+    /// Reads an artifact entry back (the SDK's `Video.from_json`). The SDK rebuilds the video
+    /// from the file alone, dropping `caption`, `width` and `height`; we keep them.
+    pub fn from_json(json: &Value, source: &dyn ArtifactSource) -> Result<Self> {
+        let path = json
+            .get("path")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::decode(LOG_TYPE, "`path` must be a string"))?;
+        let format = format_of(path)?;
+        let caption = match json.get("caption") {
+            None | Some(Value::Null) => None,
+            Some(Value::Str(s)) => Some(s.clone()),
+            Some(other) => {
+                return Err(Error::decode(
+                    LOG_TYPE,
+                    format!("`caption` must be a string, got {other:?}"),
+                ));
+            }
+        };
+        let dim = |k: &str| {
+            json.get(k)
+                .and_then(Value::as_i64)
+                .and_then(|v| u32::try_from(v).ok())
+        };
+        Ok(Video {
+            file: MediaFile::generated(source.read_entry(path)?, splitext_ext(path)),
+            format,
+            caption,
+            width: dim("width"),
+            height: dim("height"),
+        })
+    }
+}
+
+/// The format named by a path's extension, compared in lower case.
+fn format_of(path: &str) -> Result<VideoFormat> {
+    let ext = splitext_ext(path).trim_start_matches('.').to_lowercase();
+    ext.parse().map_err(|_| Error::value(ACCEPTED_FORMATS))
+}
+
+fn encode_mp4(_frames: &Frames<'_>, _fps: f64) -> Result<Vec<u8>> {
+    Err(Error::Unsupported(
+        "encoding arrays to mp4 needs the `mp4` feature of wb-video (or wb-types), which builds \
+         the OpenH264 encoder from C++ sources: enable it, or use VideoFormat::Gif"
+            .into(),
+    ))
+}
+
+impl WbValue for Video {
+    fn log_type(&self) -> Option<&'static str> {
+        Some(LOG_TYPE)
+    }
+    fn class_name(&self) -> &'static str {
+        "Video"
+    }
+    fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
+        self.file.bind(run, MEDIA_DIR, key, step).map(drop)
+    }
+    fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
+        let mut m = media_run_json(self.caption(), LOG_TYPE, &self.file, None)?;
+        self.add_size(&mut m);
+        Ok(Value::Object(m))
+    }
+    fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
+        let mut m = media_artifact_json(self.caption(), LOG_TYPE, MEDIA_DIR, &self.file, artifact)?;
+        self.add_size(&mut m);
+        Ok(Value::Object(m))
+    }
+    /// Same file content (`sha256`), as the SDK's `Media.__eq__`.
+    fn wb_eq(&self, other: &dyn WbValue) -> bool {
+        other
+            .downcast_ref::<Video>()
+            .is_some_and(|o| o.file.sha256() == self.file.sha256())
+    }
+    fn column_type(&self) -> Option<Value> {
+        let mut m = Map::new();
+        m.insert("wb_type".into(), LOG_TYPE.into());
+        Some(Value::Object(m))
+    }
+    fn batch_limit(&self) -> Option<Option<usize>> {
+        Some(None)
+    }
+    /// `{"_type": "videos", "count", "videos", "captions"}`: `captions` is the list of
+    /// captions (`null` for missing ones) when the first video has one, else `false`.
+    fn seq_to_run_json(
+        &self,
+        items: &[&dyn WbValue],
+        run: &dyn RunTarget,
+        _key: &str,
+        _step: Step,
+    ) -> Result<Value> {
+        let items = downcast_all::<Video>(items)?;
+        let videos = items
+            .iter()
+            .map(|v| v.to_run_json(run))
+            .collect::<Result<Vec<_>>>()?;
+        let captions = match items.first() {
+            Some(first) if first.caption.is_some() => Value::Array(
+                items
+                    .iter()
+                    .map(|v| Value::from(v.caption.clone()))
+                    .collect(),
+            ),
+            _ => Value::Bool(false),
+        };
+        let mut m = Map::new();
+        m.insert("_type".into(), "videos".into());
+        m.insert("count".into(), items.len().into());
+        m.insert("videos".into(), Value::Array(videos));
+        m.insert("captions".into(), captions);
+        Ok(Value::Object(m))
+    }
+}
+
+impl Video {
+    fn add_size(&self, m: &mut Map) {
+        if let Some(w) = self.width {
+            m.insert("width".into(), Value::Int(w.into()));
+        }
+        if let Some(h) = self.height {
+            m.insert("height".into(), Value::Int(h.into()));
+        }
+    }
+}
+
+pub(crate) fn decode(
+    json: &Value,
+    source: &dyn ArtifactSource,
+    _: &Registry,
+) -> Result<Arc<dyn WbValue>> {
+    Ok(Arc::new(Video::from_json(json, source)?))
+}
