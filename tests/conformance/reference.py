@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import inspect
 import json
 import os
 import shutil
@@ -144,8 +145,17 @@ def graph_from_nodes_edges(format="keras", nodes=(), edges=()):
 
     g = wandb.Graph(format=format)
     by_id = {}
+    init = set(inspect.signature(data_types.Node.__init__).parameters) - {"self", "node"}
     for attrs in nodes:
-        node = data_types.Node(**attrs)
+        # The constructor's arguments first, then the attributes only a public property sets
+        # (functions, child_parameters, is_constant), as the SDK's own graph builders do.
+        node = data_types.Node(**{k: v for k, v in attrs.items() if k in init})
+        for k, v in attrs.items():
+            if k in init:
+                continue
+            if k.startswith("_") or not isinstance(getattr(data_types.Node, k, None), property):
+                raise TypeError(f"Node has no attribute {k!r}")
+            setattr(node, k, v)
         g.add_node(node)
         by_id[node.id] = node
     for a, b in edges:

@@ -3,6 +3,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The longest the reference may take for one run of the corpus (a hung SDK call must not
+/// hang CI): 30 minutes, far above the minute the whole corpus takes.
+const REFERENCE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
 /// Names an interpreter to use instead of the runner's own venv (it must have what
 /// `tests/conformance/requirements.txt` lists).
@@ -44,9 +49,11 @@ fn venv_python(venv: &Path) -> PathBuf {
     }
 }
 
-fn build_venv(venv: &Path, reqs: &Path, target: &Path) -> Result<(), String> {
-    let system = ["python3", "python"]
-        .into_iter()
+/// The first of `candidates` that runs (`--version` succeeds).
+fn find_python<'a>(candidates: &[&'a str]) -> Result<&'a str, String> {
+    candidates
+        .iter()
+        .copied()
         .find(|p| {
             Command::new(p)
                 .arg("--version")
@@ -55,12 +62,19 @@ fn build_venv(venv: &Path, reqs: &Path, target: &Path) -> Result<(), String> {
                 .status()
                 .is_ok_and(|s| s.success())
         })
-        .ok_or(
-            "python3 was not found on PATH. The conformance runner needs Python 3.9 or newer \
-             to build its reference environment (wandb==0.31.0) under target/conformance-venv; \
-             install Python, or point WB_CONFORMANCE_PYTHON at an interpreter that has \
-             tests/conformance/requirements.txt installed",
-        )?;
+        .ok_or_else(|| {
+            format!(
+                "{} was not found on PATH. The conformance runner needs Python 3.9 or newer \
+                 to build its reference environment (wandb==0.31.0) under \
+                 target/conformance-venv; install Python, or point {PYTHON_ENV} at an \
+                 interpreter that has tests/conformance/requirements.txt installed",
+                candidates.first().copied().unwrap_or("python3")
+            )
+        })
+}
+
+fn build_venv(venv: &Path, reqs: &Path, target: &Path) -> Result<(), String> {
+    let system = find_python(&["python3", "python"])?;
     let log = target.join("conformance-venv.log");
     eprintln!(
         "conformance: building the reference environment in {} (wandb==0.31.0 and the media \
@@ -104,6 +118,16 @@ fn build_venv(venv: &Path, reqs: &Path, target: &Path) -> Result<(), String> {
 /// Runs `cmd` with its output appended to `log`; on failure, the error names the log and
 /// shows its last lines.
 fn run_logged(cmd: &mut Command, log: &Path, what: &str) -> Result<(), String> {
+    run_logged_timeout(cmd, log, what, None)
+}
+
+/// [`run_logged`], killing the command after `timeout`.
+fn run_logged_timeout(
+    cmd: &mut Command,
+    log: &Path,
+    what: &str,
+    timeout: Option<Duration>,
+) -> Result<(), String> {
     let file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -112,11 +136,27 @@ fn run_logged(cmd: &mut Command, log: &Path, what: &str) -> Result<(), String> {
     let err = file
         .try_clone()
         .map_err(|e| format!("cannot open {}: {e}", log.display()))?;
-    let status = cmd
+    let mut child = cmd
         .stdout(file)
         .stderr(err)
-        .status()
-        .map_err(|e| format!("{what}: {e}"))?;
+        .spawn()
+        .map_err(|e| format!("{what}: cannot start it: {e}"))?;
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait().map_err(|e| format!("{what}: {e}"))? {
+            Some(status) => break status,
+            None if timeout.is_some_and(|t| start.elapsed() > t) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "{what}: stopped after {} s without finishing (see {})",
+                    start.elapsed().as_secs(),
+                    log.display()
+                ));
+            }
+            None => std::thread::sleep(Duration::from_millis(50)),
+        }
+    };
     if status.success() {
         return Ok(());
     }
@@ -150,7 +190,7 @@ pub fn run_reference(
         .collect();
     std::fs::write(&list, text.join("\n")).map_err(|e| format!("{}: {e}", list.display()))?;
     let _ = std::fs::remove_file(log);
-    run_logged(
+    run_logged_timeout(
         Command::new(python)
             .arg(&script)
             .arg("--out")
@@ -166,5 +206,40 @@ pub fn run_reference(
             .env("PYTHONUNBUFFERED", "1"),
         log,
         "the Python reference failed",
+        Some(REFERENCE_TIMEOUT),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_python_is_a_clear_error() {
+        let e = find_python(&["no-such-python-wb-conformance"]).unwrap_err();
+        assert!(
+            e.starts_with("no-such-python-wb-conformance was not found on PATH"),
+            "{e}"
+        );
+        assert!(e.contains("WB_CONFORMANCE_PYTHON"), "{e}");
+    }
+
+    #[test]
+    fn a_failed_command_shows_its_log() {
+        let d = tempfile::tempdir().unwrap();
+        let log = d.path().join("log.txt");
+        let mut cmd = Command::new("sh");
+        cmd.args([
+            "-c",
+            "echo 'ERROR: No matching distribution found for wandb==0.31.0'; exit 1",
+        ]);
+        let e = run_logged(&mut cmd, &log, "installing failed").unwrap_err();
+        assert!(e.starts_with("installing failed"), "{e}");
+        assert!(e.contains("No matching distribution found"), "{e}");
+        let mut slow = Command::new("sh");
+        slow.args(["-c", "sleep 5"]);
+        let e = run_logged_timeout(&mut slow, &log, "slow", Some(Duration::from_millis(100)))
+            .unwrap_err();
+        assert!(e.contains("stopped after"), "{e}");
+    }
 }

@@ -235,7 +235,8 @@ impl Comparator {
         let v = match (std::fs::read(pf), std::fs::read(rf)) {
             (Ok(p), Ok(r)) => {
                 let copied = self.fixtures.contains(&sha256_hex(&p));
-                let rules = |x: &Value, y: &Value| self.values(x, y, &format!("{b}:"));
+                // Differences inside the file are reported as `<file>: <path in the file>`.
+                let rules = |x: &Value, y: &Value| self.values(x, y, "");
                 files::compare(a, &p, &r, copied, &rules)
             }
             (Err(e), _) | (_, Err(e)) => Verdict::Different(format!("cannot read: {e}")),
@@ -261,9 +262,9 @@ impl Comparator {
     }
 }
 
-/// `a.b` or `(root)` for messages.
+/// `a.b`, or `(top level)`, for messages.
 fn at_or_root(at: &str) -> &str {
-    if at.is_empty() { "(result)" } else { at }
+    if at.is_empty() { "(top level)" } else { at }
 }
 
 /// A short form of a value for messages.
