@@ -1,0 +1,246 @@
+//! Behaviours checked against wandb 0.31.0 (tests/golden/behaviors.json, made by
+//! tests/golden/make_behaviors.py): dtype/optional lists, cast, add_column, primary keys,
+//! union ordering, and logging the same table again in each log mode.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::path::Path;
+use std::sync::Arc;
+use wb_core::json::{Value, parse};
+use wb_core::{DirRun, LogValue, RunTarget, Step, WbValue};
+use wb_table::{Cell, Dtype, LogMode, Optional, Table, Type};
+
+fn golden() -> Value {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/behaviors.json");
+    parse(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+fn g<'a>(v: &'a Value, k: &str) -> &'a Value {
+    v.get(k).unwrap_or_else(|| panic!("golden has no {k}"))
+}
+
+fn types(t: &Table) -> Value {
+    t.column_types().to_json(None).unwrap()
+}
+
+fn err_text(e: wb_core::Error) -> String {
+    let kind = match e {
+        wb_core::Error::Type(_) => "TypeError",
+        wb_core::Error::Value(_) => "ValueError",
+        _ => "Error",
+    };
+    format!("{kind}: {e}")
+}
+
+#[test]
+fn dtypes_cast_add_column_and_keys() {
+    let gd = golden();
+    let t = Table::builder()
+        .columns(["a", "b"])
+        .rows(vec![vec![1.into(), "x".into()], vec![2.into(), Cell::Null]])
+        .dtype(Dtype::PerColumn(vec![Type::Number, Type::String]))
+        .optional(Optional::PerColumn(vec![false, true]))
+        .build()
+        .unwrap();
+    assert_eq!(types(&t), *g(&gd, "dtype_types"));
+
+    let t = Table::builder()
+        .columns(["a"])
+        .rows(vec![vec![Cell::from(vec![1, 2])]])
+        .dtype(Dtype::PerColumn(vec![Type::list(Type::Number)]))
+        .build()
+        .unwrap();
+    assert_eq!(types(&t), *g(&gd, "dtype_list_types"));
+
+    let mut t = Table::from_rows(["a"], vec![vec!["x".into()], vec!["y".into()]]).unwrap();
+    let e = t.cast("a", Type::Number, false).unwrap_err();
+    assert_eq!(Value::Str(err_text(e)), *g(&gd, "cast_error"));
+    t.cast("a", Type::String, false).unwrap();
+    assert_eq!(types(&t), *g(&gd, "cast_types"));
+
+    let mut t = Table::from_rows(["a"], vec![vec![1.into()], vec![2.into()]]).unwrap();
+    let e = t.add_column("b", vec![1.into()], false).unwrap_err();
+    assert_eq!(
+        format!("AssertionError: {e}"),
+        g(&gd, "add_column_len_error").as_str().unwrap()
+    );
+    let e = t
+        .add_column("b", vec![1.into(), "x".into()], false)
+        .unwrap_err();
+    assert_eq!(Value::Str(err_text(e)), *g(&gd, "add_column_type_error"));
+    assert_eq!(t.ncols(), 1, "a failed add_column is rolled back");
+    t.add_column("b", vec![1.5.into(), 2.5.into()], false)
+        .unwrap();
+    t.add_column("c", vec!["p".into(), Cell::Null], true)
+        .unwrap();
+    assert_eq!(types(&t), *g(&gd, "add_column_types"));
+
+    let mut t = Table::from_rows(
+        ["id", "v"],
+        vec![vec!["a".into(), 1.into()], vec!["b".into(), 2.into()]],
+    )
+    .unwrap();
+    t.set_pk("id").unwrap();
+    assert_eq!(types(&t), *g(&gd, "pk_types"));
+    let e = t.set_pk("v").unwrap_err();
+    assert_eq!(Value::Str(err_text(e)), *g(&gd, "pk_twice_error"));
+
+    let t = Table::from_rows(["u"], vec![vec![Cell::from(vec![1])], vec![Cell::Null]]).unwrap();
+    assert_eq!(types(&t), *g(&gd, "list_none_types"));
+    let t = Table::from_rows(
+        ["d"],
+        vec![
+            vec![Cell::dict([("a", Cell::List(vec![1.into(), Cell::Null]))])],
+            vec![Cell::dict([(
+                "a",
+                Cell::List(vec![Cell::Null, 2.5.into()]),
+            )])],
+        ],
+    )
+    .unwrap();
+    assert_eq!(types(&t), *g(&gd, "dict_list_none_types"));
+}
+
+fn log(run: &DirRun, key: &str, t: &Table, step: i64) -> (Value, String) {
+    let v: Arc<dyn WbValue> = Arc::new(t.clone());
+    let j = wb_core::value::val_to_json(run, key, &LogValue::Media(v), Step::Num(step)).unwrap();
+    let p = j.get("path").and_then(Value::as_str).unwrap();
+    let text = std::fs::read_to_string(run.files_dir().join(p)).unwrap();
+    (j, text)
+}
+
+fn strip_ids(v: &Value) -> Value {
+    match v {
+        Value::Str(s) if s.starts_with("wandb-client-artifact://") => {
+            let rest = &s[24 + 128..];
+            let rest = match rest.find(".inc.") {
+                Some(i) => format!("{}<ms>{}", &rest[..rest.find('-').unwrap() + 1], &rest[i..]),
+                None => rest.to_owned(),
+            };
+            Value::Str(rest)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(strip_ids).collect()),
+        Value::Object(m) => {
+            Value::Object(m.iter().map(|(k, v)| (k.clone(), strip_ids(v))).collect())
+        }
+        v => v.clone(),
+    }
+}
+
+#[test]
+fn logging_again_in_each_log_mode() {
+    let gd = golden();
+    let dir = tempfile::tempdir().unwrap();
+    let run = DirRun::with_id(dir.path(), "abc12345");
+
+    // IMMUTABLE: the second log re-uses the first (same file), only nrows is live.
+    let mut t = Table::from_rows(["a"], vec![vec![1.into()]]).unwrap();
+    let (j1, _) = log(&run, "imm", &t, 0);
+    t.add_data(vec![2.into()]).unwrap();
+    let (j2, f2) = log(&run, "imm", &t, 1);
+    let gi = g(&gd, "immutable");
+    assert_eq!(strip_ids(&j1), strip_ids(g(gi, "first")));
+    assert_eq!(strip_ids(&j2), strip_ids(g(gi, "second")));
+    assert_eq!(j1.get("artifact_path"), j2.get("artifact_path"));
+    assert_eq!(Value::Str(f2), *g(gi, "file"));
+    assert_eq!(run.artifacts().len(), 1);
+
+    // MUTABLE: a change makes the next log a new file and a new artifact.
+    let mut t = Table::builder()
+        .columns(["a"])
+        .rows(vec![vec![1.into()]])
+        .log_mode(LogMode::Mutable)
+        .build()
+        .unwrap();
+    let (j1, f1) = log(&run, "mut", &t, 0);
+    t.add_data(vec![2.into()]).unwrap();
+    let (j2, f2) = log(&run, "mut", &t, 1);
+    let gm = g(&gd, "mutable");
+    assert_eq!(strip_ids(&j1), strip_ids(g(gm, "first")));
+    assert_eq!(strip_ids(&j2), strip_ids(g(gm, "second")));
+    assert_eq!(Value::Array(vec![f1.into(), f2.into()]), *g(gm, "files"));
+    assert_eq!(run.artifacts().len(), 3);
+
+    // INCREMENTAL: the second log holds the new row only, and points at the first.
+    let mut t = Table::builder()
+        .columns(["a"])
+        .rows(vec![vec![1.into()], vec![2.into()]])
+        .log_mode(LogMode::Incremental)
+        .build()
+        .unwrap();
+    let (j1, f1) = log(&run, "inc", &t, 0);
+    t.add_data(vec![3.into()]).unwrap();
+    let (j2, f2) = log(&run, "inc", &t, 1);
+    let gc = g(&gd, "incremental");
+    assert_eq!(Value::Array(vec![f1.into(), f2.into()]), *g(gc, "files"));
+    assert_eq!(strip_ids(&j2), strip_ids(g(gc, "second")));
+    assert_eq!(
+        j2.get("previous_increments_paths"),
+        Some(&Value::Array(vec![
+            j1.get("artifact_path").unwrap().clone()
+        ]))
+    );
+    let arts = run.artifacts();
+    let inc = &arts[arts.len() - 1];
+    assert_eq!(inc.artifact_type, "wandb-run-incremental-table");
+    assert_eq!(inc.name, "run-abc12345-incr-inc");
+    assert!(inc.incremental);
+    let (entry, _) = inc.entries.first().unwrap();
+    assert!(
+        entry.starts_with("1-") && entry.ends_with(".inc.table.json"),
+        "{entry}"
+    );
+    let text = String::from_utf8(inc.entry_bytes(entry).unwrap().to_vec()).unwrap();
+    let aj = parse(&text).unwrap();
+    assert_eq!(aj.get("nrows"), Some(&Value::Int(1)));
+    assert_eq!(aj.get("increment_num"), Some(&Value::Int(1)));
+
+    // The first increment's entry is named `None-<ms>.<key>.table.json`.
+    let first = &arts[arts.len() - 2];
+    assert!(first.entries.keys().next().unwrap().starts_with("None-"));
+}
+
+#[test]
+fn run_copy_keeps_ten_thousand_rows() {
+    let gd = golden();
+    let gb = g(&gd, "big");
+    let dir = tempfile::tempdir().unwrap();
+    let run = DirRun::with_id(dir.path(), "abc12345");
+    let rows = (0..10_005i64)
+        .map(|i| vec![Cell::Int(i), Cell::Str(format!("r{i}"))])
+        .collect();
+    let t = Table::from_rows(["i", "s"], rows).unwrap();
+    let (j, f) = log(&run, "big", &t, 0);
+    assert_eq!(strip_ids(&j), strip_ids(g(gb, "json")));
+    assert_eq!(
+        Value::Str(wb_core::hash::sha256_hex(f.as_bytes())),
+        *g(gb, "file_sha256")
+    );
+    // The artifact keeps every row.
+    let art = &run.artifacts()[0];
+    let text = String::from_utf8(art.entry_bytes("big.table.json").unwrap().to_vec()).unwrap();
+    assert_eq!(
+        parse(&text).unwrap().get("nrows"),
+        Some(&Value::Int(10_005))
+    );
+}
+
+#[test]
+fn artifact_table_reads_back_with_media_cells() {
+    // An Html-cell table written by the SDK (golden) reads back into Html values.
+    let files =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/table_artifact_html_cells/files");
+    let src = wb_core::DirArtifact::new(&files);
+    let json = parse(&std::fs::read_to_string(files.join("t.table.json")).unwrap()).unwrap();
+    let mut reg = wb_core::Registry::with_core();
+    wb_table::register(&mut reg);
+    let t = Table::from_json(&json, &src, &reg).unwrap();
+    assert_eq!(t.nrows(), 3);
+    let Cell::Media(m) = &t.get_column("page").unwrap()[0] else {
+        panic!("not a media cell")
+    };
+    assert_eq!(m.class_name(), "Html");
+    assert_eq!(types(&t), *json.get("column_types").unwrap());
+    // And through the registry, as `WBValue.init_from_json`.
+    let v = reg.from_json(&json, &src).unwrap().unwrap();
+    assert!(v.wb_eq(&t));
+}
