@@ -170,6 +170,21 @@ fn pts_json(bytes: &[u8]) -> Result<(), String> {
 fn gltf_validate(g: gltf::Gltf) -> Result<(), String> {
     use gltf::json::validation::{Error as VErr, Validate};
     let root = g.document.into_json();
+    // gltf-json 1.4 checks a primitive's POSITION accessor by indexing `accessors` unchecked
+    // (a panic on a dangling index, found by fuzzing): report such an index ourselves first.
+    let positions = gltf::json::validation::Checked::Valid(gltf::json::mesh::Semantic::Positions);
+    for (m, mesh) in root.meshes.iter().enumerate() {
+        for (p, prim) in mesh.primitives.iter().enumerate() {
+            if let Some(i) = prim.attributes.get(&positions)
+                && i.value() >= root.accessors.len()
+            {
+                return Err(format!(
+                    "invalid glTF: meshes[{m}].primitives[{p}].attributes[\"POSITION\"]: \
+                     Index out of range"
+                ));
+            }
+        }
+    }
     let mut errors = Vec::new();
     root.validate(&root, gltf::json::Path::new, &mut |path, err| {
         if !matches!(err, VErr::Unsupported) {
@@ -204,7 +219,73 @@ fn glb(bytes: &[u8]) -> Result<(), String> {
     if !bytes.starts_with(b"glTF") {
         return Err("a GLB file starts with the magic bytes `glTF`".into());
     }
+    // The gltf crate subtracts the 12-byte header from the declared length unchecked (an
+    // overflow panic in debug builds, found by fuzzing): check the length first.
+    match bytes.get(8..12) {
+        Some(&[a, b, c, d]) if u32::from_le_bytes([a, b, c, d]) >= 12 => {}
+        Some(&[a, b, c, d]) => {
+            return Err(format!(
+                "it is not a well-formed GLB (its header declares {} bytes, fewer than the \
+                 12-byte header itself)",
+                u32::from_le_bytes([a, b, c, d])
+            ));
+        }
+        _ => return Err("it is not a well-formed GLB (shorter than the 12-byte header)".into()),
+    }
     let g = gltf::Gltf::from_slice_without_validation(bytes)
         .map_err(|e| format!("it is not a well-formed GLB ({e})"))?;
     gltf_validate(g)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(b: &[u8], ty: &str) -> String {
+        check(b, ty, "x").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn obj_stl_babylon_pts() {
+        assert!(
+            check(
+                b"# c\nv 1 2 3\r\nv 1e-3 -2 3.5 1.0\nf 1 1 1\nusemtl m\n",
+                "obj",
+                "x"
+            )
+            .is_ok()
+        );
+        assert!(err(b"f 1 2 3\n", "obj").contains("no vertex"));
+        assert!(err(b"v 1 2\n", "obj").contains("at least 3 numbers"));
+        assert!(err(b"{\"a\": 1}\n", "obj").contains("OBJ keyword"));
+        assert!(err(b"solid x\nfacet normal 0 0\n", "stl").contains("`facet normal`"));
+        assert!(err(b"solid x\n", "stl").contains("endsolid"));
+        assert!(err(b"abc", "stl").contains("fewer than a binary STL's 84-byte header"));
+        // A binary STL whose header happens to start with "solid" is still binary.
+        let mut bin = b"solid but binary".to_vec();
+        bin.resize(80, b' ');
+        bin.extend_from_slice(&0u32.to_le_bytes());
+        assert!(check(&bin, "stl", "x").is_ok());
+        assert!(check(b"\xEF\xBB\xBF{\"meshes\": []}", "babylon", "x").is_ok());
+        assert!(err(b"[1]", "babylon").contains("JSON object"));
+        assert!(err(b"{nope", "babylon").contains("not JSON"));
+        assert!(check(b"{\"type\":\"lidar/beta\",\"points\":[]}", "pts.json", "x").is_ok());
+        assert!(check(b"[]", "pts.json", "x").is_ok());
+        assert!(err(b"{\"points\":[]}", "pts.json").contains("\"type\""));
+    }
+
+    #[test]
+    fn gltf_validation_errors_are_reported() {
+        // An accessor pointing at a buffer view that does not exist.
+        let doc = br#"{"asset":{"version":"2.0"},"accessors":[{"bufferView":5,"componentType":5126,"count":1,"type":"VEC3"}]}"#;
+        let e = err(doc, "gltf");
+        assert!(
+            e.contains("invalid glTF") && e.contains("accessors[0].bufferView"),
+            "{e}"
+        );
+        // An extension the crate does not know is not a reason to refuse the file.
+        let ext = br#"{"asset":{"version":"2.0"},"extensionsUsed":["KHR_draco_mesh_compression"],"extensionsRequired":["KHR_draco_mesh_compression"]}"#;
+        assert!(check(ext, "gltf", "x").is_ok());
+        assert!(err(b"glTF\x02\0\0\0\x0c\0\0\0", "glb").contains("well-formed GLB"));
+    }
 }

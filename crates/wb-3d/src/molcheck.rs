@@ -117,70 +117,82 @@ struct Tok<'a> {
     line: usize,
 }
 
-fn cif_tokens(t: &str) -> Result<Vec<Tok<'_>>, String> {
-    let mut out = Vec::new();
-    let mut it = lines(t).peekable();
-    while let Some((n, l)) = it.next() {
-        if l.starts_with(';') {
-            // A text field runs to the next line starting with ';'.
-            let mut closed = false;
-            for (_, l2) in it.by_ref() {
-                if l2.starts_with(';') {
-                    closed = true;
-                    break;
-                }
-            }
-            if !closed {
-                return Err(format!("line {n}: a ';' text field is never closed"));
-            }
-            out.push(Tok {
-                s: "",
-                quoted: true,
-                line: n,
-            });
-            continue;
+/// CIF tokens, one at a time (a large mmCIF file is never held as a token list).
+struct CifTokens<'a> {
+    lines: std::iter::Peekable<Box<dyn Iterator<Item = (usize, &'a str)> + 'a>>,
+    /// The rest of the current line and its number.
+    cur: Option<(usize, &'a str)>,
+}
+
+impl<'a> CifTokens<'a> {
+    fn new(t: &'a str) -> Self {
+        let lines: Box<dyn Iterator<Item = (usize, &'a str)> + 'a> = Box::new(lines(t));
+        CifTokens {
+            lines: lines.peekable(),
+            cur: None,
         }
-        let b = l.as_bytes();
-        let mut i = 0;
-        while i < b.len() {
-            let c = b[i];
-            if c.is_ascii_whitespace() {
-                i += 1;
-            } else if c == b'#' {
-                break;
-            } else if c == b'\'' || c == b'"' {
-                // Quoted: ends at the same quote followed by white space or the line end.
-                let start = i + 1;
-                let mut j = start;
-                loop {
-                    if j >= b.len() {
-                        return Err(format!("line {n}: a quoted value is never closed"));
+    }
+}
+
+impl<'a> Iterator for CifTokens<'a> {
+    type Item = Result<Tok<'a>, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let (n, rest) = match self.cur.take() {
+                Some(c) => c,
+                None => {
+                    let (n, l) = self.lines.next()?;
+                    if l.starts_with(';') {
+                        // A text field runs to the next line starting with ';'.
+                        for (_, l2) in self.lines.by_ref() {
+                            if l2.starts_with(';') {
+                                return Some(Ok(Tok {
+                                    s: "",
+                                    quoted: true,
+                                    line: n,
+                                }));
+                            }
+                        }
+                        return Some(Err(format!("line {n}: a ';' text field is never closed")));
                     }
-                    if b[j] == c && (j + 1 == b.len() || b[j + 1].is_ascii_whitespace()) {
-                        break;
-                    }
-                    j += 1;
+                    (n, l)
                 }
-                out.push(Tok {
-                    s: l.get(start..j).unwrap_or(""),
-                    quoted: true,
-                    line: n,
-                });
-                i = j + 1;
-            } else {
-                let start = i;
-                while i < b.len() && !b[i].is_ascii_whitespace() {
-                    i += 1;
+            };
+            let rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
+            let b = rest.as_bytes();
+            match b.first() {
+                None | Some(b'#') => continue,
+                Some(&q @ (b'\'' | b'"')) => {
+                    // Quoted: ends at the same quote followed by white space or the line end.
+                    let end = (1..b.len()).find(|&j| {
+                        b[j] == q && (j + 1 == b.len() || b[j + 1].is_ascii_whitespace())
+                    });
+                    let Some(j) = end else {
+                        return Some(Err(format!("line {n}: a quoted value is never closed")));
+                    };
+                    self.cur = Some((n, rest.get(j + 1..).unwrap_or("")));
+                    return Some(Ok(Tok {
+                        s: rest.get(1..j).unwrap_or(""),
+                        quoted: true,
+                        line: n,
+                    }));
                 }
-                out.push(Tok {
-                    s: l.get(start..i).unwrap_or(""),
-                    quoted: false,
-                    line: n,
-                });
+                Some(_) => {
+                    let j = b
+                        .iter()
+                        .position(u8::is_ascii_whitespace)
+                        .unwrap_or(b.len());
+                    self.cur = Some((n, rest.get(j..).unwrap_or("")));
+                    return Some(Ok(Tok {
+                        s: rest.get(..j).unwrap_or(""),
+                        quoted: false,
+                        line: n,
+                    }));
+                }
             }
         }
     }
-    Ok(out)
 }
 
 fn is_keyword(t: &Tok<'_>) -> bool {
@@ -199,9 +211,10 @@ fn is_keyword(t: &Tok<'_>) -> bool {
 /// CIF/mmCIF: a `data_` block of tag–value pairs and loops whose value count is a multiple of
 /// their tag count, with atom sites (`_atom_site.` or `_atom_site_` tags).
 fn cif(t: &str) -> Result<(), String> {
-    let toks = cif_tokens(t)?;
-    let Some(first) = toks.first() else {
-        return Err("it is empty".into());
+    let mut toks = CifTokens::new(t).peekable();
+    let first = match toks.next() {
+        None => return Err("it is empty".into()),
+        Some(r) => r?,
     };
     if !first.s.to_ascii_lowercase().starts_with("data_") || first.quoted {
         return Err(format!(
@@ -210,43 +223,51 @@ fn cif(t: &str) -> Result<(), String> {
         ));
     }
     let mut atom_sites = false;
-    let mut i = 1;
-    while i < toks.len() {
-        let tok = &toks[i];
+    while let Some(tok) = toks.next() {
+        let tok = tok?;
         let lower = tok.s.to_ascii_lowercase();
         if tok.quoted {
             return Err(format!("line {}: a value without a tag", tok.line));
         }
         if lower == "loop_" {
-            let start_line = tok.line;
-            i += 1;
             let mut tags = 0usize;
-            while i < toks.len() && !toks[i].quoted && toks[i].s.starts_with('_') {
-                atom_sites |= toks[i].s.to_ascii_lowercase().starts_with("_atom_site");
+            while let Some(Ok(t)) = toks.peek() {
+                if t.quoted || !t.s.starts_with('_') {
+                    break;
+                }
+                atom_sites |= t.s.to_ascii_lowercase().starts_with("_atom_site");
                 tags += 1;
-                i += 1;
+                toks.next();
             }
             if tags == 0 {
-                return Err(format!("line {start_line}: `loop_` without tags"));
+                return Err(format!("line {}: `loop_` without tags", tok.line));
             }
             let mut values = 0usize;
-            while i < toks.len() && !is_keyword(&toks[i]) {
-                values += 1;
-                i += 1;
+            while let Some(t) = toks.peek() {
+                match t {
+                    Ok(t) if is_keyword(t) => break,
+                    Ok(_) => {
+                        values += 1;
+                        toks.next();
+                    }
+                    Err(e) => return Err(e.clone()),
+                }
             }
             if !values.is_multiple_of(tags) {
                 return Err(format!(
-                    "line {start_line}: a loop of {tags} tags has {values} values, not a multiple of {tags} (truncated or malformed)"
+                    "line {}: a loop of {tags} tags has {values} values, not a multiple of {tags} (truncated or malformed)",
+                    tok.line
                 ));
             }
         } else if tok.s.starts_with('_') {
             atom_sites |= lower.starts_with("_atom_site");
-            match toks.get(i + 1) {
-                Some(v) if !is_keyword(v) => i += 2,
+            match toks.next() {
+                Some(Ok(v)) if !is_keyword(&v) => {}
+                Some(Err(e)) => return Err(e),
                 _ => return Err(format!("line {}: tag {} has no value", tok.line, tok.s)),
             }
         } else if lower.starts_with("data_") || lower.starts_with("save_") || lower == "global_" {
-            i += 1;
+            continue;
         } else {
             return Err(format!(
                 "line {}: {:?} is neither a tag, `loop_` nor a value of one",
@@ -459,4 +480,91 @@ fn mmtf(bytes: &[u8]) -> Result<(), String> {
         return Err("the MessagePack map lacks the MMTF fields numAtoms and xCoordList".into());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(t: &str, ty: &str) {
+        if let Err(e) = check(t.as_bytes(), ty, "x") {
+            panic!("{ty}: {e}");
+        }
+    }
+
+    fn bad(t: &str, ty: &str, words: &str) {
+        let e = check(t.as_bytes(), ty, "x").unwrap_err().to_string();
+        assert!(e.contains(words), "{ty}: {e}");
+    }
+
+    #[test]
+    fn cif_quoting_text_fields_and_comments() {
+        let t = "# comment\ndata_1ABC\n_struct.title\n;A multi-line\ntitle; with 'quotes'\n;\n\
+                 _entity.pdbx_description 'N,N'-dimethyl thing'\nloop_\n_atom_site.id\n\
+                 _atom_site.label_atom_id\n_atom_site.Cartn_x\n1 \"O5'\" 1.0 # trailing\n2 C#N 2.0\n";
+        ok(t, "cif");
+        ok(t, "mmcif");
+        // Small-molecule (core CIF) style tags.
+        ok(
+            "data_x\n_cell_length_a 5.0\nloop_\n_atom_site_label\n_atom_site_fract_x\nC1 0.1\nO1 0.2\n",
+            "cif",
+        );
+        bad("data_x\n_cell_length_a 5.0\n", "cif", "no atom sites");
+        bad("HEADER x\n", "cif", "`data_` block");
+        bad(
+            "data_x\nloop_\n_atom_site.id\n_atom_site.x\n1 2 3\n",
+            "cif",
+            "3 values",
+        );
+        bad("data_x\n_atom_site.id\n", "cif", "has no value");
+        bad("data_x\n_t 'open\n", "cif", "never closed");
+        bad("data_x\n_t\n;text\n", "cif", "never closed");
+    }
+
+    #[test]
+    fn sdf_v2000_v3000_and_errors() {
+        let v3000 = "m\n  RDKit          3D\n\n  0  0  0  0  0  0  0  0  0  0999 V3000\n\
+                     M  V30 BEGIN CTAB\nM  V30 COUNTS 1 0 0 0 0\nM  V30 BEGIN ATOM\n\
+                     M  V30 1 C 0 0 0 0\nM  V30 END ATOM\nM  V30 END CTAB\nM  END\n$$$$\n";
+        ok(v3000, "sdf");
+        ok(v3000, "sd");
+        bad(
+            "x\n\n\n  1  0\n    0.0    0.0    0.0 C\nM  END\n",
+            "sdf",
+            "is not a number",
+        );
+        bad("", "sdf", "no molecule record");
+        bad("a\nb\n", "sdf", "counts line");
+    }
+
+    #[test]
+    fn pdb_pqr_gro_mol2_mmtf() {
+        bad(
+            "ATOM      1  N   ALA A   1      11.104   6.134\n",
+            "pdb",
+            "columns 31-54",
+        );
+        bad("data_x\n", "pdb", "PDB record name");
+        bad(
+            "ATOM  1 N ALA 1 x 0 0 0.1 1.5\n",
+            "pqr",
+            "x \"x\" is not a number",
+        );
+        bad(
+            "t\n  2\n    1SOL     OW    1   0.000   0.000   0.000\n",
+            "gro",
+            "announces 2 atoms",
+        );
+        bad("t\nabc\n", "gro", "not an integer");
+        bad(
+            "@<TRIPOS>MOLECULE\nm\n 2 0\n@<TRIPOS>ATOM\n1 C 0 0 0 C.3\n",
+            "mol2",
+            "announces 2 atoms",
+        );
+        bad("@<TRIPOS>ATOM\n", "mol2", "@<TRIPOS>MOLECULE");
+        assert!(check(&[0x1f, 0x8b, 8, 0], "mmtf", "x").is_ok());
+        bad("{}", "mmtf", "MessagePack map");
+        assert!(check(b"\x81\xa8numAtoms\x01", "mmtf", "x").is_err());
+        bad("ATOM\0", "pdb", "NUL");
+    }
 }

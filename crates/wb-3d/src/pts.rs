@@ -347,6 +347,26 @@ mod tests {
     }
 
     #[test]
+    fn any_memory_layout_gives_the_same_bytes() {
+        // A transposed (column-major) view, large enough for the multi-threaded path.
+        let a = Array2::from_shape_fn((6, 40_000), |(i, j)| (i * 40_000 + j) as f64 * 0.37 - 5.0);
+        let t = a.t();
+        let standard = t.as_standard_layout().into_owned();
+        let e1 = encode_points(b"{", t, b"}");
+        let e2 = encode_points(b"{", standard.view(), b"}");
+        assert_eq!(e1.bytes, e2.bytes);
+        assert_eq!(e1.sha256, e2.sha256);
+        let mut plain = b"{".to_vec();
+        write_points(standard.view(), &mut plain);
+        plain.push(b'}');
+        assert_eq!(&e1.bytes[..], &plain[..]);
+        assert_eq!(e1.sha256, wb_core::hash::sha256_hex(&plain));
+        // A strided slice (every other row).
+        let s = standard.slice(ndarray::s![..;2, ..]);
+        assert_eq!(points_json(s), points_json(s.to_owned().view()));
+    }
+
+    #[test]
     fn small_types_and_empty() {
         same_as_core(
             &Array2::from_shape_vec((2, 3), vec![true, false, true, false, false, true]).unwrap(),
