@@ -213,6 +213,26 @@ pub fn normalize(records: &[Value]) -> Vec<Value> {
         if kind == "exit" {
             m.shift_remove("runtime");
         }
+        // The SDK's config._wandb also carries its telemetry (Python and CLI versions, feature
+        // flags); the rest (class labels, ...) must be the same.
+        if kind == "config"
+            && has_info
+            && let Some(Value::Array(items)) = m.get_mut("update")
+        {
+            for it in items.iter_mut() {
+                if let Value::Array(a) = it
+                    && a[0] == Value::from("_wandb")
+                {
+                    let mut w = parse(a[2].as_str().unwrap()).unwrap();
+                    if let Value::Object(o) = &mut w {
+                        for k in ["python_version", "t", "m", "cli_version"] {
+                            o.shift_remove(k);
+                        }
+                    }
+                    a[2] = wb_core::json::to_string(&w, wb_core::json::Dialect::Compact).into();
+                }
+            }
+        }
         for list in ["items", "update"] {
             if let Some(Value::Array(items)) = m.get_mut(list) {
                 for it in items.iter_mut() {

@@ -9,7 +9,8 @@ its `run-<id>.wandb` to tests/data/sdk/<scenario>.wandb, and writes
 tests/data/sdk/<scenario>.records.json: one JSON object per record, decoded with the SDK's own
 protobuf classes (wandb.proto.wandb_internal_pb2), in the simple shape tests/sdk_files.rs
 compares against. Artifact entries (staged outside the run folder) are copied to
-tests/data/sdk/<scenario>.artifact/<entry name>.
+tests/data/sdk/<scenario>.artifact/<entry name>; the "table" run's media files to
+tests/data/sdk/table.media/.
 """
 
 import glob
@@ -148,6 +149,11 @@ def main():
             (log,) = glob.glob(os.path.join(tmp, "wandb", "offline-run-*", "*.wandb"))
             dest = os.path.join(OUT, name + ".wandb")
             shutil.copyfile(log, dest)
+            if name == "table":
+                # The media files, to log the SDK's exact PNG from Rust.
+                media = os.path.join(os.path.dirname(log), "files", "media")
+                shutil.rmtree(os.path.join(OUT, name + ".media"), ignore_errors=True)
+                shutil.copytree(media, os.path.join(OUT, name + ".media"))
             lines = []
             for payload in records(dest):
                 rec = pb.Record()
