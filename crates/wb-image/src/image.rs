@@ -50,9 +50,11 @@ pub struct Image {
     classes: Option<ClassLabels>,
     boxes: IndexMap<String, BoundingBoxes2D>,
     masks: IndexMap<String, ImageMask>,
+    warnings: Vec<String>,
 }
 
-type ArrayFn<'a> = Box<dyn FnOnce(Option<Mode>, FileType, PixelScaling) -> Result<Pixels> + 'a>;
+type ArrayFn<'a> =
+    Box<dyn FnOnce(Option<Mode>, FileType, PixelScaling) -> Result<(Pixels, Vec<String>)> + 'a>;
 
 enum Source<'a> {
     Array(ArrayFn<'a>),
@@ -108,7 +110,11 @@ impl Image {
         array: ArrayView<'a, T, D>,
     ) -> ImageBuilder<'a> {
         Self::builder(Source::Array(Box::new(move |mode, ft, scaling| {
-            pixels::from_array(array, mode, ft, scaling)
+            let mut warnings = Vec::new();
+            if pixels::drops_alpha(array.shape(), mode, ft) {
+                warnings.push(pixels::JPEG_ALPHA_WARNING.to_owned());
+            }
+            Ok((pixels::from_array(array, mode, ft, scaling)?, warnings))
         })))
     }
 
@@ -203,6 +209,11 @@ impl Image {
     /// The masks by name.
     pub fn masks(&self) -> &IndexMap<String, ImageMask> {
         &self.masks
+    }
+
+    /// Warnings the SDK prints while building this image (JPEG dropping an alpha channel).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// The image file.
@@ -385,9 +396,11 @@ impl<'a> ImageBuilder<'a> {
                 p.height(),
             ))
         };
+        let mut warnings = Vec::new();
         let (file, format, width, height) = match self.source {
             Source::Array(f) => {
-                let p = f(self.mode, file_type, self.scaling)?;
+                let (p, w) = f(self.mode, file_type, self.scaling)?;
+                warnings = w;
                 let bytes = encode::encode(&p, file_type)?;
                 (
                     MediaFile::generated(bytes, &format!(".{}", file_type.name())),
@@ -432,6 +445,7 @@ impl<'a> ImageBuilder<'a> {
             classes: (!total.is_empty()).then_some(total),
             boxes: self.boxes,
             masks: self.masks,
+            warnings,
         })
     }
 }

@@ -305,6 +305,21 @@ fn py_list(shape: &[usize]) -> String {
     format!("[{}]", items.join(", "))
 }
 
+/// The SDK's warning when a 4-channel array is written as JPEG without an explicit mode.
+pub const JPEG_ALPHA_WARNING: &str =
+    "JPEG format does not support transparency. Ignoring alpha channel.";
+
+/// Whether building `shape` as `file_type` without a mode drops an alpha channel (the case the
+/// SDK warns about with [`JPEG_ALPHA_WARNING`]).
+pub fn drops_alpha(shape: &[usize], mode: Option<Mode>, file_type: FileType) -> bool {
+    let shape = if shape.len() > 2 {
+        squeezed(shape)
+    } else {
+        shape.to_vec()
+    };
+    mode.is_none() && file_type.is_jpeg() && shape.len() != 2 && shape.last() == Some(&4)
+}
+
 /// Builds pixels from an array as `wandb.Image(array, mode=...)` does: squeeze when the array
 /// has more than two axes, infer the mode unless given, cast to `uint8` by `scaling`, lay out
 /// as Pillow's `fromarray` (a 1-D array of `n` values is a 1×`n` column), then convert.

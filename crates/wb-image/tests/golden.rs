@@ -393,6 +393,14 @@ fn artifact_entries_classes_file_and_column_type() {
     if let Some(Value::Array(v)) = keys.get_mut("val") {
         v.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
     }
+    // The table's column held this image and a plain one: the merged type is the SDK's too.
+    let plain = Image::from_array(ramp(&[2, 2], 7).view()).build().unwrap();
+    let merged = wb_image::column_type::merge_image_file_types(
+        &img.column_type().unwrap(),
+        &plain.column_type().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(merged, col);
     assert_eq!(img.column_type().unwrap(), col);
 
     // And it reads back into an equal image.
