@@ -325,7 +325,7 @@ fn table_cases_match_the_sdk() {
     let mut names: Vec<_> = std::fs::read_dir(&golden_dir)
         .unwrap()
         .flatten()
-        .filter(|e| e.path().is_dir())
+        .filter(|e| e.path().is_dir() && e.file_name().to_string_lossy().starts_with("table_"))
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
@@ -349,7 +349,16 @@ fn table_cases_match_the_sdk() {
         }
         checked += 1;
         match (golden.get("status").and_then(Value::as_str), ours) {
-            (Some("error"), Err(_)) => {}
+            (Some("error"), Err(ours)) => {
+                // The SDK's message (after "TypeError: ") must be ours, word for word.
+                let sdk = golden.get("error").and_then(Value::as_str).unwrap();
+                let sdk = sdk.split_once(": ").map_or(sdk, |(_, m)| m);
+                if sdk != ours {
+                    failures.push(format!(
+                        "{name}: error messages differ\n  sdk: {sdk}\n  ours: {ours}"
+                    ));
+                }
+            }
             (Some("error"), Ok(_)) => failures.push(format!("{name}: the SDK fails, we did not")),
             (_, Err(e)) => failures.push(format!("{name}: we failed: {e}")),
             (_, Ok((result, files))) => {
