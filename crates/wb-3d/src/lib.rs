@@ -14,6 +14,14 @@
 //!   `from_smiles` / `from_rdkit`).
 //! - `check3d`, `molcheck` (private): the cheap checks that a file is what its extension says.
 //!
+//! ## Performance
+//! A 100 000 × 6 `f64` point cloud becomes an 11.4 MB `.pts.json` (byte-identical to the SDK's)
+//! bound to a run many times faster than `wandb.Object3D(array)`: digits come from `zmij`
+//! (shortest round-trip, laid out as pydantic does), rows are formatted on worker threads while
+//! the calling thread hashes finished chunks, and no JSON tree is built. Measure it with
+//! `cargo run --release -p wb-3d --example bench_points` (set `WB_REF_PYTHON` to a Python with
+//! wandb 0.31.0 to time the SDK on the same input and compare the files).
+//!
 //! ## Differences from the SDK, on purpose
 //! - Files are checked: the SDK copies any file with a supported extension; we refuse one that
 //!   is not of that format (a `.glb` that is not GLB, a PDB without atoms...) with the reason.

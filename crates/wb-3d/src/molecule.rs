@@ -92,7 +92,7 @@ impl Molecule {
 
     /// A molecule from atoms (element and coordinates) and bonds, written as a `.pdb` file in
     /// the layout of RDKit's `MolToPDBBlock` (what the SDK's `from_smiles` logs). See
-    /// [`pdb_block`](crate::pdb::pdb_block) for the rules.
+    /// [`crate::pdb::pdb_block`] for the rules.
     pub fn from_atoms(atoms: &[Atom], bonds: &[Bond]) -> Result<Self> {
         let text = pdb_block(atoms, bonds)?;
         Ok(Molecule {
