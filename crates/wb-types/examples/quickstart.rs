@@ -1,47 +1,179 @@
-//! Quickstart: logs wb-core's types into a run directory and prints where they went.
+//! Quickstart: writes one real offline W&B run with every media type, then prints its folder
+//! and the `wandb sync` command that would upload it.
 //!
-//! `cargo run --release --example quickstart [DIR]`
+//! `cargo run --release --example quickstart [ROOT]` (ROOT defaults to the current folder; the
+//! run goes to `ROOT/wandb/offline-run-YYYYMMDD_HHMMSS-<id>/`, as the Python SDK puts it).
 #![allow(clippy::print_stdout)]
 
-use indexmap::IndexMap;
-use std::sync::Arc;
-use wb_types::core::value::history_row_to_json;
-use wb_types::{DirRun, Histogram, Html, LogValue, Plotly, Value};
+use ndarray::{Array2, Array3, Array5};
+use wb_types::audio::Audio;
+use wb_types::graph::{Graph, Module};
+use wb_types::image::{BoundingBoxes2D, Box2D, ClassLabels, Image, ImageMask};
+use wb_types::object3d::{Atom, Bond, Molecule, Object3D, Vector3D, box3d, triple};
+use wb_types::run::{Row, Run, RunLog};
+use wb_types::table::{Cell, Table};
+use wb_types::video::{Video, VideoFormat};
+use wb_types::{Histogram, Html, Plotly};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let root = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "quickstart-run".to_owned());
-    let run = DirRun::new(std::path::Path::new(&root).join("files"));
+    let root = std::env::args().nth(1).unwrap_or_else(|| ".".to_owned());
+    let run = Run::builder(&root, "wb-types-quickstart")
+        .name("rust-quickstart")
+        .tags(["rust", "quickstart"])
+        .config_value("lr", 0.001)
+        .config_value("epochs", 3)
+        .create()?;
 
-    let losses: Vec<f64> = (0..1000).map(|i| (f64::from(i) * 0.01).sin()).collect();
+    // Scalars and a histogram at every step.
+    for step in 0..3u32 {
+        let weights: Vec<f64> = (0..10_000)
+            .map(|i| (f64::from(i) * 0.001 + f64::from(step)).sin())
+            .collect();
+        run.log(
+            Row::new()
+                .set("loss", 1.0 / f64::from(step + 1))
+                .set("accuracy", 0.5 + 0.1 * f64::from(step))
+                .media("weights", Histogram::from_sequence(&weights)?),
+        )?;
+    }
+
+    // An image with boxes and a mask, and a list of images.
+    let (h, w) = (64, 96);
+    let pixels = Array3::from_shape_fn((h, w, 3), |(y, x, c)| {
+        ((x * 2 + y * 3 + c * 60) % 256) as u8
+    });
+    let labels = ClassLabels::from([(0, "background"), (1, "car"), (2, "road")]);
+    let boxes = BoundingBoxes2D::from_boxes(
+        [Box2D::min_max(0.1, 0.5, 0.2, 0.6)
+            .class_id(1)
+            .caption("car")
+            .score("confidence", 0.92)],
+        Some(&labels),
+        "predictions",
+    )?;
+    let mask_data = Array2::from_shape_fn((h, w), |(y, _)| if y > 40 { 2u8 } else { 0 });
+    let mask = ImageMask::new(mask_data.view(), Some(labels.clone()), "segmentation")?;
+    let image = Image::from_array(pixels.view())
+        .caption("a synthetic street")
+        .boxes("predictions", boxes)
+        .mask("segmentation", mask)
+        .build()?;
+    let thumbs: Vec<Image> = (0..4u8)
+        .map(|i| {
+            Image::from_array(Array3::from_elem((16, 16, 3), i * 60).view())
+                .caption(format!("thumb {i}"))
+                .build()
+        })
+        .collect::<Result<_, _>>()?;
+
+    // Audio: one second of a 440 Hz tone.
+    let tone: Vec<f32> = (0..16_000)
+        .map(|i| (i as f32 * 440.0 * std::f32::consts::TAU / 16_000.0).sin() * 0.5)
+        .collect();
+    let audio = Audio::from_samples(&tone, 16_000)?.with_caption("440 Hz");
+
+    // Video: 8 frames of a moving gradient (T, C, H, W), batch of 1, as a GIF.
+    let frames = Array5::from_shape_fn((1, 8, 3, 32, 32), |(_, t, c, y, x)| {
+        ((x * 8 + t * 16 + c * 40 + y) % 256) as u8
+    });
+    let video =
+        Video::from_array_with_fps(frames.view(), VideoFormat::Gif, 4.0)?.with_caption("gradient");
+
+    // A point cloud scene with a box, and a molecule.
+    let points = Array2::from_shape_fn((500, 3), |(i, d)| ((i * (d + 3)) % 97) as f64 / 10.0);
+    let cube = box3d(
+        [4.0, 4.0, 4.0],
+        [2.0, 2.0, 2.0],
+        [1.0, 0.0, 0.0, 0.0],
+        triple(255, 0, 0),
+    )?
+    .label("cube");
+    let scene = Object3D::from_point_cloud(
+        points.view(),
+        &[cube],
+        &[Vector3D::new(triple(0, 0, 0), triple(4, 4, 4))],
+    )?;
+    let water = Molecule::from_atoms(
+        &[
+            Atom::new("O", [0.0, 0.0, 0.0]),
+            Atom::new("H", [0.96, 0.0, 0.0]),
+            Atom::new("H", [-0.24, 0.93, 0.0]),
+        ],
+        &[
+            Bond {
+                a: 0,
+                b: 1,
+                order: 1,
+            },
+            Bond {
+                a: 0,
+                b: 2,
+                order: 1,
+            },
+        ],
+    )?
+    .with_caption("water");
+
+    // HTML, a plotly figure, a model graph and a table.
+    let html = Html::from_literal("<h1>Hello from Rust</h1><p>logged by wb-types</p>", true);
     let figure = wb_types::core::json::parse(
-        r#"{"data": [{"type": "scatter", "y": [1, 3, 2]}], "layout": {}}"#,
+        r#"{"data": [{"type": "scatter", "x": [0, 1, 2], "y": [1.0, 0.5, 0.33], "name": "loss"}], "layout": {"title": {"text": "loss"}}}"#,
+    )?;
+    let plot = Plotly::from_figure(&figure)?;
+    let model = Module::new("mlp", "Sequential")
+        .with_child(
+            Module::new("fc1", "Linear")
+                .with_param("weight", [32, 8])
+                .with_param("bias", [32])
+                .with_output_shape([1, 32]),
+        )
+        .with_child(Module::new("act", "ReLU").with_output_shape([1, 32]))
+        .with_child(
+            Module::new("fc2", "Linear")
+                .with_param("weight", [2, 32])
+                .with_param("bias", [2])
+                .with_output_shape([1, 2]),
+        );
+    let graph = Graph::from_module_tree(&model);
+    let table = Table::from_rows(
+        ["id", "prediction", "score", "ok", "sample"],
+        (0..3i64)
+            .map(|i| {
+                let img = Image::from_array(Array3::from_elem((8, 8, 3), (i * 80) as u8).view())
+                    .build()?;
+                Ok(vec![
+                    Cell::Int(i),
+                    Cell::from(["cat", "dog", "car"][i as usize]),
+                    Cell::from(0.5 + i as f64 / 10.0),
+                    Cell::from(i % 2 == 0),
+                    Cell::media(img),
+                ])
+            })
+            .collect::<Result<Vec<_>, wb_types::Error>>()?,
     )?;
 
-    let mut row: IndexMap<String, LogValue> = IndexMap::new();
-    row.insert("loss".into(), 0.25.into());
-    row.insert(
-        "loss_hist".into(),
-        LogValue::Media(Arc::new(Histogram::from_sequence(&losses)?)),
-    );
-    row.insert(
-        "report".into(),
-        LogValue::media(Html::from_literal("<h1>Hello from Rust</h1>", true)),
-    );
-    row.insert(
-        "plot".into(),
-        LogValue::media(Plotly::from_figure(&figure)?),
-    );
-    let json = history_row_to_json(&run, &row, 0)?;
+    run.log(
+        Row::new()
+            .media("street", image)
+            .media_list("thumbnails", thumbs)
+            .media("tone", audio)
+            .media("clip", video)
+            .media("scene", scene)
+            .media("molecule", water)
+            .media("report", html)
+            .media("plot", plot)
+            .media("model", graph)
+            .media("predictions", table),
+    )?;
+    run.summary(Row::new().set("best_accuracy", 0.7))?;
+    run.finish(0)?;
 
+    let log = RunLog::read(run.dir())?;
     println!(
-        "{}",
-        wb_types::core::json::to_string(
-            &Value::Object(json),
-            wb_types::core::json::Dialect::Compact
-        )
+        "wrote {} history rows to {}",
+        log.history()?.len(),
+        run.dir().display()
     );
-    println!("files written under {}", run.files_dir_path().display());
+    println!("upload it with: {}", run.sync_command());
     Ok(())
 }
