@@ -234,7 +234,7 @@ fn decode_object(m: &Map, dir: &Path) -> Result<Arg, String> {
                     None => Ok(x.clone()),
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            if shape.iter().product::<usize>() != data.len() {
+            if shape.iter().try_fold(1usize, |n, d| n.checked_mul(*d)) != Some(data.len()) {
                 return Err(format!(
                     "$ndarray shape {shape:?} does not hold {} values",
                     data.len()
@@ -316,10 +316,10 @@ impl NdArray {
         let (major, rest) = rest.split_first().ok_or("truncated .npy header")?;
         let rest = rest.get(1..).ok_or("truncated .npy header")?;
         let (len, rest) = match major {
-            1 => (
-                usize::from(u16::from_le_bytes([rest[0], rest[1]])),
-                rest.get(2..).ok_or("truncated .npy header")?,
-            ),
+            1 => {
+                let b = rest.get(..2).ok_or("truncated .npy header")?;
+                (usize::from(u16::from_le_bytes([b[0], b[1]])), &rest[2..])
+            }
             2 | 3 => {
                 let b = rest.get(..4).ok_or("truncated .npy header")?;
                 (
@@ -373,7 +373,11 @@ impl NdArray {
             "<f8" => ("float64", 8),
             d => return Err(format!(".npy dtype {d:?} is not supported")),
         };
-        let n: usize = shape.iter().product();
+        let n = shape
+            .iter()
+            .try_fold(1usize, |n, d| n.checked_mul(*d))
+            .filter(|n| n.checked_mul(size).is_some())
+            .ok_or_else(|| format!(".npy shape {shape:?} is too large"))?;
         let raw = data
             .get(..n * size)
             .ok_or_else(|| format!(".npy data holds fewer than {n} values"))?;
