@@ -20,7 +20,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use wb_core::json::{Dialect, Map, Value, to_string};
 use wb_core::value::{history_row_to_json, summary_to_json};
-use wb_core::{Artifact, ArtifactTarget, RunTarget};
+use wb_core::{Artifact, ArtifactTarget, LogValue, RunTarget};
 
 /// The `producer` this library writes in the header record: the wandb version whose format it
 /// writes, and who wrote it.
@@ -264,7 +264,42 @@ fn compact(v: &Value) -> String {
     to_string(v, Dialect::Compact)
 }
 
-/// NaN becomes `null` in config values, as the SDK's `json_friendly_val` makes it.
+/// A summary value as the SDK's `_summary_encode` leaves it: dicts are walked and a NaN leaf
+/// reached through them becomes `null` (`json_friendly`); lists and media JSON are kept as
+/// they are (a NaN inside a list stays NaN).
+fn summary_friendly(logged: &LogValue, v: Value) -> Value {
+    match (logged, v) {
+        (LogValue::Map(m), Value::Object(o)) => Value::Object(
+            o.into_iter()
+                .map(|(k, v)| {
+                    let v = match m.get(&k) {
+                        Some(l) => summary_friendly(l, v),
+                        None => v,
+                    };
+                    (k, v)
+                })
+                .collect(),
+        ),
+        (LogValue::Json(_), v) => json_dict_friendly(v),
+        (_, v) => v,
+    }
+}
+
+/// `_summary_encode` on plain JSON: NaN leaves under dicts become `null`, lists are kept.
+fn json_dict_friendly(v: Value) -> Value {
+    match v {
+        Value::Float(f) if f.is_nan() => Value::Null,
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| (k, json_dict_friendly(v)))
+                .collect(),
+        ),
+        v => v,
+    }
+}
+
+/// NaN becomes `null` in config values (in lists too), as the SDK's `json_friendly_val` makes
+/// it.
 fn config_friendly(v: Value) -> Value {
     match v {
         Value::Float(f) if f.is_nan() => Value::Null,
@@ -545,10 +580,16 @@ impl Run {
         let json = summary_to_json(self, row.as_map())?;
         let update = json
             .into_iter()
-            .map(|(k, v)| SummaryItem {
-                key: k,
-                nested_key: Vec::new(),
-                value_json: compact(&v),
+            .map(|(k, v)| {
+                let v = match row.as_map().get(&k) {
+                    Some(logged) => summary_friendly(logged, v),
+                    None => v,
+                };
+                SummaryItem {
+                    key: k,
+                    nested_key: Vec::new(),
+                    value_json: compact(&v),
+                }
             })
             .collect();
         let rec = record(

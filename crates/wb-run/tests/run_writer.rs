@@ -31,7 +31,10 @@ fn assert_same_records(ours: &[Value], sdk: &[Value]) {
 fn write_basic(root: &std::path::Path) -> Run {
     let run = Run::builder(root, "golden")
         .name("basic")
-        .config(json_map! {"lr" => 0.001, "nested" => json_map!{"a" => 1}, "tiny" => 1e-7})
+        .config(json_map! {
+            "lr" => 0.001, "nested" => json_map!{"a" => 1}, "tiny" => 1e-7,
+            "nan" => f64::NAN, "ln" => vec![f64::NAN],
+        })
         .tags(["t1", "t2"])
         .notes("notes")
         .group("grp")
@@ -76,7 +79,10 @@ fn write_basic(root: &std::path::Path) -> Run {
                 "obj",
                 json_map! {"k" => Value::Array(vec![1.into(), 2.5.into()])},
             )
-            .set("z", 1e-7),
+            .set("z", 1e-7)
+            .set("nan", f64::NAN)
+            .set("dn", json_map! {"n" => f64::NAN})
+            .set("ln", vec![f64::NAN, 1.0]),
     )
     .unwrap();
     run.config_update(json_map! {"bs" => 32}).unwrap();

@@ -31,7 +31,8 @@ SCENARIOS = {
     # HTML (single and list), explicit steps, commit=False, summary and config updates.
     "basic": r'''
 import math, wandb
-run = wandb.init(project="golden", name="basic", config={"lr": 0.001, "nested": {"a": 1}, "tiny": 1e-7},
+run = wandb.init(project="golden", name="basic", config={"lr": 0.001, "nested": {"a": 1}, "tiny": 1e-7,
+                                                       "nan": float("nan"), "ln": [float("nan")]},
                  tags=["t1", "t2"], notes="notes", group="grp", job_type="train")
 for i in range(4):
     run.log({"a": i, "b": 0.5 * i, "s": "x<&>\u2028\n\u00e9", "nested": {"x": {"y": 1.0}}, "e": {},
@@ -46,7 +47,8 @@ run.log({"at": 1}, step=10)
 run.log({"at2": 2}, step=10)
 run.log({"later": "z"}, step=12)
 run.summary["best"] = 3.25
-run.summary.update({"obj": {"k": [1, 2.5]}, "z": 1e-7})
+run.summary.update({"obj": {"k": [1, 2.5]}, "z": 1e-7, "nan": float("nan"),
+                    "dn": {"n": float("nan")}, "ln": [float("nan"), 1.0]})
 run.config.update({"bs": 32})
 run.finish(exit_code=3)
 ''',
