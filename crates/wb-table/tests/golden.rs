@@ -180,6 +180,40 @@ fn build(class: &str, args: &Value) -> Result<Built, String> {
         "PartitionedTable" => Ok(Built::Wb(Arc::new(PartitionedTable::new(
             a("parts_path").unwrap().as_str().unwrap(),
         )))),
+        "Image" => {
+            let nd = ndarray(a("data_or_path").unwrap().get("$ndarray").unwrap())?;
+            let NdData::U8(px) = nd.data() else {
+                return Err("image data must be uint8".into());
+            };
+            let arr = ndarray::ArrayViewD::from_shape(nd.shape(), px).map_err(err)?;
+            let mut b = wb_image::Image::from_array(arr);
+            if let Some(c) = a("caption").and_then(Value::as_str) {
+                b = b.caption(c);
+            }
+            Ok(Built::Wb(Arc::new(b.build().map_err(err)?)))
+        }
+        "Audio" => {
+            let nd = ndarray(a("data_or_path").unwrap().get("$ndarray").unwrap())?;
+            let NdData::F32(s) = nd.data() else {
+                return Err("audio data must be float32".into());
+            };
+            let rate = a("sample_rate").and_then(Value::as_i64).unwrap() as u32;
+            Ok(Built::Wb(Arc::new(
+                wb_audio::Audio::from_samples(s, rate).map_err(err)?,
+            )))
+        }
+        "Video" => {
+            let nd = ndarray(a("data_or_path").unwrap().get("$ndarray").unwrap())?;
+            let NdData::U8(px) = nd.data() else {
+                return Err("video data must be uint8".into());
+            };
+            let arr = ndarray::ArrayViewD::from_shape(nd.shape(), px).map_err(err)?;
+            let fps = a("fps").and_then(Value::as_f64).unwrap_or(4.0);
+            Ok(Built::Wb(Arc::new(
+                wb_video::Video::from_array_with_fps(arr, wb_video::VideoFormat::Gif, fps)
+                    .map_err(err)?,
+            )))
+        }
         other => Err(format!("SKIP {other}")),
     }
 }
@@ -209,6 +243,22 @@ fn normalize(v: &Value) -> Value {
             Value::Str(t)
         }
         Value::Array(a) => Value::Array(a.iter().map(normalize).collect()),
+        // PNG bytes come from an encoder we do not reproduce byte for byte (CASES.md allows
+        // sha256 and the id in the path to differ).
+        Value::Object(m) if m.get("_type").and_then(Value::as_str) == Some("image-file") => {
+            Value::Object(
+                m.iter()
+                    .map(|(k, v)| match (k.as_str(), v) {
+                        ("sha256", _) => (k.clone(), Value::Str("<png sha256>".into())),
+                        ("path", Value::Str(p)) => (
+                            k.clone(),
+                            Value::Str(format!("{}<id>.png", &p[..p.rfind('/').unwrap() + 1])),
+                        ),
+                        _ => (k.clone(), normalize(v)),
+                    })
+                    .collect(),
+            )
+        }
         Value::Object(m) => {
             Value::Object(m.iter().map(|(k, v)| (k.clone(), normalize(v))).collect())
         }
@@ -374,7 +424,9 @@ fn table_cases_match_the_sdk() {
                 }
                 for (rel, bytes) in files {
                     let gp = golden_dir.join(&name).join("files").join(&rel);
-                    if rel.ends_with(".npz") {
+                    // PNG files, and entries naming them (their JSON compared above), may differ.
+                    let names_png = String::from_utf8_lossy(&bytes).contains("\"image-file\"");
+                    if rel.ends_with(".npz") || rel.ends_with(".png") || names_png {
                         continue; // compared by content in the npz test
                     }
                     match std::fs::read(&gp) {
