@@ -40,6 +40,9 @@ impl ImageMask {
         key: impl Into<String>,
     ) -> Result<Self> {
         let data = mask_data.into_dyn();
+        if let [h, w] = data.shape() {
+            crate::pixels::check_size(*w, *h)?;
+        }
         let class_labels = match class_labels {
             Some(l) => l,
             None => {

@@ -320,6 +320,22 @@ pub fn drops_alpha(shape: &[usize], mode: Option<Mode>, file_type: FileType) -> 
     mode.is_none() && file_type.is_jpeg() && shape.len() != 2 && shape.last() == Some(&4)
 }
 
+/// The most pixels an image built from an array may have: Pillow's decompression-bomb limit
+/// (`2 * Image.MAX_IMAGE_PIXELS`, past which Pillow refuses to open an image file). Larger
+/// arrays are refused before any pixel buffer is allocated.
+pub const MAX_PIXELS: u64 = 178_956_970;
+
+/// Refuses a `width` × `height` image of more than [`MAX_PIXELS`] pixels.
+pub fn check_size(width: usize, height: usize) -> Result<()> {
+    if width as u128 * height as u128 > u128::from(MAX_PIXELS) {
+        return Err(Error::value(format!(
+            "image of {width}x{height} pixels is too large: at most {MAX_PIXELS} pixels are \
+             accepted (Pillow's decompression-bomb limit)"
+        )));
+    }
+    Ok(())
+}
+
 /// Builds pixels from an array as `wandb.Image(array, mode=...)` does: squeeze when the array
 /// has more than two axes, infer the mode unless given, cast to `uint8` by `scaling`, lay out
 /// as Pillow's `fromarray` (a 1-D array of `n` values is a 1×`n` column), then convert.
@@ -335,6 +351,18 @@ pub fn from_array<T: Element, D: Dimension>(
     } else {
         array.shape().to_vec()
     };
+    // Refuse huge arrays (a broadcast view costs its caller nothing) before copying them.
+    match shape.as_slice() {
+        [n] => check_size(1, *n)?,
+        [h, w] | [h, w, _] => check_size(*w, *h)?,
+        _ => {}
+    }
+    if shape.iter().try_fold(1u64, |n, d| n.checked_mul(*d as u64)) > Some(4 * MAX_PIXELS) {
+        return Err(Error::value(format!(
+            "an image array of shape {} is too large: at most {MAX_PIXELS} pixels are accepted",
+            py_list(&shape)
+        )));
+    }
     let mode = match mode {
         Some(m) => m,
         None => guess_mode(&shape, file_type)?,
