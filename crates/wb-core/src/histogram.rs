@@ -51,6 +51,17 @@ pub trait EdgeFloat: Copy + PartialOrd + Send + Sync + std::fmt::Debug + Into<Va
     fn is_finite(self) -> bool;
     /// `str()` of the numpy scalar, for error messages.
     fn py_str(self) -> String;
+    /// Half the distance from 1 to the next value (`2^-53` for `f64`, `2^-24` for `f32`): the
+    /// largest relative error of one rounded operation. The default (`0.5`) makes the binning
+    /// kernel take its exact-division path.
+    const UNIT_ROUNDOFF: f64 = 0.5;
+    /// The smallest positive normal value, as `f64` (the default, infinity, makes the binning
+    /// kernel take its exact-division path).
+    const MIN_NORMAL: f64 = f64::INFINITY;
+    /// The value as `f64` (the default, NaN, makes the kernel take its exact-division path).
+    fn to_f64(self) -> f64 {
+        f64::NAN
+    }
     /// Positive infinity.
     fn infinity() -> Self {
         Self::from_f64(f64::INFINITY)
@@ -65,6 +76,11 @@ pub trait EdgeFloat: Copy + PartialOrd + Send + Sync + std::fmt::Debug + Into<Va
 macro_rules! edge_float {
     ($t:ty, $magic:expr) => {
         impl EdgeFloat for $t {
+            const UNIT_ROUNDOFF: f64 = <$t>::EPSILON as f64 / 2.0;
+            const MIN_NORMAL: f64 = <$t>::MIN_POSITIVE as f64;
+            fn to_f64(self) -> f64 {
+                f64::from(self)
+            }
             fn trunc_small(self) -> usize {
                 // `self + 2^mantissa` rounds to an integer whose bits, less the magic's, are
                 // `round(self)`; one less when that rounded up.

@@ -3,11 +3,22 @@
 //!
 //! Counting follows numpy's uniform-bin algorithm exactly: the estimate
 //! `trunc((x - first) / (last - first) * n)` in the edges' precision, then one step down if
-//! `x` is below its bin's lower edge and one step up if it is at or above the upper edge. The
-//! fast path computes the same estimate in blocks (a loop the compiler turns into SIMD
-//! divisions), then applies both corrections with a lookup table whose outer entries are
-//! `-inf` and `+inf`, which stand for numpy's "never below bin 0" and "the last bin includes its
-//! right edge" rules; [`count_reference`] is the plain per-element loop it must agree with.
+//! `x` is below its bin's lower edge and one step up if it is at or above the upper edge.
+//! [`count_reference`] is that loop, one element at a time; the two fast paths must agree with
+//! it on every input (the tests check them against it, and against numpy):
+//!
+//! - [`count_exact`] computes numpy's very estimate in blocks (a loop the compiler turns into
+//!   SIMD divisions), then applies both corrections with a lookup table whose outer entries are
+//!   `-inf` and `+inf`, which stand for numpy's "never below bin 0" and "the last bin includes
+//!   its right edge" rules.
+//! - [`count_conditioned`], for ranges that are not tiny next to their magnitude (almost every
+//!   real input), skips the division and most lookups. There numpy's estimate is provably
+//!   within one bin of the *true* bin (the `b` with `edges[b] <= x < edges[b + 1]`), so its
+//!   corrections always land on the true bin, and any estimate that close does too: a multiply
+//!   by `n / (last - first)` serves, and an element whose scaled position is further than the
+//!   error bound from both of its bin's edges is in that bin with no lookup at all. See
+//!   [`conditioned_margin`] for the bound.
+//!
 //! Large inputs are split across threads; counts are integers, so the sum is exact.
 
 use super::{EdgeFloat, HistogramSample};
@@ -145,12 +156,15 @@ pub(super) fn count<T: HistogramSample>(
 ) -> Vec<i64> {
     let nb = edges.len().saturating_sub(1);
     let fast = nb > 0 && nb < TABLE && edges.iter().all(|e| e.is_finite());
-    let parts = split(data, threads_for(data.len()), |part| {
-        if fast {
-            count_fast(part, first, last, edges)
-        } else {
-            count_reference(part, first, last, edges)
-        }
+    let margin = if fast {
+        conditioned_margin(first, last, nb)
+    } else {
+        None
+    };
+    let parts = split(data, threads_for(data.len()), |part| match margin {
+        Some(m) => count_conditioned(part, first, last, edges, m),
+        None if fast => count_exact(part, first, last, edges),
+        None => count_reference(part, first, last, edges),
     });
     let mut counts = vec![0i64; nb];
     for p in parts {
@@ -194,6 +208,111 @@ pub(super) fn count_reference<T: HistogramSample>(
     counts
 }
 
+/// The margin `m` (in bins) for [`count_conditioned`], when the range is well conditioned.
+///
+/// In bin units (`p(x) = (x - first) / (last - first) * n`, exact), with `u` the unit roundoff
+/// of the edges' type: numpy's estimate is `p(x) * (1 + t)` with `|t| <= 4.01 u` (four rounded
+/// operations, counting `last - first`), so it is within `e = 4.01 u n` of `p(x)`; our
+/// `(x - first) * (n / (last - first))` has four roundings too, the same bound. Edge `i`,
+/// `fl(fl(i * fl(fl(last - first) / n)) + first)` as `linspace` computes it, is within
+/// `d = n u (3.01 + 1.01 M / (last - first))` of `i`, `M = max(|first|, |last|)`. Whenever
+/// `e + d < 1`, an estimate within `e` of `p(x)` is within one bin of the true bin, so numpy's
+/// corrections, and ours, end on the true bin: the results are the same. And an estimate whose
+/// fractional part is at least `e + d` from 0 and 1 is the true bin with no correction.
+/// We take `m = 2 (e + d)` and require `m < 1/64`; we also require the bin width to be at
+/// least `2^20` times the smallest normal value, so that subnormal results, whose error is
+/// absolute (at most half the smallest subnormal), stay negligible next to a bin. Otherwise
+/// `None`.
+fn conditioned_margin<F: EdgeFloat>(first: F, last: F, nb: usize) -> Option<F> {
+    let (a, b) = (first.to_f64(), last.to_f64());
+    let u = F::UNIT_ROUNDOFF;
+    let n = nb as f64;
+    let width = (b - a) / n;
+    // Below this, subnormal results (absolute errors up to half the smallest subnormal) would
+    // no longer be negligible next to a bin.
+    let tiny = F::MIN_NORMAL * 2f64.powi(20);
+    if !(width.is_finite() && width > tiny && u < 1e-6) {
+        return None;
+    }
+    let mag = a.abs().max(b.abs()) / (b - a);
+    let e = 4.01 * u * n;
+    let d = n * u * (3.01 + 1.01 * mag);
+    let m = 2.0 * (e + d);
+    (m < 1.0 / 64.0).then(|| F::from_f64(m))
+}
+
+/// The same counts as [`count_reference`] when [`conditioned_margin`] gave `margin`, for
+/// `0 < edges.len() - 1 < TABLE` finite edges.
+///
+/// Per block: (1) the estimate `f = min((x - first) * scale, n - 1)` and its truncation `i`;
+/// `f - i` within `margin` of 0 or 1 flags the element; (2) an unflagged element counts in bin
+/// `i`; a flagged one is corrected with the edge table as in [`count_exact`].
+fn count_conditioned<T: HistogramSample>(
+    data: &[T],
+    first: T::Edge,
+    last: T::Edge,
+    edges: &[T::Edge],
+    margin: T::Edge,
+) -> Vec<i64> {
+    const MASK: usize = TABLE - 1;
+    const FLAG: usize = TABLE;
+    let nb = edges.len() - 1;
+    let scale = T::Edge::from_usize(nb).div(last.sub(first));
+    let top = T::Edge::from_usize(nb - 1);
+    let one = T::Edge::from_f64(1.0);
+    let high = one.sub(margin);
+    let table = edge_table(edges);
+    let mut est = [0usize; BLOCK];
+    let mut sub = [[0u64; TABLE]; 4];
+    let [s0, s1, s2, s3] = &mut sub;
+    for block in data.chunks(BLOCK) {
+        for (slot, &x) in est.iter_mut().zip(block) {
+            let f = x.to_edge().sub(first).mul(scale);
+            let f = if f < top { f } else { top };
+            let i = f.trunc_small();
+            let frac = f.sub(T::Edge::from_usize(i));
+            let near_edge = !(frac >= margin && frac <= high);
+            *slot = i | usize::from(near_edge) * FLAG;
+        }
+        let bin = |x: T, i: usize| {
+            if i < FLAG {
+                return i & MASK;
+            }
+            let x = x.to_edge();
+            let i = i & MASK;
+            (i - usize::from(x < table[i]) + usize::from(x >= table[(i + 1) & MASK])) & MASK
+        };
+        let mut xs = block.chunks_exact(4);
+        let mut is = est[..block.len()].chunks_exact(4);
+        for (x, i) in (&mut xs).zip(&mut is) {
+            s0[bin(x[0], i[0])] += 1;
+            s1[bin(x[1], i[1])] += 1;
+            s2[bin(x[2], i[2])] += 1;
+            s3[bin(x[3], i[3])] += 1;
+        }
+        for (&x, &i) in xs.remainder().iter().zip(is.remainder()) {
+            s0[bin(x, i)] += 1;
+        }
+    }
+    (0..nb)
+        .map(|j| (s0[j] + s1[j] + s2[j] + s3[j]) as i64)
+        .collect()
+}
+
+/// The edges with `-inf` first and `+inf` last (and after), `TABLE` entries.
+fn edge_table<F: EdgeFloat>(edges: &[F]) -> [F; TABLE] {
+    let inf = F::infinity();
+    let mut table = [inf; TABLE];
+    for (t, &e) in table.iter_mut().zip(edges) {
+        *t = e;
+    }
+    table[0] = F::from_f64(f64::NEG_INFINITY);
+    if let Some(last) = table.get_mut(edges.len().saturating_sub(1)) {
+        *last = inf;
+    }
+    table
+}
+
 /// The same counts as [`count_reference`], for `0 < edges.len() - 1 < TABLE` finite edges.
 ///
 /// Per block: (1) the estimates, `min(f, n - 1)` truncated (`i == n` becomes `n - 1` either
@@ -202,7 +321,7 @@ pub(super) fn count_reference<T: HistogramSample>(
 /// (`x < edges[i] < edges[i + 1]`), so both tests can read the table at once. Four
 /// sub-histograms keep consecutive increments independent. Indices are masked with
 /// `TABLE - 1`, a no-op on values `< TABLE` that lets the compiler drop bounds checks.
-fn count_fast<T: HistogramSample>(
+fn count_exact<T: HistogramSample>(
     data: &[T],
     first: T::Edge,
     last: T::Edge,
@@ -213,13 +332,7 @@ fn count_fast<T: HistogramSample>(
     let denom = last.sub(first);
     let n = T::Edge::from_usize(nb);
     let top = T::Edge::from_usize(nb - 1);
-    let inf = T::Edge::infinity();
-    let mut table = [inf; TABLE];
-    for (t, &e) in table.iter_mut().zip(edges) {
-        *t = e;
-    }
-    table[0] = T::Edge::from_f64(f64::NEG_INFINITY);
-    table[nb] = inf;
+    let table = edge_table(edges);
     let mut est = [0usize; BLOCK];
     let mut sub = [[0u64; TABLE]; 4];
     let [s0, s1, s2, s3] = &mut sub;
@@ -264,12 +377,19 @@ mod tests {
         (lo, hi, linspace(lo, hi, nb + 1))
     }
 
-    fn agree<T: HistogramSample>(data: &[T], nb: usize) {
+    /// Every path gives the reference's counts; returns whether the range is conditioned.
+    fn agree<T: HistogramSample>(data: &[T], nb: usize) -> bool {
         let (lo, hi, edges) = edges_of(data, nb);
         let want = count_reference(data, lo, hi, &edges);
-        assert_eq!(count_fast(data, lo, hi, &edges), want, "fast, {nb} bins");
+        assert_eq!(count_exact(data, lo, hi, &edges), want, "exact, {nb} bins");
+        let margin = conditioned_margin(lo, hi, nb);
+        if let Some(m) = margin {
+            let got = count_conditioned(data, lo, hi, &edges, m);
+            assert_eq!(got, want, "conditioned, {nb} bins, [{lo:?}, {hi:?}]");
+        }
         assert_eq!(count(data, lo, hi, &edges), want, "split, {nb} bins");
         assert_eq!(want.iter().sum::<i64>(), data.len() as i64);
+        margin.is_some()
     }
 
     /// Values on, and one ULP either side of, every edge: where the estimate needs correcting.
@@ -289,17 +409,43 @@ mod tests {
     }
 
     #[test]
-    fn fast_path_matches_reference_near_edges() {
-        for (lo, hi) in [
-            (0.0, 1.0),
-            (-3.0, 7.0),
-            (0.1, 0.7),
-            (1e15, 1e15 + 640.0),
-            (-1e-300, 3e-300),
-            (123456.789, 123456.79),
+    fn fast_paths_match_reference_near_edges() {
+        // (range, conditioned?): the last ones are too narrow for their magnitude.
+        for (lo, hi, conditioned) in [
+            (0.0, 1.0, true),
+            (-3.0, 7.0, true),
+            (0.1, 0.7, true),
+            (-1e-300, 3e-300, true),
+            (123456.789, 123457.79, true),
+            (1e9, 1e9 + 1e-3, true),
+            (1e10, 1e10 + 1e-3, false),
+            (1e15, 1e15 + 640.0, false),
+            (123456.789, 123456.79, true),
         ] {
             for nb in [1, 3, 7, 10, 64, 100, 512, 1023] {
+                let data = near_edges(lo, hi, nb);
+                let c = agree(&data, nb);
+                if nb == 64 {
+                    assert_eq!(c, conditioned, "[{lo}, {hi}]");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn conditioned_path_at_its_limit() {
+        // Ranges whose margin is just under and just over the 1/64 limit, with values next to
+        // every edge: the conditioned path (when taken) must still agree.
+        for nb in [64, 512] {
+            for k in 30..50 {
+                let lo = 2f64.powi(k);
+                let hi = lo + 1.0;
                 agree(&near_edges(lo, hi, nb), nb);
+                let f32s: Vec<f32> = near_edges(1000.0, 1000.0 + 2f64.powi(-(k - 30)), nb)
+                    .iter()
+                    .map(|&x| x as f32)
+                    .collect();
+                agree(&f32s, nb);
             }
         }
     }
@@ -312,7 +458,7 @@ mod tests {
             .map(|i| ((i.wrapping_mul(2654435761) % (1 << 32)) as f64 / 4294967296.0) * 9.5 - 2.0)
             .collect();
         for nb in [1, 2, 64, 511, 512] {
-            agree(&data, nb);
+            assert!(agree(&data, nb));
         }
         let f32s: Vec<f32> = data.iter().map(|&x| x as f32).collect();
         agree(&f32s, 64);
