@@ -272,7 +272,7 @@ fn count_conditioned<T: HistogramSample>(
             let i = f.trunc_small();
             let frac = f.sub(T::Edge::from_usize(i));
             let near_edge = !(frac >= margin && frac <= high);
-            *slot = i | usize::from(near_edge) * FLAG;
+            *slot = i | (usize::from(near_edge) * FLAG);
         }
         let bin = |x: T, i: usize| {
             if i < FLAG {
