@@ -112,7 +112,9 @@ pub enum LogValue {
     Json(Value),
     /// A data type.
     Media(Arc<dyn WbValue>),
-    /// A list: batched when every item is the same batchable media type, else item by item.
+    /// A list: batched when every item is the same batchable media type; item by item when
+    /// every item is a data type; otherwise plain JSON (a data type inside such a list is the
+    /// SDK's `TypeError: Object of type ... is not JSON serializable`).
     List(Vec<LogValue>),
     /// A nested dict; media inside use their leaf key for their file names.
     Map(IndexMap<String, LogValue>),
@@ -179,11 +181,37 @@ fn list_to_json(run: &dyn RunTarget, key: &str, items: &[LogValue], step: Step) 
             return first.seq_to_run_json(kept, run, key, step);
         }
     }
-    items
-        .iter()
-        .map(|v| val_to_json(run, key, v, step))
-        .collect::<Result<Vec<_>>>()
-        .map(Value::Array)
+    if items.iter().all(|v| matches!(v, LogValue::Media(_))) {
+        // Data types of different classes (or not batchable): item by item, each bound under
+        // the same key and step.
+        return items
+            .iter()
+            .map(|v| val_to_json(run, key, v, step))
+            .collect::<Result<Vec<_>>>()
+            .map(Value::Array);
+    }
+    // The SDK converts only lists made entirely of data types; any other list goes to its JSON
+    // encoder as it is, which fails on a data type anywhere inside.
+    plain_json(items).map(Value::Array)
+}
+
+fn plain_json(items: &[LogValue]) -> Result<Vec<Value>> {
+    fn one(v: &LogValue) -> Result<Value> {
+        match v {
+            LogValue::Json(j) => Ok(j.clone()),
+            LogValue::Media(m) => Err(Error::type_error(format!(
+                "Object of type {} is not JSON serializable",
+                m.class_name()
+            ))),
+            LogValue::List(items) => plain_json(items).map(Value::Array),
+            LogValue::Map(map) => map
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), one(v)?)))
+                .collect::<Result<Map>>()
+                .map(Value::Object),
+        }
+    }
+    items.iter().map(one).collect()
 }
 
 /// Converts one logged row, as `run.log(row)` does before it sends it: media are bound (nested
@@ -220,4 +248,57 @@ pub fn summary_to_json(run: &dyn RunTarget, row: &IndexMap<String, LogValue>) ->
         Ok(out)
     }
     walk(run, "", row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{DirRun, Histogram, Html};
+
+    #[test]
+    fn lists_follow_the_sdk() {
+        let dir = tempfile::tempdir().unwrap();
+        let run = DirRun::new(dir.path());
+        let html = || LogValue::media(Html::from_literal("<p>x</p>", false));
+        let hist = || LogValue::media(Histogram::from_sequence(&[1.0, 2.0]).unwrap());
+        // Html is batchable: one `html` object.
+        let v = val_to_json(
+            &run,
+            "k",
+            &LogValue::List(vec![html(), html()]),
+            Step::Num(0),
+        )
+        .unwrap();
+        assert_eq!(v.type_tag(), Some("html"));
+        // Mixed data types: an array of their JSON.
+        let v = val_to_json(
+            &run,
+            "k",
+            &LogValue::List(vec![html(), hist()]),
+            Step::Num(0),
+        )
+        .unwrap();
+        assert_eq!(v.as_array().map(<[Value]>::len), Some(2));
+        // A data type among plain values: the SDK's TypeError.
+        let e = val_to_json(
+            &run,
+            "k",
+            &LogValue::List(vec![html(), 1.into()]),
+            Step::Num(0),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Object of type Html is not JSON serializable"
+        );
+        // Plain values only: kept as they are.
+        let v = val_to_json(
+            &run,
+            "k",
+            &LogValue::List(vec![1.into(), "a".into()]),
+            Step::Num(0),
+        )
+        .unwrap();
+        assert_eq!(v, Value::Array(vec![1.into(), "a".into()]));
+    }
 }
