@@ -33,6 +33,7 @@ pub mod audio;
 pub mod wav;
 
 pub use audio::Audio;
+pub use ndarray;
 pub use wav::Sample;
 
 /// Registers `audio-file`, so `Registry::from_json` reads audio entries back.

@@ -5,8 +5,9 @@
 //!
 //! Arrays of frames, `(T, C, H, W)` or a batch `(B, T, C, H, W)` tiled into a grid as the SDK
 //! tiles it, are encoded to animated GIF in pure Rust, frames in parallel, many times faster
-//! than the SDK and with the frames, delays and loop the SDK's GIF has. Video files and bytes
-//! (`gif`, `mp4`, `webm`, `ogg`) are stored as they are.
+//! than the SDK, and **byte-identical** to the SDK's GIF for every input we compared (same
+//! palettes, frames, delays and loop; the same `sha256`, so the same media file name). Video
+//! files and bytes (`gif`, `mp4`, `webm`, `ogg`) are stored as they are.
 //!
 //! ```
 //! use ndarray::Array5;
@@ -22,16 +23,16 @@
 //! - [`video`]: [`Video`], its run, list (`_type: "videos"`) and artifact JSON, `from_json`.
 //! - [`format`]: [`VideoFormat`] (`gif`, `mp4`, `webm`, `ogg`).
 //! - [`prepare`]: the SDK's array rules: the `u8` cast ([`VideoElement`]) and batch tiling.
-//! - [`gif`]: the GIF encoder and its median-cut palette quantizer.
+//! - [`gif`]: the GIF writer, its median-cut palette quantizer and its LZW coder.
 //!
 //! ## Differences from the SDK
 //! - 1-channel (gray) arrays are written as GIF; the SDK fails on them ("Can't write images
 //!   with one color channel.").
 //! - WebM and Ogg are not encoded from arrays (the SDK calls ffmpeg); MP4 needs the `mp4`
 //!   feature. Files and bytes in every format are stored as the SDK stores them.
-//! - GIF bytes differ from the SDK's (they come from another encoder, as the conformance rules
-//!   allow), so do their `sha256` and file name; the decoded frames, frame count, delays and
-//!   loop are the SDK's.
+//! - Like the SDK, some frame rates drop the last frame (moviepy samples `int(n/fps*fps)`
+//!   frames: 6 frames at 3 fps give 5); we keep that so the GIF is the SDK's. A frame count and
+//!   rate that leave no frame (1 frame at 49 fps) is an error here; the SDK writes an empty file.
 //! - [`Video::from_json`] keeps `caption`, `width` and `height`; the SDK drops them.
 #![warn(missing_docs)]
 
@@ -41,6 +42,7 @@ pub mod prepare;
 pub mod video;
 
 pub use format::VideoFormat;
+pub use ndarray;
 pub use prepare::VideoElement;
 pub use video::Video;
 

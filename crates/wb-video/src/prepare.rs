@@ -168,6 +168,41 @@ pub fn prepare<'a, T: VideoElement, D: Dimension>(
             "Video must have at least one clip, frame, channel and pixel, got shape {shape:?}"
         )));
     }
+    // Refuse what cannot be encoded or held before copying anything (a broadcast view of any
+    // shape costs its caller nothing): GIF frames are at most 65535 pixels a side, and the
+    // frames must fit in memory.
+    let (rows, cols) = grid(b);
+    let (gh, gw) = (rows.saturating_mul(h), cols.saturating_mul(w));
+    let total = [b, t, c, h, w]
+        .iter()
+        .try_fold(1usize, |n, d| n.checked_mul(*d))
+        .and_then(|n| {
+            t.checked_mul(c)?
+                .checked_mul(gh)?
+                .checked_mul(gw)
+                .map(|g| n.max(g))
+        });
+    let too_large = |why: &str| {
+        Error::value(format!(
+            "Video of shape {shape:?} is too large: {why} (frames are {gw}x{gh} pixels)"
+        ))
+    };
+    if gh > 65_535 || gw > 65_535 {
+        return Err(too_large("GIF frames are at most 65535 pixels a side"));
+    }
+    // Pillow's decompression-bomb limit, as for images (`wb_image::pixels::MAX_PIXELS`).
+    if gh as u128 * gw as u128 > 178_956_970 {
+        return Err(too_large("frames may have at most 178956970 pixels"));
+    }
+    let Some(total) = total else {
+        return Err(too_large("its size overflows"));
+    };
+    if b > 1 || data.to_slice().is_none() {
+        // The copy below: fail cleanly when it cannot be allocated.
+        Vec::<u8>::new()
+            .try_reserve_exact(total)
+            .map_err(|_| too_large(&format!("{total} bytes cannot be allocated")))?;
+    }
     if b == 1 {
         if let Some(bytes) = data.to_slice().and_then(T::as_bytes) {
             return Frames::from_planar(t, c, h, w, Cow::Borrowed(bytes));
@@ -176,8 +211,6 @@ pub fn prepare<'a, T: VideoElement, D: Dimension>(
         return Frames::from_planar(t, c, h, w, flat);
     }
     let flat: Vec<u8> = data.iter().map(|v| v.to_u8()).collect();
-    let (rows, cols) = grid(b);
-    let (gh, gw) = (rows * h, cols * w);
     let mut out = vec![0u8; t * c * gh * gw];
     let clip_len = t * c * h * w;
     for (clip, src) in flat.chunks_exact(clip_len).enumerate() {

@@ -28,8 +28,9 @@ pub const FORMAT_REQUIRED_BYTES: &str =
 ///
 /// - From an array ([`Video::from_array`]): `(T, C, H, W)` frames, or `(B, T, C, H, W)` clips
 ///   tiled into one grid exactly as the SDK tiles them, of any numeric type (cast to `u8` as
-///   numpy casts, no scaling). GIF is encoded here in pure Rust (see [`crate::gif`]); MP4 needs
-///   the `mp4` feature; WebM and Ogg are not encoded (the SDK uses ffmpeg for them).
+///   numpy casts, no scaling). GIF is encoded here in pure Rust, byte-identical to the SDK's
+///   (see [`crate::gif`]); MP4 needs the `mp4` feature; WebM and Ogg are not encoded (the SDK
+///   uses ffmpeg for them).
 ///   Unlike the SDK, 1-channel (gray) arrays can be written as GIF.
 /// - From a file ([`Video::from_path`]) or bytes ([`Video::from_bytes`]) in one of the
 ///   [`VideoFormat`]s: stored as they are.

@@ -1,8 +1,9 @@
 //! GIF's LZW compression (variable-width codes up to 12 bits, least significant bit first, a
 //! clear code whenever the table fills). The string table is a small open-addressing hash
 //! (16384 slots of 32 bits: the 20-bit `prefix, symbol` key and the 12-bit code), 64 KiB that
-//! stay in cache. Output is what `gif::Frame::make_lzw_pre_encoded` makes: the minimum code
-//! size byte, then the code stream (the GIF writer adds the sub-block framing).
+//! stay in cache. The output is the bare code stream (the GIF writer adds the code size byte
+//! and the sub-block framing). With the same code size this is, code for code, the stream
+//! Pillow's GIF encoder writes (checked against the SDK's files).
 
 const MAX_CODES: u32 = 4096;
 const SLOTS: usize = 1 << 14;
@@ -41,10 +42,9 @@ impl BitWriter {
     }
 }
 
-/// Compresses palette indices; the first byte of the result is the minimum code size.
-pub fn encode(indices: &[u8]) -> Vec<u8> {
-    let max = indices.iter().copied().max().unwrap_or(0);
-    let m = min_code_size(max);
+/// Compresses palette indices (each below `2^m`) with minimum code size `m` (2..=8).
+pub fn encode(indices: &[u8], m: u8) -> Vec<u8> {
+    let m = m.clamp(2, 8);
     let clear = 1u32 << m;
     let eoi = clear + 1;
     let first = clear + 2;
@@ -53,7 +53,6 @@ pub fn encode(indices: &[u8]) -> Vec<u8> {
         acc: 0,
         n: 0,
     };
-    w.out.push(m);
     let mut width = u32::from(m) + 1;
     let mut next = first;
     let mut table = vec![0u32; SLOTS];
@@ -106,7 +105,8 @@ mod tests {
     use super::*;
 
     /// Wraps the code stream in a one-frame GIF and decodes it with the `gif` crate.
-    fn decode(data: &[u8], len: usize) -> Vec<u8> {
+    fn decode(stream: &[u8], m: u8, len: usize) -> Vec<u8> {
+        let data: Vec<u8> = std::iter::once(m).chain(stream.iter().copied()).collect();
         let palette: Vec<u8> = (0..=255u8).flat_map(|i| [i, i, i]).collect();
         let mut file = Vec::new();
         {
@@ -114,7 +114,7 @@ mod tests {
             let frame = gif::Frame {
                 width: len as u16,
                 height: 1,
-                buffer: std::borrow::Cow::Borrowed(data),
+                buffer: std::borrow::Cow::Owned(data),
                 ..gif::Frame::default()
             };
             enc.write_lzw_pre_encoded_frame(&frame).unwrap();
@@ -139,8 +139,11 @@ mod tests {
         ];
         for input in inputs {
             for chunk in input.chunks(65535) {
-                let enc = encode(chunk);
-                assert_eq!(decode(&enc, chunk.len()), chunk, "len {}", chunk.len());
+                let max = chunk.iter().copied().max().unwrap_or(0);
+                for m in [min_code_size(max), 8] {
+                    let enc = encode(chunk, m);
+                    assert_eq!(decode(&enc, m, chunk.len()), chunk, "len {}", chunk.len());
+                }
             }
         }
     }

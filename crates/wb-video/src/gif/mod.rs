@@ -1,5 +1,5 @@
 //! The GIF encoder: what the SDK's moviepy → imageio → Pillow pipeline writes, in pure Rust and
-//! in parallel.
+//! in parallel, down to the bytes.
 //!
 //! What the SDK's GIFs are, and so what ours are:
 //! - GIF89a, looping forever (`NETSCAPE2.0`, loop count 0);
@@ -7,24 +7,27 @@
 //!   sum of `1/fps` once per input frame, so some frame rates drop the last frame (6 frames at
 //!   3 fps give 5); frame `i` is input frame `i`;
 //! - each frame its own palette of at most 256 colours (see [`quantize`]); gray input (1 or 2
-//!   channels) keeps its exact gray levels;
+//!   channels) keeps its exact gray levels; palettes of frames under 512×512 pixels keep only
+//!   the entries in use when that leaves no gap or halves the table;
 //! - a frame identical to the previous one is not written: its duration is added to the
 //!   previous frame's;
 //! - each frame's delay is `int(duration_ms / 10)` hundredths of a second, with
-//!   `duration_ms = 1000 / fps` (summed over merged frames);
-//! - frames after the first store only the rectangle that changed, with the unchanged pixels
-//!   inside it transparent when a palette index is free for that.
+//!   `duration_ms = 1000 / fps` (summed over merged frames); no control block when that is 0;
+//! - the first frame uses the global colour table; later ones have their own, and store only
+//!   the rectangle that changed since the previous one, with the unchanged pixels transparent
+//!   when a palette index is free (the palette's length if under 256, else the highest index
+//!   the frame does not use);
+//! - a GIF of one frame is interlaced when both sides are at least 16 pixels;
+//! - LZW with 8-bit minimum code size and a clear code whenever the table fills ([`lzw`]).
 //!
-//! Decoded, every frame has the pixels the SDK's has (exactly when a frame has at most 256
-//! colours, and within a small difference otherwise); the file is about the same size. Frames
-//! are quantized and compressed on all cores.
+//! The result is byte-identical to the SDK's file for every input we compared it on (so it has
+//! the same `sha256` and the same media file name), and the work is spread over all cores.
 
 pub mod lzw;
 pub mod quantize;
 
 use crate::prepare::Frames;
 use quantize::Quantized;
-use std::borrow::Cow;
 use wb_core::{Error, Result};
 
 /// The frame count moviepy's `iter_frames` gives for `t` images at `fps`.
@@ -40,12 +43,6 @@ pub fn sampled_frame_count(t: usize, fps: f64) -> usize {
     } else {
         0
     }
-}
-
-/// One frame ready to write.
-struct Encoded {
-    /// `None` when the frame is identical to the previous one.
-    frame: Option<gif::Frame<'static>>,
 }
 
 /// Runs `f(i)` for `i` in `0..n` on up to `threads` threads; results in order.
@@ -92,50 +89,83 @@ fn threads_for(pixels: usize) -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// Pillow's palette optimization for GIF frames: keep only the entries in use (in order) when
+/// the frame is gray, or under 512×512 pixels and either some unused entry lies below a used
+/// one or the used entries fit in half the table.
+fn optimize_palette(q: &mut Quantized, pixels: usize, gray: bool) {
+    if !gray && pixels >= 512 * 512 {
+        return;
+    }
+    let mut used = [false; 256];
+    for &i in &q.indices {
+        used[usize::from(i)] = true;
+    }
+    let used_list: Vec<usize> = (0..256).filter(|&i| used[i]).collect();
+    let Some(&max_used) = used_list.last() else {
+        return;
+    };
+    let n = q.palette.len();
+    let table = 1usize << (usize::BITS - n.saturating_sub(1).leading_zeros());
+    let remap = gray || max_used >= used_list.len() || (used_list.len() <= table / 2 && table > 2);
+    if remap {
+        q.compact();
+    }
+}
+
 fn quantize_frame(frames: &Frames<'_>, i: usize) -> Quantized {
-    let mut q = if frames.channels >= 3 {
+    let gray = frames.channels < 3;
+    let mut q = if gray {
+        quantize::quantize_gray(frames.plane(i, 0))
+    } else {
         quantize::quantize_rgb(
             frames.plane(i, 0),
             frames.plane(i, 1),
             frames.plane(i, 2),
             256,
         )
-    } else {
-        quantize::quantize_gray(frames.plane(i, 0))
     };
-    q.compact();
+    optimize_palette(&mut q, frames.width * frames.height, gray);
     q
 }
 
-fn palette_bytes(p: &[[u8; 3]]) -> Vec<u8> {
-    p.iter().flatten().copied().collect()
+/// A rectangle `(x0, y0, x1, y1)`, ends exclusive.
+type Rect = (usize, usize, usize, usize);
+
+/// A frame to write: its index, the frame written before it with what changed since (none for
+/// the first), and its duration in milliseconds.
+struct Kept {
+    frame: usize,
+    after: Option<(usize, Rect)>,
+    duration_ms: f64,
 }
 
-/// The rectangle `(x0, y0, x1, y1)` (exclusive ends) of pixels whose colour differs.
-fn changed_rect(
-    prev: &Quantized,
-    cur: &Quantized,
-    width: usize,
-) -> Option<(usize, usize, usize, usize)> {
-    let height = cur.indices.len() / width;
+/// How Pillow decides a pixel is unchanged: same index when both palettes are the same bytes,
+/// else the same colour.
+fn unchanged_fn<'a>(prev: &'a Quantized, cur: &'a Quantized) -> impl Fn(usize) -> bool + 'a {
     let same_palette = prev.palette == cur.palette;
-    let differs = |i: usize| {
-        let (a, b) = (prev.indices[i], cur.indices[i]);
+    move |p: usize| {
+        let (a, b) = (prev.indices[p], cur.indices[p]);
         if same_palette {
-            a != b
+            a == b
         } else {
-            prev.palette[usize::from(a)] != cur.palette[usize::from(b)]
+            prev.palette[usize::from(a)] == cur.palette[usize::from(b)]
         }
-    };
+    }
+}
+
+/// The rectangle of pixels that changed from `prev` to `cur`; `None` when none did.
+fn changed_rect(prev: &Quantized, cur: &Quantized, width: usize) -> Option<Rect> {
+    let height = cur.indices.len() / width;
+    let unchanged = unchanged_fn(prev, cur);
     let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
     for y in 0..height {
         let row = y * width;
-        let Some(first) = (0..width).find(|&x| differs(row + x)) else {
+        let Some(first) = (0..width).find(|&x| !unchanged(row + x)) else {
             continue;
         };
         let last = (first..width)
             .rev()
-            .find(|&x| differs(row + x))
+            .find(|&x| !unchanged(row + x))
             .unwrap_or(first);
         x0 = x0.min(first);
         x1 = x1.max(last + 1);
@@ -145,79 +175,147 @@ fn changed_rect(
     (x0 != usize::MAX).then_some((x0, y0, x1, y1))
 }
 
-/// Frame `i` as a GIF frame: the whole first frame; later ones cropped to what changed since
-/// frame `i - 1`, unchanged pixels transparent when an index is free; `None` when identical.
-fn encode_frame(q: &[Quantized], i: usize, width: usize) -> Result<Encoded> {
-    let cur = &q[i];
-    let w16 = |v: usize| {
-        u16::try_from(v)
-            .map_err(|_| Error::value("GIF frames are at most 65535 pixels wide and high"))
-    };
-    let mut frame = if i == 0 {
-        let height = cur.indices.len() / width;
-        gif::Frame {
-            width: w16(width)?,
-            height: w16(height)?,
-            buffer: Cow::Owned(cur.indices.clone()),
-            ..gif::Frame::default()
-        }
-    } else {
-        let prev = &q[i - 1];
-        let Some((x0, y0, x1, y1)) = changed_rect(prev, cur, width) else {
-            return Ok(Encoded { frame: None });
-        };
-        let same_palette = prev.palette == cur.palette;
-        let unchanged = |p: usize| {
-            let (a, b) = (prev.indices[p], cur.indices[p]);
-            if same_palette {
-                a == b
-            } else {
-                prev.palette[usize::from(a)] == cur.palette[usize::from(b)]
-            }
-        };
-        let mut palette = cur.palette.clone();
-        let mut used = [false; 256];
-        let mut any_unchanged = false;
-        for y in y0..y1 {
-            for x in x0..x1 {
-                let p = y * width + x;
-                used[usize::from(cur.indices[p])] = true;
-                any_unchanged |= unchanged(p);
-            }
-        }
-        let transparent = if !any_unchanged {
-            None
-        } else if palette.len() < 256 {
-            palette.push([0, 0, 0]);
-            Some((palette.len() - 1) as u8)
+/// One frame as written: where it goes, its palette (`None`: the global one), its control
+/// block values and its LZW stream.
+struct OutFrame {
+    rect: Rect,
+    palette: Option<Vec<[u8; 3]>>,
+    transparent: Option<u8>,
+    duration_ms: f64,
+    interlaced: bool,
+    lzw: Vec<u8>,
+}
+
+/// The rows of an interlaced image, in the order they are stored.
+fn interlaced_rows(height: usize) -> impl Iterator<Item = usize> {
+    [(0, 8), (4, 8), (2, 4), (1, 2)]
+        .into_iter()
+        .flat_map(move |(start, step)| (start..height).step_by(step))
+}
+
+/// Frame `cur`, written after frame `prev` (the last one written) when there is one.
+fn build_frame(
+    q: &[Quantized],
+    cur: usize,
+    prev: Option<(usize, Rect)>,
+    width: usize,
+    single: bool,
+) -> OutFrame {
+    let frame = &q[cur];
+    let height = frame.indices.len() / width;
+    let Some((prev, rect)) = prev else {
+        let interlaced = single && width.min(height) >= 16;
+        let pixels: Vec<u8> = if interlaced {
+            interlaced_rows(height)
+                .flat_map(|y| frame.indices[y * width..(y + 1) * width].iter().copied())
+                .collect()
         } else {
-            (0..256usize).rev().find(|&k| !used[k]).map(|k| k as u8)
+            frame.indices.clone()
         };
-        let mut buffer = Vec::with_capacity((x1 - x0) * (y1 - y0));
-        for y in y0..y1 {
-            for x in x0..x1 {
-                let p = y * width + x;
-                buffer.push(match transparent {
-                    Some(t) if unchanged(p) => t,
-                    _ => cur.indices[p],
-                });
-            }
-        }
-        let local = palette != q[0].palette;
-        gif::Frame {
-            left: w16(x0)?,
-            top: w16(y0)?,
-            width: w16(x1 - x0)?,
-            height: w16(y1 - y0)?,
-            transparent,
-            palette: local.then(|| palette_bytes(&palette)),
-            buffer: Cow::Owned(buffer),
-            ..gif::Frame::default()
-        }
+        return OutFrame {
+            rect: (0, 0, width, height),
+            palette: None,
+            transparent: None,
+            duration_ms: 0.0,
+            interlaced,
+            lzw: lzw::encode(&pixels, 8),
+        };
     };
-    frame.dispose = gif::DisposalMethod::Any;
-    frame.buffer = Cow::Owned(lzw::encode(&frame.buffer));
-    Ok(Encoded { frame: Some(frame) })
+    let transparent = if frame.palette.len() < 256 {
+        Some(frame.palette.len() as u8)
+    } else {
+        let mut used = [false; 256];
+        for &i in &frame.indices {
+            used[usize::from(i)] = true;
+        }
+        (0..256usize).rev().find(|&k| !used[k]).map(|k| k as u8)
+    };
+    let unchanged = unchanged_fn(&q[prev], frame);
+    let (x0, y0, x1, y1) = rect;
+    let mut pixels = Vec::with_capacity((x1 - x0) * (y1 - y0));
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let p = y * width + x;
+            pixels.push(match transparent {
+                Some(t) if unchanged(p) => t,
+                _ => frame.indices[p],
+            });
+        }
+    }
+    OutFrame {
+        rect,
+        palette: Some(frame.palette.clone()),
+        transparent,
+        duration_ms: 0.0,
+        interlaced: false,
+        lzw: lzw::encode(&pixels, 8),
+    }
+}
+
+/// The colour table size field for `n` entries (the table holds `2 << size` entries).
+fn table_size(n: usize) -> u8 {
+    match n {
+        0..=2 => 1,
+        n => (usize::BITS - (n - 1).leading_zeros()) as u8 - 1,
+    }
+}
+
+fn put_table(out: &mut Vec<u8>, palette: &[[u8; 3]]) {
+    let size = table_size(palette.len());
+    for c in palette {
+        out.extend_from_slice(c);
+    }
+    for _ in palette.len()..(2usize << size) {
+        out.extend_from_slice(&[0, 0, 0]);
+    }
+}
+
+fn put_u16(out: &mut Vec<u8>, v: usize) {
+    out.extend_from_slice(&(v as u16).to_le_bytes());
+}
+
+/// Writes the file: header, global table (the first frame's palette), loop block, frames.
+fn write_file(width: usize, height: usize, global: &[[u8; 3]], frames: &[OutFrame]) -> Vec<u8> {
+    let size: usize = frames
+        .iter()
+        .map(|f| f.lzw.len() + f.lzw.len() / 255 + 800)
+        .sum();
+    let mut out = Vec::with_capacity(size + 1024);
+    out.extend_from_slice(b"GIF89a");
+    put_u16(&mut out, width);
+    put_u16(&mut out, height);
+    out.extend_from_slice(&[0x80 | table_size(global.len()), 0, 0]);
+    put_table(&mut out, global);
+    out.extend_from_slice(b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00");
+    for f in frames {
+        let delay = (f.duration_ms / 10.0).trunc().clamp(0.0, 65535.0) as u16;
+        if f.transparent.is_some() || delay != 0 {
+            out.extend_from_slice(&[0x21, 0xf9, 4, u8::from(f.transparent.is_some())]);
+            out.extend_from_slice(&delay.to_le_bytes());
+            out.extend_from_slice(&[f.transparent.unwrap_or(0), 0]);
+        }
+        let (x0, y0, x1, y1) = f.rect;
+        out.push(b',');
+        for v in [x0, y0, x1 - x0, y1 - y0] {
+            put_u16(&mut out, v);
+        }
+        let mut flags = if f.interlaced { 0x40 } else { 0 };
+        if let Some(p) = &f.palette {
+            flags |= 0x80 | table_size(p.len());
+        }
+        out.push(flags);
+        if let Some(p) = &f.palette {
+            put_table(&mut out, p);
+        }
+        out.push(8);
+        for block in f.lzw.chunks(255) {
+            out.push(block.len() as u8);
+            out.extend_from_slice(block);
+        }
+        out.push(0);
+    }
+    out.push(b';');
+    out
 }
 
 /// Encodes `frames` (1 channel: gray; 2: gray from the first; 3 or more: RGB from the first
@@ -229,14 +327,11 @@ pub fn encode(frames: &Frames<'_>, fps: f64) -> Result<Vec<u8>> {
         )));
     }
     let (width, height) = (frames.width, frames.height);
-    let (w, h) = match (u16::try_from(width), u16::try_from(height)) {
-        (Ok(w), Ok(h)) => (w, h),
-        _ => {
-            return Err(Error::value(format!(
-                "a GIF is at most 65535x65535 pixels; these frames are {width}x{height}"
-            )));
-        }
-    };
+    if width > 65535 || height > 65535 {
+        return Err(Error::value(format!(
+            "a GIF is at most 65535x65535 pixels; these frames are {width}x{height}"
+        )));
+    }
     let n = sampled_frame_count(frames.t, fps).min(frames.t);
     if n == 0 {
         return Err(Error::value(format!(
@@ -245,36 +340,51 @@ pub fn encode(frames: &Frames<'_>, fps: f64) -> Result<Vec<u8>> {
         )));
     }
     let threads = threads_for(width * height * n);
-    let quantized = par_map(n, threads, |i| quantize_frame(frames, i))?;
-    let encoded = par_map(n, threads, |i| encode_frame(&quantized, i, width))?;
+    let q = par_map(n, threads, |i| quantize_frame(frames, i))?;
 
+    // Which frames are written, and what changed in each since the last one written.
+    let rects = par_map(n, threads, |i| {
+        (i > 0)
+            .then(|| changed_rect(&q[i - 1], &q[i], width))
+            .flatten()
+    })?;
     let frame_ms = 1000.0 / fps;
-    let mut kept: Vec<(gif::Frame<'static>, f64)> = Vec::with_capacity(n);
-    for e in encoded {
-        let e = e?;
-        match e.frame {
-            Some(f) => kept.push((f, frame_ms)),
+    let mut kept = vec![Kept {
+        frame: 0,
+        after: None,
+        duration_ms: frame_ms,
+    }];
+    let mut last = 0;
+    for i in 1..n {
+        let rect = if last == i - 1 {
+            rects[i]
+        } else {
+            changed_rect(&q[last], &q[i], width)
+        };
+        match rect {
+            Some(r) => {
+                kept.push(Kept {
+                    frame: i,
+                    after: Some((last, r)),
+                    duration_ms: frame_ms,
+                });
+                last = i;
+            }
             None => {
-                if let Some(last) = kept.last_mut() {
-                    last.1 += frame_ms;
+                if let Some(k) = kept.last_mut() {
+                    k.duration_ms += frame_ms;
                 }
             }
         }
     }
-    let global = palette_bytes(&quantized[0].palette);
-    let size: usize = kept.iter().map(|(f, _)| f.buffer.len() + 800).sum();
-    let mut out = Vec::with_capacity(size + 1024);
-    {
-        let gif_err = |e: gif::EncodingError| Error::value(format!("GIF encoding failed: {e}"));
-        let mut enc = gif::Encoder::new(&mut out, w, h, &global).map_err(gif_err)?;
-        enc.set_repeat(gif::Repeat::Infinite).map_err(gif_err)?;
-        for (mut f, ms) in kept {
-            f.delay = (ms / 10.0).trunc().min(65535.0) as u16;
-            enc.write_lzw_pre_encoded_frame(&f).map_err(gif_err)?;
-        }
-        enc.into_inner().map_err(gif_err)?;
+    let single = kept.len() == 1;
+    let mut out = par_map(kept.len(), threads, |k| {
+        build_frame(&q, kept[k].frame, kept[k].after, width, single)
+    })?;
+    for (f, k) in out.iter_mut().zip(&kept) {
+        f.duration_ms = k.duration_ms;
     }
-    Ok(out)
+    Ok(write_file(width, height, &q[0].palette, &out))
 }
 
 #[cfg(test)]

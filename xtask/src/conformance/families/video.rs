@@ -1,10 +1,107 @@
-//! Conformance builders for the video family (filled by the family's issue).
+//! Conformance builders for the video family: `Video`, mapped to the calls a Rust user makes
+//! (`Video::from_array_with_fps(view, format, fps)`, `Video::from_path(p)`, `.with_caption(c)`).
+//! Bytes (`io.BytesIO`) have no case form; `Video::from_bytes` is tested in wb-video.
 
 use super::{Built, Ctx};
-use crate::conformance::args::Args;
+use crate::conformance::args::{Arg, Args, NdArray, unmapped};
+use wb_types::LogValue;
+use wb_types::core::json::Value;
+use wb_types::video::ndarray::{ArrayD, IxDyn};
+use wb_types::video::video::{DEFAULT_FPS, FORMAT_REQUIRED_ARRAY};
+use wb_types::video::{Video, VideoElement, VideoFormat};
 
-/// Maps this family's classes to our API; `None` for classes it does not know.
-pub fn build(class: &str, args: &Args, ctx: &Ctx<'_>) -> Built {
-    let _ = (class, args, ctx);
-    None
+/// Maps `Video` to our API; `None` for other classes.
+pub fn build(class: &str, args: &Args, _ctx: &Ctx<'_>) -> Built {
+    match class {
+        "Video" => Some(video(args).map(LogValue::media)),
+        _ => None,
+    }
+}
+
+fn video(args: &Args) -> Result<Video, String> {
+    args.only("Video", &["data_or_path", "caption", "fps", "format"])?;
+    let format = match args.get("format") {
+        None | Some(Arg::Json(Value::Null)) => None,
+        Some(Arg::Json(Value::Str(f))) => Some(f.as_str()),
+        Some(other) => return Err(unmapped(format!("format must be a string, got {other:?}"))),
+    };
+    // `fps or 4`: a missing or zero fps is the default.
+    let fps = match args.get("fps") {
+        None | Some(Arg::Json(Value::Null)) => DEFAULT_FPS,
+        Some(Arg::Json(v)) => match v.as_f64() {
+            Some(0.0) => DEFAULT_FPS,
+            Some(f) => f,
+            None => return Err(unmapped("fps must be a number")),
+        },
+        Some(other) => return Err(unmapped(format!("fps must be a number, got {other:?}"))),
+    };
+    let v = match args.get("data_or_path") {
+        Some(Arg::File(p)) => Video::from_path(p).map_err(|e| e.to_string())?,
+        Some(Arg::Json(Value::Str(s))) => Video::from_path(s).map_err(|e| e.to_string())?,
+        Some(Arg::NdArray(nd)) => {
+            let format: VideoFormat = format
+                .ok_or_else(|| FORMAT_REQUIRED_ARRAY.to_owned())?
+                .parse()
+                .map_err(|e: wb_types::Error| e.to_string())?;
+            from_ndarray(nd, format, fps)?
+        }
+        other => {
+            return Err(unmapped(format!(
+                "data_or_path must be a path or an array, got {other:?}"
+            )));
+        }
+    };
+    Ok(match args.get("caption") {
+        None | Some(Arg::Json(Value::Null)) => v,
+        Some(Arg::Json(Value::Str(c))) => v.with_caption(c),
+        Some(other) => return Err(unmapped(format!("caption must be a string, got {other:?}"))),
+    })
+}
+
+fn encode<T: VideoElement>(
+    nd: &NdArray,
+    v: Vec<T>,
+    format: VideoFormat,
+    fps: f64,
+) -> Result<Video, String> {
+    let a = ArrayD::from_shape_vec(IxDyn(&nd.shape), v).map_err(|e| unmapped(e.to_string()))?;
+    Video::from_array_with_fps(a.view(), format, fps).map_err(|e| e.to_string())
+}
+
+fn from_ndarray(nd: &NdArray, format: VideoFormat, fps: f64) -> Result<Video, String> {
+    match nd.dtype.as_str() {
+        "uint8" => encode(
+            nd,
+            nd.as_i64()?.into_iter().map(|x| x as u8).collect(),
+            format,
+            fps,
+        ),
+        "int16" => encode(
+            nd,
+            nd.as_i64()?.into_iter().map(|x| x as i16).collect(),
+            format,
+            fps,
+        ),
+        "int32" => encode(
+            nd,
+            nd.as_i64()?.into_iter().map(|x| x as i32).collect(),
+            format,
+            fps,
+        ),
+        "int64" => encode(nd, nd.as_i64()?, format, fps),
+        "float32" => encode(
+            nd,
+            nd.as_f64()?.into_iter().map(|x| x as f32).collect(),
+            format,
+            fps,
+        ),
+        "float64" => encode(nd, nd.as_f64()?, format, fps),
+        "bool" => encode(
+            nd,
+            nd.as_i64()?.into_iter().map(|x| x != 0).collect(),
+            format,
+            fps,
+        ),
+        other => Err(unmapped(format!("unsupported dtype {other}"))),
+    }
 }
