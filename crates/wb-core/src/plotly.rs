@@ -32,8 +32,14 @@ impl Plotly {
             ));
         };
         let mut full = json::Map::new();
-        full.insert("data".into(), fig.get("data").cloned().unwrap_or(Value::Array(Vec::new())));
-        full.insert("layout".into(), fig.get("layout").cloned().unwrap_or_else(Value::object));
+        full.insert(
+            "data".into(),
+            fig.get("data").cloned().unwrap_or(Value::Array(Vec::new())),
+        );
+        full.insert(
+            "layout".into(),
+            fig.get("layout").cloned().unwrap_or_else(Value::object),
+        );
         for (k, v) in fig {
             full.entry(k.clone()).or_insert_with(|| v.clone());
         }
