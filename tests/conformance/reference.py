@@ -148,14 +148,19 @@ def graph_from_nodes_edges(format="keras", nodes=(), edges=()):
     init = set(inspect.signature(data_types.Node.__init__).parameters) - {"self", "node"}
     for attrs in nodes:
         # The constructor's arguments first, then the attributes only a public property sets
-        # (functions, child_parameters, is_constant), as the SDK's own graph builders do.
+        # (functions, child_parameters, is_constant), as the SDK's own graph builders do. Those
+        # are set in one fixed order and only when not null, which is what the Rust API's
+        # `with_functions` / `with_child_parameters` / `with_is_constant` calls stand for (a
+        # Rust user cannot set them to None, and their order does not depend on call order).
         node = data_types.Node(**{k: v for k, v in attrs.items() if k in init})
-        for k, v in attrs.items():
+        for k in attrs:
             if k in init:
                 continue
             if k.startswith("_") or not isinstance(getattr(data_types.Node, k, None), property):
                 raise TypeError(f"Node has no attribute {k!r}")
-            setattr(node, k, v)
+        for k in ("functions", "child_parameters", "is_constant"):
+            if attrs.get(k) is not None:
+                setattr(node, k, attrs[k])
         g.add_node(node)
         by_id[node.id] = node
     for a, b in edges:
