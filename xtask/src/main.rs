@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use xtask::conformance::{self, Options};
 
+mod bench;
+
 const USAGE: &str = "\
 usage: cargo xtask conformance [--cases DIR]... [--filter TEXT] [--keep] [--bless] [--golden]
 
@@ -26,6 +28,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("conformance") => conformance_cmd(&args[1..]),
+        Some("bench") => bench::main(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS

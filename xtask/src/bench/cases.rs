@@ -1,0 +1,306 @@
+//! The Rust side of each benchmark: its input (built once, untimed) and the operation a user
+//! of wb-types pays for, through the families' public APIs, mirroring `tests/bench/bench.py`.
+//!
+//! Media values are built and passed to `val_to_json` on a run (what logging does with them:
+//! bind to the run, write the file, build the JSON); the table is built and added to an
+//! artifact whose entry is written to disk; the run bench writes a whole offline run.
+
+use super::inputs;
+use super::report::Goal;
+use std::path::{Path, PathBuf};
+use wb_types::core::json::{self, Dialect, Value};
+use wb_types::core::value::val_to_json;
+use wb_types::image::ndarray::{Array2, Array3, Array4};
+use wb_types::table::{Cell, Table};
+use wb_types::{Artifact, DirRun, Histogram, LogValue, Step, WbValue};
+
+/// What one run of an operation produced.
+pub enum Produced {
+    /// Files (compared by the Python side, and their sizes reported).
+    Files(Vec<PathBuf>),
+    /// A JSON text with no file behind it (the histogram), compared by the Python side.
+    Json(String),
+}
+
+/// A benchmark, input built.
+pub trait Bench {
+    /// Untimed work before each run (e.g. a fresh copy of an input the operation consumes).
+    fn before(&mut self) -> Result<(), String> {
+        Ok(())
+    }
+    /// The timed operation, writing any files under `dir` (an empty folder).
+    fn run(&mut self, dir: &Path) -> Result<Produced, String>;
+}
+
+/// A benchmark's definition: its row of the table and how to build it.
+pub struct Def {
+    /// Name (`--only NAME`).
+    pub name: &'static str,
+    /// The input, in words.
+    pub input: &'static str,
+    /// The goal.
+    pub goal: Goal,
+    /// Builds the input; `Err` says why the bench cannot run (a family API not there yet).
+    pub make: fn() -> Result<Box<dyn Bench>, String>,
+}
+
+const fn speed(ratio: f64) -> Goal {
+    Goal {
+        ratio,
+        max_size_ratio: None,
+    }
+}
+
+/// Every benchmark, in the order.
+pub fn all() -> Vec<Def> {
+    vec![
+        Def {
+            name: "image",
+            input: "512x512x3 uint8 noise + photo-like -> PNG, bound to a run",
+            goal: Goal {
+                ratio: 3.0,
+                max_size_ratio: Some(1.0),
+            },
+            make: || Ok(Box::new(ImageBench::new())),
+        },
+        Def {
+            name: "histogram",
+            input: "10 000 000 f64, 64 bins",
+            goal: speed(8.0),
+            make: || Ok(Box::new(HistogramBench::new())),
+        },
+        Def {
+            name: "table",
+            input: "10 000 rows x 5 columns (int, float, str, bool, list) -> artifact JSON",
+            goal: speed(200.0),
+            make: table_bench,
+        },
+        Def {
+            name: "video",
+            input: "16x3x256x256 uint8 -> GIF",
+            goal: Goal {
+                ratio: 20.0,
+                max_size_ratio: Some(1.1),
+            },
+            make: video_bench,
+        },
+        Def {
+            name: "object3d",
+            input: "100 000 x 6 f64 -> pts.json",
+            goal: speed(10.0),
+            make: || Ok(Box::new(Object3dBench::new())),
+        },
+        Def {
+            name: "audio",
+            input: "5 s mono 44.1 kHz f32 -> WAV",
+            goal: speed(5.0),
+            make: || Ok(Box::new(AudioBench::new())),
+        },
+        Def {
+            name: "run",
+            input: "offline run, 10 000 steps x (3 scalars + 64-bin histogram)",
+            goal: speed(10.0),
+            make: run_bench,
+        },
+    ]
+}
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// `val_to_json(run, key, value, step 0)` on a plain run folder under `dir`; the file's path.
+fn log_media(dir: &Path, key: &str, value: impl WbValue) -> Result<PathBuf, String> {
+    let files = dir.join("files");
+    let run = DirRun::new(&files);
+    let js = val_to_json(&run, key, &LogValue::media(value), Step::Num(0)).map_err(err)?;
+    let path = js
+        .get("path")
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("the JSON of {key} has no path: {js:?}"))?;
+    Ok(files.join(path))
+}
+
+struct ImageBench {
+    noise: Array3<u8>,
+    photo: Array3<u8>,
+}
+
+impl ImageBench {
+    fn new() -> Self {
+        ImageBench {
+            noise: inputs::noise_image(),
+            photo: inputs::photo_image(),
+        }
+    }
+}
+
+impl Bench for ImageBench {
+    fn run(&mut self, dir: &Path) -> Result<Produced, String> {
+        use wb_types::image::Image;
+        let noise = Image::from_array(self.noise.view()).build().map_err(err)?;
+        let a = log_media(dir, "noise", noise)?;
+        let photo = Image::from_array(self.photo.view()).build().map_err(err)?;
+        let b = log_media(dir, "photo", photo)?;
+        Ok(Produced::Files(vec![a, b]))
+    }
+}
+
+struct HistogramBench {
+    data: Vec<f64>,
+}
+
+impl HistogramBench {
+    fn new() -> Self {
+        HistogramBench {
+            data: inputs::histogram_data(),
+        }
+    }
+}
+
+impl Bench for HistogramBench {
+    fn run(&mut self, dir: &Path) -> Result<Produced, String> {
+        let h = Histogram::from_sequence(&self.data).map_err(err)?;
+        let js = h.to_run_json(&DirRun::new(dir)).map_err(err)?;
+        Ok(Produced::Json(json::to_string(&js, Dialect::Compact)))
+    }
+}
+
+struct Object3dBench {
+    points: Array2<f64>,
+}
+
+impl Object3dBench {
+    fn new() -> Self {
+        Object3dBench {
+            points: inputs::points(),
+        }
+    }
+}
+
+impl Bench for Object3dBench {
+    fn run(&mut self, dir: &Path) -> Result<Produced, String> {
+        let o = wb_types::object3d::Object3D::from_numpy(self.points.view()).map_err(err)?;
+        Ok(Produced::Files(vec![log_media(dir, "points", o)?]))
+    }
+}
+
+struct AudioBench {
+    samples: Vec<f32>,
+}
+
+impl AudioBench {
+    fn new() -> Self {
+        AudioBench {
+            samples: inputs::audio_samples(),
+        }
+    }
+}
+
+impl Bench for AudioBench {
+    fn run(&mut self, dir: &Path) -> Result<Produced, String> {
+        let a = wb_types::audio::Audio::from_samples(&self.samples, inputs::SAMPLE_RATE)
+            .map_err(err)?;
+        Ok(Produced::Files(vec![log_media(dir, "audio", a)?]))
+    }
+}
+
+fn table_bench() -> Result<Box<dyn Bench>, String> {
+    Ok(Box::new(TableBench {
+        rows: inputs::table_rows(),
+        cells: None,
+    }))
+}
+
+/// `wandb.Table(columns, data)` and `Artifact.add(table, "t")`, the entry written to disk.
+struct TableBench {
+    rows: Vec<inputs::TableRow>,
+    /// The rows as cells: the user's data, ready before the timed call (the Python side's
+    /// list of lists); `Table::from_rows` consumes it, so each run gets a fresh copy.
+    cells: Option<Vec<Vec<Cell>>>,
+}
+
+impl Bench for TableBench {
+    fn before(&mut self) -> Result<(), String> {
+        let cells = self
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::Int(r.id),
+                    Cell::Float(r.score),
+                    Cell::Str(r.name.clone()),
+                    Cell::Bool(r.flag),
+                    Cell::List(r.tags.iter().map(|&t| Cell::Int(t)).collect()),
+                ]
+            })
+            .collect();
+        self.cells = Some(cells);
+        Ok(())
+    }
+
+    fn run(&mut self, dir: &Path) -> Result<Produced, String> {
+        let rows = self.cells.take().ok_or("no rows prepared")?;
+        let table = Table::from_rows(inputs::TABLE_COLUMNS, rows).map_err(err)?;
+        let mut art = Artifact::new("bench-table", "dataset");
+        let name = art.add(&table, "t").map_err(err)?;
+        let path = dir.join(&name);
+        std::fs::write(&path, &*art.entry_bytes(&name).map_err(err)?)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(Produced::Files(vec![path]))
+    }
+}
+
+fn video_bench() -> Result<Box<dyn Bench>, String> {
+    Ok(Box::new(VideoBench {
+        frames: inputs::video_frames(),
+    }))
+}
+
+/// `wandb.Video(frames, fps=4, format="gif")`, logged.
+struct VideoBench {
+    frames: Array4<u8>,
+}
+
+impl Bench for VideoBench {
+    fn run(&mut self, dir: &Path) -> Result<Produced, String> {
+        use wb_types::video::{Video, VideoFormat};
+        let v =
+            Video::from_array_with_fps(self.frames.view(), VideoFormat::Gif, 4.0).map_err(err)?;
+        Ok(Produced::Files(vec![log_media(dir, "video", v)?]))
+    }
+}
+
+fn run_bench() -> Result<Box<dyn Bench>, String> {
+    Ok(Box::new(RunBench {
+        base: inputs::run_base(),
+    }))
+}
+
+/// An offline run: 10 000 `log` calls of three scalars and a histogram, then `finish`.
+struct RunBench {
+    base: Vec<f64>,
+}
+
+impl Bench for RunBench {
+    fn run(&mut self, dir: &Path) -> Result<Produced, String> {
+        use wb_run::{Row, Run};
+        let run = Run::builder(dir, "wb-bench").create().map_err(err)?;
+        for s in 0..inputs::RUN_STEPS {
+            let (loss, acc, lr) = inputs::run_scalars(s);
+            let shift = s as f64 * 0.001;
+            let data: Vec<f64> = self.base.iter().map(|b| b + shift).collect();
+            let h = Histogram::from_sequence(&data).map_err(err)?;
+            run.log(
+                Row::new()
+                    .set("loss", loss)
+                    .set("acc", acc)
+                    .set("lr", lr)
+                    .media("h", h),
+            )
+            .map_err(err)?;
+        }
+        run.finish(0).map_err(err)?;
+        Ok(Produced::Files(vec![run.log_path().to_path_buf()]))
+    }
+}
