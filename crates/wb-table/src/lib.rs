@@ -2,6 +2,29 @@
 //!
 //! W&B tables for Rust, written exactly as `wandb==0.31.0` writes them.
 //!
+//! ```
+//! use wb_table::{Cell, Table};
+//! # fn main() -> wb_core::Result<()> {
+//! let mut t = Table::from_rows(["id", "label"], vec![vec![1.into(), "cat".into()]])?;
+//! t.add_data(vec![2.into(), Cell::Null])?; // None is allowed: columns are optional
+//! assert!(t.add_data(vec!["x".into(), "dog".into()]).is_err()); // the SDK's TypeError
+//! assert_eq!(t.column_types().to_string(), "{'id': None or Number, 'label': None or String}");
+//!
+//! // In an artifact: `labels.table.json`, byte for byte what the SDK writes.
+//! let mut art = wb_core::Artifact::new("dataset", "dataset");
+//! let entry = art.add(&t, "labels")?;
+//! assert_eq!(entry, "labels.table.json");
+//!
+//! // Logged to a run: the `run_table` artifact, the run copy and the `table-file` JSON.
+//! let dir = std::env::temp_dir().join("wb-table-doc");
+//! let run = wb_core::DirRun::with_id(&dir, "abc12345");
+//! let json = wb_core::value::val_to_json(&run, "labels", &wb_core::LogValue::media(t), 0.into())?;
+//! assert_eq!(json.get("nrows").and_then(wb_core::Value::as_i64), Some(2));
+//! assert_eq!(run.artifacts()[0].name, "run-abc12345-labels");
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! ## Map of the crate
 //! - [`Table`] ([`table`]): columns, rows of [`Cell`]s, column types; `add_data`, `add_column`,
 //!   `get_column`, `cast`, `set_pk`, `set_fk`; [`LogMode`].
