@@ -107,6 +107,7 @@ pub struct Table {
     pub(crate) types: Vec<Type>,
     pub(crate) log_mode: LogMode,
     pub(crate) pk_col: Option<Key>,
+    pub(crate) raise_on_row_limit: bool,
     pub(crate) state: Arc<Mutex<LogState>>,
 }
 
@@ -186,6 +187,7 @@ impl Table {
             types: Vec::new(),
             log_mode,
             pk_col: None,
+            raise_on_row_limit: false,
             state: Arc::default(),
         }
     }
@@ -322,6 +324,12 @@ impl Table {
     /// Number of columns.
     pub fn ncols(&self) -> usize {
         self.columns.len()
+    }
+
+    /// The SDK's `table_raise_on_max_row_limit_exceeded` setting for this table: writing more
+    /// than [`MAX_ARTIFACT_ROWS`] rows into an artifact is an error instead of a truncation.
+    pub fn set_raise_on_max_row_limit(&mut self, raise: bool) {
+        self.raise_on_row_limit = raise;
     }
 
     /// The log mode.

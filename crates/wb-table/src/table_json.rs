@@ -27,12 +27,22 @@ impl Table {
             0
         };
         let start = start.min(self.nrows);
-        start..(start + max_rows).min(self.nrows)
+        start..start.saturating_add(max_rows).min(self.nrows)
     }
 
     /// The artifact JSON text of the table (`json.dump(to_json(artifact), sort_keys=True)`),
     /// adding media cells' files and npz columns to `artifact`.
+    /// More than [`MAX_ARTIFACT_ROWS`] rows are truncated, as the SDK does (it logs
+    /// "Truncating wandb.Table object to 200000 rows."), or refused with the SDK's error when
+    /// [`Table::set_raise_on_max_row_limit`] is on.
     pub fn to_artifact_text(&self, artifact: &mut dyn ArtifactTarget) -> Result<String> {
+        let rows = self.rows_to_write(usize::MAX);
+        if rows.len() > MAX_ARTIFACT_ROWS && self.raise_on_row_limit {
+            return Err(Error::value(format!(
+                "Table row limit exceeded: table has {} rows, limit is {MAX_ARTIFACT_ROWS}. To increase the maximum number of allowed rows in a wandb.Table, override the limit with `wandb.Table.MAX_ARTIFACT_ROWS = X` and try again. Note: this may cause slower queries in the W&B UI.",
+                self.nrows
+            )));
+        }
         let rows = self.rows_to_write(MAX_ARTIFACT_ROWS);
         // INCREMENTAL tables start their counters when first serialized.
         let incr = if self.log_mode == LogMode::Incremental {

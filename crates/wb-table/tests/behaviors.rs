@@ -277,3 +277,23 @@ fn incremental_artifact_reads_every_increment_in_order() {
     assert_eq!(col, ["1", "2", "3"]);
     assert_eq!(back.log_mode(), LogMode::Incremental);
 }
+
+#[test]
+fn artifact_row_limit_truncates_or_raises() {
+    let rows: Vec<Vec<Cell>> = (0..200_001i64).map(|i| vec![Cell::Int(i)]).collect();
+    let mut t = Table::from_rows(["i"], rows).unwrap();
+    let mut art = wb_core::Artifact::new("a", "dataset");
+    let text = t.to_artifact_text(&mut art).unwrap();
+    let j = parse(&text).unwrap();
+    assert_eq!(j.get("nrows"), Some(&Value::Int(200_000)));
+    assert_eq!(
+        j.get("data").and_then(Value::as_array).map(<[Value]>::len),
+        Some(200_000)
+    );
+    t.set_raise_on_max_row_limit(true);
+    let e = t.to_artifact_text(&mut art).unwrap_err().to_string();
+    assert!(
+        e.starts_with("Table row limit exceeded: table has 200001 rows, limit is 200000."),
+        "{e}"
+    );
+}
