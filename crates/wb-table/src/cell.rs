@@ -108,6 +108,18 @@ pub enum Cell {
     NdArray(Box<NdArray>),
     /// A W&B data type (`Image`, `Audio`, `Html`, a nested `Table`...).
     Media(Arc<dyn WbValue>),
+    /// A row index of another table (`Table::get_index`, the SDK's `_TableIndex`): written as
+    /// the integer, typed `foreignIndex` of that table.
+    Index(TableIndex),
+}
+
+/// A link to row `row` of `table` (the SDK's `_TableIndex`).
+#[derive(Debug, Clone)]
+pub struct TableIndex {
+    /// The row number.
+    pub row: usize,
+    /// The table it indexes.
+    pub table: Arc<crate::table::Table>,
 }
 
 impl Cell {
@@ -190,6 +202,9 @@ impl Cell {
             Cell::Media(m) => {
                 let _ = write!(out, "<{} object>", m.class_name());
             }
+            Cell::Index(ix) => {
+                let _ = write!(out, "{}", ix.row);
+            }
         }
     }
 
@@ -224,6 +239,8 @@ impl Cell {
                 a.to_cell_list().cell_eq(l)
             }
             (Cell::Media(a), Cell::Media(b)) => a.wb_eq(b.as_ref()),
+            (Cell::Index(a), Cell::Index(b)) => a.row == b.row,
+            (Cell::Index(a), Cell::Int(b)) | (Cell::Int(b), Cell::Index(a)) => a.row as i64 == *b,
             _ => false,
         }
     }

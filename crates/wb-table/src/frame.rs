@@ -63,7 +63,7 @@ fn kind_of(col: &[Cell]) -> Kind {
     for c in col {
         let k = match c {
             Cell::Null => continue,
-            Cell::Int(_) => Kind::Int,
+            Cell::Int(_) | Cell::Index(_) => Kind::Int,
             Cell::Float(_) => Kind::Float,
             Cell::Str(_) => Kind::Str,
             Cell::Bool(_) => Kind::Bool,
@@ -121,6 +121,7 @@ fn json_text(c: &Cell, media: MediaText<'_>) -> Result<String> {
                     .collect::<Result<Map>>()?,
             ),
             Cell::NdArray(a) => a.to_json(),
+            Cell::Index(ix) => Value::Int(ix.row as i128),
             Cell::Media(_) => return media(c).map(Value::Str),
         })
     }
@@ -152,7 +153,11 @@ fn column_array(
         Kind::Int => {
             let mut b = Int64Builder::with_capacity(cells.len());
             for c in cells {
-                b.append_option(if let Cell::Int(i) = c { Some(*i) } else { None });
+                b.append_option(match c {
+                    Cell::Int(i) => Some(*i),
+                    Cell::Index(ix) => Some(ix.row as i64),
+                    _ => None,
+                });
             }
             Arc::new(b.finish())
         }

@@ -54,7 +54,7 @@ pub mod table_json;
 pub mod table_run;
 pub mod time;
 
-pub use cell::{Cell, Key};
+pub use cell::{Cell, Key, TableIndex};
 pub use dtypes::Type;
 pub use joined::{JoinKey, JoinedTable, TableRef};
 pub use ndarray::{NdArray, NdData};

@@ -82,6 +82,7 @@ pub fn write_cell(out: &mut String, c: &Cell, artifact: &mut dyn ArtifactTarget)
         Cell::Float(f) => write_float(out, *f),
         Cell::Str(s) => write_str(out, s),
         Cell::Timestamp(t) => write_int(out, t.artifact_millis()),
+        Cell::Index(ix) => write_int(out, ix.row as i64),
         Cell::List(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {

@@ -108,8 +108,12 @@ pub struct Table {
     pub(crate) log_mode: LogMode,
     pub(crate) pk_col: Option<Key>,
     pub(crate) raise_on_row_limit: bool,
+    /// Identity (Python's `id(table)`): shared by clones, as they share the log state.
+    pub(crate) uid: u64,
     pub(crate) state: Arc<Mutex<LogState>>,
 }
+
+static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// Builds a [`Table`] with the constructor's keyword arguments.
 #[derive(Debug, Clone, Default)]
@@ -188,6 +192,7 @@ impl Table {
             log_mode,
             pk_col: None,
             raise_on_row_limit: false,
+            uid: NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             state: Arc::default(),
         }
     }
@@ -422,6 +427,15 @@ impl Table {
             )));
         }
         self.before_mutation();
+        // A row index pre-casts its column to a foreign index of its table, as the SDK does.
+        for (i, cell) in row.iter().enumerate() {
+            if let Cell::Index(_) = cell
+                && !fits(&self.types[i], cell)
+            {
+                let col = self.columns[i].clone();
+                self.cast(col, type_of(cell), false)?;
+            }
+        }
         let mut changed: Option<Vec<Type>> = None;
         for (i, cell) in row.iter().enumerate() {
             let cur = changed.as_ref().map_or(&self.types[i], |t| &t[i]);
@@ -454,6 +468,33 @@ impl Table {
         self.nrows += 1;
         self.after_append();
         Ok(())
+    }
+
+    /// `get_index()`: a link to every row, for another table's column (typed `foreignIndex`).
+    pub fn get_index(&self) -> Vec<Cell> {
+        let table = Arc::new(self.clone());
+        (0..self.nrows)
+            .map(|row| {
+                Cell::Index(crate::cell::TableIndex {
+                    row,
+                    table: table.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// `index_ref(i)`: a link to row `i`.
+    pub fn index_ref(&self, i: usize) -> Result<Cell> {
+        if i >= self.nrows {
+            return Err(Error::value(format!(
+                "index_ref: row {i} is out of range for a table of {} rows",
+                self.nrows
+            )));
+        }
+        Ok(Cell::Index(crate::cell::TableIndex {
+            row: i,
+            table: Arc::new(self.clone()),
+        }))
     }
 
     /// `add_column(name, data, optional)`: a new column of `data`, typed from its values.
@@ -616,6 +657,11 @@ impl Table {
             return Err(Error::value(format!(
                 "the referenced table has no column {table_col:?}"
             )));
+        }
+        if table.uid == self.uid {
+            return Err(Error::value(
+                "Cannot set a foreign table reference to same table.",
+            ));
         }
         let fk = Type::ForeignKey {
             table: table.clone(),

@@ -58,6 +58,7 @@ fn run_cell(c: &Cell) -> Value {
         ),
         Cell::NdArray(a) => a.to_json(),
         Cell::Media(m) => Value::Str(m.class_name().to_owned()),
+        Cell::Index(ix) => Value::Int(ix.row as i128),
     }
 }
 

@@ -297,3 +297,53 @@ fn artifact_row_limit_truncates_or_raises() {
         "{e}"
     );
 }
+
+#[test]
+fn row_indexes_and_foreign_keys_in_an_artifact() {
+    // Printed by wandb 0.31.0 for the same tables (entries of `art.add(t2, "t2")` and
+    // `art.add(t3, "t3")`).
+    let t1_text = r#"{"_type": "table", "column_types": {"params": {"type_map": {"id": {"params": {"allowed_types": [{"wb_type": "none"}, {"wb_type": "string"}]}, "wb_type": "union"}}}, "wb_type": "typedDict"}, "columns": ["id"], "data": [["a"], ["b"]], "log_mode": "IMMUTABLE", "ncols": 1, "nrows": 2}"#;
+    let t2_text = r#"{"_type": "table", "column_types": {"params": {"type_map": {"ref": {"params": {"table": "media/tables/dc0a4e155d55b8361f41.table.json"}, "wb_type": "foreignIndex"}, "v": {"params": {"allowed_types": [{"wb_type": "none"}, {"wb_type": "number"}]}, "wb_type": "union"}}}, "wb_type": "typedDict"}, "columns": ["ref", "v"], "data": [[0, 1], [1, 1]], "log_mode": "IMMUTABLE", "ncols": 2, "nrows": 2}"#;
+    let t3_text = r#"{"_type": "table", "column_types": {"params": {"type_map": {"k": {"params": {"col_name": "id", "table": "media/tables/dc0a4e155d55b8361f41.table.json"}, "wb_type": "foreignKey"}}}, "wb_type": "typedDict"}, "columns": ["k"], "data": [["a"]], "log_mode": "IMMUTABLE", "ncols": 1, "nrows": 1}"#;
+    let t1 = Table::from_rows(["id"], vec![vec!["a".into()], vec!["b".into()]]).unwrap();
+    let rows = t1
+        .get_index()
+        .into_iter()
+        .map(|i| vec![i, 1.into()])
+        .collect();
+    let t2 = Table::from_rows(["ref", "v"], rows).unwrap();
+    let mut art = wb_core::Artifact::new("x", "dataset");
+    art.add(&t2, "t2").unwrap();
+    let names: Vec<&String> = art.entries.keys().collect();
+    assert_eq!(
+        names,
+        [
+            "media/tables/dc0a4e155d55b8361f41.table.json",
+            "t2.table.json"
+        ]
+    );
+    let text = |a: &wb_core::Artifact, n: &str| {
+        String::from_utf8(a.entry_bytes(n).unwrap().to_vec()).unwrap()
+    };
+    assert_eq!(
+        text(&art, "media/tables/dc0a4e155d55b8361f41.table.json"),
+        t1_text
+    );
+    assert_eq!(text(&art, "t2.table.json"), t2_text);
+
+    let t1 = Arc::new(t1);
+    let mut t3 = Table::from_rows(["k"], vec![vec!["a".into()]]).unwrap();
+    t3.set_fk("k", &t1, "id").unwrap();
+    let mut art = wb_core::Artifact::new("y", "dataset");
+    art.add(&t3, "t3").unwrap();
+    assert_eq!(text(&art, "t3.table.json"), t3_text);
+    // And both read back, with the referenced table loaded.
+    let reg = wb_core::Registry::with_core();
+    let back = Table::from_json(&parse(t3_text).unwrap(), &art, &reg).unwrap();
+    assert!(
+        matches!(back.column_type(&"k".into()), Some(Type::ForeignKey { col_name, .. }) if col_name == "id")
+    );
+    // A table cannot refer to itself.
+    let me = Arc::new(t3.clone());
+    assert!(t3.set_fk("k", &me, "k").is_err());
+}

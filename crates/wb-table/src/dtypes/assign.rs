@@ -2,7 +2,6 @@
 
 use super::{Type, image, sort_by_repr};
 use crate::cell::{Cell, Key};
-use std::sync::Arc;
 use wb_core::Value;
 
 /// `TypeRegistry.type_of(value)`: the type a cell infers.
@@ -17,6 +16,9 @@ pub fn type_of(c: &Cell) -> Type {
         Cell::List(items) => list_type_of(items),
         Cell::Dict(m) => Type::TypedDict(m.iter().map(|(k, v)| (k.clone(), type_of(v))).collect()),
         Cell::NdArray(a) => Type::ndarray(a.shape().to_vec()),
+        Cell::Index(ix) => Type::ForeignIndex {
+            table: ix.table.clone(),
+        },
         Cell::Media(m) => match m.column_type() {
             Some(json) => super::json::media_type_from_json(&json)
                 .unwrap_or_else(|| Type::PythonObject(m.class_name().to_owned())),
@@ -107,6 +109,7 @@ fn const_value(c: &Cell) -> Value {
         Cell::NdArray(a) => a.to_json(),
         Cell::Timestamp(t) => Value::Str(t.py_repr()),
         Cell::Media(m) => Value::Str(format!("<{} object>", m.class_name())),
+        Cell::Index(ix) => Value::Int(ix.row as i128),
     }
 }
 
@@ -341,12 +344,12 @@ impl Type {
                 Type::ForeignKey {
                     table: t2,
                     col_name: c2,
-                } if Arc::ptr_eq(table, t2) && col_name == c2 => self.clone(),
+                } if table.uid == t2.uid && col_name == c2 => self.clone(),
                 _ => Type::Invalid,
             },
             Type::ForeignIndex { table } => match w {
                 Type::Number => self.clone(),
-                Type::ForeignIndex { table: t2 } if Arc::ptr_eq(table, t2) => self.clone(),
+                Type::ForeignIndex { table: t2 } if table.uid == t2.uid => self.clone(),
                 _ => Type::Invalid,
             },
             _ => {
@@ -461,6 +464,12 @@ pub fn fits(ty: &Type, c: &Cell) -> bool {
             _ => false,
         },
         Type::NdArray { shape, .. } => matches!(c, Cell::NdArray(a) if a.shape() == shape),
+        Type::ForeignIndex { table } => match c {
+            Cell::Int(_) => true,
+            Cell::Float(f) => !f.is_nan(),
+            Cell::Index(ix) => ix.table.uid == table.uid,
+            _ => false,
+        },
         Type::TypedDict(map) => match c {
             Cell::Dict(d) => {
                 d.keys().all(|k| map.iter().any(|(mk, _)| mk == k))

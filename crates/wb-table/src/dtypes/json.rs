@@ -115,8 +115,20 @@ fn reborrow<'s, 'a>(
 }
 
 fn add_ref_table(table: &Arc<crate::table::Table>, art: &mut dyn ArtifactTarget) -> Result<String> {
-    let name = format!("media/tables/t_{}", wb_core::random::random_id(8));
-    wb_core::artifact::add_value(art, table.as_ref(), &name)
+    // The SDK adds the table as `media/tables/t_<id>`, a temporary file the artifact renames to
+    // the first 20 hex digits of its MD5.
+    let text = table.to_artifact_text(art)?;
+    let name = format!(
+        "media/tables/{}.table.json",
+        &wb_core::hash::md5_hex(text.as_bytes())[..20]
+    );
+    if !art.has_entry(&name) {
+        art.put_entry(
+            &name,
+            wb_core::artifact::EntryData::Bytes(Arc::from(text.into_bytes().into_boxed_slice())),
+        )?;
+    }
+    Ok(name)
 }
 
 /// Where key types read the tables they refer to while a type is decoded.

@@ -135,8 +135,8 @@ impl PartialEq for Type {
                     table: b,
                     col_name: y,
                 },
-            ) => Arc::ptr_eq(a, b) && x == y,
-            (T::ForeignIndex { table: a }, T::ForeignIndex { table: b }) => Arc::ptr_eq(a, b),
+            ) => a.uid == b.uid && x == y,
+            (T::ForeignIndex { table: a }, T::ForeignIndex { table: b }) => a.uid == b.uid,
             (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b) && a.is_simple(),
         }
     }
