@@ -201,6 +201,14 @@ fn run(opts: &Options) -> Result<Vec<Row>, String> {
     let out = target.join("bench");
     let effort = if opts.quick { QUICK } else { FULL };
     let py = Python::find(&root, &target);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let load_start = load_average();
+    if let Some(load) = load_start.filter(|&l| l > cores as f64 * 0.5) {
+        eprintln!(
+            "bench: note: the load average is {load:.1} on {cores} cores; other work on the \
+             machine slows both sides unevenly (see docs/performance.md)"
+        );
+    }
     let mut versions = String::new();
     let mut rows = Vec::new();
     for def in selected(opts) {
@@ -228,7 +236,10 @@ fn run(opts: &Options) -> Result<Vec<Row>, String> {
         rows.push(row);
     }
     print!("{}", report::table(&rows));
-    let meta = meta(opts, py.as_ref().ok(), &versions);
+    let mut meta = meta(opts, py.as_ref().ok(), &versions);
+    if let Some(l) = load_start {
+        meta.insert("load_average_1min_at_start".into(), l.into());
+    }
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     let path = out.join("report.json");
     std::fs::write(&path, report::to_json(&rows, meta))
@@ -293,6 +304,8 @@ fn one(
             rust_ms,
             python_bytes: theirs.bytes,
             rust_bytes,
+            python_best_ms: py_time.runs_ms.iter().copied().fold(py_time.ms, f64::min),
+            rust_best_ms: rust_runs.iter().copied().fold(rust_ms, f64::min),
         },
         note,
     )
@@ -358,6 +371,16 @@ fn time_rust(bench: &mut dyn cases::Bench, dir: &Path, effort: Effort) -> Result
     Ok(runs)
 }
 
+/// The 1-minute load average (Linux), to tell a quiet machine from a busy one.
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// The machine and versions, for `report.json`'s `_meta`.
 fn meta(opts: &Options, py: Option<&Python>, versions: &str) -> Map {
     let mut m = Map::new();
@@ -374,6 +397,9 @@ fn meta(opts: &Options, py: Option<&Python>, versions: &str) -> Map {
     m.insert("cpu".into(), cpu.into());
     m.insert("cores".into(), Value::from(cores as i64));
     m.insert("os".into(), std::env::consts::OS.into());
+    if let Some(load) = load_average() {
+        m.insert("load_average_1min_at_end".into(), load.into());
+    }
     m.insert("quick".into(), opts.quick.into());
     m.insert("python_side".into(), versions.into());
     if let Some(py) = py {

@@ -21,6 +21,10 @@ pub enum Outcome {
         python_ms: f64,
         /// Median milliseconds of ours.
         rust_ms: f64,
+        /// The SDK's fastest run, in milliseconds.
+        python_best_ms: f64,
+        /// Our fastest run, in milliseconds.
+        rust_best_ms: f64,
         /// Bytes of the SDK's output file(s), where there is a file.
         python_bytes: Option<u64>,
         /// Bytes of ours.
@@ -170,6 +174,7 @@ pub fn table(rows: &[Row]) -> String {
                 rust_ms,
                 python_bytes,
                 rust_bytes,
+                ..
             } => (
                 fmt_ms(*python_ms),
                 fmt_ms(*rust_ms),
@@ -248,28 +253,32 @@ fn opt_u64(x: Option<u64>) -> Value {
 }
 
 /// `report.json`: `{"bench": {"python_ms", "rust_ms", "ratio", "python_bytes", "rust_bytes",
-/// "goal_ratio", "goal_max_size_ratio", "met", "status", "note"}}`, one bench a line in run
+/// "python_best_ms", "rust_best_ms", "goal_ratio", "goal_max_size_ratio", "met", "status",
+/// "note"}}`, one bench a line in run
 /// order, then `"_meta"`; numbers a row does not have are `null`.
 pub fn to_json(rows: &[Row], meta: Map) -> String {
     let mut out: Vec<(String, Value)> = Vec::new();
     for r in rows {
-        let (py, rs, pb, rb, status, note) = match &r.outcome {
+        let (py, rs, pb, rb, best, status, note) = match &r.outcome {
             Outcome::Measured {
                 python_ms,
                 rust_ms,
                 python_bytes,
                 rust_bytes,
+                python_best_ms,
+                rust_best_ms,
             } => (
                 Some(*python_ms),
                 Some(*rust_ms),
                 *python_bytes,
                 *rust_bytes,
+                Some((*python_best_ms, *rust_best_ms)),
                 if r.met() { "met" } else { "missed" },
                 r.note.clone(),
             ),
-            Outcome::Missing(s) => (None, None, None, None, "missing", s.clone()),
-            Outcome::Mismatch(s) => (None, None, None, None, "not_equivalent", s.clone()),
-            Outcome::Failed(s) => (None, None, None, None, "failed", s.clone()),
+            Outcome::Missing(s) => (None, None, None, None, None, "missing", s.clone()),
+            Outcome::Mismatch(s) => (None, None, None, None, None, "not_equivalent", s.clone()),
+            Outcome::Failed(s) => (None, None, None, None, None, "failed", s.clone()),
         };
         let mut m = Map::new();
         m.insert("input".into(), r.input.into());
@@ -278,6 +287,8 @@ pub fn to_json(rows: &[Row], meta: Map) -> String {
         m.insert("ratio".into(), opt_f64(r.ratio()));
         m.insert("python_bytes".into(), opt_u64(pb));
         m.insert("rust_bytes".into(), opt_u64(rb));
+        m.insert("python_best_ms".into(), opt_f64(best.map(|b| b.0)));
+        m.insert("rust_best_ms".into(), opt_f64(best.map(|b| b.1)));
         m.insert("goal_ratio".into(), r.goal.ratio.into());
         m.insert("goal_max_size_ratio".into(), opt_f64(r.goal.max_size_ratio));
         m.insert("met".into(), r.met().into());
@@ -312,6 +323,8 @@ mod tests {
                 rust_ms: rs,
                 python_bytes: pb,
                 rust_bytes: rb,
+                python_best_ms: py,
+                rust_best_ms: rs,
             },
             note: String::new(),
         }
