@@ -537,6 +537,35 @@ impl Table {
         Ok(())
     }
 
+    /// `add_computed_columns(fn)`: `f(row_index, row)` returns the new columns' values for
+    /// each row (by name); the columns are then added with [`Table::add_column`].
+    pub fn add_computed_columns<F>(&mut self, mut f: F) -> Result<()>
+    where
+        F: FnMut(usize, &indexmap::IndexMap<Key, Cell>) -> indexmap::IndexMap<String, Cell>,
+    {
+        if self.log_mode == LogMode::Incremental {
+            return Err(Error::Unsupported(
+                "Operation 'add_computed_columns' is not supported for tables with log_mode='INCREMENTAL'. Use a different log mode like 'MUTABLE' or 'IMMUTABLE'.".into(),
+            ));
+        }
+        let mut new_cols: indexmap::IndexMap<String, Vec<Cell>> = indexmap::IndexMap::new();
+        for r in 0..self.nrows {
+            let row: indexmap::IndexMap<Key, Cell> = self
+                .columns
+                .iter()
+                .cloned()
+                .zip(self.data.iter().map(|c| c[r].clone()))
+                .collect();
+            for (k, v) in f(r, &row) {
+                new_cols.entry(k).or_default().push(v);
+            }
+        }
+        for (name, data) in new_cols {
+            self.add_column(&name, data, false)?;
+        }
+        Ok(())
+    }
+
     /// `get_column(name)`: the column's cells.
     pub fn get_column(&self, name: impl Into<Key>) -> Result<&[Cell]> {
         let i = self.require_col(&name.into())?;

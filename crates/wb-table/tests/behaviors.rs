@@ -347,3 +347,44 @@ fn row_indexes_and_foreign_keys_in_an_artifact() {
     let me = Arc::new(t3.clone());
     assert!(t3.set_fk("k", &me, "k").is_err());
 }
+
+#[test]
+fn computed_columns() {
+    // wandb.Table(columns=["x","y"], data=[[3,1],[4,6]]).add_computed_columns(
+    //     lambda ndx, row: {"diff": row["x"] - row["y"]}) gives diff = [2, -2], typed number.
+    let mut t = Table::from_rows(
+        ["x", "y"],
+        vec![vec![3.into(), 1.into()], vec![4.into(), 6.into()]],
+    )
+    .unwrap();
+    t.add_computed_columns(|_, row| {
+        let v = |k: &str| match row.get(&wb_table::Key::from(k)) {
+            Some(Cell::Int(i)) => *i,
+            _ => 0,
+        };
+        [("diff".to_owned(), Cell::Int(v("x") - v("y")))]
+            .into_iter()
+            .collect()
+    })
+    .unwrap();
+    let diff: Vec<String> = t
+        .get_column("diff")
+        .unwrap()
+        .iter()
+        .map(Cell::py_str)
+        .collect();
+    assert_eq!(diff, ["2", "-2"]);
+    assert_eq!(t.column_type(&"diff".into()), Some(&Type::Number));
+    let mut inc = Table::builder()
+        .columns(["x"])
+        .log_mode(LogMode::Incremental)
+        .build()
+        .unwrap();
+    let e = inc
+        .add_computed_columns(|_, _| indexmap::IndexMap::new())
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("Operation 'add_computed_columns' is not supported")
+    );
+}
