@@ -106,6 +106,20 @@ fn keys(v: &Value) -> Result<Vec<Key>, String> {
 }
 
 fn rows(v: &Value) -> Result<Vec<Vec<Cell>>, String> {
+    if let Some(b) = v.get("$ndarray") {
+        // A 2-D numpy array: one row per array row.
+        let a = ndarray(b)?;
+        return Ok((0..a.shape()[0])
+            .map(|r| match a.index(r) {
+                Some(Cell::NdArray(row)) => match row.to_cell_list() {
+                    Cell::List(cells) => cells,
+                    c => vec![c],
+                },
+                Some(c) => vec![c],
+                None => vec![],
+            })
+            .collect());
+    }
     v.as_array()
         .unwrap()
         .iter()
