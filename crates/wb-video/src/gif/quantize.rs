@@ -78,43 +78,78 @@ pub fn quantize_gray(plane: &[u8]) -> Quantized {
     }
 }
 
-/// An open-addressing map from a packed colour (`0x00RRGGBB`) to a slot.
+/// An open-addressing map from a packed colour (`0x00RRGGBB`) to a dense id (the order of
+/// first sight) and a count. It starts small (so a frame of few colours stays in the L1 cache)
+/// and grows.
 struct ColorTable {
-    keys: Vec<u32>,
+    /// Per slot: `key + 1` (0 = empty), the id, the count.
+    slots: Vec<[u32; 3]>,
     mask: usize,
     shift: u32,
     len: usize,
 }
 
-const EMPTY: u32 = u32::MAX;
-
 impl ColorTable {
-    fn with_capacity(n: usize) -> Self {
-        let cap = (n * 2).next_power_of_two().max(16);
+    fn new() -> Self {
+        Self::with_slots(1024)
+    }
+
+    fn with_slots(cap: usize) -> Self {
         ColorTable {
-            keys: vec![EMPTY; cap],
+            slots: vec![[0; 3]; cap],
             mask: cap - 1,
             shift: 32 - cap.trailing_zeros(),
             len: 0,
         }
     }
 
-    /// The slot of `key`, inserting it if new.
+    /// Counts one more `key`; returns its id, which is `next` if the key is new.
     #[inline]
-    fn slot(&mut self, key: u32) -> usize {
+    fn count(&mut self, key: u32, next: u32) -> u32 {
+        if self.len * 2 >= self.slots.len() {
+            self.grow();
+        }
+        let k = key + 1;
         // Fibonacci hashing: the high bits of the product.
         let mut s = (key.wrapping_mul(0x9E37_79B1) >> self.shift) as usize;
         loop {
-            let k = self.keys[s];
-            if k == key {
-                return s;
+            let slot = &mut self.slots[s];
+            if slot[0] == k {
+                slot[2] += 1;
+                return slot[1];
             }
-            if k == EMPTY {
-                self.keys[s] = key;
+            if slot[0] == 0 {
+                *slot = [k, next, 1];
                 self.len += 1;
-                return s;
+                return next;
             }
             s = (s + 1) & self.mask;
+        }
+    }
+
+    /// The counts by id.
+    fn counts(&self) -> Vec<u32> {
+        let mut out = vec![0u32; self.len];
+        for slot in &self.slots {
+            if slot[0] != 0 {
+                out[slot[1] as usize] = slot[2];
+            }
+        }
+        out
+    }
+
+    fn grow(&mut self) {
+        let old = std::mem::take(&mut self.slots);
+        *self = Self::with_slots(old.len() * 4);
+        for slot in old {
+            if slot[0] != 0 {
+                let mut s = ((slot[0] - 1).wrapping_mul(0x9E37_79B1) >> self.shift) as usize;
+                while self.slots[s][0] != 0 {
+                    s = (s + 1) & self.mask;
+                }
+                self.slots[s] = slot;
+                self.len += 1;
+            }
         }
     }
 }
@@ -138,38 +173,43 @@ fn dist2(a: [u8; 3], b: [u8; 3]) -> u32 {
     d(a[0], b[0]) + d(a[1], b[1]) + d(a[2], b[2])
 }
 
-/// The colour histogram at some precision: per slot, the pixel count (and, when precision was
-/// dropped, the sums of the pixels' real channel values).
+/// The colour histogram at some precision: the distinct (reduced) colours with their pixel
+/// counts (and, when precision was dropped, the sums of their pixels' real channel values),
+/// and each pixel's colour id.
 struct Histogram {
-    table: ColorTable,
+    keys: Vec<u32>,
     counts: Vec<u32>,
     sums: Option<Vec<[u64; 3]>>,
-    /// The slot of each pixel.
-    pixel_slot: Vec<u32>,
+    pixel_id: Vec<u32>,
     scale: u32,
 }
 
 fn histogram(r: &[u8], g: &[u8], b: &[u8]) -> Histogram {
     let n = r.len();
+    let mut pixel_id = vec![0u32; n];
     let mut scale = 0u32;
     'retry: loop {
-        let mut table = ColorTable::with_capacity(n.min(MAX_HASH_ENTRIES + 1));
-        let mut counts = vec![0u32; table.keys.len()];
-        let mut pixel_slot = vec![0u32; n];
-        for i in 0..n {
-            let key = pack(r[i] >> scale, g[i] >> scale, b[i] >> scale);
-            let s = table.slot(key);
-            counts[s] += 1;
-            pixel_slot[i] = s as u32;
-            if table.len > MAX_HASH_ENTRIES {
-                scale += 1;
-                continue 'retry;
+        let mut table = ColorTable::new();
+        let mut keys: Vec<u32> = Vec::new();
+        let pixels = r.iter().zip(g).zip(b).zip(pixel_id.iter_mut());
+        for (((&r, &g), &b), id_out) in pixels {
+            let key = pack(r >> scale, g >> scale, b >> scale);
+            let next = keys.len() as u32;
+            let id = table.count(key, next);
+            if id == next {
+                if keys.len() == MAX_HASH_ENTRIES {
+                    scale += 1;
+                    continue 'retry;
+                }
+                keys.push(key);
             }
+            *id_out = id;
         }
+        let counts = table.counts();
         let sums = (scale > 0).then(|| {
-            let mut sums = vec![[0u64; 3]; table.keys.len()];
-            for i in 0..n {
-                let s = &mut sums[pixel_slot[i] as usize];
+            let mut sums = vec![[0u64; 3]; keys.len()];
+            for (i, &id) in pixel_id.iter().enumerate() {
+                let s = &mut sums[id as usize];
                 s[0] += u64::from(r[i]);
                 s[1] += u64::from(g[i]);
                 s[2] += u64::from(b[i]);
@@ -177,16 +217,16 @@ fn histogram(r: &[u8], g: &[u8], b: &[u8]) -> Histogram {
             sums
         });
         return Histogram {
-            table,
+            keys,
             counts,
             sums,
-            pixel_slot,
+            pixel_id,
             scale,
         };
     }
 }
 
-/// One distinct (reduced) colour: its value, its pixel count and its histogram slot.
+/// One distinct (reduced) colour: its value, its pixel count and its histogram id.
 #[derive(Clone, Copy)]
 struct Entry {
     c: [u8; 3],
@@ -426,18 +466,16 @@ pub fn quantize_rgb(r: &[u8], g: &[u8], b: &[u8], max_colors: usize) -> Quantize
     let hist = histogram(r, g, b);
 
     // The distinct (reduced) colours as entries.
-    let mut entries = Vec::with_capacity(hist.table.len);
+    let mut entries = Vec::with_capacity(hist.keys.len());
     let mut root = Stats::EMPTY;
-    for (slot, &k) in hist.table.keys.iter().enumerate() {
-        if k != EMPTY {
-            let e = Entry {
-                c: unpack(k),
-                count: hist.counts[slot],
-                slot: slot as u32,
-            };
-            root.add(&e);
-            entries.push(e);
-        }
+    for (id, (&k, &count)) in hist.keys.iter().zip(&hist.counts).enumerate() {
+        let e = Entry {
+            c: unpack(k),
+            count,
+            slot: id as u32,
+        };
+        root.add(&e);
+        entries.push(e);
     }
 
     // Median cut.
@@ -492,41 +530,37 @@ pub fn quantize_rgb(r: &[u8], g: &[u8], b: &[u8], max_colors: usize) -> Quantize
     // Map colours to their nearest entry.
     let mut nearest = Nearest::new(&palette);
     let indices = if hist.scale == 0 {
-        let mut slot_index = vec![0u8; hist.table.keys.len()];
+        let mut id_index = vec![0u8; hist.keys.len()];
         for (leaf, &(lo, hi)) in leaves.iter().enumerate() {
             for e in &entries[lo..hi] {
-                slot_index[e.slot as usize] = nearest.find(leaf, e.c);
+                id_index[e.slot as usize] = nearest.find(leaf, e.c);
             }
         }
-        hist.pixel_slot
+        hist.pixel_id
             .iter()
-            .map(|&s| slot_index[s as usize])
+            .map(|&id| id_index[id as usize])
             .collect()
     } else {
         // Several real colours share a reduced one: map each real colour once, starting from
         // the entry of its reduced colour's box.
-        let mut slot_leaf = vec![0u8; hist.table.keys.len()];
+        let mut id_leaf = vec![0u8; hist.keys.len()];
         for (leaf, &(lo, hi)) in leaves.iter().enumerate() {
             for e in &entries[lo..hi] {
-                slot_leaf[e.slot as usize] = leaf as u8;
+                id_leaf[e.slot as usize] = leaf as u8;
             }
         }
-        let mut seen = ColorTable::with_capacity(n.min(1 << 20));
-        let mut seen_index: Vec<u16> = vec![u16::MAX; seen.keys.len()];
+        let mut seen = ColorTable::new();
+        let mut seen_index: Vec<u8> = Vec::new();
         let mut out = Vec::with_capacity(n);
         for i in 0..n {
             let c = [r[i], g[i], b[i]];
-            if seen.len * 2 > seen.keys.len() {
-                // A cache only: start a bigger one (rare; very many colours).
-                seen = ColorTable::with_capacity(seen.keys.len());
-                seen_index = vec![u16::MAX; seen.keys.len()];
+            let next = seen_index.len() as u32;
+            let id = seen.count(pack(c[0], c[1], c[2]), next);
+            if id == next {
+                let leaf = id_leaf[hist.pixel_id[i] as usize];
+                seen_index.push(nearest.find(usize::from(leaf), c));
             }
-            let s = seen.slot(pack(c[0], c[1], c[2]));
-            if seen_index[s] == u16::MAX {
-                let leaf = slot_leaf[hist.pixel_slot[i] as usize];
-                seen_index[s] = u16::from(nearest.find(usize::from(leaf), c));
-            }
-            out.push(seen_index[s] as u8);
+            out.push(seen_index[id as usize]);
         }
         out
     };
