@@ -11,7 +11,7 @@
 //! 17-digit doubles). Each side times building the object, binding it to a run (writing
 //! `media/object3D/pc_<step>_<sha>.pts.json`) and its run JSON; each file is deleted after its
 //! run (outside the timing) so the disk's dirty-page throttling stays out of the numbers; the
-//! best and the median of several runs are reported. With `WB_REF_PYTHON` set (a Python with `wandb==0.31.0` and numpy), the SDK is run
+//! best and the median of 20 runs on each side are reported. With `WB_REF_PYTHON` set (a Python with `wandb==0.31.0` and numpy), the SDK is run
 //! too, the two files are compared byte for byte, and the speed ratio is printed.
 #![allow(
     clippy::print_stdout,
@@ -57,7 +57,7 @@ fn main() {
     let rows: usize = std::env::args()
         .nth(1)
         .map_or(100_000, |s| s.parse().expect("ROWS must be an integer"));
-    let reps = 15;
+    let reps = 20;
     let a = input(rows);
     let dir = tempfile::tempdir().unwrap();
     let run = DirRun::new(dir.path().join("files"));
@@ -95,7 +95,7 @@ fn main() {
             "-c",
             PYTHON,
             &rows.to_string(),
-            "7",
+            &reps.to_string(),
             &out.path().to_string_lossy(),
         ])
         .env("WANDB_MODE", "offline")
