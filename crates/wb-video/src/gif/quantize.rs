@@ -140,7 +140,7 @@ impl ColorTable {
 
     fn grow(&mut self) {
         let old = std::mem::take(&mut self.slots);
-        *self = Self::with_slots(old.len() * 4);
+        *self = Self::with_slots(old.len() * 2);
         for slot in old {
             if slot[0] != 0 {
                 let mut s = ((slot[0] - 1).wrapping_mul(0x9E37_79B1) >> self.shift) as usize;
@@ -394,10 +394,54 @@ fn cut(boxes: &mut Vec<CutBox>, id: usize, entries: &mut [Entry]) -> (usize, usi
     (up, up + 1)
 }
 
-/// Nearest-entry search from a starting entry, with lazily sorted neighbour lists.
+/// The palette entry nearest to `c` (squared RGB distance) that the search from `start` finds,
+/// `initial` being the distance from `start` to `c` (not 0). `row` holds, as
+/// `distance << 8 | index` sorted ascending, every entry within `4 * initial` of `start` (it may
+/// hold more).
+///
+/// Entries are tried nearest-to-`start` first, among those within twice the distance from
+/// `start` to `c`; ties keep the earlier one (`start` first). By the triangle inequality an
+/// entry `j` can only be strictly nearer to `c` than the best so far if
+/// |start j| < |start c| + |c best|, so the search also stops there: the same result, sooner.
+fn search(row: &[u32], palette: &[[u8; 3]], start: usize, c: [u8; 3], initial: u32) -> u8 {
+    let limit = initial * 4;
+    let root_initial = f64::from(initial).sqrt();
+    let (mut best, mut best_d) = (start as u8, initial);
+    let mut reach = limit;
+    for &packed in row {
+        if packed >> 8 > reach {
+            break;
+        }
+        let j = packed as u8;
+        let dj = dist2(palette[usize::from(j)], c);
+        if dj < best_d {
+            best_d = dj;
+            best = j;
+            // (|start c| + |c best|)^2, rounded up so no candidate is dropped.
+            let r = root_initial + f64::from(best_d).sqrt();
+            reach = limit.min((r * r).ceil() as u32 + 1);
+        }
+    }
+    best
+}
+
+/// Every palette entry within `bound` of `palette[start]`, as `distance << 8 | index`, sorted.
+fn neighbours(palette: &[[u8; 3]], start: usize, bound: u32, row: &mut Vec<u32>) {
+    row.clear();
+    let p = palette[start];
+    for (j, q) in palette.iter().enumerate() {
+        let d = dist2(p, *q);
+        if d <= bound {
+            row.push((d << 8) | j as u32);
+        }
+    }
+    row.sort_unstable();
+}
+
+/// Nearest-entry search for colours met one at a time, with each start's neighbour list
+/// sorted on first use.
 struct Nearest<'a> {
     palette: &'a [[u8; 3]],
-    /// Per entry, the others sorted by (distance, index), packed as `distance << 8 | index`.
     rows: Vec<Vec<u32>>,
 }
 
@@ -414,40 +458,11 @@ impl<'a> Nearest<'a> {
         if initial == 0 {
             return start as u8;
         }
-        let palette = self.palette;
         let row = &mut self.rows[start];
         if row.is_empty() {
-            row.extend(
-                palette
-                    .iter()
-                    .enumerate()
-                    .map(|(j, p)| (dist2(palette[start], *p) << 8) | j as u32),
-            );
-            row.sort_unstable();
+            neighbours(self.palette, start, u32::MAX, row);
         }
-        // Entries are searched nearest-to-`start` first, among those within twice the
-        // distance from `start` to `c`. By the triangle inequality an entry `j` can only be
-        // strictly nearer to `c` than the best so far if |start j| < |start c| + |c best|, so
-        // the search also stops there: the result is the same, found sooner.
-        let limit = initial * 4;
-        let root_initial = f64::from(initial).sqrt();
-        let (mut best, mut best_d) = (start as u8, initial);
-        let mut reach = limit;
-        for &packed in row.iter() {
-            if packed >> 8 > reach {
-                break;
-            }
-            let j = packed as u8;
-            let dj = dist2(palette[usize::from(j)], c);
-            if dj < best_d {
-                best_d = dj;
-                best = j;
-                // (|start c| + |c best|)^2, rounded up so no candidate is dropped.
-                let r = root_initial + f64::from(best_d).sqrt();
-                reach = limit.min((r * r).ceil() as u32 + 1);
-            }
-        }
-        best
+        search(row, self.palette, start, c, initial)
     }
 }
 
@@ -527,13 +542,26 @@ pub fn quantize_rgb(r: &[u8], g: &[u8], b: &[u8], max_colors: usize) -> Quantize
         leaves.push((lo, hi));
     }
 
-    // Map colours to their nearest entry.
-    let mut nearest = Nearest::new(&palette);
+    // Map colours to their nearest entry. Each box's colours start from its entry, which only
+    // needs its neighbours within four times the farthest of them, sorted.
     let indices = if hist.scale == 0 {
         let mut id_index = vec![0u8; hist.keys.len()];
+        let mut initial: Vec<u32> = Vec::new();
+        let mut row: Vec<u32> = Vec::new();
         for (leaf, &(lo, hi)) in leaves.iter().enumerate() {
-            for e in &entries[lo..hi] {
-                id_index[e.slot as usize] = nearest.find(leaf, e.c);
+            let p = palette[leaf];
+            initial.clear();
+            initial.extend(entries[lo..hi].iter().map(|e| dist2(p, e.c)));
+            let farthest = initial.iter().copied().max().unwrap_or(0);
+            if farthest > 0 {
+                neighbours(&palette, leaf, farthest * 4, &mut row);
+            }
+            for (e, &d) in entries[lo..hi].iter().zip(&initial) {
+                id_index[e.slot as usize] = if d == 0 {
+                    leaf as u8
+                } else {
+                    search(&row, &palette, leaf, e.c, d)
+                };
             }
         }
         hist.pixel_id
@@ -549,6 +577,7 @@ pub fn quantize_rgb(r: &[u8], g: &[u8], b: &[u8], max_colors: usize) -> Quantize
                 id_leaf[e.slot as usize] = leaf as u8;
             }
         }
+        let mut nearest = Nearest::new(&palette);
         let mut seen = ColorTable::new();
         let mut seen_index: Vec<u8> = Vec::new();
         let mut out = Vec::with_capacity(n);
