@@ -16,9 +16,13 @@
 //!
 //! ## Performance
 //! A 100 000 × 6 `f64` point cloud becomes an 11.4 MB `.pts.json` (byte-identical to the SDK's)
-//! bound to a run many times faster than `wandb.Object3D(array)`: digits come from `zmij`
-//! (shortest round-trip, laid out as pydantic does), rows are formatted on worker threads while
-//! the calling thread hashes finished chunks, and no JSON tree is built. Measure it with
+//! bound to a run in about 16–20 ms on a 2-vCPU machine, 5–8× faster than
+//! `wandb.Object3D(array)` there: digits come from `zmij` (shortest round-trip, laid out as
+//! pydantic does), floats are formatted in groups, rows are formatted on worker threads while
+//! the calling thread hashes finished chunks, and no JSON tree is built. What remains is mostly
+//! the floor of the work itself: shortest-digit generation (~10 ms on one core), SHA-256 of the
+//! file (~6 ms, at the SHA-NI rate) and the kernel's copy of the file (~2 ms); hashing overlaps
+//! formatting only when a second core is free. Measure it with
 //! `cargo run --release -p wb-3d --example bench_points` (set `WB_REF_PYTHON` to a Python with
 //! wandb 0.31.0 to time the SDK on the same input and compare the files).
 //!
