@@ -31,6 +31,8 @@ const TABLE: usize = 1024;
 const PARALLEL_MIN: usize = 1 << 18;
 /// No thread gets fewer elements than this.
 const PER_THREAD_MIN: usize = 1 << 17;
+/// Elements per piece of work when split across threads.
+const CHUNK: usize = 1 << 16;
 
 /// How many threads to split `len` elements across.
 fn threads_for(len: usize) -> usize {
@@ -43,24 +45,30 @@ fn threads_for(len: usize) -> usize {
     cores.min(len / PER_THREAD_MIN).max(1)
 }
 
-/// Runs `f` on `threads` contiguous parts of `data` (in order) and returns their results in
-/// order; one part runs on the calling thread.
+/// Runs `f` on every `CHUNK`-element piece of `data`, on `threads` threads (the calling one
+/// included) that take the next piece as they finish one, and returns the results in no
+/// particular order. Pieces, not fixed halves, so a thread the scheduler sets aside on a busy
+/// machine leaves its share to the others.
 fn split<T: Sync, R: Send>(data: &[T], threads: usize, f: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     if threads <= 1 {
         return vec![f(data)];
     }
-    let part = data.len().div_ceil(threads);
-    let mut parts = data.chunks(part);
-    let Some(own) = parts.next() else {
-        return vec![f(data)];
+    let pieces: Vec<&[T]> = data.chunks(CHUNK).collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut out = Vec::new();
+        while let Some(p) = pieces.get(next.fetch_add(1, Ordering::Relaxed)) {
+            out.push(f(p));
+        }
+        out
     };
-    let f = &f;
     std::thread::scope(|s| {
-        let others: Vec<_> = parts.map(|p| s.spawn(move || f(p))).collect();
-        let mut out = vec![f(own)];
+        let others: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut out = work();
         for h in others {
             match h.join() {
-                Ok(r) => out.push(r),
+                Ok(r) => out.extend(r),
                 // A panic in our own arithmetic cannot happen; re-raise it rather than lose it.
                 Err(e) => std::panic::resume_unwind(e),
             }
