@@ -15,13 +15,25 @@ pub enum FloatStyle {
 }
 
 /// The shortest round-trip decimal digits of a finite, non-zero `|x|` and its decimal exponent
-/// (`x = 0.d1d2d3... * 10^(exp+1)`, i.e. `d1.d2d3... * 10^exp`).
+/// (`|x| = d1.d2d3... * 10^exp`).
+///
+/// Among shortest candidates, the one nearest the exact value is taken, ties to even, as
+/// CPython's `repr` (David Gay's algorithm) and Go's `strconv` do (`1042995743071348.25` is
+/// `1042995743071348.2`). Rust's own `{:e}` breaks such ties the other way, so the digits come
+/// from `zmij`, whose choice matches Python's.
 fn shortest_digits(x: f64) -> (String, i32) {
-    // Rust's `{:e}` is shortest round-trip, like Python's repr and Go's -1 precision.
-    let s = format!("{:e}", x.abs());
-    let (mant, exp) = s.split_once('e').unwrap_or((s.as_str(), "0"));
-    let digits: String = mant.chars().filter(|c| *c != '.').collect();
-    (digits, exp.parse().unwrap_or(0))
+    let mut buf = zmij::Buffer::new();
+    let s = buf.format_finite(x.abs());
+    let (mant, exp) = match s.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (s, 0),
+    };
+    let point = mant.find('.').unwrap_or(mant.len()) as i32;
+    let all: String = mant.chars().filter(|c| *c != '.').collect();
+    let lead = all.len() - all.trim_start_matches('0').len();
+    let digits = all.trim_start_matches('0').trim_end_matches('0');
+    let digits = if digits.is_empty() { "0" } else { digits };
+    (digits.to_owned(), exp + point - 1 - lead as i32)
 }
 
 fn write_decimal(out: &mut String, digits: &str, exp: i32, keep_point_zero: bool) {
@@ -141,10 +153,30 @@ mod tests {
             (0.1, "0.1"),
             (123456789.123, "123456789.123"),
             (1e300, "1e+300"),
+            // An exact tie between two shortest candidates: CPython rounds to even.
+            (1042995743071348.25, "1042995743071348.2"),
+            (0.000123, "0.000123"),
+            (123456.5, "123456.5"),
         ];
         for (x, want) in cases {
             assert_eq!(f(x, FloatStyle::Python), want, "{x:e}");
         }
+    }
+
+    /// 19 989 random doubles and their CPython 3.11 `repr` (`tests/data/float_repr.txt`, made by
+    /// `make_float_repr.py` there).
+    #[test]
+    fn python_repr_on_random_doubles() {
+        let text = include_str!("../../tests/data/float_repr.txt");
+        let mut n = 0;
+        for line in text.lines() {
+            let (hex, want) = line.split_once(' ').unwrap();
+            // The hex is the float's bytes in memory (little-endian) order.
+            let x = f64::from_le_bytes(u64::from_str_radix(hex, 16).unwrap().to_be_bytes());
+            assert_eq!(f(x, FloatStyle::Python), want, "{hex}");
+            n += 1;
+        }
+        assert!(n > 19_000);
     }
 
     #[test]
