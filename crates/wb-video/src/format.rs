@@ -13,7 +13,7 @@ pub enum VideoFormat {
     /// Animated GIF (encoded in pure Rust from arrays).
     #[default]
     Gif,
-    /// MP4 (H.264 from arrays with the `mp4` feature; files and bytes always).
+    /// MP4 (files and bytes; not encoded from arrays).
     Mp4,
     /// WebM (files and bytes only).
     Webm,

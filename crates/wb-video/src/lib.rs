@@ -21,15 +21,16 @@
 //!
 //! ## Map of the crate
 //! - [`video`]: [`Video`], its run, list (`_type: "videos"`) and artifact JSON, `from_json`.
-//! - [`format`]: [`VideoFormat`] (`gif`, `mp4`, `webm`, `ogg`).
+//! - [`format`](mod@format): [`VideoFormat`] (`gif`, `mp4`, `webm`, `ogg`).
 //! - [`prepare`]: the SDK's array rules: the `u8` cast ([`VideoElement`]) and batch tiling.
 //! - [`gif`]: the GIF writer, its median-cut palette quantizer and its LZW coder.
 //!
 //! ## Differences from the SDK
 //! - 1-channel (gray) arrays are written as GIF; the SDK fails on them ("Can't write images
 //!   with one color channel.").
-//! - WebM and Ogg are not encoded from arrays (the SDK calls ffmpeg); MP4 needs the `mp4`
-//!   feature. Files and bytes in every format are stored as the SDK stores them.
+//! - MP4, WebM and Ogg are not encoded from arrays (the SDK calls ffmpeg; an opt-in H.264
+//!   encoder for MP4 is planned): a clear error says so. Files and bytes in every format are
+//!   stored as the SDK stores them.
 //! - Like the SDK, some frame rates drop the last frame (moviepy samples `int(n/fps*fps)`
 //!   frames: 6 frames at 3 fps give 5); we keep that so the GIF is the SDK's. A frame count and
 //!   rate that leave no frame (1 frame at 49 fps) is an error here; the SDK writes an empty file.

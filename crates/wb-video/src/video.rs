@@ -29,8 +29,8 @@ pub const FORMAT_REQUIRED_BYTES: &str =
 /// - From an array ([`Video::from_array`]): `(T, C, H, W)` frames, or `(B, T, C, H, W)` clips
 ///   tiled into one grid exactly as the SDK tiles them, of any numeric type (cast to `u8` as
 ///   numpy casts, no scaling). GIF is encoded here in pure Rust, byte-identical to the SDK's
-///   (see [`crate::gif`]); MP4 needs the `mp4` feature; WebM and Ogg are not encoded (the SDK
-///   uses ffmpeg for them).
+///   (see [`crate::gif`]). MP4, WebM and Ogg are not encoded from arrays (the SDK uses ffmpeg;
+///   an opt-in H.264 encoder is planned): a clear error says so.
 ///   Unlike the SDK, 1-channel (gray) arrays can be written as GIF.
 /// - From a file ([`Video::from_path`]) or bytes ([`Video::from_bytes`]) in one of the
 ///   [`VideoFormat`]s: stored as they are.
@@ -72,7 +72,8 @@ impl Video {
         Self::from_frames(&frames, format, fps)
     }
 
-    /// Encodes prepared frames (see [`crate::prepare`]).
+    /// Encodes prepared frames (see [`crate::prepare`]). Only [`VideoFormat::Gif`] is encoded;
+    /// the other formats are an error that says so.
     pub fn from_frames(frames: &Frames<'_>, format: VideoFormat, fps: f64) -> Result<Self> {
         let bytes = match format {
             VideoFormat::Gif => crate::gif::encode(frames, fps)?,
@@ -80,8 +81,7 @@ impl Video {
             VideoFormat::Webm | VideoFormat::Ogg => {
                 return Err(Error::Unsupported(format!(
                     "encoding arrays to {format} is not supported (the SDK uses ffmpeg for it): \
-                     use VideoFormat::Gif, VideoFormat::Mp4 (feature `mp4`), or encode the file \
-                     yourself and use Video::from_path"
+                     use VideoFormat::Gif, or encode the file yourself and use Video::from_path"
                 )));
             }
         };
@@ -192,8 +192,10 @@ fn format_of(path: &str) -> Result<VideoFormat> {
 
 fn encode_mp4(_frames: &Frames<'_>, _fps: f64) -> Result<Vec<u8>> {
     Err(Error::Unsupported(
-        "encoding arrays to mp4 needs the `mp4` feature of wb-video (or wb-types), which builds \
-         the OpenH264 encoder from C++ sources: enable it, or use VideoFormat::Gif"
+        "encoding arrays to mp4 is not available: it needs an H.264 encoder (OpenH264, built \
+         from C++), which wb-video does not include yet (planned as an opt-in `mp4` feature); \
+         use VideoFormat::Gif, or write the .mp4 yourself and use Video::from_path or \
+         Video::from_bytes"
             .into(),
     ))
 }
