@@ -45,41 +45,55 @@ pub fn sampled_frame_count(t: usize, fps: f64) -> usize {
     }
 }
 
-/// Runs `f(i)` for `i` in `0..n` on up to `threads` threads; results in order.
-fn par_map<T: Send>(n: usize, threads: usize, f: impl Fn(usize) -> T + Sync) -> Result<Vec<T>> {
-    if threads <= 1 || n <= 1 {
-        return Ok((0..n).map(f).collect());
+/// One frame as a worker leaves it: quantized and, unless identical to the frame before it,
+/// built for writing after that frame.
+struct Worked {
+    q: Quantized,
+    out: Option<OutFrame>,
+}
+
+/// Quantizes and builds frames `a..b` (quantizing frame `a - 1` again to compare with).
+fn work_chunk(frames: &Frames<'_>, a: usize, b: usize) -> Vec<Worked> {
+    let width = frames.width;
+    let mut prev = (a > 0).then(|| quantize_frame(frames, a - 1));
+    let mut done: Vec<Worked> = Vec::with_capacity(b - a);
+    for i in a..b {
+        let q = quantize_frame(frames, i);
+        let before = done.last().map(|w| &w.q).or(prev.as_ref());
+        let out = match before {
+            None => Some(build_frame(&q, None, width, false)),
+            Some(p) => {
+                changed_rect(p, &q, width).map(|r| build_frame(&q, Some((p, r)), width, false))
+            }
+        };
+        prev = None;
+        done.push(Worked { q, out });
     }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Option<T>> = (0..n).map(|_| None).collect();
+    done
+}
+
+/// Every frame worked, on up to `threads` threads each taking a run of frames.
+fn work_all(frames: &Frames<'_>, n: usize, threads: usize) -> Result<Vec<Worked>> {
+    let threads = threads.clamp(1, n);
+    if threads == 1 {
+        return Ok(work_chunk(frames, 0, n));
+    }
+    let bounds: Vec<usize> = (0..=threads).map(|k| k * n / threads).collect();
     let parts = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads.min(n))
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        if i >= n {
-                            break;
-                        }
-                        mine.push((i, f(i)));
-                    }
-                    mine
-                })
+        let handles: Vec<_> = bounds
+            .windows(2)
+            .map(|w| {
+                let (a, b) = (w[0], w[1]);
+                s.spawn(move || work_chunk(frames, a, b))
             })
             .collect();
         handles.into_iter().map(|h| h.join()).collect::<Vec<_>>()
     });
+    let mut all = Vec::with_capacity(n);
     for part in parts {
-        let part = part.map_err(|_| Error::value("a GIF encoding thread failed"))?;
-        for (i, v) in part {
-            results[i] = Some(v);
-        }
+        all.extend(part.map_err(|_| Error::value("a GIF encoding thread failed"))?);
     }
-    results
-        .into_iter()
-        .map(|r| r.ok_or_else(|| Error::value("a GIF frame was not encoded")))
-        .collect()
+    Ok(all)
 }
 
 fn threads_for(pixels: usize) -> usize {
@@ -130,14 +144,6 @@ fn quantize_frame(frames: &Frames<'_>, i: usize) -> Quantized {
 
 /// A rectangle `(x0, y0, x1, y1)`, ends exclusive.
 type Rect = (usize, usize, usize, usize);
-
-/// A frame to write: its index, the frame written before it with what changed since (none for
-/// the first), and its duration in milliseconds.
-struct Kept {
-    frame: usize,
-    after: Option<(usize, Rect)>,
-    duration_ms: f64,
-}
 
 /// How Pillow decides a pixel is unchanged: same index when both palettes are the same bytes,
 /// else the same colour.
@@ -193,15 +199,14 @@ fn interlaced_rows(height: usize) -> impl Iterator<Item = usize> {
         .flat_map(move |(start, step)| (start..height).step_by(step))
 }
 
-/// Frame `cur`, written after frame `prev` (the last one written) when there is one.
+/// Frame `frame`, written after `prev` (the last frame written, with the rectangle that changed
+/// since) when there is one.
 fn build_frame(
-    q: &[Quantized],
-    cur: usize,
-    prev: Option<(usize, Rect)>,
+    frame: &Quantized,
+    prev: Option<(&Quantized, Rect)>,
     width: usize,
     single: bool,
 ) -> OutFrame {
-    let frame = &q[cur];
     let height = frame.indices.len() / width;
     let Some((prev, rect)) = prev else {
         let interlaced = single && width.min(height) >= 16;
@@ -230,16 +235,18 @@ fn build_frame(
         }
         (0..256usize).rev().find(|&k| !used[k]).map(|k| k as u8)
     };
-    let unchanged = unchanged_fn(&q[prev], frame);
+    let unchanged = unchanged_fn(prev, frame);
     let (x0, y0, x1, y1) = rect;
     let mut pixels = Vec::with_capacity((x1 - x0) * (y1 - y0));
     for y in y0..y1 {
-        for x in x0..x1 {
-            let p = y * width + x;
-            pixels.push(match transparent {
-                Some(t) if unchanged(p) => t,
-                _ => frame.indices[p],
-            });
+        let row = &frame.indices[y * width + x0..y * width + x1];
+        match transparent {
+            None => pixels.extend_from_slice(row),
+            Some(t) => pixels.extend(
+                row.iter()
+                    .enumerate()
+                    .map(|(dx, &v)| if unchanged(y * width + x0 + dx) { t } else { v }),
+            ),
         }
     }
     OutFrame {
@@ -339,58 +346,84 @@ pub fn encode(frames: &Frames<'_>, fps: f64) -> Result<Vec<u8>> {
             frames.t
         )));
     }
-    let threads = threads_for(width * height * n);
-    let q = par_map(n, threads, |i| quantize_frame(frames, i))?;
+    encode_on(frames, fps, n, threads_for(width * height * n))
+}
 
-    // Which frames are written, and what changed in each since the last one written.
-    let rects = par_map(n, threads, |i| {
-        (i > 0)
-            .then(|| changed_rect(&q[i - 1], &q[i], width))
-            .flatten()
-    })?;
+/// [`encode`] of the first `n` frames on up to `threads` threads.
+fn encode_on(frames: &Frames<'_>, fps: f64, n: usize, threads: usize) -> Result<Vec<u8>> {
+    let width = frames.width;
+    let mut worked = work_all(frames, n, threads)?;
+
+    // Which frames are written: a frame identical to the last one written adds its time to it.
+    // Workers compared each frame with the one before it; where that one was not written, the
+    // frame is compared (and built) again against the last one that was.
     let frame_ms = 1000.0 / fps;
-    let mut kept = vec![Kept {
-        frame: 0,
-        after: None,
-        duration_ms: frame_ms,
-    }];
+    let mut kept: Vec<(usize, OutFrame)> = Vec::with_capacity(n);
+    let mut durations: Vec<f64> = Vec::with_capacity(n);
     let mut last = 0;
-    for i in 1..n {
-        let rect = if last == i - 1 {
-            rects[i]
+    for i in 0..n {
+        let out = if i == 0 || last == i - 1 {
+            worked[i].out.take()
         } else {
-            changed_rect(&q[last], &q[i], width)
+            changed_rect(&worked[last].q, &worked[i].q, width)
+                .map(|r| build_frame(&worked[i].q, Some((&worked[last].q, r)), width, false))
         };
-        match rect {
-            Some(r) => {
-                kept.push(Kept {
-                    frame: i,
-                    after: Some((last, r)),
-                    duration_ms: frame_ms,
-                });
+        match out {
+            Some(f) => {
+                kept.push((i, f));
+                durations.push(frame_ms);
                 last = i;
             }
             None => {
-                if let Some(k) = kept.last_mut() {
-                    k.duration_ms += frame_ms;
+                if let Some(d) = durations.last_mut() {
+                    *d += frame_ms;
                 }
             }
         }
     }
-    let single = kept.len() == 1;
-    let mut out = par_map(kept.len(), threads, |k| {
-        build_frame(&q, kept[k].frame, kept[k].after, width, single)
-    })?;
-    for (f, k) in out.iter_mut().zip(&kept) {
-        f.duration_ms = k.duration_ms;
+    if kept.len() == 1 {
+        // A one-frame GIF is written as Pillow writes a single image (interlaced if large).
+        kept[0].1 = build_frame(&worked[0].q, None, width, true);
     }
-    Ok(write_file(width, height, &q[0].palette, &out))
+    let mut out: Vec<OutFrame> = kept.into_iter().map(|(_, f)| f).collect();
+    for (f, d) in out.iter_mut().zip(durations) {
+        f.duration_ms = d;
+    }
+    Ok(write_file(width, frames.height, &worked[0].q.palette, &out))
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn threads_do_not_change_the_file() {
+        // 9 frames, 3 channels, 12x10: runs of identical frames (2-5, 7-8) that cross the
+        // threads' chunk boundaries, and many colours.
+        let (t, c, h, w) = (9usize, 3usize, 12usize, 10usize);
+        let mut data = vec![0u8; t * c * h * w];
+        for (i, v) in data.iter_mut().enumerate() {
+            let f = i / (c * h * w);
+            let key = match f {
+                2..=5 => 2,
+                7 | 8 => 7,
+                f => f,
+            };
+            *v = ((i % (c * h * w)) * 37 + key * 101) as u8;
+        }
+        let frames = Frames::from_planar(t, c, h, w, data).unwrap();
+        let one = encode_on(&frames, 4.0, t, 1).unwrap();
+        for threads in [2, 3, 4, 9] {
+            assert_eq!(
+                encode_on(&frames, 4.0, t, threads).unwrap(),
+                one,
+                "{threads} threads"
+            );
+        }
+        // Frames 3-5 and 8 were merged: 5 frames written, so 5 control blocks.
+        assert_eq!(one.windows(2).filter(|p| p == &[0x21, 0xf9]).count(), 5);
+    }
 
     #[test]
     fn frame_counts_follow_moviepy() {
