@@ -139,10 +139,11 @@ proptest! {
         for t in object3d::SUPPORTED_TYPES.iter().chain(&["", "png"]) {
             if let Ok(o) = Object3D::from_bytes(bytes.clone(), t) { exercise(&o); }
         }
-        if let Ok(b) = box3d([c[0], c[1], c[2]], [c[3], c[4], c[5]], [c[6], c[7], c[8], c[9]], triple(c[10], 0, 1)) {
-            if let Ok(pts) = a.view().into_dimensionality::<ndarray::Ix2>() {
-                if let Ok(o) = Object3D::from_point_cloud(pts, &[b], &[]) { exercise(&o); }
-            }
+        if let Ok(b) = box3d([c[0], c[1], c[2]], [c[3], c[4], c[5]], [c[6], c[7], c[8], c[9]], triple(c[10], 0, 1))
+            && let Ok(pts) = a.view().into_dimensionality::<ndarray::Ix2>()
+            && let Ok(o) = Object3D::from_point_cloud(pts, &[b], &[])
+        {
+            exercise(&o);
         }
     }
 

@@ -153,7 +153,7 @@ const GLTF: &str = r#"{"asset": {"version": "2.0"}, "scenes": [{"nodes": [0]}], 
 /// A GLB holding `GLTF`'s JSON (padded) and no binary chunk.
 fn glb() -> Vec<u8> {
     let mut j = GLTF.as_bytes().to_vec();
-    while j.len() % 4 != 0 {
+    while !j.len().is_multiple_of(4) {
         j.push(b' ');
     }
     let total = 12 + 8 + j.len();
