@@ -71,6 +71,12 @@ pub trait EdgeFloat: Copy + PartialOrd + Send + Sync + std::fmt::Debug + Into<Va
     fn trunc_small(self) -> usize {
         self.trunc_index().max(0) as usize
     }
+    /// `(r, r as usize)`, `r` the integer nearest to `self` (ties to even), for
+    /// `0 <= self < 2^22`, without conversions the compiler cannot vectorize.
+    fn round_small(self) -> (Self, usize) {
+        let n = self.add(Self::from_f64(0.5)).trunc_index().max(0) as usize;
+        (Self::from_usize(n), n)
+    }
 }
 
 macro_rules! edge_float {
@@ -89,6 +95,11 @@ macro_rules! edge_float {
                 let rounded = t - magic;
                 (t.to_bits().wrapping_sub(magic.to_bits()) as usize)
                     .wrapping_sub(usize::from(rounded > self))
+            }
+            fn round_small(self) -> (Self, usize) {
+                let magic: $t = $magic;
+                let t = self + magic;
+                (t - magic, t.to_bits().wrapping_sub(magic.to_bits()) as usize)
             }
             fn from_usize(n: usize) -> Self {
                 n as $t

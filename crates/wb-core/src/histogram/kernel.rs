@@ -253,7 +253,7 @@ fn conditioned_margin<F: EdgeFloat>(first: F, last: F, nb: usize) -> Option<F> {
 /// `0 < edges.len() - 1 < TABLE` finite edges.
 ///
 /// Per block: (1) the estimate `f = min((x - first) * scale, n - 1)` and its truncation `i`;
-/// `f - i` within `margin` of 0 or 1 flags the element; (2) an unflagged element counts in bin
+/// `f` within `margin` of an integer flags the element; (2) an unflagged element counts in bin
 /// `i`; a flagged one is corrected with the edge table as in [`count_exact`].
 fn count_conditioned<T: HistogramSample>(
     data: &[T],
@@ -267,8 +267,8 @@ fn count_conditioned<T: HistogramSample>(
     let nb = edges.len() - 1;
     let scale = T::Edge::from_usize(nb).div(last.sub(first));
     let top = T::Edge::from_usize(nb - 1);
-    let one = T::Edge::from_f64(1.0);
-    let high = one.sub(margin);
+    let zero = T::Edge::from_f64(0.0);
+    let low = zero.sub(margin);
     let table = edge_table(edges);
     let mut est = [0usize; BLOCK];
     let mut sub = [[0u64; TABLE]; 4];
@@ -277,9 +277,12 @@ fn count_conditioned<T: HistogramSample>(
         for (slot, &x) in est.iter_mut().zip(block) {
             let f = x.to_edge().sub(first).mul(scale);
             let f = if f < top { f } else { top };
-            let i = f.trunc_small();
-            let frac = f.sub(T::Edge::from_usize(i));
-            let near_edge = !(frac >= margin && frac <= high);
+            // The nearest integer `r`: `f` is near an edge when within `margin` of it, and its
+            // bin is `r`, or `r - 1` when `r` is above `f`.
+            let (r, ri) = f.round_small();
+            let d = f.sub(r);
+            let near_edge = d < margin && d > low;
+            let i = ri.wrapping_sub(usize::from(d < zero));
             *slot = i | (usize::from(near_edge) * FLAG);
         }
         let bin = |x: T, i: usize| {
