@@ -99,7 +99,10 @@ macro_rules! edge_float {
             fn round_small(self) -> (Self, usize) {
                 let magic: $t = $magic;
                 let t = self + magic;
-                (t - magic, t.to_bits().wrapping_sub(magic.to_bits()) as usize)
+                (
+                    t - magic,
+                    t.to_bits().wrapping_sub(magic.to_bits()) as usize,
+                )
             }
             fn from_usize(n: usize) -> Self {
                 n as $t
