@@ -25,8 +25,10 @@ use super::{EdgeFloat, HistogramSample};
 
 /// Elements per block: the estimates of one block stay in L1 between the two passes.
 const BLOCK: usize = 256;
-/// Size of the edge table and of each sub-histogram; the fast path takes fewer bins than this.
+/// Size of the edge table and of each sub-histogram; the fast paths take fewer bins than this.
 const TABLE: usize = 1024;
+/// The same for fewer bins than this (the default 64 among them).
+const SMALL: usize = 128;
 /// Inputs at least this long are split across threads.
 const PARALLEL_MIN: usize = 1 << 18;
 /// No thread gets fewer elements than this.
@@ -169,10 +171,16 @@ pub(super) fn count<T: HistogramSample>(
     } else {
         None
     };
-    let parts = split(data, threads_for(data.len()), |part| match margin {
-        Some(m) => count_conditioned(part, first, last, edges, m),
-        None if fast => count_exact(part, first, last, edges),
-        None => count_reference(part, first, last, edges),
+    // The tables are sized to the bins (a power of two above them), so that small inputs do
+    // not pay for zeroing tables made for 1023 bins.
+    let parts = split(data, threads_for(data.len()), |part| {
+        match (margin, nb < SMALL) {
+            (Some(m), true) => count_conditioned::<T, SMALL>(part, first, last, edges, m),
+            (Some(m), false) => count_conditioned::<T, TABLE>(part, first, last, edges, m),
+            (None, true) if fast => count_exact::<T, SMALL>(part, first, last, edges),
+            (None, false) if fast => count_exact::<T, TABLE>(part, first, last, edges),
+            (None, _) => count_reference(part, first, last, edges),
+        }
     });
     let mut counts = vec![0i64; nb];
     for p in parts {
@@ -250,28 +258,28 @@ fn conditioned_margin<F: EdgeFloat>(first: F, last: F, nb: usize) -> Option<F> {
 }
 
 /// The same counts as [`count_reference`] when [`conditioned_margin`] gave `margin`, for
-/// `0 < edges.len() - 1 < TABLE` finite edges.
+/// `0 < edges.len() - 1 < N` finite edges (`N` a power of two).
 ///
 /// Per block: (1) the estimate `f = min((x - first) * scale, n - 1)` and its truncation `i`;
 /// `f` within `margin` of an integer flags the element; (2) an unflagged element counts in bin
 /// `i`; a flagged one is corrected with the edge table as in [`count_exact`].
-fn count_conditioned<T: HistogramSample>(
+fn count_conditioned<T: HistogramSample, const N: usize>(
     data: &[T],
     first: T::Edge,
     last: T::Edge,
     edges: &[T::Edge],
     margin: T::Edge,
 ) -> Vec<i64> {
-    const MASK: usize = TABLE - 1;
-    const FLAG: usize = TABLE;
+    let mask = N - 1;
+    let flag = N;
     let nb = edges.len() - 1;
     let scale = T::Edge::from_usize(nb).div(last.sub(first));
     let top = T::Edge::from_usize(nb - 1);
     let zero = T::Edge::from_f64(0.0);
     let low = zero.sub(margin);
-    let table = edge_table(edges);
+    let table = edge_table::<_, N>(edges);
     let mut est = [0usize; BLOCK];
-    let mut sub = [[0u64; TABLE]; 4];
+    let mut sub = [[0u64; N]; 4];
     let [s0, s1, s2, s3] = &mut sub;
     for block in data.chunks(BLOCK) {
         for (slot, &x) in est.iter_mut().zip(block) {
@@ -283,15 +291,15 @@ fn count_conditioned<T: HistogramSample>(
             let d = f.sub(r);
             let near_edge = d < margin && d > low;
             let i = ri.wrapping_sub(usize::from(d < zero));
-            *slot = i | (usize::from(near_edge) * FLAG);
+            *slot = i | (usize::from(near_edge) * flag);
         }
         let bin = |x: T, i: usize| {
-            if i < FLAG {
-                return i & MASK;
+            if i < flag {
+                return i & mask;
             }
             let x = x.to_edge();
-            let i = i & MASK;
-            (i - usize::from(x < table[i]) + usize::from(x >= table[(i + 1) & MASK])) & MASK
+            let i = i & mask;
+            (i - usize::from(x < table[i]) + usize::from(x >= table[(i + 1) & mask])) & mask
         };
         let mut xs = block.chunks_exact(4);
         let mut is = est[..block.len()].chunks_exact(4);
@@ -310,10 +318,10 @@ fn count_conditioned<T: HistogramSample>(
         .collect()
 }
 
-/// The edges with `-inf` first and `+inf` last (and after), `TABLE` entries.
-fn edge_table<F: EdgeFloat>(edges: &[F]) -> [F; TABLE] {
+/// The edges with `-inf` first and `+inf` last (and after), `N` entries.
+fn edge_table<F: EdgeFloat, const N: usize>(edges: &[F]) -> [F; N] {
     let inf = F::infinity();
-    let mut table = [inf; TABLE];
+    let mut table = [inf; N];
     for (t, &e) in table.iter_mut().zip(edges) {
         *t = e;
     }
@@ -324,28 +332,29 @@ fn edge_table<F: EdgeFloat>(edges: &[F]) -> [F; TABLE] {
     table
 }
 
-/// The same counts as [`count_reference`], for `0 < edges.len() - 1 < TABLE` finite edges.
+/// The same counts as [`count_reference`], for `0 < edges.len() - 1 < N` finite edges (`N` a
+/// power of two).
 ///
 /// Per block: (1) the estimates, `min(f, n - 1)` truncated (`i == n` becomes `n - 1` either
 /// way, as `f <= n`); (2) `i - (x < lower[i]) + (x >= upper[i])`, where the table holds the
 /// edges with `-inf` first and `+inf` last: after a step down the step-up test fails by itself
 /// (`x < edges[i] < edges[i + 1]`), so both tests can read the table at once. Four
 /// sub-histograms keep consecutive increments independent. Indices are masked with
-/// `TABLE - 1`, a no-op on values `< TABLE` that lets the compiler drop bounds checks.
-fn count_exact<T: HistogramSample>(
+/// `N - 1`, a no-op on values `< N` that lets the compiler drop bounds checks.
+fn count_exact<T: HistogramSample, const N: usize>(
     data: &[T],
     first: T::Edge,
     last: T::Edge,
     edges: &[T::Edge],
 ) -> Vec<i64> {
-    const MASK: usize = TABLE - 1;
+    let mask = N - 1;
     let nb = edges.len() - 1;
     let denom = last.sub(first);
     let n = T::Edge::from_usize(nb);
     let top = T::Edge::from_usize(nb - 1);
-    let table = edge_table(edges);
+    let table = edge_table::<_, N>(edges);
     let mut est = [0usize; BLOCK];
-    let mut sub = [[0u64; TABLE]; 4];
+    let mut sub = [[0u64; N]; 4];
     let [s0, s1, s2, s3] = &mut sub;
     for block in data.chunks(BLOCK) {
         for (slot, &x) in est.iter_mut().zip(block) {
@@ -354,8 +363,8 @@ fn count_exact<T: HistogramSample>(
         }
         let bin = |x: T, i: usize| {
             let x = x.to_edge();
-            let i = i & MASK;
-            (i - usize::from(x < table[i]) + usize::from(x >= table[(i + 1) & MASK])) & MASK
+            let i = i & mask;
+            (i - usize::from(x < table[i]) + usize::from(x >= table[(i + 1) & mask])) & mask
         };
         let mut xs = block.chunks_exact(4);
         let mut is = est[..block.len()].chunks_exact(4);
@@ -392,11 +401,20 @@ mod tests {
     fn agree<T: HistogramSample>(data: &[T], nb: usize) -> bool {
         let (lo, hi, edges) = edges_of(data, nb);
         let want = count_reference(data, lo, hi, &edges);
-        assert_eq!(count_exact(data, lo, hi, &edges), want, "exact, {nb} bins");
+        let exact = count_exact::<T, TABLE>(data, lo, hi, &edges);
+        assert_eq!(exact, want, "exact, {nb} bins");
+        if nb < SMALL {
+            let small = count_exact::<T, SMALL>(data, lo, hi, &edges);
+            assert_eq!(small, want, "exact (small table), {nb} bins");
+        }
         let margin = conditioned_margin(lo, hi, nb);
         if let Some(m) = margin {
-            let got = count_conditioned(data, lo, hi, &edges, m);
+            let got = count_conditioned::<T, TABLE>(data, lo, hi, &edges, m);
             assert_eq!(got, want, "conditioned, {nb} bins, [{lo:?}, {hi:?}]");
+            if nb < SMALL {
+                let got = count_conditioned::<T, SMALL>(data, lo, hi, &edges, m);
+                assert_eq!(got, want, "conditioned (small table), {nb} bins");
+            }
         }
         assert_eq!(count(data, lo, hi, &edges), want, "split, {nb} bins");
         assert_eq!(want.iter().sum::<i64>(), data.len() as i64);
