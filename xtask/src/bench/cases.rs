@@ -28,7 +28,7 @@ pub trait Bench {
     fn before(&mut self) -> Result<(), String> {
         Ok(())
     }
-    /// The timed operation, writing any files under `dir` (an empty folder).
+    /// The timed operation, writing any files under `dir` (the same folder for every run).
     fn run(&mut self, dir: &Path) -> Result<Produced, String>;
 }
 
@@ -274,15 +274,28 @@ impl Bench for VideoBench {
 fn run_bench() -> Result<Box<dyn Bench>, String> {
     Ok(Box::new(RunBench {
         base: inputs::run_base(),
+        last: None,
+        kept: false,
     }))
 }
 
 /// An offline run: 10 000 `log` calls of three scalars and a histogram, then `finish`.
 struct RunBench {
     base: Vec<f64>,
+    /// The previous run's folder, removed (untimed) before the next run.
+    last: Option<PathBuf>,
+    /// Whether the first run (the output compared with the SDK's) was left in place.
+    kept: bool,
 }
 
 impl Bench for RunBench {
+    fn before(&mut self) -> Result<(), String> {
+        if let Some(d) = self.last.take() {
+            std::fs::remove_dir_all(&d).map_err(|e| format!("{}: {e}", d.display()))?;
+        }
+        Ok(())
+    }
+
     fn run(&mut self, dir: &Path) -> Result<Produced, String> {
         use wb_run::{Row, Run};
         let run = Run::builder(dir, "wb-bench").create().map_err(err)?;
@@ -301,6 +314,10 @@ impl Bench for RunBench {
             .map_err(err)?;
         }
         run.finish(0).map_err(err)?;
+        if self.kept {
+            self.last = Some(run.dir().to_path_buf());
+        }
+        self.kept = true;
         Ok(Produced::Files(vec![run.log_path().to_path_buf()]))
     }
 }

@@ -345,29 +345,29 @@ fn keep_output(bench: &mut dyn cases::Bench, dir: &Path, name: &str) -> Result<K
     }
 }
 
-/// A warm-up, then runs until `rust_reps` runs or the time budget (at least five runs); each
-/// run gets an empty folder, made and removed outside the timing. Milliseconds per run.
+/// A warm-up, then runs until `rust_reps` runs or the time budget (at least five runs), all in
+/// one folder (as the SDK's runs share one run folder; a run bench makes a new run folder
+/// inside each time). Milliseconds per run.
 fn time_rust(bench: &mut dyn cases::Bench, dir: &Path, effort: Effort) -> Result<Vec<f64>, String> {
     let mut runs = Vec::new();
     let mut spent = 0.0;
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for i in 0..=effort.rust_reps {
         if i > 5 && spent > effort.rust_budget_s {
             break;
         }
-        let d = dir.join(format!("run-{i}"));
-        std::fs::create_dir_all(&d).map_err(|e| format!("{}: {e}", d.display()))?;
         bench.before()?;
         let t = Instant::now();
-        let produced = bench.run(&d)?;
+        let produced = bench.run(dir)?;
         let s = t.elapsed().as_secs_f64();
         drop(produced);
-        std::fs::remove_dir_all(&d).map_err(|e| format!("{}: {e}", d.display()))?;
         // Run 0 is the warm-up.
         if i > 0 {
             runs.push(s * 1e3);
             spent += s;
         }
     }
+    std::fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     Ok(runs)
 }
 
