@@ -39,7 +39,6 @@ import numpy as np  # noqa: E402
 import wandb  # noqa: E402
 from wandb.sdk.data_types.utils import val_to_json  # noqa: E402
 
-STEP = 0
 M32 = np.uint32(0xFFFFFFFF)
 
 
@@ -151,6 +150,13 @@ class Ctx:
     def __init__(self, out):
         self.out = out
         self._run = None
+        self._step = -1
+
+    def next_step(self):
+        """Each call logs at a new step, so each writes a new file (as in training), never
+        replacing the previous one."""
+        self._step += 1
+        return self._step
 
     def run(self):
         if self._run is None:
@@ -167,7 +173,7 @@ class Ctx:
 
 def media_op(ctx, make, key):
     run = ctx.run()
-    return ctx.media_path(val_to_json(run, key, make(), namespace=STEP))
+    return ctx.media_path(val_to_json(run, key, make(), namespace=ctx.next_step()))
 
 
 def op_image(ctx, inp):

@@ -109,11 +109,21 @@ fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
-/// `val_to_json(run, key, value, step 0)` on a plain run folder under `dir`; the file's path.
+/// The next step to log at: each call logs at a new step, so each writes a new file (as in
+/// training), never replacing the previous one; the Python side does the same.
+fn next_step() -> i64 {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static STEP: AtomicI64 = AtomicI64::new(0);
+    STEP.fetch_add(1, Ordering::Relaxed)
+}
+
+/// `val_to_json(run, key, value, step)` on a plain run folder under `dir`, at the next step;
+/// the file's path.
 fn log_media(dir: &Path, key: &str, value: impl WbValue) -> Result<PathBuf, String> {
     let files = dir.join("files");
     let run = DirRun::new(&files);
-    let js = val_to_json(&run, key, &LogValue::media(value), Step::Num(0)).map_err(err)?;
+    let step = Step::Num(next_step());
+    let js = val_to_json(&run, key, &LogValue::media(value), step).map_err(err)?;
     let path = js
         .get("path")
         .and_then(Value::as_str)
@@ -244,7 +254,8 @@ impl Bench for TableBench {
         let table = Table::from_rows(inputs::TABLE_COLUMNS, rows).map_err(err)?;
         let mut art = Artifact::new("bench-table", "dataset");
         let name = art.add(&table, "t").map_err(err)?;
-        let path = dir.join(&name);
+        // A new file each run, as each artifact gets its own.
+        let path = dir.join(format!("{}-{name}", next_step()));
         std::fs::write(&path, &*art.entry_bytes(&name).map_err(err)?)
             .map_err(|e| format!("{}: {e}", path.display()))?;
         Ok(Produced::Files(vec![path]))

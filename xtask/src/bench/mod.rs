@@ -276,6 +276,7 @@ fn one(
     if !theirs.equivalent {
         return (Outcome::Mismatch(theirs.detail), String::new());
     }
+    settle();
     let py_time = match py.time(
         def.name,
         &dir.join("python-time"),
@@ -285,6 +286,7 @@ fn one(
         Ok(t) => t,
         Err(e) => return (Outcome::Failed(format!("Python side: {e}")), theirs.detail),
     };
+    settle();
     let rust_runs = match time_rust(bench.as_mut(), &dir.join("rust-time"), effort) {
         Ok(t) => t,
         Err(e) => return (Outcome::Failed(format!("ours: {e}")), theirs.detail),
@@ -309,6 +311,13 @@ fn one(
         },
         note,
     )
+}
+
+/// Flushes dirty pages (`sync`) before a side is timed, so that the kernel writing back the
+/// files of the previous phase (up to hundreds of MB for the run bench) does not land in the
+/// next phase's timings. Best effort.
+fn settle() {
+    let _ = Command::new("sync").status();
 }
 
 struct Kept {
