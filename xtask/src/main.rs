@@ -9,6 +9,7 @@ mod bench;
 
 const USAGE: &str = "\
 usage: cargo xtask conformance [--cases DIR]... [--filter TEXT] [--keep] [--bless] [--golden]
+                               [--work-dir DIR]
 
 Runs every conformance case (tests/conformance/cases/, or each --cases DIR) with the Python SDK
 (wandb==0.31.0, in a venv built under target/conformance-venv on first use) and with wb-types,
@@ -20,6 +21,8 @@ compares the outputs (../shared/conformance/CASES.md) and prints one row per cas
   --keep         keep the staged cases and the SDK's offline runs (target/conformance/)
   --bless        store the Python outputs of passing corpus cases in tests/conformance/golden/
   --golden       compare with tests/conformance/golden/ instead of running Python
+  --work-dir DIR where staged cases and outputs go (default target/conformance/); give each
+                 concurrent run its own
 
 Environment: WB_CONFORMANCE_PYTHON=/path/to/python uses that interpreter instead of the venv.
 See docs/conformance.md.";
@@ -55,6 +58,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--keep" => o.keep = true,
             "--bless" => o.bless = true,
             "--golden" => o.golden = true,
+            "--work-dir" => o.work_dir = Some(PathBuf::from(value("--work-dir")?)),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
