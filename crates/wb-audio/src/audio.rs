@@ -59,7 +59,11 @@ impl Audio {
             }
         };
         let frames = data.shape().first().copied().unwrap_or(0);
-        let bytes = wav::encode_pcm16(data.iter().copied(), channels, sample_rate)?;
+        // A contiguous array is read as a slice, which the conversion loop vectorizes.
+        let bytes = match data.as_slice() {
+            Some(flat) => wav::encode_pcm16_hashed(flat.iter().copied(), channels, sample_rate)?,
+            None => wav::encode_pcm16_hashed(data.iter().copied(), channels, sample_rate)?,
+        };
         Ok(Self::generated(bytes, frames, sample_rate))
     }
 
@@ -75,7 +79,7 @@ impl Audio {
 
     /// Mono samples.
     pub fn from_samples<S: Sample>(samples: &[S], sample_rate: u32) -> Result<Self> {
-        let bytes = wav::encode_pcm16(samples.iter().copied(), 1, sample_rate)?;
+        let bytes = wav::encode_pcm16_hashed(samples.iter().copied(), 1, sample_rate)?;
         Ok(Self::generated(bytes, samples.len(), sample_rate))
     }
 
@@ -91,7 +95,7 @@ impl Audio {
                 samples.len()
             )));
         }
-        let bytes = wav::encode_pcm16(samples.iter().copied(), channels, sample_rate)?;
+        let bytes = wav::encode_pcm16_hashed(samples.iter().copied(), channels, sample_rate)?;
         Ok(Self::generated(
             bytes,
             samples.len() / channels,
@@ -122,9 +126,9 @@ impl Audio {
         })
     }
 
-    fn generated(bytes: Vec<u8>, frames: usize, sample_rate: u32) -> Self {
+    fn generated(wav: wav::Hashed, frames: usize, sample_rate: u32) -> Self {
         Audio {
-            file: MediaFile::generated(bytes, ".wav"),
+            file: MediaFile::generated_prehashed(wav.bytes, ".wav", wav.sha256),
             sample_rate: Some(sample_rate),
             duration: Some(frames as f64 / f64::from(sample_rate)),
             caption: None,

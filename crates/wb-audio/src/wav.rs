@@ -10,6 +10,8 @@
 //!   `[-2^31, 2^31 - 1]`, NaN giving `-2^31`), then keep their high 16 bits. That is `x * 32768`
 //!   rounded down, with values at or beyond ±1.0 clipped to `[-32768, 32767]`.
 
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
 use wb_core::{Error, Result};
 
 /// Most channels libsndfile writes in one file.
@@ -53,20 +55,20 @@ impl Sample for f32 {
     }
 }
 
-/// libsndfile's float → 16-bit conversion (see the module docs).
+/// libsndfile's float → 16-bit conversion (see the module docs), branch-free so that a loop
+/// over samples vectorizes (`round_ties_even` would be a libm call on baseline x86-64).
+#[inline]
 fn float_to_pcm16(x: f64) -> i16 {
+    /// `1.5 * 2^52`: adding it leaves `round_ties_even(v)` in the low 32 bits of the sum's
+    /// bits, two's complement, for any `|v| <= 2^31` (the FPU rounds to nearest, ties to even).
+    const ROUND: f64 = 6_755_399_441_055_744.0;
     const I32_MAX: f64 = 2_147_483_647.0;
     const I32_MIN: f64 = -2_147_483_648.0;
-    let y = x * 2_147_483_648.0;
-    let wide: i32 = if y.is_nan() {
-        i32::MIN
-    } else if y > I32_MAX {
-        i32::MAX
-    } else if y < I32_MIN {
-        i32::MIN
-    } else {
-        y.round_ties_even() as i32
-    };
+    // `max` ignores a NaN operand, so NaN clips to `I32_MIN`, as libsndfile gives (`clamp`
+    // would keep the NaN).
+    #[allow(clippy::manual_clamp)]
+    let clipped = (x * 2_147_483_648.0).max(I32_MIN).min(I32_MAX);
+    let wide = (clipped + ROUND).to_bits() as u32 as i32;
     (wide >> 16) as i16
 }
 
@@ -109,6 +111,31 @@ pub fn encode_pcm16<S: Sample>(
     channels: usize,
     sample_rate: u32,
 ) -> Result<Vec<u8>> {
+    Ok(encode_pcm16_hashed(samples, channels, sample_rate)?
+        .bytes
+        .to_vec())
+}
+
+/// A WAV file and the lowercase hex SHA-256 of its bytes.
+#[derive(Debug, Clone)]
+pub struct Hashed {
+    /// The file's bytes.
+    pub bytes: Arc<[u8]>,
+    /// Lowercase hex SHA-256 of `bytes`.
+    pub sha256: String,
+}
+
+/// Samples converted per step of [`encode_pcm16_hashed`], so each piece is hashed while it is
+/// still in cache.
+const PIECE_SAMPLES: usize = 8 * 1024;
+
+/// [`encode_pcm16`], written straight into the shared buffer a media file keeps (no copy) and
+/// hashed piece by piece as it is written.
+pub fn encode_pcm16_hashed<S: Sample>(
+    samples: impl ExactSizeIterator<Item = S>,
+    channels: usize,
+    sample_rate: u32,
+) -> Result<Hashed> {
     check_sample_rate(sample_rate)?;
     if channels == 0 || channels > MAX_CHANNELS {
         return Err(Error::value(format!(
@@ -125,12 +152,26 @@ pub fn encode_pcm16<S: Sample>(
                 "{n} samples do not fit in one WAV file (its data is limited to 4 GiB)"
             ))
         })?;
-    let mut out = Vec::with_capacity(44 + data_len as usize);
-    out.extend_from_slice(&header(channels as u16, sample_rate, data_len));
-    for s in samples {
-        out.extend_from_slice(&s.to_pcm16().to_le_bytes());
+    // One allocation of the final size (`repeat_n` has an exact length), filled in place.
+    let mut bytes: Arc<[u8]> = std::iter::repeat_n(0u8, 44 + data_len as usize).collect();
+    let Some(out) = Arc::get_mut(&mut bytes) else {
+        return Err(Error::value("internal: a new WAV buffer was shared"));
+    };
+    let mut hasher = Sha256::new();
+    let (head, body) = out.split_at_mut(44);
+    head.copy_from_slice(&header(channels as u16, sample_rate, data_len));
+    hasher.update(&*head);
+    let mut samples = samples;
+    for piece in body.chunks_mut(2 * PIECE_SAMPLES) {
+        for (dst, s) in piece.chunks_exact_mut(2).zip(&mut samples) {
+            dst.copy_from_slice(&s.to_pcm16().to_le_bytes());
+        }
+        hasher.update(&*piece);
     }
-    Ok(out)
+    Ok(Hashed {
+        bytes,
+        sha256: wb_core::hash::hex(&hasher.finalize()),
+    })
 }
 
 #[cfg(test)]
