@@ -14,41 +14,99 @@ pub enum FloatStyle {
     Go,
 }
 
-/// The shortest round-trip decimal digits of a finite, non-zero `|x|` and its decimal exponent
-/// (`|x| = d1.d2d3... * 10^exp`).
+/// The shortest round-trip decimal digits of a float, without leading or trailing zeros.
+struct Digits {
+    buf: [u8; 32],
+    len: usize,
+    /// The decimal exponent: `|x| = d1.d2d3... * 10^exp`.
+    exp: i32,
+}
+
+impl Digits {
+    fn as_str(&self) -> &str {
+        // Only ASCII digits are ever stored.
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("0")
+    }
+}
+
+/// The shortest round-trip decimal digits of a finite, non-zero `|x|` and its decimal exponent.
 ///
 /// Among shortest candidates, the one nearest the exact value is taken, ties to even, as
 /// CPython's `repr` (David Gay's algorithm) and Go's `strconv` do (`1042995743071348.25` is
 /// `1042995743071348.2`). Rust's own `{:e}` breaks such ties the other way, so the digits come
-/// from `zmij`, whose choice matches Python's.
-fn shortest_digits(x: f64) -> (String, i32) {
-    let mut buf = zmij::Buffer::new();
-    let s = buf.format_finite(x.abs());
-    let (mant, exp) = match s.split_once(['e', 'E']) {
-        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+/// from `zmij`, whose choice matches Python's. No allocation: this runs for every float of
+/// every table, history row and histogram.
+fn shortest_digits(x: f64) -> Digits {
+    let mut zb = zmij::Buffer::new();
+    let s = zb.format_finite(x.abs()).as_bytes();
+    let (mant, exp) = match s.iter().position(|&b| b == b'e' || b == b'E') {
+        Some(i) => (&s[..i], parse_exp(&s[i + 1..])),
         None => (s, 0),
     };
-    let point = mant.find('.').unwrap_or(mant.len()) as i32;
-    let all: String = mant.chars().filter(|c| *c != '.').collect();
-    let lead = all.len() - all.trim_start_matches('0').len();
-    let digits = all.trim_start_matches('0').trim_end_matches('0');
-    let digits = if digits.is_empty() { "0" } else { digits };
-    (digits.to_owned(), exp + point - 1 - lead as i32)
+    let mut d = Digits {
+        buf: [0; 32],
+        len: 0,
+        exp: 0,
+    };
+    // zmij writes `123`, `123.456` or `0.000123`, then maybe an exponent.
+    let (int, frac) = match mant.iter().position(|&b| b == b'.') {
+        Some(p) => (&mant[..p], &mant[p + 1..]),
+        None => (mant, &[][..]),
+    };
+    let mut push = |part: &[u8]| {
+        let n = part.len().min(d.buf.len() - d.len);
+        d.buf[d.len..d.len + n].copy_from_slice(&part[..n]);
+        d.len += n;
+    };
+    if int.iter().all(|&b| b == b'0') {
+        let zeros = frac.iter().take_while(|&&b| b == b'0').count();
+        push(&frac[zeros..]);
+        d.exp = exp - 1 - zeros as i32;
+    } else {
+        let zeros = int.iter().take_while(|&&b| b == b'0').count();
+        push(&int[zeros..]);
+        push(frac);
+        d.exp = exp + (int.len() - zeros) as i32 - 1;
+    }
+    // At most 17 significant digits: anything cut off by the buffer was a trailing zero.
+    while d.len > 0 && d.buf[d.len - 1] == b'0' {
+        d.len -= 1;
+    }
+    if d.len == 0 {
+        d.buf[0] = b'0';
+        d.len = 1;
+    }
+    d
+}
+
+/// The exponent after zmij's `e`: an optional sign and decimal digits.
+fn parse_exp(s: &[u8]) -> i32 {
+    let (neg, digits) = match s.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, s),
+    };
+    let v = digits
+        .iter()
+        .fold(0i32, |acc, &b| acc * 10 + i32::from(b.wrapping_sub(b'0')));
+    if neg { -v } else { v }
+}
+
+fn push_zeros(out: &mut String, n: i32) {
+    for _ in 0..n {
+        out.push('0');
+    }
 }
 
 fn write_decimal(out: &mut String, digits: &str, exp: i32, keep_point_zero: bool) {
     let n = digits.len() as i32;
     if exp < 0 {
         out.push_str("0.");
-        for _ in 0..(-exp - 1) {
-            out.push('0');
-        }
+        push_zeros(out, -exp - 1);
         out.push_str(digits);
     } else if exp + 1 >= n {
         out.push_str(digits);
-        for _ in 0..(exp + 1 - n) {
-            out.push('0');
-        }
+        push_zeros(out, exp + 1 - n);
         if keep_point_zero {
             out.push_str(".0");
         }
@@ -69,12 +127,61 @@ fn write_exponent(out: &mut String, digits: &str, exp: i32, min_exp_digits: usiz
     }
     out.push('e');
     out.push(if exp < 0 { '-' } else { '+' });
-    let _ = write!(
-        out,
-        "{:0width$}",
-        exp.unsigned_abs(),
-        width = min_exp_digits
-    );
+    let e = exp.unsigned_abs();
+    let width = if e >= 100 {
+        3
+    } else if e >= 10 {
+        2
+    } else {
+        1
+    };
+    push_zeros(out, min_exp_digits.saturating_sub(width) as i32);
+    let _ = write!(out, "{e}");
+}
+
+/// The common case, without taking the digits apart: when zmij wrote `|x|` in plain decimal
+/// (`123.456`, `0.0012`, `7.0`) and `style` writes it in decimal too, the text is zmij's, with
+/// `.0` added (Python, pydantic) or removed (Go) for integral values. Returns `false`, writing
+/// nothing, when the slow path must decide.
+fn write_plain(out: &mut String, s: &str, style: FloatStyle) -> bool {
+    if s.bytes().any(|b| b == b'e' || b == b'E') {
+        return false;
+    }
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    // The decimal exponent of the first significant digit.
+    let exp = if int.bytes().all(|b| b == b'0') {
+        let zeros = frac.bytes().take_while(|&b| b == b'0').count();
+        if zeros == frac.len() {
+            return false; // zero (handled by the caller) or not zmij's usual form
+        }
+        -1 - zeros as i32
+    } else if int.starts_with('0') {
+        return false;
+    } else {
+        int.len() as i32 - 1
+    };
+    let integral = frac.bytes().all(|b| b == b'0');
+    match style {
+        FloatStyle::Python | FloatStyle::Pydantic => {
+            let min = if style == FloatStyle::Python { -4 } else { -5 };
+            if !(min..16).contains(&exp) {
+                return false;
+            }
+            if integral {
+                out.push_str(int);
+                out.push_str(".0");
+            } else {
+                out.push_str(s);
+            }
+        }
+        FloatStyle::Go => {
+            if !(-4..6).contains(&exp) {
+                return false;
+            }
+            out.push_str(if integral { int } else { s });
+        }
+    }
+    true
 }
 
 /// Writes `x` in `style`. Non-finite values are written as `NaN`, `Infinity` and `-Infinity`,
@@ -95,29 +202,34 @@ pub fn format_float(out: &mut String, x: f64, style: FloatStyle) {
         out.push_str(if style == FloatStyle::Go { "0" } else { "0.0" });
         return;
     }
-    let (digits, exp) = shortest_digits(x);
+    let mut zb = zmij::Buffer::new();
+    if write_plain(out, zb.format_finite(x.abs()), style) {
+        return;
+    }
+    let d = shortest_digits(x);
+    let (digits, exp) = (d.as_str(), d.exp);
     match style {
         FloatStyle::Python => {
             if (-4..16).contains(&exp) {
-                write_decimal(out, &digits, exp, true);
+                write_decimal(out, digits, exp, true);
             } else {
-                write_exponent(out, &digits, exp, 2);
+                write_exponent(out, digits, exp, 2);
             }
         }
         FloatStyle::Pydantic => {
             if (-5..16).contains(&exp) {
-                write_decimal(out, &digits, exp, true);
+                write_decimal(out, digits, exp, true);
             } else {
-                write_exponent(out, &digits, exp, 1);
+                write_exponent(out, digits, exp, 1);
             }
         }
         FloatStyle::Go => {
             // strconv 'g' with the shortest precision decides with a precision of 6.
             let eprec = 6;
             if exp < -4 || exp >= eprec {
-                write_exponent(out, &digits, exp, 2);
+                write_exponent(out, digits, exp, 2);
             } else {
-                write_decimal(out, &digits, exp, false);
+                write_decimal(out, digits, exp, false);
             }
         }
     }
