@@ -18,12 +18,14 @@ fn main() {
         .collect();
     paths.sort();
     let (mut theirs, mut ours, mut larger, mut worst, mut secs) = (0usize, 0usize, 0, 1.0f64, 0.0);
+    let mut identical = 0;
     for p in &paths {
         let bytes = std::fs::read(p).unwrap();
         let px = wb_image::decode::pixels(&bytes, &p.display().to_string()).unwrap();
         let t = Instant::now();
         let mine = wb_image::encode::png::encode(&px).unwrap();
         secs += t.elapsed().as_secs_f64();
+        identical += usize::from(mine == bytes);
         theirs += bytes.len();
         ours += mine.len();
         if mine.len() > bytes.len() {
@@ -32,6 +34,10 @@ fn main() {
             println!("larger: {} {} > {}", p.display(), mine.len(), bytes.len());
         }
     }
+    println!(
+        "{identical} of {} files byte-identical to Pillow's",
+        paths.len()
+    );
     println!(
         "{} files: Pillow {theirs} bytes, ours {ours} bytes ({:+.2}%); {larger} larger (worst {:+.2}%); encode {:.1} ms total",
         paths.len(),

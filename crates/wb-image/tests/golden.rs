@@ -75,8 +75,9 @@ fn decoded(path: &Path) -> Value {
     })
 }
 
-/// Compares a run JSON value with the SDK's: equal except PNG `sha256`/`size`/`path` id,
-/// which must be our own file's; sidecars byte-identical; PNG pixels identical.
+/// Compares a run JSON value with the SDK's: equal (PNG files are byte-identical to Pillow's,
+/// so their `sha256`, `size` and names too); each file's id is its own bytes' SHA-256;
+/// sidecars byte-identical; PNG pixels identical.
 fn check_run_json(ours: &Value, theirs: &Value, golden_media: &Map, files: &Path) {
     match (ours, theirs) {
         (Value::Object(a), Value::Object(b)) => {
@@ -85,28 +86,8 @@ fn check_run_json(ours: &Value, theirs: &Value, golden_media: &Map, files: &Path
                 b.keys().collect::<Vec<_>>(),
                 "key order"
             );
-            let png = b
-                .get("path")
-                .and_then(Value::as_str)
-                .is_some_and(|p| p.ends_with(".png"));
             for (k, va) in a {
                 let vb = b.at(k);
-                if png && matches!(k.as_str(), "sha256" | "size" | "path") {
-                    continue;
-                }
-                if k == "filenames" {
-                    // PNG names carry our own file's id.
-                    let cut = |v: &Value| {
-                        let p = v.as_str().unwrap().to_owned();
-                        p[..p.len() - 20 - ext_len(&p)].to_owned()
-                    };
-                    let (fa, fb) = (va.as_array().unwrap(), vb.as_array().unwrap());
-                    assert_eq!(
-                        fa.iter().map(cut).collect::<Vec<_>>(),
-                        fb.iter().map(cut).collect::<Vec<_>>()
-                    );
-                    continue;
-                }
                 check_run_json(va, vb, golden_media, files);
             }
             if let (Some(pa), Some(pb)) = (
@@ -117,9 +98,7 @@ fn check_run_json(ours: &Value, theirs: &Value, golden_media: &Map, files: &Path
                 let sha = wb_core::hash::sha256_hex(&bytes);
                 assert_eq!(a.at("sha256").as_str(), Some(sha.as_str()));
                 assert_eq!(a.at("size").as_i64(), Some(bytes.len() as i64));
-                // Same name rule: the SDK's path with our own 20-hex id.
-                let cut = |p: &str| p[..p.len() - 20 - ext_len(p)].to_owned();
-                assert_eq!(cut(pa), cut(pb));
+                assert_eq!(pa, pb);
                 assert_eq!(&pa[pa.len() - 20 - ext_len(pa)..][..20], &sha[..20]);
                 match golden_media.at(pb) {
                     Value::Str(text) => assert_eq!(std::str::from_utf8(&bytes).unwrap(), text),
@@ -279,26 +258,6 @@ fn every_dtype_casts_to_the_sdks_pixels() {
     }
 }
 
-/// Drops what depends on PNG bytes (`sha256`, PNG entry names) from artifact JSON.
-fn without_png_ids(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => {
-            let png = m
-                .get("path")
-                .and_then(Value::as_str)
-                .is_some_and(|p| p.ends_with(".png"));
-            Value::Object(
-                m.iter()
-                    .filter(|(k, _)| !(png && (*k == "sha256" || *k == "path")))
-                    .map(|(k, v)| (k.clone(), without_png_ids(v)))
-                    .collect(),
-            )
-        }
-        Value::Array(a) => Value::Array(a.iter().map(without_png_ids).collect()),
-        v => v.clone(),
-    }
-}
-
 #[test]
 fn artifact_entries_classes_file_and_column_type() {
     let g = golden("artifact");
@@ -333,7 +292,8 @@ fn artifact_entries_classes_file_and_column_type() {
     let ours =
         json::parse(std::str::from_utf8(&art.entry_bytes(&entry).unwrap()).unwrap()).unwrap();
     let theirs = &g.at("json").at("sample.image-file.json");
-    assert_eq!(without_png_ids(&ours), without_png_ids(theirs));
+    // PNG files are byte-identical to Pillow's, so their digests and entry names too.
+    assert_eq!(&ours, *theirs);
 
     // The classes file: same name, same bytes (hence digest).
     let classes = theirs.at("classes").at("path").as_str().unwrap();
@@ -346,28 +306,27 @@ fn artifact_entries_classes_file_and_column_type() {
         ours.at("classes").at("digest").as_str(),
         g.at("digests").at(classes).as_str()
     );
-    // Entry names: same set once PNG ids are left out.
-    let shape = |n: &str| {
-        if n.ends_with(".png") {
-            n.rsplit_once('/').unwrap().0.to_owned()
-        } else {
-            n.to_owned()
-        }
-    };
-    let mut ours_names: Vec<String> = art.entries.keys().map(|n| shape(n)).collect();
+    // Entry names: the SDK's, PNG ids included. Its artifact also holds the table's second
+    // image, which this artifact does not have (the table names it by its own rule).
+    let mut ours_names: Vec<String> = art.entries.keys().cloned().collect();
     let mut theirs_names: Vec<String> = g
         .at("entries")
         .as_array()
         .unwrap()
         .iter()
-        .map(|n| shape(n.as_str().unwrap()))
+        .map(|n| n.as_str().unwrap().to_owned())
         .filter(|n| n != "tab.table.json")
         .collect();
     ours_names.sort();
     theirs_names.sort();
     theirs_names.dedup();
-    ours_names.dedup();
-    assert_eq!(ours_names, theirs_names);
+    let extra: Vec<&String> = theirs_names
+        .iter()
+        .filter(|n| !ours_names.contains(n))
+        .collect();
+    assert_eq!(extra.len(), 1, "{ours_names:?} vs {theirs_names:?}");
+    assert!(extra[0].starts_with("media/images/") && extra[0].ends_with(".png"));
+    assert!(ours_names.iter().all(|n| theirs_names.contains(n)));
 
     // Column type: the SDK's image column of a table holding this image.
     let col = &g
@@ -429,7 +388,7 @@ fn idat(png: &[u8]) -> (Vec<u8>, Vec<u8>) {
 }
 
 #[test]
-fn png_rows_are_filtered_exactly_as_pillow_filters_them() {
+fn png_files_are_pillows_byte_for_byte() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     for name in ["rgba_noise", "rgb_photo", "l_photo", "la_mix", "rgb_flat"] {
         let theirs = std::fs::read(dir.join(format!("pillow_{name}.png"))).unwrap();
@@ -440,19 +399,9 @@ fn png_rows_are_filtered_exactly_as_pillow_filters_them() {
         let (raw, rc) = zlib_rs::decompress_slice(&mut raw, &z, zlib_rs::InflateConfig::default());
         assert_eq!(rc, zlib_rs::ReturnCode::Ok, "{name}");
         assert_eq!(raw, &ours_filtered[..], "{name}: filtered rows differ");
-        // Our file: same header, same pixels, and not larger.
+        // Our file: Pillow's, byte for byte.
         let ours = wb_image::encode::png::encode(&pixels).unwrap();
         assert_eq!(idat(&ours).0, ihdr, "{name}");
-        assert_eq!(
-            wb_image::decode::pixels(&ours, name).unwrap(),
-            pixels,
-            "{name}"
-        );
-        assert!(
-            ours.len() <= theirs.len(),
-            "{name}: {} > {}",
-            ours.len(),
-            theirs.len()
-        );
+        assert!(ours == theirs, "{name}: PNG differs from Pillow's");
     }
 }

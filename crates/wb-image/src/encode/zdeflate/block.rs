@@ -1,0 +1,176 @@
+//! One deflate block as zlib's `_tr_flush_block` writes it: both dynamic trees and the
+//! code-length tree are built, their costs compared with the fixed trees' and with storing the
+//! bytes raw, and the cheapest is written (stored when it costs no more than the best coded
+//! form and the bytes are still in zlib's window; fixed when it costs no more than dynamic).
+
+use super::bits::BitWriter;
+use super::tables::{
+    BASE_DIST, BASE_LENGTH, BL_ORDER, D_CODES, END_BLOCK, EXTRA_DBITS, EXTRA_LBITS, L_CODES,
+    LENGTH_CODE, MAX_BITS, STATIC_DTREE_CODE, STATIC_DTREE_LEN, STATIC_LTREE_CODE,
+    STATIC_LTREE_LEN, d_code,
+};
+use super::trees::{BlItem, Builder, Costs, TreeKind, build_bl_tree, run_lengths};
+
+/// A parsed symbol: bits 0–7 a literal byte or a match length − 3, bits 8 and up the match
+/// distance (0 for a literal).
+pub type Sym = u32;
+
+/// A literal symbol.
+#[inline(always)]
+pub fn literal(byte: u8) -> Sym {
+    u32::from(byte)
+}
+
+/// A match symbol (`len` 3–258, `dist` 1–32768).
+#[inline(always)]
+pub fn matched(len: usize, dist: usize) -> Sym {
+    ((dist as u32) << 8) | (len as u32 - 3)
+}
+
+const LTREE: TreeKind = TreeKind {
+    elems: L_CODES,
+    max_length: MAX_BITS,
+    extra: &EXTRA_LBITS,
+    extra_base: 257,
+    static_len: Some(&STATIC_LTREE_LEN),
+};
+
+const DTREE: TreeKind = TreeKind {
+    elems: D_CODES,
+    max_length: MAX_BITS,
+    extra: &EXTRA_DBITS,
+    extra_base: 0,
+    static_len: Some(&STATIC_DTREE_LEN),
+};
+
+/// How a block got written (for tests and statistics).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockType {
+    /// Raw bytes.
+    Stored,
+    /// The fixed trees.
+    Fixed,
+    /// Dynamic trees.
+    Dynamic,
+}
+
+/// Writes one block: `syms` are its symbols, `raw` the bytes they encode (`None` when zlib no
+/// longer holds them in its window, which rules out a stored block), `last` marks the final
+/// block.
+pub fn write_block(
+    w: &mut BitWriter,
+    b: &mut Builder,
+    syms: &[Sym],
+    raw: Option<&[u8]>,
+    stored_len: usize,
+    last: bool,
+) -> BlockType {
+    let mut lfreq = [0u32; L_CODES];
+    let mut dfreq = [0u32; D_CODES];
+    for &s in syms {
+        let lc = (s & 0xff) as usize;
+        let dist = (s >> 8) as usize;
+        if dist == 0 {
+            lfreq[lc] += 1;
+        } else {
+            lfreq[usize::from(LENGTH_CODE[lc]) + 257] += 1;
+            dfreq[d_code(dist - 1)] += 1;
+        }
+    }
+    lfreq[END_BLOCK] = 1;
+    let mut costs = Costs::default();
+    let ltree = b.build(&lfreq, &LTREE, &mut costs);
+    let dtree = b.build(&dfreq, &DTREE, &mut costs);
+    let mut items: Vec<BlItem> = Vec::with_capacity(L_CODES + D_CODES);
+    run_lengths(&ltree, &mut items);
+    run_lengths(&dtree, &mut items);
+    let (bltree, blcodes) = build_bl_tree(b, &items, &mut costs);
+
+    let mut opt_lenb = (costs.opt_len.wrapping_add(3 + 7)) >> 3;
+    let static_lenb = (costs.static_len.wrapping_add(3 + 7)) >> 3;
+    if static_lenb <= opt_lenb {
+        opt_lenb = static_lenb;
+    }
+    let last_bit = u64::from(last);
+    if let Some(bytes) = raw.filter(|_| stored_len as u64 + 4 <= opt_lenb) {
+        w.put(last_bit, 3);
+        w.align();
+        let len = stored_len as u16;
+        w.bytes(&len.to_le_bytes());
+        w.bytes(&(!len).to_le_bytes());
+        w.bytes(bytes);
+        BlockType::Stored
+    } else if static_lenb == opt_lenb {
+        w.put((1 << 1) + last_bit, 3);
+        compress(
+            w,
+            syms,
+            &STATIC_LTREE_CODE,
+            &STATIC_LTREE_LEN,
+            &STATIC_DTREE_CODE,
+            &STATIC_DTREE_LEN,
+        );
+        if last {
+            w.align();
+        }
+        BlockType::Fixed
+    } else {
+        w.put((2 << 1) + last_bit, 3);
+        let lcodes = ltree.max_code + 1;
+        let dcodes = dtree.max_code + 1;
+        w.put((lcodes - 257) as u64, 5);
+        w.put((dcodes - 1) as u64, 5);
+        w.put((blcodes - 4) as u64, 4);
+        for &sym in &BL_ORDER[..blcodes] {
+            w.put(u64::from(bltree.len[sym]), 3);
+        }
+        for &(sym, extra) in &items {
+            let sym = usize::from(sym);
+            w.put(u64::from(bltree.code[sym]), u32::from(bltree.len[sym]));
+            match sym {
+                16 => w.put(u64::from(extra), 2),
+                17 => w.put(u64::from(extra), 3),
+                18 => w.put(u64::from(extra), 7),
+                _ => {}
+            }
+        }
+        compress(w, syms, &ltree.code, &ltree.len, &dtree.code, &dtree.len);
+        if last {
+            w.align();
+        }
+        BlockType::Dynamic
+    }
+}
+
+/// zlib's `compress_block`: the symbols with the given trees, then end of block.
+fn compress(
+    w: &mut BitWriter,
+    syms: &[Sym],
+    lcode: &[u16],
+    llen: &[u8],
+    dcode: &[u16],
+    dlen: &[u8],
+) {
+    for &s in syms {
+        let lc = (s & 0xff) as usize;
+        let dist = (s >> 8) as usize;
+        if dist == 0 {
+            w.put(u64::from(lcode[lc]), u32::from(llen[lc]));
+        } else {
+            let code = usize::from(LENGTH_CODE[lc]);
+            w.put(u64::from(lcode[code + 257]), u32::from(llen[code + 257]));
+            let extra = u32::from(EXTRA_LBITS[code]);
+            if extra != 0 {
+                w.put((lc - usize::from(BASE_LENGTH[code])) as u64, extra);
+            }
+            let d = dist - 1;
+            let dc = d_code(d);
+            w.put(u64::from(dcode[dc]), u32::from(dlen[dc]));
+            let extra = u32::from(EXTRA_DBITS[dc]);
+            if extra != 0 {
+                w.put((d - usize::from(BASE_DIST[dc])) as u64, extra);
+            }
+        }
+    }
+    w.put(u64::from(lcode[END_BLOCK]), u32::from(llen[END_BLOCK]));
+}

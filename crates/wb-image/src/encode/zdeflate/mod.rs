@@ -1,0 +1,86 @@
+//! A deflate encoder that writes exactly the bytes zlib 1.2.13 writes for level 6, memLevel 9,
+//! windowBits 15 and `Z_FILTERED`: Pillow's PNG settings, so our PNG files are Pillow's byte
+//! for byte (same SHA-256, same media file name as the SDK's).
+//!
+//! Our own code, written from zlib's documented algorithm and checked against zlib's output
+//! (`tests/zlib_golden.rs`, and every image of the 300-image corpus of
+//! `examples/png_sizes.py`):
+//!
+//! - [`parse`]: zlib's lazy matcher (`deflate_slow`), its window slides and block boundaries;
+//! - [`matcher`]: finds the same matches as zlib's 3-byte hash chains through a 6-byte chain
+//!   and per-hash ranks (only 6-byte matches survive `Z_FILTERED`), so far fewer candidates are
+//!   looked at;
+//! - [`trees`]: zlib's Huffman tree construction (heap order, depth tie-breaks, length limit
+//!   fix-up) and code-length run coding;
+//! - [`block`]: zlib's choice between stored, fixed and dynamic blocks and the bit output;
+//! - [`tables`], [`bits`]: the RFC 1951 tables and an LSB-first bit writer.
+
+pub mod bits;
+pub mod block;
+pub mod matcher;
+pub mod parse;
+pub mod tables;
+pub mod trees;
+
+use bits::BitWriter;
+use block::write_block;
+use matcher::PAD;
+use parse::{Parse, parse};
+use trees::Builder;
+
+/// The zlib stream of `data` fed to zlib in one piece (then `Z_FINISH`).
+pub fn compress(data: &[u8]) -> Vec<u8> {
+    compress_chunked(data, data.len())
+}
+
+/// The zlib stream of `data` fed to zlib `chunk` bytes per `deflate(Z_NO_FLUSH)` call, then
+/// `Z_FINISH`: how Pillow feeds it, one filtered row (`1 + width × channels` bytes) at a time.
+/// The feeding moves zlib's window slides, which can (rarely) change the output.
+pub fn compress_chunked(data: &[u8], chunk: usize) -> Vec<u8> {
+    let mut padded = Vec::with_capacity(data.len() + PAD);
+    padded.extend_from_slice(data);
+    padded.resize(data.len() + PAD, 0);
+    compress_padded(&padded, data.len(), chunk)
+}
+
+/// [`compress_chunked`] of `d[..n]`, where `d` carries at least [`PAD`] bytes past `n`.
+pub fn compress_padded(d: &[u8], n: usize, chunk: usize) -> Vec<u8> {
+    let n = n.min(d.len().saturating_sub(PAD));
+    let mut p = Parse::default();
+    parse(d, n, chunk, &mut p);
+    let mut out = Vec::with_capacity(n / 2 + 64);
+    // CMF 0x78 (deflate, 32 KiB window), FLG 0x9c (level 6's flag, check bits).
+    out.extend_from_slice(&[0x78, 0x9c]);
+    let mut w = BitWriter::new(out);
+    let mut b = Builder::default();
+    for blk in &p.blocks {
+        let raw = d.get(blk.start..blk.end).filter(|_| blk.stored_ok);
+        write_block(
+            &mut w,
+            &mut b,
+            &p.syms[blk.sym_start..blk.sym_end],
+            raw,
+            blk.end - blk.start,
+            blk.last,
+        );
+    }
+    let mut out = w.finish();
+    out.extend_from_slice(&adler32(&d[..n]).to_be_bytes());
+    out
+}
+
+/// Adler-32 of `data` (the zlib trailer).
+pub fn adler32(data: &[u8]) -> u32 {
+    const MOD: u32 = 65521;
+    // 5552 bytes keep both sums below 2^32 before the reduction (zlib's NMAX).
+    let (mut a, mut b) = (1u32, 0u32);
+    for chunk in data.chunks(5552) {
+        for &x in chunk {
+            a += u32::from(x);
+            b += a;
+        }
+        a %= MOD;
+        b %= MOD;
+    }
+    (b << 16) | a
+}
