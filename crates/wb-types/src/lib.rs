@@ -28,6 +28,8 @@ pub use wb_image as image;
 pub use wb_run as run;
 #[cfg(feature = "table")]
 pub use wb_table as table;
+/// `Video` (crate `wb-video`): GIF from arrays, video files and bytes; MP4 from arrays with
+/// the `video-mp4` feature.
 #[cfg(feature = "video")]
 pub use wb_video as video;
 

@@ -13,7 +13,7 @@ pub enum VideoFormat {
     /// Animated GIF (encoded in pure Rust from arrays).
     #[default]
     Gif,
-    /// MP4 (files and bytes; not encoded from arrays).
+    /// MP4 (files and bytes; encoded from arrays with the `mp4` feature).
     Mp4,
     /// WebM (files and bytes only).
     Webm,

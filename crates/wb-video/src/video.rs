@@ -29,8 +29,9 @@ pub const FORMAT_REQUIRED_BYTES: &str =
 /// - From an array ([`Video::from_array`]): `(T, C, H, W)` frames, or `(B, T, C, H, W)` clips
 ///   tiled into one grid exactly as the SDK tiles them, of any numeric type (cast to `u8` as
 ///   numpy casts, no scaling). GIF is encoded here in pure Rust, byte-identical to the SDK's
-///   (see [`crate::gif`]). MP4, WebM and Ogg are not encoded from arrays (the SDK uses ffmpeg;
-///   an opt-in H.264 encoder is planned): a clear error says so.
+///   (see [`crate::gif`]). MP4 is encoded with the opt-in `mp4` feature (H.264 with OpenH264;
+///   without it, an error that says so). WebM and Ogg are not encoded from arrays (the SDK
+///   uses ffmpeg): a clear error says so.
 ///   Unlike the SDK, 1-channel (gray) arrays can be written as GIF.
 /// - From a file ([`Video::from_path`]) or bytes ([`Video::from_bytes`]) in one of the
 ///   [`VideoFormat`]s: stored as they are.
@@ -72,8 +73,8 @@ impl Video {
         Self::from_frames(&frames, format, fps)
     }
 
-    /// Encodes prepared frames (see [`crate::prepare`]). Only [`VideoFormat::Gif`] is encoded;
-    /// the other formats are an error that says so.
+    /// Encodes prepared frames (see [`crate::prepare`]): [`VideoFormat::Gif`], and
+    /// [`VideoFormat::Mp4`] with the `mp4` feature; the other formats are an error that says so.
     pub fn from_frames(frames: &Frames<'_>, format: VideoFormat, fps: f64) -> Result<Self> {
         let bytes = match format {
             VideoFormat::Gif => crate::gif::encode(frames, fps)?,
@@ -190,14 +191,20 @@ fn format_of(path: &str) -> Result<VideoFormat> {
     ext.parse().map_err(|_| Error::value(ACCEPTED_FORMATS))
 }
 
+/// The error for mp4 from arrays when the `mp4` feature is off.
+pub const MP4_FEATURE_OFF: &str = "encoding arrays to mp4 is not available: it needs the H.264 \
+    encoder (OpenH264, compiled from C++), which is behind the opt-in `mp4` feature of wb-video \
+    (`video-mp4` in wb-types); turn it on, or use VideoFormat::Gif, or write the .mp4 yourself \
+    and use Video::from_path or Video::from_bytes";
+
+#[cfg(feature = "mp4")]
+fn encode_mp4(frames: &Frames<'_>, fps: f64) -> Result<Vec<u8>> {
+    crate::mp4::encode(frames, fps)
+}
+
+#[cfg(not(feature = "mp4"))]
 fn encode_mp4(_frames: &Frames<'_>, _fps: f64) -> Result<Vec<u8>> {
-    Err(Error::Unsupported(
-        "encoding arrays to mp4 is not available: it needs an H.264 encoder (OpenH264, built \
-         from C++), which wb-video does not include yet (planned as an opt-in `mp4` feature); \
-         use VideoFormat::Gif, or write the .mp4 yourself and use Video::from_path or \
-         Video::from_bytes"
-            .into(),
-    ))
+    Err(Error::Unsupported(MP4_FEATURE_OFF.into()))
 }
 
 impl WbValue for Video {

@@ -348,12 +348,19 @@ fn errors_use_the_sdks_words() {
     for f in [VideoFormat::Webm, VideoFormat::Ogg] {
         assert!(Video::from_array(a.view(), f).is_err());
     }
-    let e = Video::from_array(a.view(), VideoFormat::Mp4).unwrap_err();
-    assert!(
-        e.to_string()
-            .contains("encoding arrays to mp4 is not available"),
-        "{e}"
-    );
+    // mp4 from arrays: encoded with the `mp4` feature (tests/mp4.rs), else an error that says
+    // how to turn it on.
+    let mp4 = Video::from_array(a.view(), VideoFormat::Mp4);
+    if cfg!(feature = "mp4") {
+        assert!(mp4.is_ok(), "{mp4:?}");
+    } else {
+        let e = mp4.unwrap_err().to_string();
+        assert!(e.contains("encoding arrays to mp4 is not available"), "{e}");
+        assert!(
+            e.contains("`mp4` feature") && e.contains("`video-mp4`"),
+            "{e}"
+        );
+    }
     assert!(Video::from_array_with_fps(a.view(), VideoFormat::Gif, 0.0).is_err());
     assert!(Video::from_array(u8s("ramp", &[0, 3, 4, 4]).view(), VideoFormat::Gif).is_err());
 }

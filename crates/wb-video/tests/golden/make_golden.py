@@ -119,4 +119,5 @@ def main():
         json.dump(errors, f, indent=1, sort_keys=True)
     run.finish()
 
-main()
+if __name__ == "__main__":
+    main()

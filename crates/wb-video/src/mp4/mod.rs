@@ -1,0 +1,101 @@
+//! MP4 from arrays (the `mp4` feature): frames coded as H.264 with OpenH264 and stored in an
+//! MP4 file, the SDK's `wandb.Video(array, format="mp4")`.
+//!
+//! What the SDK writes (moviepy → ffmpeg → libx264) and what we write:
+//! - the same frames: moviepy's `int(duration * fps)` of them, as for GIF
+//!   ([`crate::gif::sampled_frame_count`]);
+//! - the same frame rate: the SDK passes ffmpeg the rate with two decimals (`"%.02f"`), so a
+//!   file's rate is `fps` rounded to 0.01 (the frames are still sampled at `fps`), and the
+//!   track's timescale is that rate's numerator doubled until it reaches 10000, as ffmpeg's;
+//! - the same picture size for even sides. H.264 in 4:2:0 (the only layout OpenH264 codes,
+//!   and the one browsers play) needs even sides: an odd side is padded by one, repeating the
+//!   last column or row (the SDK's ffmpeg writes odd sizes in 4:4:4 instead, which browsers do
+//!   not play). The `width` and `height` in the JSON are the frames' own, as the SDK's.
+//!   Frames under 16 pixels a side (OpenH264's smallest picture) are padded to 16 for the
+//!   encoder and cropped back in the SPS ([`sps`]), so they play at their own size;
+//! - H.264 Constrained Baseline at a constant quantizer (see [`h264`]) instead of libx264's
+//!   High profile, so our files are larger than the SDK's for the same quality;
+//! - 1- and 2-channel arrays are written as gray (the SDK's ffmpeg reads them as if they were
+//!   RGB and writes scrambled frames); of 4 channels, the first three (as the SDK).
+
+pub mod h264;
+pub mod mux;
+pub mod sps;
+pub mod yuv;
+
+use crate::gif::sampled_frame_count;
+use crate::prepare::Frames;
+use wb_core::{Error, Result};
+
+/// The frame rate the SDK gives ffmpeg for `fps` (`"%.02f" % fps`), as a reduced fraction
+/// `(numerator, denominator)`; `None` when it rounds to 0.
+pub fn file_rate(fps: f64) -> Option<(u64, u64)> {
+    let text = format!("{fps:.2}");
+    let (whole, frac) = text.split_once('.')?;
+    let hundredths: u64 = format!("{whole}{frac}").parse().ok()?;
+    if hundredths == 0 {
+        return None;
+    }
+    let g = gcd(hundredths, 100);
+    Some((hundredths / g, 100 / g))
+}
+
+fn gcd(mut a: u64, mut b: u64) -> u64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+/// The track timing for a frame rate of `num / den`: ffmpeg's MP4 muxer doubles the
+/// timescale until it is at least 10000.
+pub fn timing(num: u64, den: u64) -> Option<mux::Timing> {
+    let (mut scale, mut ticks) = (num, den);
+    while scale < 10_000 {
+        scale *= 2;
+        ticks *= 2;
+    }
+    Some(mux::Timing {
+        timescale: u32::try_from(scale).ok()?,
+        frame_ticks: u32::try_from(ticks).ok()?,
+    })
+}
+
+/// Encodes `frames` (1 or 2 channels: gray from the first; 3 or more: RGB from the first
+/// three) as an H.264 MP4 at `fps` frames per second.
+pub fn encode(frames: &Frames<'_>, fps: f64) -> Result<Vec<u8>> {
+    if !(fps.is_finite() && fps > 0.0) {
+        return Err(Error::value(format!(
+            "fps must be a positive number, got {fps}"
+        )));
+    }
+    let Some(timing) = file_rate(fps).and_then(|(n, d)| timing(n, d)) else {
+        return Err(Error::value(format!(
+            "fps {fps} cannot be written to an mp4: rounded to two decimals (as the SDK gives \
+             it to ffmpeg) it must be at least 0.01, and small enough for the file's 32-bit \
+             timescale"
+        )));
+    };
+    let (w, h) = yuv::display_size(frames.width, frames.height);
+    let (long, short) = (w.max(h), w.min(h));
+    if long > h264::MAX_SIDES.0 || short > h264::MAX_SIDES.1 {
+        return Err(Error::value(format!(
+            "H.264 frames of {}x{} pixels are too large: OpenH264 encodes at most 3840x2160 \
+             (or 2160x3840); use VideoFormat::Gif",
+            frames.width, frames.height
+        )));
+    }
+    let n = sampled_frame_count(frames.t, fps).min(frames.t);
+    if n == 0 {
+        return Err(Error::value(format!(
+            "{} frames at {fps} fps give no frame to write (the SDK writes an empty file here)",
+            frames.t
+        )));
+    }
+    let mut stream = h264::encode((0..n).map(|i| yuv::frame_to_i420(frames, i)), fps)?;
+    if yuv::picture_size(frames.width, frames.height) != (w, h) {
+        // Padded up to OpenH264's 16 pixels: the decoder crops back to the frame.
+        stream.sps = sps::set_display_size(&stream.sps, w, h)?;
+    }
+    Ok(mux::write(&stream, w as u16, h as u16, timing))
+}
