@@ -13,19 +13,32 @@ from wandb.sdk.data_types.utils import val_to_json
 H = W = 512
 
 
+def hash32(i):
+    """`cargo xtask bench`'s 32-bit hash (tests/bench/bench.py)."""
+    x = np.asarray(i, dtype=np.uint64) & np.uint64(0xFFFFFFFF)
+    x ^= x >> np.uint64(16)
+    x = (x * np.uint64(0x7FEB352D)) & np.uint64(0xFFFFFFFF)
+    x ^= x >> np.uint64(15)
+    x = (x * np.uint64(0x846CA68B)) & np.uint64(0xFFFFFFFF)
+    x ^= x >> np.uint64(16)
+    return x
+
+
 def noise():
     i = np.arange(H * W * 3, dtype=np.uint64)
-    v = (i * np.uint64(2654435761) + np.uint64(12345)) % np.uint64(1 << 32)
-    v = ((v ^ (v >> np.uint64(13))) * np.uint64(1274126177)) % np.uint64(1 << 32)
-    return ((v >> np.uint64(16)) & np.uint64(255)).astype(np.uint8).reshape(H, W, 3)
+    return (hash32(i) >> np.uint64(24)).astype(np.uint8).reshape(H, W, 3)
 
 
 def photo():
-    y, x = np.mgrid[0:H, 0:W].astype(np.float64)
-    img = np.stack([128 + 100 * np.sin(x / 40.0) * np.cos(y / 60.0), 255 * x / (W - 1), 255 * y / (H - 1)], -1)
-    img[(x - W / 2) ** 2 + (y - H / 2) ** 2 < (min(H, W) / 4) ** 2] = [250, 40, 30]
-    img[(x > 40) & (x < 120) & (y > 300) & (y < 400)] = [20, 200, 60]
-    return img.astype(np.uint8)
+    y, x = np.mgrid[0:H, 0:W].astype(np.int64)
+    img = np.stack([(x + y) * 255 // 1022, 64 + y * 128 // 511, 200 - x * 100 // 511], -1)
+    img[(x - 300) ** 2 + (y - 200) ** 2 < 80 * 80] = [250, 220, 120]
+    block = (x >= 60) & (x < 200) & (y >= 300) & (y < 480)
+    img[block] = [90, 90, 100]
+    img[block & ((x // 10 + y // 14) % 3 == 0)] = [200, 200, 150]
+    idx = np.arange(H * W * 3, dtype=np.uint64).reshape(H, W, 3)
+    img = img + (hash32(idx) >> np.uint64(29)).astype(np.int64)
+    return np.minimum(img, 255).astype(np.uint8)
 
 
 os.chdir(tempfile.mkdtemp())

@@ -1,6 +1,6 @@
 //! Image benchmark: a 512×512×3 `uint8` array → `Image` → bound to a run → run JSON, as
-//! `run.log({"img": wandb.Image(array)})` does, on two inputs made by the same seed-free
-//! formulas as `bench_image.py` (noise, and a photo-like gradient with shapes).
+//! `run.log({"img": wandb.Image(array)})` does, on `cargo xtask bench`'s two inputs, made by
+//! the same seed-free formulas as `bench_image.py` (noise, and a photo-like image).
 //!
 //! ```text
 //! cargo run --release -p wb-image --example bench_image
@@ -16,35 +16,45 @@ use wb_image::ndarray::Array3;
 const H: usize = 512;
 const W: usize = 512;
 
-/// Hash noise: byte `i` of the flat array from a 32-bit multiplicative hash of `i`.
+/// `cargo xtask bench`'s 32-bit hash (xtask/src/bench/inputs.rs).
+fn hash32(i: u64) -> u32 {
+    let mut x = i as u32;
+    x ^= x >> 16;
+    x = x.wrapping_mul(0x7feb_352d);
+    x ^= x >> 15;
+    x = x.wrapping_mul(0x846c_a68b);
+    x ^= x >> 16;
+    x
+}
+
+/// The bench's noise: the top byte of the hash of each sample's index.
 fn noise() -> Array3<u8> {
     Array3::from_shape_fn((H, W, 3), |(y, x, c)| {
-        let i = ((y * W + x) * 3 + c) as u64;
-        let mut v = (i * 2_654_435_761 + 12345) % (1 << 32);
-        v = ((v ^ (v >> 13)) * 1_274_126_177) % (1 << 32);
-        ((v >> 16) & 255) as u8
+        (hash32(((y * W + x) * 3 + c) as u64) >> 24) as u8
     })
 }
 
-/// A photo-like image: smooth colour gradients, a disc and a rectangle.
+/// The bench's photo-like image: gradients, a disc, a block with windows, and sensor noise
+/// (0..7 added to each sample).
 fn photo() -> Array3<u8> {
     Array3::from_shape_fn((H, W, 3), |(y, x, c)| {
-        let (xf, yf) = (x as f64, y as f64);
-        let disc = (xf - W as f64 / 2.0).powi(2) + (yf - H as f64 / 2.0).powi(2)
-            < (H.min(W) as f64 / 4.0).powi(2);
-        let rect = xf > 40.0 && xf < 120.0 && yf > 300.0 && yf < 400.0;
-        let v = if rect {
-            [20.0, 200.0, 60.0][c]
-        } else if disc {
-            [250.0, 40.0, 30.0][c]
-        } else {
-            [
-                128.0 + 100.0 * (xf / 40.0).sin() * (yf / 60.0).cos(),
-                255.0 * xf / (W - 1) as f64,
-                255.0 * yf / (H - 1) as f64,
-            ][c]
-        };
-        v as u8
+        let (xi, yi) = (x as i64, y as i64);
+        let mut rgb = [
+            (xi + yi) * 255 / 1022,
+            64 + yi * 128 / 511,
+            200 - xi * 100 / 511,
+        ];
+        if (xi - 300).pow(2) + (yi - 200).pow(2) < 80 * 80 {
+            rgb = [250, 220, 120];
+        }
+        if (60..200).contains(&xi) && (300..480).contains(&yi) {
+            rgb = [90, 90, 100];
+            if (xi / 10 + yi / 14) % 3 == 0 {
+                rgb = [200, 200, 150];
+            }
+        }
+        let noise = i64::from(hash32(((y * W + x) * 3 + c) as u64) >> 29);
+        (rgb[c] + noise).min(255) as u8
     })
 }
 

@@ -119,10 +119,18 @@ fn deflate_equals_zlib_1_2_13_byte_for_byte() {
         let param = case.get("param").and_then(Value::as_i64).unwrap() as u64;
         let data = input(kind, n, param);
         assert_eq!(data.len(), n, "{name}: input length");
-        let ours = match case.get("chunk").and_then(Value::as_i64) {
-            Some(c) => zdeflate::compress_chunked(&data, c as usize),
-            None => zdeflate::compress(&data),
-        };
+        let chunk = case
+            .get("chunk")
+            .and_then(Value::as_i64)
+            .map_or(data.len(), |c| c as usize);
+        let ours = zdeflate::compress_chunked(&data, chunk);
+        // Large inputs go through the two-thread path; the one-thread path must agree.
+        if data.len() >= zdeflate::PARALLEL_MIN {
+            let mut padded = data.clone();
+            padded.resize(data.len() + zdeflate::matcher::PAD, 0);
+            let serial = zdeflate::compress_serial(&padded, data.len(), chunk, vec![0x78, 0x9c]);
+            assert!(serial == ours, "{name}: one thread and two threads differ");
+        }
         let want_len = case.get("out_len").and_then(Value::as_i64).unwrap() as usize;
         let want_sha = case.get("sha256").and_then(Value::as_str).unwrap();
         let ok = ours.len() == want_len && hex(&Sha256::digest(&ours)) == want_sha;

@@ -30,9 +30,10 @@ fn color_type(mode: Mode) -> u8 {
 
 /// Encodes `pixels` as a PNG file.
 pub fn encode(pixels: &Pixels) -> Result<Vec<u8>> {
-    let filtered = filter_rows(pixels);
+    let filtered = filter_rows_padded(pixels, zdeflate::matcher::PAD);
     let row = pixels.width() as usize * pixels.mode().channels() + 1;
-    let z = zdeflate::compress_chunked(&filtered, row);
+    let n = filtered.len() - zdeflate::matcher::PAD;
+    let z = zdeflate::compress_padded(&filtered, n, row);
 
     let chunk = MAXBLOCK.max(pixels.width() as usize * 4);
     let mut out = Vec::with_capacity(z.len() + 64 + 12 * (z.len() / chunk + 1));
@@ -66,14 +67,54 @@ fn cost(v: u8) -> u32 {
 
 /// Every row prefixed by its filter byte, each filter chosen as Pillow chooses it.
 pub fn filter_rows(pixels: &Pixels) -> Vec<u8> {
+    filter_rows_padded(pixels, 0)
+}
+
+/// Filtered streams from this size on are filtered by two threads (half the rows each).
+const PARALLEL_FILTER_MIN: usize = 1 << 18;
+
+/// [`filter_rows`] followed by `pad` zero bytes.
+fn filter_rows_padded(pixels: &Pixels, pad: usize) -> Vec<u8> {
     let bpp = pixels.mode().channels();
     let stride = pixels.width() as usize * bpp;
+    let h = pixels.height() as usize;
+    let row = stride + 1;
+    let mut out = vec![0u8; row * h + pad];
+    if stride == 0 {
+        return out;
+    }
     let data = pixels.data();
+    let rows = &mut out[..row * h];
+    if row * h >= PARALLEL_FILTER_MIN && h >= 2 {
+        let mid = h / 2;
+        let spawned = std::thread::scope(|sc| {
+            let (top, bottom) = rows.split_at_mut(mid * row);
+            let ok = std::thread::Builder::new()
+                .spawn_scoped(sc, move || filter_range(data, stride, bpp, mid, bottom))
+                .is_ok();
+            filter_range(data, stride, bpp, 0, top);
+            ok
+        });
+        if !spawned {
+            filter_range(data, stride, bpp, mid, &mut out[mid * row..row * h]);
+        }
+    } else {
+        filter_range(data, stride, bpp, 0, rows);
+    }
+    out
+}
+
+/// Filters the rows `y0..` of the image `data` (rows of `stride` bytes, `bpp` bytes a pixel)
+/// into `out`, one filtered row (filter byte first) per `stride + 1` bytes.
+fn filter_range(data: &[u8], stride: usize, bpp: usize, y0: usize, out: &mut [u8]) {
     let zero = vec![0u8; stride];
-    let mut out = Vec::with_capacity((stride + 1) * pixels.height() as usize);
     let mut cand = vec![0u8; stride];
     let mut best = vec![0u8; stride];
-    for (y, row) in data.chunks_exact(stride).enumerate() {
+    for (k, dst) in out.chunks_exact_mut(stride + 1).enumerate() {
+        let y = y0 + k;
+        let Some(row) = data.get(y * stride..(y + 1) * stride) else {
+            break;
+        };
         let prev = if y == 0 {
             &zero[..]
         } else {
@@ -102,10 +143,9 @@ pub fn filter_rows(pixels: &Pixels) -> Vec<u8> {
                 kind = 4;
             }
         }
-        out.push(kind);
-        out.extend_from_slice(if kind == 0 { row } else { &best });
+        dst[0] = kind;
+        dst[1..].copy_from_slice(if kind == 0 { row } else { &best });
     }
-    out
 }
 
 /// The Up filter into `out`; returns its cost.

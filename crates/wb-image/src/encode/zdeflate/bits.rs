@@ -1,6 +1,10 @@
 //! An LSB-first bit writer (deflate's bit order). zlib fills a 16-bit buffer; the bytes that
 //! come out are the same for any buffer width, so this one gathers up to 64 bits and stores
 //! four bytes at a time.
+//!
+//! Two writers can work on consecutive parts of one stream: the second starts as if at a byte
+//! boundary and remembers where it first aligned (a stored block, or the end), since only the
+//! bits before that depend on where it really starts ([`BitWriter::append`]).
 
 /// Appends bits to a byte vector, least significant bit first.
 pub struct BitWriter {
@@ -8,6 +12,8 @@ pub struct BitWriter {
     pub out: Vec<u8>,
     buf: u64,
     nbits: u32,
+    /// Bits written before the first [`BitWriter::align`].
+    first_align: Option<usize>,
 }
 
 impl BitWriter {
@@ -17,6 +23,7 @@ impl BitWriter {
             out,
             buf: 0,
             nbits: 0,
+            first_align: None,
         }
     }
 
@@ -32,8 +39,16 @@ impl BitWriter {
         }
     }
 
+    /// Bits written so far.
+    pub fn bits(&self) -> usize {
+        self.out.len() * 8 + self.nbits as usize
+    }
+
     /// Pads with zero bits to a byte boundary (zlib's `bi_windup`).
     pub fn align(&mut self) {
+        if self.first_align.is_none() {
+            self.first_align = Some(self.bits());
+        }
         while self.nbits > 0 {
             self.out.push(self.buf as u8);
             self.buf >>= 8;
@@ -48,9 +63,87 @@ impl BitWriter {
         self.out.extend_from_slice(b);
     }
 
+    /// Appends `bits` bits of `bytes` (LSB first).
+    fn put_bits_of(&mut self, bytes: &[u8], bits: usize) {
+        let whole = (bits / 8).min(bytes.len());
+        if self.nbits == 0 {
+            // Byte-aligned here: whole bytes land as they are.
+            self.out.extend_from_slice(&bytes[..whole]);
+        } else {
+            for chunk in bytes[..whole].chunks(4) {
+                let mut v = 0u64;
+                for (i, &b) in chunk.iter().enumerate() {
+                    v |= u64::from(b) << (8 * i);
+                }
+                self.put(v, 8 * chunk.len() as u32);
+            }
+        }
+        let rest = (bits % 8) as u32;
+        if rest > 0 {
+            let b = bytes.get(bits / 8).copied().unwrap_or(0);
+            self.put(u64::from(b) & ((1 << rest) - 1), rest);
+        }
+    }
+
+    /// Appends what `next` wrote as the continuation of this stream: its bits up to its first
+    /// alignment shifted to this writer's bit position, then (that alignment redone here) the
+    /// rest of it as it is.
+    pub fn append(&mut self, next: BitWriter) {
+        match next.first_align {
+            None => {
+                self.put_bits_of(&next.out, next.out.len() * 8);
+                self.put(next.buf, next.nbits);
+            }
+            Some(head) => {
+                self.put_bits_of(&next.out, head);
+                self.align();
+                if let Some(tail) = next.out.get(head.div_ceil(8)..) {
+                    self.out.extend_from_slice(tail);
+                }
+                self.buf = next.buf;
+                self.nbits = next.nbits;
+            }
+        }
+    }
+
     /// The bytes, after padding to a byte boundary.
     pub fn finish(mut self) -> Vec<u8> {
         self.align();
         self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appending_a_second_writer_equals_writing_through() {
+        for first_bits in 0..20u32 {
+            for shift_case in 0..3 {
+                let mut one = BitWriter::new(vec![0x78]);
+                let mut a = BitWriter::new(vec![0x78]);
+                let mut b = BitWriter::new(Vec::new());
+                let mut v = 0x5a5a_5a5au64 ^ u64::from(first_bits);
+                for _ in 0..first_bits {
+                    one.put(v & 1, 1);
+                    a.put(v & 1, 1);
+                    v = v.rotate_left(3);
+                }
+                // The second part: some bits, an alignment with raw bytes (as a stored block),
+                // more bits, and the final alignment.
+                for w in [&mut one, &mut b] {
+                    w.put(0b101, 3);
+                    w.put(0x1234, 13 + shift_case);
+                    w.align();
+                    w.bytes(&[1, 2, 3]);
+                    w.put(0b11, 2);
+                    w.put(0xabcd, 16);
+                    w.align();
+                }
+                a.append(b);
+                assert_eq!(a.finish(), one.finish(), "{first_bits} {shift_case}");
+            }
+        }
     }
 }

@@ -54,33 +54,63 @@ pub enum BlockType {
     Dynamic,
 }
 
-/// Writes one block: `syms` are its symbols, `raw` the bytes they encode (`None` when zlib no
-/// longer holds them in its window, which rules out a stored block), `last` marks the final
-/// block.
+/// A block's symbol counts and size, from one pass over its symbols.
+pub struct Freqs {
+    lfreq: [u32; L_CODES],
+    dfreq: [u32; D_CODES],
+    /// Bytes the symbols encode.
+    pub bytes: usize,
+    /// Bytes the last symbol encodes (0 for an empty block).
+    pub last_len: usize,
+}
+
+impl Freqs {
+    /// Counts the symbols of `parts` (one block, possibly in two pieces).
+    pub fn count(parts: [&[Sym]; 2]) -> Freqs {
+        let mut lfreq = [0u32; L_CODES];
+        let mut dfreq = [0u32; D_CODES];
+        let mut bytes = 0usize;
+        let mut last_len = 0usize;
+        for part in parts {
+            for &s in part {
+                let lc = (s & 0xff) as usize;
+                let dist = (s >> 8) as usize;
+                if dist == 0 {
+                    lfreq[lc] += 1;
+                    last_len = 1;
+                } else {
+                    lfreq[usize::from(LENGTH_CODE[lc]) + 257] += 1;
+                    dfreq[d_code(dist - 1)] += 1;
+                    last_len = lc + 3;
+                }
+                bytes += last_len;
+            }
+        }
+        lfreq[END_BLOCK] = 1;
+        Freqs {
+            lfreq,
+            dfreq,
+            bytes,
+            last_len,
+        }
+    }
+}
+
+/// Writes one block: `parts` are its symbols (counted in `f`), `raw` the bytes they encode
+/// (`None` when zlib no longer holds them in its window, which rules out a stored block),
+/// `last` marks the final block.
 pub fn write_block(
     w: &mut BitWriter,
     b: &mut Builder,
-    syms: &[Sym],
+    f: &Freqs,
+    parts: [&[Sym]; 2],
     raw: Option<&[u8]>,
-    stored_len: usize,
     last: bool,
 ) -> BlockType {
-    let mut lfreq = [0u32; L_CODES];
-    let mut dfreq = [0u32; D_CODES];
-    for &s in syms {
-        let lc = (s & 0xff) as usize;
-        let dist = (s >> 8) as usize;
-        if dist == 0 {
-            lfreq[lc] += 1;
-        } else {
-            lfreq[usize::from(LENGTH_CODE[lc]) + 257] += 1;
-            dfreq[d_code(dist - 1)] += 1;
-        }
-    }
-    lfreq[END_BLOCK] = 1;
+    let stored_len = f.bytes;
     let mut costs = Costs::default();
-    let ltree = b.build(&lfreq, &LTREE, &mut costs);
-    let dtree = b.build(&dfreq, &DTREE, &mut costs);
+    let ltree = b.build(&f.lfreq, &LTREE, &mut costs);
+    let dtree = b.build(&f.dfreq, &DTREE, &mut costs);
     let mut items: Vec<BlItem> = Vec::with_capacity(L_CODES + D_CODES);
     run_lengths(&ltree, &mut items);
     run_lengths(&dtree, &mut items);
@@ -102,13 +132,19 @@ pub fn write_block(
         BlockType::Stored
     } else if static_lenb == opt_lenb {
         w.put((1 << 1) + last_bit, 3);
-        compress(
-            w,
-            syms,
-            &STATIC_LTREE_CODE,
-            &STATIC_LTREE_LEN,
-            &STATIC_DTREE_CODE,
-            &STATIC_DTREE_LEN,
+        for part in parts {
+            compress(
+                w,
+                part,
+                &STATIC_LTREE_CODE,
+                &STATIC_LTREE_LEN,
+                &STATIC_DTREE_CODE,
+                &STATIC_DTREE_LEN,
+            );
+        }
+        w.put(
+            u64::from(STATIC_LTREE_CODE[END_BLOCK]),
+            u32::from(STATIC_LTREE_LEN[END_BLOCK]),
         );
         if last {
             w.align();
@@ -134,7 +170,13 @@ pub fn write_block(
                 _ => {}
             }
         }
-        compress(w, syms, &ltree.code, &ltree.len, &dtree.code, &dtree.len);
+        for part in parts {
+            compress(w, part, &ltree.code, &ltree.len, &dtree.code, &dtree.len);
+        }
+        w.put(
+            u64::from(ltree.code[END_BLOCK]),
+            u32::from(ltree.len[END_BLOCK]),
+        );
         if last {
             w.align();
         }
@@ -142,7 +184,7 @@ pub fn write_block(
     }
 }
 
-/// zlib's `compress_block`: the symbols with the given trees, then end of block.
+/// zlib's `compress_block` (without the end of block): the symbols with the given trees.
 fn compress(
     w: &mut BitWriter,
     syms: &[Sym],
@@ -172,5 +214,4 @@ fn compress(
             }
         }
     }
-    w.put(u64::from(lcode[END_BLOCK]), u32::from(llen[END_BLOCK]));
 }

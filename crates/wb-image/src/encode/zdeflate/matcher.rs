@@ -43,7 +43,8 @@ pub fn load64(d: &[u8], i: usize) -> u64 {
 /// zlib's 3-byte hash (hash_bits 16, hash_shift 6) of the low 3 bytes of `w`.
 #[inline(always)]
 fn hash3(w: u64) -> usize {
-    ((((w & 0xff) << 12) ^ (((w >> 8) & 0xff) << 6) ^ ((w >> 16) & 0xff)) & 0xffff) as usize
+    // ((b0 << 12) ^ (b1 << 6) ^ b2) & 0xffff, with b0..b2 the low bytes of w.
+    usize::from(((w << 12) as u16) ^ ((w >> 2) as u16 & 0x3fc0) ^ u16::from((w >> 16) as u8))
 }
 
 /// A multiplicative hash of the low 6 bytes of `w`.
@@ -52,59 +53,103 @@ fn hash6(w: u64) -> usize {
     ((w & MASK48).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - H6_BITS)) as usize
 }
 
-/// The match finder's tables.
+/// A zeroed boxed array (allocated zeroed, not built on the stack).
+fn zeroed<T: Copy + Default, const N: usize>() -> Box<[T; N]> {
+    vec![T::default(); N]
+        .into_boxed_slice()
+        .try_into()
+        .unwrap_or_else(|_| Box::new([T::default(); N]))
+}
+
+/// The match finder's tables. Fixed-size arrays indexed by masked values, so that indexing
+/// needs no bounds checks.
 pub struct Matcher {
     /// Positions inserted so far per 3-byte hash (wrapping).
-    cnt3: Vec<u16>,
+    cnt3: Box<[u16; 1 << 16]>,
     /// The counter of each position's 3-byte hash right after its insertion.
-    idx3: Vec<u16>,
+    idx3: Box<[u16; WSIZE]>,
     /// Most recent position per 6-byte hash.
-    head6: Vec<u32>,
+    head6: Box<[u32; 1 << H6_BITS]>,
     /// The previous position with the same 6-byte hash, per position.
-    prev6: Vec<u32>,
+    prev6: Box<[u32; WSIZE]>,
 }
 
 impl Default for Matcher {
     fn default() -> Self {
         Matcher {
-            cnt3: vec![0; 1 << 16],
-            idx3: vec![0; WSIZE],
-            head6: vec![0; 1 << H6_BITS],
-            prev6: vec![0; WSIZE],
+            cnt3: zeroed(),
+            idx3: zeroed(),
+            head6: zeroed(),
+            prev6: zeroed(),
         }
     }
 }
 
 impl Matcher {
-    /// Inserts position `p` (which has at least 3 bytes before `n`), as zlib's
-    /// `INSERT_STRING` does; returns its rank in its 3-byte hash class.
+    /// Inserts position `p` whose next 8 bytes are `w` and which has at least 6 bytes before
+    /// the end, as zlib's `INSERT_STRING` does (and into the 6-byte chain); returns its rank in
+    /// its 3-byte hash class and the previous head of its 6-byte chain.
     #[inline(always)]
-    pub fn insert(&mut self, d: &[u8], p: usize, n: usize) -> u16 {
-        let w = load64(d, p);
+    pub fn insert(&mut self, w: u64, p: usize) -> (u16, usize) {
         let h3 = hash3(w);
         let c = self.cnt3[h3].wrapping_add(1);
         self.cnt3[h3] = c;
         self.idx3[p & WMASK] = c;
-        if p + 6 <= n {
-            let h6 = hash6(w);
-            self.prev6[p & WMASK] = self.head6[h6];
-            self.head6[h6] = p as u32;
-        }
-        c
+        let h6 = hash6(w);
+        let head = self.head6[h6];
+        self.prev6[p & WMASK] = head;
+        self.head6[h6] = p as u32;
+        (c, head as usize)
     }
 
-    /// zlib's `longest_match` at `s` (inserted, with rank `rank`), restricted to what survives
-    /// `Z_FILTERED`: the first candidate, most recent first, whose match is longer than `need`
-    /// (≥ 5) and than every earlier candidate's, among those zlib would look at (`chain`
-    /// deep, within `limit`; `offset` is how far zlib's window has slid). Lengths are capped
-    /// at `max_len` (258, or the bytes left); the search stops at `nice`.
-    #[allow(clippy::too_many_arguments)]
+    /// Inserts a position with only 3 to 5 bytes left: zlib's chain only.
     #[inline]
+    pub fn insert3(&mut self, w: u64, p: usize) {
+        let h3 = hash3(w);
+        let c = self.cnt3[h3].wrapping_add(1);
+        self.cnt3[h3] = c;
+        self.idx3[p & WMASK] = c;
+    }
+
+    /// Inserts position `p` of `d[..n]` (with at least 3 bytes left), whichever way applies.
+    #[inline(always)]
+    pub fn insert_at(&mut self, d: &[u8], p: usize, n: usize) {
+        let w = load64(d, p);
+        if p + 6 <= n {
+            self.insert(w, p);
+        } else {
+            self.insert3(w, p);
+        }
+    }
+
+    /// Whether the 6-byte chain at `s` (whose previous head is `head`) may hold a candidate
+    /// at or above `lim`: a cheap test with one rarely taken branch, false only when
+    /// [`Matcher::find`] would find nothing.
+    #[inline(always)]
+    pub fn may_match(&self, d: &[u8], s: usize, key: u64, head: usize, lim: usize) -> bool {
+        let in1 = head >= lim;
+        // Read the candidate's bytes only when it is in the window (else the current position's,
+        // which are cached): old data would be a cache miss for nothing.
+        let at = if in1 { head } else { s };
+        let eq1 = load64(d, at) & MASK48 == key;
+        let next = self.prev6[head & WMASK] as usize;
+        in1 & (eq1 | (next >= lim))
+    }
+
+    /// zlib's `longest_match` at `s` (inserted, with rank `rank`, 6-byte chain continuing at
+    /// `head`), restricted to what survives `Z_FILTERED`: the first candidate, most recent
+    /// first, whose match is longer than `need` (≥ 5) and than every earlier candidate's,
+    /// among those zlib would look at (`chain` deep, within `limit`; `offset` is how far
+    /// zlib's window has slid). Lengths are capped at `max_len` (258, or the bytes left); the
+    /// search stops at `nice`.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
     pub fn find(
         &self,
         d: &[u8],
         s: usize,
         rank: u16,
+        head: usize,
         need: usize,
         chain: u16,
         nice: usize,
@@ -119,7 +164,7 @@ impl Matcher {
         // unless a slide has made that position NIL.
         let head_at_lim = s >= MAX_DIST && s - MAX_DIST > offset;
         let key = load64(d, s) & MASK48;
-        let mut p = self.prev6[s & WMASK] as usize;
+        let mut p = head;
         let mut best = need;
         let mut found = None;
         loop {
@@ -153,6 +198,12 @@ impl Matcher {
         }
         found
     }
+}
+
+/// The 6-byte key of a load.
+#[inline(always)]
+pub fn key6(w: u64) -> u64 {
+    w & MASK48
 }
 
 /// Length of the common prefix of the bytes at `p` and at `s`, at most `max_len`.

@@ -1,160 +1,247 @@
 //! zlib's `deflate_slow` (lazy matching) at level 6 with `Z_FILTERED`, on absolute positions.
 //!
-//! At each step zlib inserts the position, looks for a match if the previous one is shorter
-//! than `max_lazy` (16), drops matches of 5 bytes or fewer (`Z_FILTERED`), and emits the previous
-//! match when the new one is not longer, else a literal for the previous position. A block ends
-//! when its symbol buffer (`lit_bufsize − 1` = 32767 symbols for memLevel 9) is full.
+//! At each step ("loop top") zlib inserts the position, looks for a match if the previous one
+//! is shorter than `max_lazy` (16), drops matches of 5 bytes or fewer (`Z_FILTERED`), and emits
+//! the previous match when the new one is not longer, else a literal for the previous position.
 //!
 //! zlib's window slides (by 32 KiB, when a refill finds the position at least
-//! `WSIZE + MAX_DIST` into the window) matter in two places, both reproduced: a block may be
-//! stored raw only while its first byte is still in the window, and a chain entry a slide has
-//! turned into `NIL` is never looked at. When zlib refills depends on how the input is fed
-//! (whole, or a Pillow row at a time), which is why [`Feed`] is part of the parse.
+//! `WSIZE + MAX_DIST` into the window) matter in two places, both reproduced: a chain entry a
+//! slide has turned into `NIL` is never looked at, and a block may be stored raw only while its
+//! first byte is still in the window. When zlib refills depends on how the input is fed (whole,
+//! or a Pillow row at a time), which is why the feeding is part of the parse. The parse
+//! records where slides happened; block boundaries (every 32767 symbols) are drawn afterwards
+//! ([`super::blocks`]).
+//!
+//! A [`Parser`] can start anywhere: [`Parser::warm_start`] rebuilds the match tables from the
+//! 32 KiB before its start, which is all they depend on, so a second thread can parse the
+//! second half while the first parses the first; [`State`] is what must agree for the two
+//! parses to continue identically (see [`super::split`]).
 
 use super::block::{Sym, literal, matched};
-use super::matcher::{MAX_DIST, MIN_LOOKAHEAD, Matcher, WSIZE};
+use super::matcher::{MAX_DIST, MIN_LOOKAHEAD, Matcher, WSIZE, key6, load64};
 
-/// zlib's `lit_bufsize − 1` for memLevel 9: symbols per block.
-pub const SYMS_PER_BLOCK: usize = (1 << (9 + 6)) - 1;
 const MAX_LAZY: usize = 16;
 const GOOD_LENGTH: usize = 8;
 const NICE_LENGTH: usize = 128;
 const MAX_CHAIN: u16 = 128;
 
-/// A finished block: its symbols are `syms[sym_start..sym_end]`, its bytes `start..end`.
+/// The parse state at a loop top (after zlib's refill): everything the rest of the parse
+/// depends on besides the input and the match tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BlockSpan {
-    /// First symbol.
-    pub sym_start: usize,
-    /// One past the last symbol.
-    pub sym_end: usize,
-    /// First byte.
-    pub start: usize,
-    /// One past the last byte.
-    pub end: usize,
-    /// Whether zlib still has the block's bytes in its window (a stored block is possible).
-    pub stored_ok: bool,
-    /// The final block.
-    pub last: bool,
+pub struct State {
+    /// The position (`strstart`).
+    pub s: u32,
+    /// Symbols emitted so far by this parser.
+    pub syms: u32,
+    /// The previous match length (becomes `prev_length`); 2 when there is none.
+    pub match_length: u16,
+    /// Whether the previous position waits to be emitted as a literal.
+    pub match_available: bool,
+    /// Where the previous match starts (0 when there is no match).
+    pub match_start: u32,
+    /// How far zlib's window has slid.
+    pub offset: u32,
+    /// How much input has been handed to zlib.
+    pub provided: u32,
 }
 
-/// The parse of an input: its symbols and blocks.
-#[derive(Default)]
-pub struct Parse {
-    /// Every symbol, in order.
+/// A parse of (part of) an input: zlib's state machine and what it has emitted.
+pub struct Parser<'a> {
+    d: &'a [u8],
+    n: usize,
+    chunk: usize,
+    m: Matcher,
+    s: usize,
+    offset: usize,
+    filled: usize,
+    provided: usize,
+    match_available: bool,
+    match_length: usize,
+    match_start: usize,
+    /// Every symbol emitted, in order.
     pub syms: Vec<Sym>,
-    /// Every block, in order.
-    pub blocks: Vec<BlockSpan>,
+    /// Loop tops at which zlib's window slid.
+    pub slides: Vec<usize>,
+    /// Whether the last symbol is the literal zlib emits after its loop (it never ends a
+    /// block early).
+    pub final_literal: bool,
 }
 
-/// Parses `d[..n]` (`d` carries [`super::matcher::PAD`] more bytes) as zlib does when the
-/// input arrives `chunk` bytes per `deflate` call (`n` or more: all at once).
-pub fn parse(d: &[u8], n: usize, chunk: usize, out: &mut Parse) {
-    let chunk = chunk.max(1);
-    let mut m = Matcher::default();
-    let syms = &mut out.syms;
-    syms.reserve(n / 3 + 16);
-    // zlib's state: the position, how far the window has slid, how much of the input is in
-    // the window and how much has been handed to deflate.
-    let (mut s, mut offset, mut filled, mut provided) = (0usize, 0usize, 0usize, 0usize);
-    let (mut block_start, mut block_sym_start) = (0usize, 0usize);
-    let mut match_available = false;
-    let mut match_length = 2usize;
-    let mut match_start = 0usize;
-    loop {
-        if filled - s < MIN_LOOKAHEAD {
-            // fill_window, and another deflate() call with the next piece while zlib asks
-            // for more input.
+impl<'a> Parser<'a> {
+    /// A parser of `d[..n]` (`d` carries [`super::matcher::PAD`] more bytes) fed to zlib
+    /// `chunk` bytes per `deflate` call (`n` or more: all at once), from the start.
+    pub fn new(d: &'a [u8], n: usize, chunk: usize) -> Parser<'a> {
+        Parser::with_capacity(d, n, chunk, n + 1)
+    }
+
+    /// [`Parser::new`] with room for `cap` symbols (at most one per byte, plus one).
+    fn with_capacity(d: &'a [u8], n: usize, chunk: usize, cap: usize) -> Parser<'a> {
+        Parser {
+            d,
+            n,
+            chunk: chunk.max(1),
+            m: Matcher::default(),
+            s: 0,
+            offset: 0,
+            filled: 0,
+            provided: 0,
+            match_available: false,
+            match_length: 2,
+            match_start: 0,
+            syms: Vec::with_capacity(cap),
+            slides: Vec::new(),
+            final_literal: false,
+        }
+    }
+
+    /// A parser starting at `start` (where zlib's window has slid by `offset` and `provided`
+    /// bytes have been handed over; guesses that the start of the parse will correct), with
+    /// its match tables rebuilt from the 32 KiB before `start`.
+    pub fn warm_start(
+        d: &'a [u8],
+        n: usize,
+        chunk: usize,
+        start: usize,
+        offset: usize,
+        provided: usize,
+    ) -> Parser<'a> {
+        let mut p = Parser::with_capacity(d, n, chunk, n.saturating_sub(start) + 1);
+        for q in start.saturating_sub(WSIZE)..start.min(n.saturating_sub(2)) {
+            p.m.insert_at(d, q, n);
+        }
+        p.s = start;
+        p.offset = offset;
+        p.provided = provided.min(n);
+        p.filled = (offset + 2 * WSIZE).min(p.provided);
+        p
+    }
+
+    /// The state at the current loop top.
+    pub fn state(&self) -> State {
+        State {
+            s: self.s as u32,
+            syms: self.syms.len() as u32,
+            match_length: self.match_length as u16,
+            match_available: self.match_available,
+            match_start: if self.match_length >= 3 {
+                self.match_start as u32
+            } else {
+                0
+            },
+            offset: self.offset as u32,
+            provided: self.provided as u32,
+        }
+    }
+
+    /// The current position.
+    pub fn pos(&self) -> usize {
+        self.s
+    }
+
+    /// zlib's `fill_window` at a loop top, and further `deflate` calls with the next pieces
+    /// while zlib asks for more input. Returns false at the end of the input.
+    #[inline]
+    fn fill(&mut self) -> bool {
+        if self.filled - self.s < MIN_LOOKAHEAD {
             loop {
-                if s - offset >= WSIZE + MAX_DIST {
-                    offset += WSIZE;
+                if self.s - self.offset >= WSIZE + MAX_DIST {
+                    self.offset += WSIZE;
+                    self.slides.push(self.s);
                 }
-                filled = (offset + 2 * WSIZE).min(provided);
-                if filled - s >= MIN_LOOKAHEAD || provided == n {
+                self.filled = (self.offset + 2 * WSIZE).min(self.provided);
+                if self.filled - self.s >= MIN_LOOKAHEAD || self.provided == self.n {
                     break;
                 }
-                provided = (provided + chunk).min(n);
+                self.provided = (self.provided + self.chunk).min(self.n);
             }
-            if filled == s {
+            if self.filled == self.s {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Runs the parse to the end of the input.
+    pub fn finish(&mut self) {
+        self.run(usize::MAX, |_| false);
+    }
+
+    /// Runs loop tops while the position is below `stop` and `at_top` (called at each loop top,
+    /// after the refill) returns false. Returns true if `at_top` stopped it; at the end of the
+    /// input, emits zlib's final literal.
+    #[inline]
+    pub fn run(&mut self, stop: usize, mut at_top: impl FnMut(&Parser<'a>) -> bool) -> bool {
+        let d = self.d;
+        let n = self.n;
+        loop {
+            if self.s >= stop {
+                return false;
+            }
+            if !self.fill() {
                 break;
             }
-        }
-        let lookahead = filled - s;
-        let rank = if lookahead >= 3 { m.insert(d, s, n) } else { 0 };
-        let prev_length = match_length;
-        let prev_match = match_start;
-        match_length = 2;
-        if prev_length < MAX_LAZY && lookahead >= 6 {
-            let chain = if prev_length >= GOOD_LENGTH {
-                MAX_CHAIN >> 2
-            } else {
-                MAX_CHAIN
-            };
-            let need = prev_length.max(5);
-            if let Some((len, start)) = m.find(
-                d,
-                s,
-                rank,
-                need,
-                chain,
-                NICE_LENGTH.min(lookahead),
-                258.min(lookahead),
-                offset,
-            ) {
-                match_length = len;
-                match_start = start;
+            if at_top(self) {
+                return true;
             }
-        }
-        if prev_length >= 3 && match_length <= prev_length {
-            syms.push(matched(prev_length, s - 1 - prev_match));
-            let end = s - 1 + prev_length;
-            for p in s + 1..end {
-                if p + 3 <= filled {
-                    m.insert(d, p, n);
+            let s = self.s;
+            let filled = self.filled;
+            let lookahead = filled - s;
+            let prev_length = self.match_length;
+            let prev_match = self.match_start;
+            self.match_length = 2;
+            if lookahead >= 6 {
+                let w = load64(d, s);
+                let (rank, head) = self.m.insert(w, s);
+                if prev_length < MAX_LAZY {
+                    let lim = s.saturating_sub(MAX_DIST).max(self.offset);
+                    if self.m.may_match(d, s, key6(w), head, lim) {
+                        let chain = if prev_length >= GOOD_LENGTH {
+                            MAX_CHAIN >> 2
+                        } else {
+                            MAX_CHAIN
+                        };
+                        if let Some((len, start)) = self.m.find(
+                            d,
+                            s,
+                            rank,
+                            head,
+                            prev_length.max(5),
+                            chain,
+                            NICE_LENGTH.min(lookahead),
+                            258.min(lookahead),
+                            self.offset,
+                        ) {
+                            self.match_length = len;
+                            self.match_start = start;
+                        }
+                    }
                 }
+            } else if lookahead >= 3 {
+                self.m.insert3(load64(d, s), s);
             }
-            match_available = false;
-            match_length = 2;
-            s = end;
-            if syms.len() - block_sym_start == SYMS_PER_BLOCK {
-                out.blocks.push(BlockSpan {
-                    sym_start: block_sym_start,
-                    sym_end: syms.len(),
-                    start: block_start,
-                    end: s,
-                    stored_ok: block_start >= offset,
-                    last: false,
-                });
-                (block_start, block_sym_start) = (s, syms.len());
+            if prev_length >= 3 && self.match_length <= prev_length {
+                self.syms.push(matched(prev_length, s - 1 - prev_match));
+                let end = s - 1 + prev_length;
+                for p in s + 1..end.min((filled + 1).saturating_sub(3)) {
+                    self.m.insert_at(d, p, n);
+                }
+                self.match_available = false;
+                self.match_length = 2;
+                self.s = end;
+            } else if self.match_available {
+                self.syms.push(literal(d.get(s - 1).copied().unwrap_or(0)));
+                self.s = s + 1;
+            } else {
+                self.match_available = true;
+                self.s = s + 1;
             }
-        } else if match_available {
-            syms.push(literal(d[s - 1]));
-            if syms.len() - block_sym_start == SYMS_PER_BLOCK {
-                out.blocks.push(BlockSpan {
-                    sym_start: block_sym_start,
-                    sym_end: syms.len(),
-                    start: block_start,
-                    end: s,
-                    stored_ok: block_start >= offset,
-                    last: false,
-                });
-                (block_start, block_sym_start) = (s, syms.len());
-            }
-            s += 1;
-        } else {
-            match_available = true;
-            s += 1;
         }
+        if self.match_available {
+            self.syms
+                .push(literal(d.get(self.s - 1).copied().unwrap_or(0)));
+            self.match_available = false;
+            self.final_literal = true;
+        }
+        false
     }
-    if match_available {
-        syms.push(literal(d[s - 1]));
-    }
-    out.blocks.push(BlockSpan {
-        sym_start: block_sym_start,
-        sym_end: syms.len(),
-        start: block_start,
-        end: s,
-        stored_ok: block_start >= offset,
-        last: true,
-    });
 }

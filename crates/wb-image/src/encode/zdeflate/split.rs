@@ -1,0 +1,215 @@
+//! One zlib stream written by two threads, byte for byte what one would write.
+//!
+//! zlib's parse at a position depends only on the 32 KiB before it (every position is
+//! inserted into the hash chains, which look back no further) and on a few state variables
+//! ([`State`]). So a second thread rebuilds the tables from the 32 KiB before a point `p0`
+//! in the middle and parses from there, starting from a guessed state, while the first
+//! thread parses from the start. When the first thread reaches `p0` it keeps going until, at
+//! some loop top, its state equals the one the second thread recorded there (usually within a
+//! few bytes: in a run of literals the states agree at once); from there on the two parses
+//! are the same, so the second thread's symbols are adopted. If they never agree within
+//! [`SYNC_RANGE`] bytes, the first thread simply parses to the end.
+//!
+//! The blocks are then written by both threads, each into its own bit writer, the second
+//! thread's bits appended with a shift ([`BitWriter::append`]). Each thread also computes
+//! the Adler-32 of its half, combined at the end.
+
+use std::sync::mpsc;
+
+use super::bits::BitWriter;
+use super::block::Sym;
+use super::blocks::{Layout, SYMS_PER_BLOCK, sym_len};
+use super::matcher::WSIZE;
+use super::parse::{Parser, State};
+use super::{adler32, adler32_combine};
+
+/// How far past the second thread's start the first one looks for a matching state.
+pub const SYNC_RANGE: usize = 1 << 16;
+
+/// The second thread records its state at loop tops at multiples of this.
+const SYNC_STEP: usize = 8;
+
+/// What the first thread hands the second once the parse is settled: which symbols make the
+/// stream and which blocks the second thread writes.
+struct Handoff<'a> {
+    /// The first thread's symbols that are part of the stream.
+    a: &'a [Sym],
+    /// Where the second thread's own symbols take over (`None`: they are not used, the first
+    /// thread parsed everything).
+    b_from: Option<usize>,
+    /// The slides of the first thread's part.
+    slides: Vec<usize>,
+    /// Loop top where the parses agreed (the first thread's slides are those up to it).
+    q: usize,
+    /// Whether the last symbol is zlib's after-loop literal (first thread's parse only).
+    final_literal: bool,
+    /// First block the second thread writes, and where it starts.
+    g_mid: usize,
+    start: usize,
+}
+
+/// Where the second thread starts, and its guesses of zlib's window offset and of how much
+/// input zlib has been given there. The start sits half-way between window slides
+/// (a multiple of 32 KiB plus 16 KiB), where the offset is certain for row-sized feeding.
+fn start_point(n: usize, chunk: usize) -> (usize, usize, usize) {
+    let k = (n / 2 + WSIZE / 4) / WSIZE;
+    let p0 = k * WSIZE + WSIZE / 2;
+    let offset = k.saturating_sub(1) * WSIZE;
+    let provided = if chunk >= n {
+        n
+    } else {
+        (p0 + 262).div_ceil(chunk) * chunk
+    };
+    (p0, offset, provided.min(n))
+}
+
+/// The zlib stream of `d[..n]` (fed `chunk` bytes at a time) written by two threads, after
+/// `header`; `None` if a thread could not be started (the caller then writes it alone).
+pub fn compress(d: &[u8], n: usize, chunk: usize, header: Vec<u8>) -> Option<Vec<u8>> {
+    let (p0, offset0, provided0) = start_point(n, chunk);
+    if p0 + SYNC_RANGE >= n || p0 < WSIZE {
+        return None;
+    }
+    let mut t1 = Parser::new(d, n, chunk);
+    std::thread::scope(|sc| {
+        // Made here, so that on any early return the sender is dropped before the scope
+        // waits for the second thread (which then stops waiting).
+        let (states_tx, states_rx) = mpsc::channel::<Vec<State>>();
+        let (hand_tx, hand_rx) = mpsc::channel::<Handoff<'_>>();
+        let second = std::thread::Builder::new()
+            .spawn_scoped(sc, move || {
+                let mut t2 = Parser::warm_start(d, n, chunk, p0, offset0, provided0);
+                let rec_end = p0 + SYNC_RANGE;
+                let mut states = Vec::with_capacity(SYNC_RANGE / SYNC_STEP + 1);
+                let mut tx = Some(states_tx);
+                t2.run(usize::MAX, |p| {
+                    let s = p.pos();
+                    if s < rec_end {
+                        if s % SYNC_STEP == 0 {
+                            states.push(p.state());
+                        }
+                    } else if let Some(tx) = tx.take() {
+                        let _ = tx.send(std::mem::take(&mut states));
+                    }
+                    false
+                });
+                if let Some(tx) = tx.take() {
+                    let _ = tx.send(std::mem::take(&mut states));
+                }
+                let adler_b = adler32_raw(&d[p0..n]);
+                let h: Handoff<'_> = hand_rx.recv().ok()?;
+                let (b, slides): (&[Sym], Vec<usize>) = match h.b_from {
+                    Some(k2) => {
+                        let mut slides = h.slides;
+                        slides.extend(t2.slides.iter().filter(|&&s| s > h.q));
+                        (t2.syms.get(k2..).unwrap_or(&[]), slides)
+                    }
+                    None => (&[], h.slides),
+                };
+                let final_literal = if h.b_from.is_some() {
+                    t2.final_literal
+                } else {
+                    h.final_literal
+                };
+                let layout = Layout {
+                    a: h.a,
+                    b,
+                    slides: &slides,
+                    final_literal,
+                };
+                let mut w = BitWriter::new(Vec::with_capacity(n / 4));
+                layout.write(&mut w, d, h.g_mid, usize::MAX, h.start);
+                Some((w, adler_b))
+            })
+            .ok()?;
+
+        // The first part, then the search for the loop top where both parses agree.
+        t1.run(p0, |_| false);
+        let states = states_rx.recv().unwrap_or_default();
+        let mut i = 0;
+        let rec_end = p0 + SYNC_RANGE;
+        let synced = !states.is_empty()
+            && t1.run(usize::MAX, |p| {
+                let s = p.pos();
+                if s >= rec_end || s % SYNC_STEP != 0 {
+                    return false;
+                }
+                while i < states.len() && (states[i].s as usize) < s {
+                    i += 1;
+                }
+                let mine = p.state();
+                states.get(i).is_some_and(|t| {
+                    *t == State {
+                        syms: t.syms,
+                        ..mine
+                    }
+                })
+            });
+        if !synced {
+            t1.finish();
+        }
+        let adler_a = adler32_raw(&d[..p0]);
+        let q = t1.pos();
+        let t1 = &t1;
+        let (a, b_from, final_literal, end_a) = if synced {
+            let k1 = t1.syms.len();
+            let k2 = states[i].syms as usize;
+            // The first thread's symbols cover everything before the loop top, except the
+            // byte that waits to be a literal.
+            let end_a = q - usize::from(states[i].match_available);
+            (&t1.syms[..k1], Some(k2), false, end_a)
+        } else {
+            (&t1.syms[..], None, t1.final_literal, n)
+        };
+        // The first thread writes the blocks that lie wholly in its symbols (half of them if
+        // it parsed everything); the second writes the rest.
+        let g_mid = if synced {
+            a.len() / SYMS_PER_BLOCK
+        } else {
+            Layout {
+                a,
+                b: &[],
+                slides: &t1.slides,
+                final_literal,
+            }
+            .blocks()
+                / 2
+        };
+        let lo = (g_mid * SYMS_PER_BLOCK).min(a.len());
+        let start = if synced {
+            end_a - a[lo..].iter().map(|&s| sym_len(s)).sum::<usize>()
+        } else {
+            a[..lo].iter().map(|&s| sym_len(s)).sum()
+        };
+        let handoff = Handoff {
+            a,
+            b_from,
+            slides: t1.slides.clone(),
+            q,
+            final_literal,
+            g_mid,
+            start,
+        };
+        hand_tx.send(handoff).ok()?;
+        let layout = Layout {
+            a,
+            b: &[],
+            slides: &t1.slides,
+            final_literal,
+        };
+        let mut w = BitWriter::new(header);
+        w.out.reserve(n / 4);
+        layout.write(&mut w, d, 0, g_mid, 0);
+        let (w2, adler_b) = second.join().ok()??;
+        w.append(w2);
+        let mut out = w.finish();
+        let adler = adler32_combine(adler_a, adler_b, n - p0);
+        out.extend_from_slice(&adler.to_be_bytes());
+        Some(out)
+    })
+}
+
+/// Adler-32 of `data`.
+fn adler32_raw(data: &[u8]) -> u32 {
+    adler32(data)
+}
