@@ -37,23 +37,40 @@ pub fn write_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Appends a float as Python's `repr` (`NaN`/`Infinity` as the stdlib writes them).
+/// Appends a float as Python's `repr` (`NaN`/`Infinity` as the stdlib writes them): the
+/// shortest round-trip digits, ties to even as CPython breaks them.
 pub fn write_float(out: &mut String, f: f64) {
-    let a = f.abs();
-    if f.is_finite() && (1e-4..1e16).contains(&a) {
-        let start = out.len();
-        let _ = write!(out, "{f}");
-        if !out[start..].contains('.') {
-            out.push_str(".0");
-        }
-    } else {
-        format_float(out, f, FloatStyle::Python);
-    }
+    format_float(out, f, FloatStyle::Python);
 }
 
-/// Appends an integer.
+/// Appends an integer (no `fmt` machinery: this runs for every integer cell).
 pub fn write_int(out: &mut String, i: i64) {
-    let _ = write!(out, "{i}");
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    let mut n = i.unsigned_abs();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        out.push('-');
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+}
+
+/// Whether a cell holds media (whose artifact JSON adds files to the artifact), at any depth.
+pub fn has_media(c: &Cell) -> bool {
+    match c {
+        Cell::Media(_) => true,
+        Cell::List(items) => items.iter().any(has_media),
+        Cell::Dict(m) => m.values().any(has_media),
+        _ => false,
+    }
 }
 
 /// Sorts keys as `sort_keys=True` does: all strings, or all integers (numerically); a mix is
@@ -163,6 +180,19 @@ mod tests {
         assert_eq!(
             s,
             "1.5 1e-07 1e-05 0.0001 100.0 1e+16 1000000000000000.0 0.1 -0.0 Infinity "
+        );
+        // A tie between two shortest candidates: CPython keeps the even digit.
+        let mut tie = String::new();
+        write_float(&mut tie, 1_042_995_743_071_348.0 + 0.25); // exact: the ulp here is 1/8
+        assert_eq!(tie, "1042995743071348.2");
+        let mut ints = String::new();
+        for i in [0, 7, -7, 10, 1_000_000, i64::MAX, i64::MIN] {
+            write_int(&mut ints, i);
+            ints.push(' ');
+        }
+        assert_eq!(
+            ints,
+            "0 7 -7 10 1000000 9223372036854775807 -9223372036854775808 "
         );
         let mut t = String::new();
         write_str(&mut t, "h\u{e9}\"\u{1F600}\u{7f}");

@@ -310,6 +310,9 @@ impl Table {
     }
 
     fn add_rows(&mut self, rows: Vec<Vec<Cell>>) -> Result<()> {
+        for col in &mut self.data {
+            col.reserve(rows.len());
+        }
         for row in rows {
             self.add_data(row)?;
         }

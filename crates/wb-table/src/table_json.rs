@@ -3,12 +3,18 @@
 use crate::cell::{Cell, Key};
 use crate::dtypes::{Type, TypeJsonContext, type_from_json};
 use crate::ndarray::NdArray;
-use crate::pywrite::{sorted_keys, write_cell, write_int, write_str};
+use crate::pywrite::{has_media, sorted_keys, write_cell, write_int, write_str};
 use crate::table::{LogMode, MAX_ARTIFACT_ROWS, MAX_EMBEDDING_DIMENSIONS, Table};
 use std::sync::Arc;
 use wb_core::artifact::{ArtifactTarget, EntryData};
 use wb_core::json::{Dialect, write_to};
 use wb_core::{ArtifactSource, Error, MediaFile, Registry, Result, Value};
+
+/// Rows per thread below which a table's rows are written on the calling thread alone.
+const PARALLEL_MIN_ROWS: usize = 2048;
+
+/// Rows written before the text's final size is estimated and reserved.
+const ESTIMATE_ROWS: usize = 63;
 
 /// The folder npz columns go to inside an artifact.
 pub const SERIALIZED_DATA_DIR: &str = "media/serialized_data";
@@ -95,23 +101,7 @@ impl Table {
             }
         }
         out.push_str("], \"data\": [");
-        for (ri, r) in rows.clone().enumerate() {
-            if ri > 0 {
-                out.push_str(", ");
-            }
-            out.push('[');
-            for (ci, col) in self.data.iter().enumerate() {
-                if ci > 0 {
-                    out.push_str(", ");
-                }
-                if npz_cols[ci] {
-                    out.push_str("null");
-                } else {
-                    write_cell(&mut out, &col[r], artifact)?;
-                }
-            }
-            out.push(']');
-        }
+        self.write_data_rows(&mut out, rows.clone(), &npz_cols, artifact)?;
         out.push(']');
         if let Some((n, _)) = &incr {
             out.push_str(", \"increment_num\": ");
@@ -133,6 +123,120 @@ impl Table {
         }
         out.push('}');
         Ok(out)
+    }
+
+    /// The rows of `data`, comma-separated. Large tables without media cells are written in
+    /// parts on several threads (media cells add files to the artifact, so they keep one).
+    fn write_data_rows(
+        &self,
+        out: &mut String,
+        rows: std::ops::Range<usize>,
+        npz_cols: &[bool],
+        artifact: &mut dyn ArtifactTarget,
+    ) -> Result<()> {
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let parts = threads.min(rows.len() / PARALLEL_MIN_ROWS);
+        if parts < 2 {
+            return self.write_rows_seq(out, rows, npz_cols, artifact);
+        }
+        let per = rows.len().div_ceil(parts);
+        let chunks: Vec<std::ops::Range<usize>> = (0..parts)
+            .map(|p| {
+                let start = rows.start + p * per;
+                start..(start + per).min(rows.end)
+            })
+            .collect();
+        let has_media_in = |part: &std::ops::Range<usize>| {
+            self.data
+                .iter()
+                .any(|col| col[part.clone()].iter().any(has_media))
+        };
+        // Each worker checks its rows for media first (in parallel too) and gives up on
+        // finding any: `Ok(None)`.
+        let mark = out.len();
+        let (first, written) = std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks[1..]
+                .iter()
+                .map(|part| {
+                    scope.spawn(move || {
+                        if has_media_in(part) {
+                            return Ok(None);
+                        }
+                        let mut s = String::new();
+                        // No media cells: nothing is added to this stand-in.
+                        let mut unused = wb_core::Artifact::new("unused", "unused");
+                        self.write_rows_seq(&mut s, part.clone(), npz_cols, &mut unused)
+                            .map(|()| Some(s))
+                    })
+                })
+                .collect();
+            // Meanwhile this thread writes the first part (no media there either).
+            let first = if has_media_in(&chunks[0]) {
+                None
+            } else {
+                Some(self.write_rows_seq(out, chunks[0].clone(), npz_cols, artifact))
+            };
+            let written: Vec<Result<Option<String>>> = handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(Error::value("a thread writing table rows panicked"))
+                    })
+                })
+                .collect();
+            (first, written)
+        });
+        let written = written
+            .into_iter()
+            .collect::<Result<Vec<Option<String>>>>()?;
+        match first {
+            Some(done) if written.iter().all(Option::is_some) => done?,
+            _ => {
+                // Media somewhere: all rows on this thread, which may add files to `artifact`.
+                out.truncate(mark);
+                return self.write_rows_seq(out, rows, npz_cols, artifact);
+            }
+        }
+        for part in written.into_iter().flatten() {
+            out.push_str(", ");
+            out.push_str(&part);
+        }
+        Ok(())
+    }
+
+    fn write_rows_seq(
+        &self,
+        out: &mut String,
+        rows: std::ops::Range<usize>,
+        npz_cols: &[bool],
+        artifact: &mut dyn ArtifactTarget,
+    ) -> Result<()> {
+        let (first, end) = (rows.start, rows.end);
+        let start_len = out.len();
+        for r in rows {
+            if r > first {
+                out.push_str(", ");
+            }
+            out.push('[');
+            for (ci, col) in self.data.iter().enumerate() {
+                if ci > 0 {
+                    out.push_str(", ");
+                }
+                if npz_cols[ci] {
+                    out.push_str("null");
+                } else {
+                    write_cell(out, &col[r], artifact)?;
+                }
+            }
+            out.push(']');
+            if r == first + ESTIMATE_ROWS {
+                // Reserve for the rest at the size the first rows took, plus an eighth.
+                let per_row = (out.len() - start_len).div_ceil(ESTIMATE_ROWS + 1);
+                let left = end - r - 1;
+                out.reserve(per_row * left + per_row * left / 8);
+            }
+        }
+        Ok(())
     }
 
     /// `artifact.add(table, name)` through the fast writer; returns the entry name
@@ -357,4 +461,65 @@ fn increments_data(json: &Value, source: &dyn ArtifactSource) -> Result<Vec<Valu
         );
     }
     Ok(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(i: i64) -> Vec<Cell> {
+        vec![
+            Cell::Int(i * 7 - 3000),
+            Cell::Float(i as f64 / 3.0),
+            Cell::Str(format!("r\u{e9}{i}")),
+            Cell::Bool(i % 3 == 0),
+            Cell::List(vec![Cell::Int(i), Cell::Float(0.5)]),
+        ]
+    }
+
+    fn data_text(rows: std::ops::Range<i64>) -> String {
+        let t = Table::from_rows(["a", "b", "c", "d", "e"], rows.map(row).collect()).unwrap();
+        let mut art = wb_core::Artifact::new("t", "dataset");
+        let text = t.to_artifact_text(&mut art).unwrap();
+        let start = text.find("\"data\": [").unwrap() + "\"data\": [".len();
+        let end = text.rfind("], \"log_mode\"").unwrap();
+        text[start..end].to_owned()
+    }
+
+    #[test]
+    fn rows_written_in_parts_equal_rows_written_whole() {
+        // 9001 rows go to several threads where there are cores; tables of at most 1000 rows
+        // are always written on one thread. Their rows must join to the same text.
+        let whole = data_text(0..9001);
+        let parts: Vec<String> = (0..10)
+            .map(|p| data_text(p * 1000..((p + 1) * 1000).min(9001)))
+            .filter(|s| !s.is_empty())
+            .collect();
+        assert_eq!(whole, parts.join(", "));
+    }
+
+    #[test]
+    fn media_in_a_late_row_keeps_every_file() {
+        // Media found by a worker sends all rows back to the calling thread, which adds the
+        // media's file to the artifact; the text is the same as with the media row alone
+        // written by the one-thread path.
+        let html = wb_core::Html::from_literal("<p>late</p>", false);
+        let mut rows: Vec<Vec<Cell>> = (0..9000).map(|i| vec![Cell::Int(i), Cell::Null]).collect();
+        rows[8999][1] = Cell::Media(Arc::new(html.clone()));
+        let t = Table::from_rows(["i", "m"], rows).unwrap();
+        let mut art = wb_core::Artifact::new("t", "dataset");
+        let text = t.to_artifact_text(&mut art).unwrap();
+        let small = Table::from_rows(
+            ["i", "m"],
+            vec![vec![Cell::Int(8999), Cell::Media(Arc::new(html))]],
+        )
+        .unwrap();
+        let mut art2 = wb_core::Artifact::new("t", "dataset");
+        let one = small.to_artifact_text(&mut art2).unwrap();
+        let last_row =
+            &one[one.find("\"data\": [").unwrap() + 9..one.rfind("], \"log_mode\"").unwrap()];
+        assert!(text.contains(last_row), "{last_row}");
+        assert_eq!(art.entry_names(), art2.entry_names());
+        assert!(art.entry_names().iter().any(|n| n.ends_with(".html")));
+    }
 }
