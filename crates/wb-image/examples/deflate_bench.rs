@@ -72,13 +72,36 @@ fn main() {
     let mut which: Vec<String> = std::env::args().skip(1).collect();
     let once = which.iter().any(|w| w == "once");
     which.retain(|w| w != "once");
+    let which_paths = which.clone();
+    which.retain(|w| w != "serial" && w != "split");
+    let which_img = which.clone();
+    let which = which_paths;
     for (name, photo) in [("noise", false), ("photo", true)] {
-        if !which.is_empty() && !which.iter().any(|w| w == name) {
+        if !which_img.is_empty() && !which_img.iter().any(|w| w == name) {
             continue;
         }
         let px = image(photo);
         let filtered = png::filter_rows(&px);
         let row = 512 * 3 + 1;
+        if which.iter().any(|w| w == "serial" || w == "split") {
+            // Only one of the two paths, 40 times (for `perf stat`: CPU time against wall time).
+            let mut padded = filtered.clone();
+            padded.resize(filtered.len() + zdeflate::matcher::PAD, 0);
+            let serial = which.iter().any(|w| w == "serial");
+            let t = Instant::now();
+            for _ in 0..40 {
+                std::hint::black_box(if serial {
+                    zdeflate::compress_serial(&padded, filtered.len(), row, vec![0x78, 0x9c])
+                } else {
+                    zdeflate::compress_padded(&padded, filtered.len(), row)
+                });
+            }
+            println!(
+                "{name}: {:.2} ms per stream (wall)",
+                t.elapsed().as_secs_f64() * 1e3 / 40.0
+            );
+            continue;
+        }
         if once {
             // One parse and one stream, for profilers (`valgrind --tool=cachegrind`).
             let mut padded = filtered.clone();
@@ -102,6 +125,26 @@ fn main() {
             p.finish();
             std::hint::black_box(p.syms.len());
         });
+        // One thread and two threads, interleaved (so both see the same machine load).
+        let (mut one, mut two) = (Vec::new(), Vec::new());
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            let a = zdeflate::compress_serial(&padded, filtered.len(), row, vec![0x78, 0x9c]);
+            one.push(t.elapsed().as_secs_f64() * 1e3);
+            let t = Instant::now();
+            let b = zdeflate::compress_padded(&padded, filtered.len(), row);
+            two.push(t.elapsed().as_secs_f64() * 1e3);
+            assert!(a == b);
+        }
+        one.sort_by(f64::total_cmp);
+        two.sort_by(f64::total_cmp);
+        println!(
+            "{name}: deflate on one thread {:.2}/{:.2} ms, on two {:.2}/{:.2} ms (min/median, interleaved)",
+            one[0],
+            one[RUNS / 2],
+            two[0],
+            two[RUNS / 2]
+        );
         let mut size = 0;
         let (z_min, z_med) = time(RUNS, || {
             size = zdeflate::compress_chunked(&filtered, row).len();

@@ -1,6 +1,7 @@
 //! An LSB-first bit writer (deflate's bit order). zlib fills a 16-bit buffer; the bytes that
-//! come out are the same for any buffer width, so this one gathers up to 64 bits and stores
-//! four bytes at a time.
+//! come out are the same for any buffer width, so this one gathers bits in a 64-bit word and,
+//! after every addition, stores the whole word and advances by the complete bytes in it (no
+//! branch on whether a byte is complete; the output keeps 8 spare bytes for that store).
 //!
 //! Two writers can work on consecutive parts of one stream: the second starts as if at a byte
 //! boundary and remembers where it first aligned (a stored block, or the end), since only the
@@ -8,40 +9,70 @@
 
 /// Appends bits to a byte vector, least significant bit first.
 pub struct BitWriter {
-    /// The bytes written so far.
-    pub out: Vec<u8>,
+    /// The output; bytes past `pos` are scratch.
+    out: Vec<u8>,
+    /// Bytes complete.
+    pos: usize,
     buf: u64,
     nbits: u32,
     /// Bits written before the first [`BitWriter::align`].
     first_align: Option<usize>,
 }
 
+/// Bytes kept writable past the complete ones.
+const SLACK: usize = 8;
+
 impl BitWriter {
     /// A writer appending to `out`.
     pub fn new(out: Vec<u8>) -> BitWriter {
-        BitWriter {
+        let pos = out.len();
+        let mut w = BitWriter {
             out,
+            pos,
             buf: 0,
             nbits: 0,
             first_align: None,
+        };
+        w.reserve(64);
+        w
+    }
+
+    /// Makes room for `bytes` more bytes (plus the slack).
+    pub fn reserve(&mut self, bytes: usize) {
+        let need = self.pos + bytes + SLACK;
+        if self.out.len() < need {
+            self.out.resize(need.max(self.out.len() * 3 / 2), 0);
         }
     }
 
-    /// Appends the low `n` bits of `value` (`n` ≤ 32; the higher bits of `value` must be 0).
+    /// Appends the low `n` bits of `value` (`n` ≤ 56; the higher bits of `value` must be 0).
+    /// Fastest when room was made beforehand ([`BitWriter::reserve`]).
     #[inline(always)]
     pub fn put(&mut self, value: u64, n: u32) {
         self.buf |= value << self.nbits;
         self.nbits += n;
-        if self.nbits >= 32 {
-            self.out.extend_from_slice(&(self.buf as u32).to_le_bytes());
-            self.buf >>= 32;
-            self.nbits -= 32;
+        match self.out.get_mut(self.pos..self.pos + 8) {
+            Some(dst) => dst.copy_from_slice(&self.buf.to_le_bytes()),
+            None => self.store_slow(),
+        }
+        let whole = self.nbits / 8;
+        self.pos += whole as usize;
+        // `whole` ≤ 7, so the shift stays below 64.
+        self.buf >>= whole * 8;
+        self.nbits &= 7;
+    }
+
+    #[cold]
+    fn store_slow(&mut self) {
+        self.reserve(1 << 16);
+        if let Some(dst) = self.out.get_mut(self.pos..self.pos + 8) {
+            dst.copy_from_slice(&self.buf.to_le_bytes());
         }
     }
 
     /// Bits written so far.
     pub fn bits(&self) -> usize {
-        self.out.len() * 8 + self.nbits as usize
+        self.pos * 8 + self.nbits as usize
     }
 
     /// Pads with zero bits to a byte boundary (zlib's `bi_windup`).
@@ -49,26 +80,30 @@ impl BitWriter {
         if self.first_align.is_none() {
             self.first_align = Some(self.bits());
         }
-        while self.nbits > 0 {
-            self.out.push(self.buf as u8);
-            self.buf >>= 8;
-            self.nbits = self.nbits.saturating_sub(8);
+        if self.nbits > 0 {
+            self.reserve(1);
+            self.out[self.pos] = self.buf as u8;
+            self.pos += 1;
         }
         self.buf = 0;
+        self.nbits = 0;
     }
 
     /// Appends whole bytes; the writer must be byte-aligned.
     pub fn bytes(&mut self, b: &[u8]) {
         debug_assert_eq!(self.nbits, 0);
-        self.out.extend_from_slice(b);
+        self.reserve(b.len());
+        self.out[self.pos..self.pos + b.len()].copy_from_slice(b);
+        self.pos += b.len();
     }
 
     /// Appends `bits` bits of `bytes` (LSB first).
     fn put_bits_of(&mut self, bytes: &[u8], bits: usize) {
         let whole = (bits / 8).min(bytes.len());
+        self.reserve(whole + 8);
         if self.nbits == 0 {
             // Byte-aligned here: whole bytes land as they are.
-            self.out.extend_from_slice(&bytes[..whole]);
+            self.bytes(&bytes[..whole]);
         } else {
             for chunk in bytes[..whole].chunks(4) {
                 let mut v = 0u64;
@@ -89,19 +124,21 @@ impl BitWriter {
     /// alignment shifted to this writer's bit position, then (that alignment redone here) the
     /// rest of it as it is.
     pub fn append(&mut self, next: BitWriter) {
+        let done = &next.out[..next.pos];
         match next.first_align {
             None => {
-                self.put_bits_of(&next.out, next.out.len() * 8);
+                self.put_bits_of(done, next.pos * 8);
+                self.reserve(8);
                 self.put(next.buf, next.nbits);
             }
             Some(head) => {
-                self.put_bits_of(&next.out, head);
+                self.put_bits_of(done, head);
                 self.align();
-                if let Some(tail) = next.out.get(head.div_ceil(8)..) {
-                    self.out.extend_from_slice(tail);
+                if let Some(tail) = done.get(head.div_ceil(8)..) {
+                    self.bytes(tail);
                 }
-                self.buf = next.buf;
-                self.nbits = next.nbits;
+                self.reserve(8);
+                self.put(next.buf, next.nbits);
             }
         }
     }
@@ -109,6 +146,7 @@ impl BitWriter {
     /// The bytes, after padding to a byte boundary.
     pub fn finish(mut self) -> Vec<u8> {
         self.align();
+        self.out.truncate(self.pos);
         self.out
     }
 }
@@ -145,5 +183,15 @@ mod tests {
                 assert_eq!(a.finish(), one.finish(), "{first_bits} {shift_case}");
             }
         }
+    }
+
+    #[test]
+    fn bits_come_out_lsb_first() {
+        let mut w = BitWriter::new(Vec::new());
+        w.put(0b1, 1);
+        w.put(0b10, 2);
+        w.put(0x1ff, 9);
+        w.put(0xabcdef, 24);
+        assert_eq!(w.finish(), vec![0xfd, 0xff, 0xde, 0xbc, 0x0a]);
     }
 }

@@ -108,6 +108,8 @@ pub fn write_block(
     last: bool,
 ) -> BlockType {
     let stored_len = f.bytes;
+    // Room for the worst case: every symbol 48 bits, trees and headers.
+    w.reserve(6 * (parts[0].len() + parts[1].len()) + 1024);
     let mut costs = Costs::default();
     let ltree = b.build(&f.lfreq, &LTREE, &mut costs);
     let dtree = b.build(&f.dfreq, &DTREE, &mut costs);
@@ -185,6 +187,9 @@ pub fn write_block(
 }
 
 /// zlib's `compress_block` (without the end of block): the symbols with the given trees.
+/// The trees are first packed into tables that give, per literal, its code and length, and
+/// per match length its code with the extra bits already in place, so that a match takes one
+/// write to the bit buffer.
 fn compress(
     w: &mut BitWriter,
     syms: &[Sym],
@@ -193,25 +198,49 @@ fn compress(
     dcode: &[u16],
     dlen: &[u8],
 ) {
+    if syms.is_empty() {
+        return;
+    }
+    // Literal: code | len << 16.
+    let mut lit = [0u32; 256];
+    for (i, e) in lit.iter_mut().enumerate() {
+        *e = u32::from(lcode[i]) | u32::from(llen[i]) << 16;
+    }
+    // Match length − 3: (length code with its extra bits) | bit count << 24.
+    let mut len = [0u32; 256];
+    for (lc, e) in len.iter_mut().enumerate() {
+        let code = usize::from(LENGTH_CODE[lc]);
+        let clen = u32::from(llen[code + 257]);
+        let extra = u32::from(EXTRA_LBITS[code]);
+        // (Length 258 has code 28 and no extra bits, whatever its offset from the base.)
+        let value = (lc as u32 - u32::from(BASE_LENGTH[code])) & ((1 << extra) - 1);
+        let bits = u32::from(lcode[code + 257]) | (value << clen);
+        *e = bits | (clen + extra) << 24;
+    }
+    // Distance code: code, its length, its base.
+    let mut dist = [(0u64, 0u32, 0u32); 30];
+    for (dc, e) in dist.iter_mut().enumerate() {
+        *e = (
+            u64::from(dcode[dc]),
+            u32::from(dlen[dc]),
+            u32::from(BASE_DIST[dc]),
+        );
+    }
     for &s in syms {
         let lc = (s & 0xff) as usize;
-        let dist = (s >> 8) as usize;
-        if dist == 0 {
-            w.put(u64::from(lcode[lc]), u32::from(llen[lc]));
+        let d = s >> 8;
+        if d == 0 {
+            let e = lit[lc];
+            w.put(u64::from(e & 0xffff), e >> 16);
         } else {
-            let code = usize::from(LENGTH_CODE[lc]);
-            w.put(u64::from(lcode[code + 257]), u32::from(llen[code + 257]));
-            let extra = u32::from(EXTRA_LBITS[code]);
-            if extra != 0 {
-                w.put((lc - usize::from(BASE_LENGTH[code])) as u64, extra);
-            }
-            let d = dist - 1;
-            let dc = d_code(d);
-            w.put(u64::from(dcode[dc]), u32::from(dlen[dc]));
+            let e = len[lc];
+            let (lbits, ln) = (u64::from(e & 0xff_ffff), e >> 24);
+            let d = d - 1;
+            let dc = d_code(d as usize);
+            let (code, clen, base) = dist[dc];
             let extra = u32::from(EXTRA_DBITS[dc]);
-            if extra != 0 {
-                w.put((d - usize::from(BASE_DIST[dc])) as u64, extra);
-            }
+            let dbits = code | (u64::from(d - base) << clen);
+            w.put(lbits | (dbits << ln), ln + clen + extra);
         }
     }
 }

@@ -85,7 +85,33 @@ impl Default for Matcher {
     }
 }
 
+/// The match finder's tables, borrowed for a run of the parse (so that the compiler keeps
+/// their addresses in registers).
+pub struct Tab<'m> {
+    cnt3: &'m mut [u16; 1 << 16],
+    idx3: &'m mut [u16; WSIZE],
+    head6: &'m mut [u32; 1 << H6_BITS],
+    prev6: &'m mut [u32; WSIZE],
+}
+
 impl Matcher {
+    /// The tables, for a run of the parse.
+    pub fn tab(&mut self) -> Tab<'_> {
+        Tab {
+            cnt3: &mut self.cnt3,
+            idx3: &mut self.idx3,
+            head6: &mut self.head6,
+            prev6: &mut self.prev6,
+        }
+    }
+
+    /// Inserts position `p` of `d[..n]` (with at least 3 bytes left).
+    pub fn insert_at(&mut self, d: &[u8], p: usize, n: usize) {
+        self.tab().insert_at(d, p, n);
+    }
+}
+
+impl Tab<'_> {
     /// Inserts position `p` whose next 8 bytes are `w` and which has at least 6 bytes before
     /// the end, as zlib's `INSERT_STRING` does (and into the 6-byte chain); returns its rank in
     /// its 3-byte hash class and the previous head of its 6-byte chain.
@@ -122,18 +148,49 @@ impl Matcher {
         }
     }
 
+    /// Inserts the positions `s..end` while none of them has a candidate for a match
+    /// ([`Tab::may_match`] with no match pending, and at least 262 bytes left at each): a run
+    /// of literals. Returns where it stopped, and for a position with a candidate its 8 bytes,
+    /// rank and chain head.
+    #[inline(never)]
+    pub fn literal_run(
+        &mut self,
+        d: &[u8],
+        mut s: usize,
+        end: usize,
+        offset: usize,
+    ) -> (usize, Option<(u64, u16, usize)>) {
+        // Every position read is below `end`: this slice lets the compiler see that.
+        let Some(d) = d.get(..end + 8) else {
+            return (s, None);
+        };
+        while s < end {
+            let w = load64(d, s);
+            let (rank, head) = self.insert(w, s);
+            let lim = s.saturating_sub(MAX_DIST).max(offset);
+            if self.may_match(d, s, key6(w), head, lim) {
+                return (s, Some((w, rank, head)));
+            }
+            s += 1;
+        }
+        (s, None)
+    }
+
     /// Whether the 6-byte chain at `s` (whose previous head is `head`) may hold a candidate
     /// at or above `lim`: a cheap test with one rarely taken branch, false only when
     /// [`Matcher::find`] would find nothing.
     #[inline(always)]
     pub fn may_match(&self, d: &[u8], s: usize, key: u64, head: usize, lim: usize) -> bool {
+        // About a third of heads are in the window (hash collisions, mostly): a branch on that
+        // would be mispredicted often, so the tests are combined without branches.
         let in1 = head >= lim;
         // Read the candidate's bytes only when it is in the window (else the current position's,
         // which are cached): old data would be a cache miss for nothing.
-        let at = if in1 { head } else { s };
+        let at = std::hint::select_unpredictable(in1, head, s).min(s);
         let eq1 = load64(d, at) & MASK48 == key;
         let next = self.prev6[head & WMASK] as usize;
-        in1 & (eq1 | (next >= lim))
+        // Materialized, so that the compiler cannot split it back into a branch on `in1`.
+        std::hint::black_box(in1 & (eq1 | (next >= lim)))
     }
 
     /// zlib's `longest_match` at `s` (inserted, with rank `rank`, 6-byte chain continuing at

@@ -138,69 +138,111 @@ impl<'a> Parser<'a> {
         self.s
     }
 
-    /// zlib's `fill_window` at a loop top, and further `deflate` calls with the next pieces
-    /// while zlib asks for more input. Returns false at the end of the input.
-    #[inline]
-    fn fill(&mut self) -> bool {
-        if self.filled - self.s < MIN_LOOKAHEAD {
-            loop {
-                if self.s - self.offset >= WSIZE + MAX_DIST {
-                    self.offset += WSIZE;
-                    self.slides.push(self.s);
-                }
-                self.filled = (self.offset + 2 * WSIZE).min(self.provided);
-                if self.filled - self.s >= MIN_LOOKAHEAD || self.provided == self.n {
-                    break;
-                }
-                self.provided = (self.provided + self.chunk).min(self.n);
-            }
-            if self.filled == self.s {
-                return false;
-            }
-        }
-        true
-    }
-
     /// Runs the parse to the end of the input.
     pub fn finish(&mut self) {
-        self.run(usize::MAX, |_| false);
+        self.run(usize::MAX, &mut NoHook);
     }
 
-    /// Runs loop tops while the position is below `stop` and `at_top` (called at each loop top,
-    /// after the refill) returns false. Returns true if `at_top` stopped it; at the end of the
-    /// input, emits zlib's final literal.
-    #[inline]
-    pub fn run(&mut self, stop: usize, mut at_top: impl FnMut(&Parser<'a>) -> bool) -> bool {
+    /// Runs loop tops while the position is below `stop` and `hook` does not stop it (it is
+    /// asked at each loop top, after zlib's refill). Returns true if the hook stopped it; at
+    /// the end of the input, emits zlib's final literal.
+    pub fn run(&mut self, stop: usize, hook: &mut impl Hook) -> bool {
         let d = self.d;
         let n = self.n;
-        loop {
-            if self.s >= stop {
-                return false;
+        let chunk = self.chunk;
+        let mut t = self.m.tab();
+        // The state lives in locals while the loop runs (written back at the end).
+        let mut s = self.s;
+        let mut offset = self.offset;
+        let mut filled = self.filled;
+        let mut provided = self.provided;
+        let mut match_available = self.match_available;
+        let mut match_length = self.match_length;
+        let mut match_start = self.match_start;
+        let mut syms = std::mem::take(&mut self.syms);
+        let slides = &mut self.slides;
+        // The 8 bytes at the previous loop top (its low byte is the literal zlib emits for it).
+        let mut prev_w = if s > 0 { load64(d, s - 1) } else { 0 };
+        let outcome = loop {
+            if s >= stop {
+                break Outcome::Stop;
             }
-            if !self.fill() {
-                break;
+            if filled - s < MIN_LOOKAHEAD {
+                // zlib's fill_window, and further deflate() calls with the next pieces while
+                // zlib asks for more input.
+                loop {
+                    if s - offset >= WSIZE + MAX_DIST {
+                        offset += WSIZE;
+                        slides.push(s);
+                    }
+                    filled = (offset + 2 * WSIZE).min(provided);
+                    if filled - s >= MIN_LOOKAHEAD || provided == n {
+                        break;
+                    }
+                    provided = (provided + chunk).min(n);
+                }
+                if filled == s {
+                    break Outcome::End;
+                }
             }
-            if at_top(self) {
-                return true;
+            if hook.wants(s) {
+                let st = State {
+                    s: s as u32,
+                    syms: syms.len() as u32,
+                    match_length: match_length as u16,
+                    match_available,
+                    match_start: if match_length >= 3 {
+                        match_start as u32
+                    } else {
+                        0
+                    },
+                    offset: offset as u32,
+                    provided: provided as u32,
+                };
+                if hook.at(&st) {
+                    break Outcome::Hooked;
+                }
             }
-            let s = self.s;
-            let filled = self.filled;
+            // A run of literals (the previous byte waits, no match pending): until a candidate
+            // turns up, a loop top only inserts its position and emits the previous byte, and
+            // needs no refill before `end` (nor a look from the hook).
+            let mut pre = None;
+            if match_available && match_length == 2 {
+                let end = (filled + 1)
+                    .saturating_sub(MIN_LOOKAHEAD)
+                    .min(stop)
+                    .min(hook.next(s + 1));
+                if s < end {
+                    let (stop_at, found) = t.literal_run(d, s, end, offset);
+                    // The bytes before each of these positions become literals.
+                    syms.extend(d[s - 1..stop_at - 1].iter().map(|&b| literal(b)));
+                    s = stop_at;
+                    prev_w = load64(d, s - 1);
+                    match found {
+                        Some(f) => pre = Some(f),
+                        None => continue,
+                    }
+                }
+            }
             let lookahead = filled - s;
-            let prev_length = self.match_length;
-            let prev_match = self.match_start;
-            self.match_length = 2;
+            let prev_length = match_length;
+            let prev_match = match_start;
+            match_length = 2;
+            let w = pre.map_or_else(|| load64(d, s), |(w, _, _)| w);
             if lookahead >= 6 {
-                let w = load64(d, s);
-                let (rank, head) = self.m.insert(w, s);
+                let (rank, head) = match pre {
+                    Some((_, rank, head)) => (rank, head),
+                    None => t.insert(w, s),
+                };
                 if prev_length < MAX_LAZY {
-                    let lim = s.saturating_sub(MAX_DIST).max(self.offset);
-                    if self.m.may_match(d, s, key6(w), head, lim) {
+                    let lim = s.saturating_sub(MAX_DIST).max(offset);
+                    if t.may_match(d, s, key6(w), head, lim) {
                         let chain = if prev_length >= GOOD_LENGTH {
                             MAX_CHAIN >> 2
                         } else {
                             MAX_CHAIN
                         };
-                        if let Some((len, start)) = self.m.find(
+                        if let Some((len, start)) = t.find(
                             d,
                             s,
                             rank,
@@ -209,39 +251,87 @@ impl<'a> Parser<'a> {
                             chain,
                             NICE_LENGTH.min(lookahead),
                             258.min(lookahead),
-                            self.offset,
+                            offset,
                         ) {
-                            self.match_length = len;
-                            self.match_start = start;
+                            match_length = len;
+                            match_start = start;
                         }
                     }
                 }
             } else if lookahead >= 3 {
-                self.m.insert3(load64(d, s), s);
+                t.insert3(w, s);
             }
-            if prev_length >= 3 && self.match_length <= prev_length {
-                self.syms.push(matched(prev_length, s - 1 - prev_match));
+            if prev_length >= 3 && match_length <= prev_length {
+                syms.push(matched(prev_length, s - 1 - prev_match));
                 let end = s - 1 + prev_length;
                 for p in s + 1..end.min((filled + 1).saturating_sub(3)) {
-                    self.m.insert_at(d, p, n);
+                    t.insert_at(d, p, n);
                 }
-                self.match_available = false;
-                self.match_length = 2;
-                self.s = end;
-            } else if self.match_available {
-                self.syms.push(literal(d.get(s - 1).copied().unwrap_or(0)));
-                self.s = s + 1;
+                match_available = false;
+                match_length = 2;
+                s = end;
+                prev_w = load64(d, s - 1);
             } else {
-                self.match_available = true;
-                self.s = s + 1;
+                if match_available {
+                    syms.push(literal(prev_w as u8));
+                }
+                match_available = true;
+                s += 1;
+                prev_w = w;
             }
-        }
-        if self.match_available {
-            self.syms
-                .push(literal(d.get(self.s - 1).copied().unwrap_or(0)));
-            self.match_available = false;
+        };
+        if let Outcome::End = outcome
+            && match_available
+        {
+            syms.push(literal(prev_w as u8));
+            match_available = false;
             self.final_literal = true;
         }
+        self.s = s;
+        self.offset = offset;
+        self.filled = filled;
+        self.provided = provided;
+        self.match_available = match_available;
+        self.match_length = match_length;
+        self.match_start = match_start;
+        self.syms = syms;
+        matches!(outcome, Outcome::Hooked)
+    }
+}
+
+/// How [`Parser::run`] ended.
+enum Outcome {
+    /// It reached the stop position.
+    Stop,
+    /// The hook stopped it.
+    Hooked,
+    /// The input ended.
+    End,
+}
+
+/// Something asked at each loop top of a parse (after zlib's refill).
+pub trait Hook {
+    /// Whether to look at the state at position `s` (cheap; false for most positions).
+    fn wants(&mut self, s: usize) -> bool;
+    /// The first position from `s` on that [`Hook::wants`] (`usize::MAX` if none).
+    fn next(&self, s: usize) -> usize;
+    /// Looks at the state; true stops the parse.
+    fn at(&mut self, state: &State) -> bool;
+}
+
+/// The hook that never looks.
+pub struct NoHook;
+
+impl Hook for NoHook {
+    #[inline(always)]
+    fn wants(&mut self, _: usize) -> bool {
+        false
+    }
+    #[inline(always)]
+    fn next(&self, _: usize) -> usize {
+        usize::MAX
+    }
+    fn at(&mut self, _: &State) -> bool {
         false
     }
 }

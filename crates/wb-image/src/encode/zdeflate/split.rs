@@ -20,7 +20,7 @@ use super::bits::BitWriter;
 use super::block::Sym;
 use super::blocks::{Layout, SYMS_PER_BLOCK, sym_len};
 use super::matcher::WSIZE;
-use super::parse::{Parser, State};
+use super::parse::{Hook, NoHook, Parser, State};
 use super::{adler32, adler32_combine};
 
 /// How far past the second thread's start the first one looks for a matching state.
@@ -79,23 +79,13 @@ pub fn compress(d: &[u8], n: usize, chunk: usize, header: Vec<u8>) -> Option<Vec
         let second = std::thread::Builder::new()
             .spawn_scoped(sc, move || {
                 let mut t2 = Parser::warm_start(d, n, chunk, p0, offset0, provided0);
-                let rec_end = p0 + SYNC_RANGE;
-                let mut states = Vec::with_capacity(SYNC_RANGE / SYNC_STEP + 1);
-                let mut tx = Some(states_tx);
-                t2.run(usize::MAX, |p| {
-                    let s = p.pos();
-                    if s < rec_end {
-                        if s % SYNC_STEP == 0 {
-                            states.push(p.state());
-                        }
-                    } else if let Some(tx) = tx.take() {
-                        let _ = tx.send(std::mem::take(&mut states));
-                    }
-                    false
-                });
-                if let Some(tx) = tx.take() {
-                    let _ = tx.send(std::mem::take(&mut states));
-                }
+                let mut rec = Recorder {
+                    end: p0 + SYNC_RANGE,
+                    states: Vec::with_capacity(SYNC_RANGE / SYNC_STEP + 1),
+                    tx: Some(states_tx),
+                };
+                t2.run(usize::MAX, &mut rec);
+                rec.send();
                 let adler_b = adler32_raw(&d[p0..n]);
                 let h: Handoff<'_> = hand_rx.recv().ok()?;
                 let (b, slides): (&[Sym], Vec<usize>) = match h.b_from {
@@ -124,30 +114,17 @@ pub fn compress(d: &[u8], n: usize, chunk: usize, header: Vec<u8>) -> Option<Vec
             .ok()?;
 
         // The first part, then the search for the loop top where both parses agree.
-        t1.run(p0, |_| false);
-        let states = states_rx.recv().unwrap_or_default();
-        let mut i = 0;
-        let rec_end = p0 + SYNC_RANGE;
-        let synced = !states.is_empty()
-            && t1.run(usize::MAX, |p| {
-                let s = p.pos();
-                if s >= rec_end || s % SYNC_STEP != 0 {
-                    return false;
-                }
-                while i < states.len() && (states[i].s as usize) < s {
-                    i += 1;
-                }
-                let mine = p.state();
-                states.get(i).is_some_and(|t| {
-                    *t == State {
-                        syms: t.syms,
-                        ..mine
-                    }
-                })
-            });
+        t1.run(p0, &mut NoHook);
+        let mut sync = Syncer {
+            end: p0 + SYNC_RANGE,
+            states: states_rx.recv().unwrap_or_default(),
+            i: 0,
+        };
+        let synced = !sync.states.is_empty() && t1.run(usize::MAX, &mut sync);
         if !synced {
             t1.finish();
         }
+        let (states, i) = (sync.states, sync.i);
         let adler_a = adler32_raw(&d[..p0]);
         let q = t1.pos();
         let t1 = &t1;
@@ -198,7 +175,6 @@ pub fn compress(d: &[u8], n: usize, chunk: usize, header: Vec<u8>) -> Option<Vec
             final_literal,
         };
         let mut w = BitWriter::new(header);
-        w.out.reserve(n / 4);
         layout.write(&mut w, d, 0, g_mid, 0);
         let (w2, adler_b) = second.join().ok()??;
         w.append(w2);
@@ -212,4 +188,84 @@ pub fn compress(d: &[u8], n: usize, chunk: usize, header: Vec<u8>) -> Option<Vec
 /// Adler-32 of `data`.
 fn adler32_raw(data: &[u8]) -> u32 {
     adler32(data)
+}
+
+/// The second thread's hook: records its state at every [`SYNC_STEP`]-th loop top below `end`,
+/// then sends the record to the first thread.
+struct Recorder {
+    end: usize,
+    states: Vec<State>,
+    tx: Option<mpsc::Sender<Vec<State>>>,
+}
+
+impl Recorder {
+    fn send(&mut self) {
+        if let Some(tx) = self.tx.take() {
+            let _ = tx.send(std::mem::take(&mut self.states));
+        }
+    }
+}
+
+impl Hook for Recorder {
+    #[inline(always)]
+    fn wants(&mut self, s: usize) -> bool {
+        (s < self.end && s.is_multiple_of(SYNC_STEP)) || (s >= self.end && self.tx.is_some())
+    }
+
+    #[inline(always)]
+    fn next(&self, s: usize) -> usize {
+        if s < self.end {
+            s.next_multiple_of(SYNC_STEP).min(self.end)
+        } else if self.tx.is_some() {
+            s
+        } else {
+            usize::MAX
+        }
+    }
+
+    fn at(&mut self, state: &State) -> bool {
+        if (state.s as usize) < self.end {
+            self.states.push(*state);
+        } else {
+            self.send();
+        }
+        false
+    }
+}
+
+/// The first thread's hook: stops at the first loop top where its state equals the one the
+/// second thread recorded there (all but the symbol counts).
+struct Syncer {
+    end: usize,
+    states: Vec<State>,
+    /// The recorded state at or after the current position.
+    i: usize,
+}
+
+impl Hook for Syncer {
+    #[inline(always)]
+    fn wants(&mut self, s: usize) -> bool {
+        s < self.end && s.is_multiple_of(SYNC_STEP)
+    }
+
+    #[inline(always)]
+    fn next(&self, s: usize) -> usize {
+        if s < self.end {
+            s.next_multiple_of(SYNC_STEP)
+        } else {
+            usize::MAX
+        }
+    }
+
+    fn at(&mut self, mine: &State) -> bool {
+        while self.i < self.states.len() && self.states[self.i].s < mine.s {
+            self.i += 1;
+        }
+        self.states.get(self.i).is_some_and(|t| {
+            *t == State {
+                syms: t.syms,
+                ..*mine
+            }
+        })
+    }
 }
