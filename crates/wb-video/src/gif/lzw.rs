@@ -1,9 +1,10 @@
 //! GIF's LZW compression (variable-width codes up to 12 bits, least significant bit first, a
 //! clear code whenever the table fills). The string table is a small open-addressing hash
 //! (16384 slots of 32 bits: the 20-bit `prefix, symbol` key and the 12-bit code), 64 KiB that
-//! stay in cache. The output is the bare code stream (the GIF writer adds the code size byte
-//! and the sub-block framing). With the same code size this is, code for code, the stream
-//! Pillow's GIF encoder writes (checked against the SDK's files).
+//! stay in cache, and each code remembers its last extension (see [`encode`]). The output is
+//! the bare code stream (the GIF writer adds the code size byte and the sub-block framing).
+//! With the same code size this is, code for code, the stream Pillow's GIF encoder writes
+//! (checked against the SDK's files).
 
 const MAX_CODES: u32 = 4096;
 const SLOTS: usize = 1 << 14;
@@ -43,6 +44,10 @@ impl BitWriter {
 }
 
 /// Compresses palette indices (each below `2^m`) with minimum code size `m` (2..=8).
+///
+/// Besides the hash table, each code remembers the last string it was extended by (`symbol`
+/// and the code of the longer string): pictures repeat, so the next lookup from a code is
+/// often the one it answered last, and that costs one load instead of a hash and a probe.
 pub fn encode(indices: &[u8], m: u8) -> Vec<u8> {
     let m = m.clamp(2, 8);
     let clear = 1u32 << m;
@@ -56,6 +61,9 @@ pub fn encode(indices: &[u8], m: u8) -> Vec<u8> {
     let mut width = u32::from(m) + 1;
     let mut next = first;
     let mut table = vec![0u32; SLOTS];
+    // Per code: `symbol << 12 | code` of its last extension (`NONE`: none yet).
+    const NONE: u32 = u32::MAX;
+    let mut last = vec![NONE; MAX_CODES as usize];
     w.put(clear, width);
     let Some((&head, rest)) = indices.split_first() else {
         w.put(eoi, width);
@@ -63,7 +71,13 @@ pub fn encode(indices: &[u8], m: u8) -> Vec<u8> {
     };
     let mut prefix = u32::from(head);
     for &s in rest {
-        let key = (prefix << 8) | u32::from(s);
+        let symbol = u32::from(s);
+        let cached = last[prefix as usize];
+        if cached >> 12 == symbol {
+            prefix = cached & 0xFFF;
+            continue;
+        }
+        let key = (prefix << 8) | symbol;
         let mut slot = (key.wrapping_mul(0x9E37_79B1) >> (32 - 14)) as usize;
         let found = loop {
             let e = table[slot];
@@ -76,12 +90,14 @@ pub fn encode(indices: &[u8], m: u8) -> Vec<u8> {
             slot = (slot + 1) & (SLOTS - 1);
         };
         if let Some(code) = found {
+            last[prefix as usize] = (symbol << 12) | code;
             prefix = code;
             continue;
         }
         w.put(prefix, width);
         if next < MAX_CODES {
             table[slot] = (key << 12) | next;
+            last[prefix as usize] = (symbol << 12) | next;
             next += 1;
             if next > (1 << width) && width < 12 {
                 width += 1;
@@ -89,10 +105,11 @@ pub fn encode(indices: &[u8], m: u8) -> Vec<u8> {
         } else {
             w.put(clear, width);
             table.fill(0);
+            last.fill(NONE);
             next = first;
             width = u32::from(m) + 1;
         }
-        prefix = u32::from(s);
+        prefix = symbol;
     }
     w.put(prefix, width);
     w.put(eoi, width);

@@ -21,13 +21,15 @@
 //! - LZW with 8-bit minimum code size and a clear code whenever the table fills ([`lzw`]).
 //!
 //! The result is byte-identical to the SDK's file for every input we compared it on (so it has
-//! the same `sha256` and the same media file name), and the work is spread over all cores.
+//! the same `sha256` and the same media file name), and the work is spread over all cores: all
+//! frames are quantized, then all built, each thread taking the next frame as it goes.
 
 pub mod lzw;
 pub mod quantize;
 
 use crate::prepare::Frames;
 use quantize::Quantized;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use wb_core::{Error, Result};
 
 /// The frame count moviepy's `iter_frames` gives for `t` images at `fps`.
@@ -52,48 +54,63 @@ struct Worked {
     out: Option<OutFrame>,
 }
 
-/// Quantizes and builds frames `a..b` (quantizing frame `a - 1` again to compare with).
-fn work_chunk(frames: &Frames<'_>, a: usize, b: usize) -> Vec<Worked> {
-    let width = frames.width;
-    let mut prev = (a > 0).then(|| quantize_frame(frames, a - 1));
-    let mut done: Vec<Worked> = Vec::with_capacity(b - a);
-    for i in a..b {
-        let q = quantize_frame(frames, i);
-        let before = done.last().map(|w| &w.q).or(prev.as_ref());
-        let out = match before {
-            None => Some(build_frame(&q, None, width, false)),
-            Some(p) => {
-                changed_rect(p, &q, width).map(|r| build_frame(&q, Some((p, r)), width, false))
-            }
-        };
-        prev = None;
-        done.push(Worked { q, out });
-    }
-    done
-}
-
-/// Every frame worked, on up to `threads` threads each taking a run of frames.
-fn work_all(frames: &Frames<'_>, n: usize, threads: usize) -> Result<Vec<Worked>> {
-    let threads = threads.clamp(1, n);
+/// `f(0)`, ..., `f(n - 1)` on up to `threads` threads, each taking the next index as it goes
+/// (so a thread that is slowed down or descheduled holds up nothing). The results do not
+/// depend on which thread computed what.
+fn parallel_map<T: Send>(
+    n: usize,
+    threads: usize,
+    f: impl Fn(usize) -> T + Sync,
+) -> Result<Vec<T>> {
+    let threads = threads.clamp(1, n.max(1));
     if threads == 1 {
-        return Ok(work_chunk(frames, 0, n));
+        return Ok((0..n).map(f).collect());
     }
-    let bounds: Vec<usize> = (0..=threads).map(|k| k * n / threads).collect();
+    let next = AtomicUsize::new(0);
     let parts = std::thread::scope(|s| {
-        let handles: Vec<_> = bounds
-            .windows(2)
-            .map(|w| {
-                let (a, b) = (w[0], w[1]);
-                s.spawn(move || work_chunk(frames, a, b))
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= n {
+                            return done;
+                        }
+                        done.push((i, f(i)));
+                    }
+                })
             })
             .collect();
         handles.into_iter().map(|h| h.join()).collect::<Vec<_>>()
     });
-    let mut all = Vec::with_capacity(n);
+    let failed = || Error::value("a GIF encoding thread failed");
+    let mut out: Vec<Option<T>> = (0..n).map(|_| None).collect();
     for part in parts {
-        all.extend(part.map_err(|_| Error::value("a GIF encoding thread failed"))?);
+        for (i, v) in part.map_err(|_| failed())? {
+            out[i] = Some(v);
+        }
     }
-    Ok(all)
+    out.into_iter().map(|v| v.ok_or_else(failed)).collect()
+}
+
+/// Every frame worked on up to `threads` threads: all frames quantized, then each built after
+/// the frame before it.
+fn work_all(frames: &Frames<'_>, n: usize, threads: usize) -> Result<Vec<Worked>> {
+    let width = frames.width;
+    let quantized = parallel_map(n, threads, |i| quantize_frame(frames, i))?;
+    let built = parallel_map(n, threads, |i| match i {
+        0 => Some(build_frame(&quantized[0], None, width, false)),
+        _ => {
+            let (p, q) = (&quantized[i - 1], &quantized[i]);
+            changed_rect(p, q, width).map(|r| build_frame(q, Some((p, r)), width, false))
+        }
+    })?;
+    Ok(quantized
+        .into_iter()
+        .zip(built)
+        .map(|(q, out)| Worked { q, out })
+        .collect())
 }
 
 fn threads_for(pixels: usize) -> usize {
@@ -399,8 +416,8 @@ mod tests {
 
     #[test]
     fn threads_do_not_change_the_file() {
-        // 9 frames, 3 channels, 12x10: runs of identical frames (2-5, 7-8) that cross the
-        // threads' chunk boundaries, and many colours.
+        // 9 frames, 3 channels, 12x10: runs of identical frames (2-5, 7-8), whichever thread
+        // works on them, and many colours.
         let (t, c, h, w) = (9usize, 3usize, 12usize, 10usize);
         let mut data = vec![0u8; t * c * h * w];
         for (i, v) in data.iter_mut().enumerate() {

@@ -18,6 +18,15 @@
 //!    nearest; ties keep the earlier one.
 //!
 //! A frame with at most 256 colours therefore keeps its exact colours.
+//!
+//! How it is made fast (none of it changes the result, which depends only on the set of colours
+//! and their counts, never on the order they are met in):
+//! - colours are counted with a small hash table when the frame has few of them, and by a radix
+//!   sort of the pixels on their colour when a sample shows many (a large hash table misses the
+//!   caches on every pixel); a pixel of the colour of the one before it skips the table;
+//! - a large box is cut after one pass that builds its three per-axis histograms (its colour
+//!   range and the counts of the cut axis at once), a small one by sorting its few colours;
+//! - the nearest-entry search reads its candidates' colours from the sorted neighbour list.
 
 /// Most distinct (possibly reduced) colours the histogram holds before precision is dropped.
 const MAX_HASH_ENTRIES: usize = 65536;
@@ -103,28 +112,49 @@ impl ColorTable {
         }
     }
 
+    /// A table that holds about `colours` colours before it grows.
+    fn for_colours(colours: usize) -> Self {
+        Self::with_slots((colours * 2).next_power_of_two().max(1024))
+    }
+
     /// Counts one more `key`; returns its id, which is `next` if the key is new.
-    #[inline]
+    #[inline(always)]
     fn count(&mut self, key: u32, next: u32) -> u32 {
-        if self.len * 2 >= self.slots.len() {
-            self.grow();
-        }
         let k = key + 1;
         // Fibonacci hashing: the high bits of the product.
         let mut s = (key.wrapping_mul(0x9E37_79B1) >> self.shift) as usize;
         loop {
-            let slot = &mut self.slots[s];
-            if slot[0] == k {
-                slot[2] += 1;
-                return slot[1];
+            let held = self.slots[s][0];
+            if held == k {
+                self.slots[s][2] += 1;
+                return self.slots[s][1];
             }
-            if slot[0] == 0 {
-                *slot = [k, next, 1];
+            if held == 0 {
+                if (self.len + 1) * 2 > self.slots.len() {
+                    // At most half full: grow, and look again.
+                    self.grow();
+                    s = (key.wrapping_mul(0x9E37_79B1) >> self.shift) as usize;
+                    continue;
+                }
+                self.slots[s] = [k, next, 1];
                 self.len += 1;
                 return next;
             }
             s = (s + 1) & self.mask;
         }
+    }
+
+    /// Adds `n` to the count of `key`, which the table holds.
+    fn add(&mut self, key: u32, n: u32) {
+        let k = key + 1;
+        let mut s = (key.wrapping_mul(0x9E37_79B1) >> self.shift) as usize;
+        while self.slots[s][0] != k {
+            if self.slots[s][0] == 0 {
+                return;
+            }
+            s = (s + 1) & self.mask;
+        }
+        self.slots[s][2] += n;
     }
 
     /// The counts by id.
@@ -138,6 +168,8 @@ impl ColorTable {
         out
     }
 
+    #[cold]
+    #[inline(never)]
     fn grow(&mut self) {
         let old = std::mem::take(&mut self.slots);
         *self = Self::with_slots(old.len() * 2);
@@ -180,50 +212,168 @@ struct Histogram {
     keys: Vec<u32>,
     counts: Vec<u32>,
     sums: Option<Vec<[u64; 3]>>,
-    pixel_id: Vec<u32>,
+    pixel_id: Vec<u16>,
     scale: u32,
 }
 
-fn histogram(r: &[u8], g: &[u8], b: &[u8]) -> Histogram {
+/// Pixels under which the hash table always counts (a sort costs more on so few).
+const SORT_MIN_PIXELS: usize = 16 * 1024;
+/// Pixels sampled to choose between counting with a hash table and sorting.
+const SAMPLES: usize = 1024;
+/// Distinct colours among the samples from which sorting is faster (the hash table no longer
+/// fits in the L1/L2 caches).
+const SORT_MIN_SAMPLED_COLOURS: usize = 512;
+
+/// The histogram, its colours counted by sorting when `sort` says so, else (`None`) as a
+/// sample of the pixels suggests.
+fn histogram(r: &[u8], g: &[u8], b: &[u8], sort: Option<bool>) -> Histogram {
     let n = r.len();
-    let mut pixel_id = vec![0u32; n];
+    let sampled = sampled_colours(r, g, b);
+    let sort = sort.unwrap_or(n >= SORT_MIN_PIXELS && sampled >= SORT_MIN_SAMPLED_COLOURS);
+    let mut pixel_id = vec![0u16; n];
     let mut scale = 0u32;
-    'retry: loop {
-        let mut table = ColorTable::new();
-        let mut keys: Vec<u32> = Vec::new();
-        let pixels = r.iter().zip(g).zip(b).zip(pixel_id.iter_mut());
-        for (((&r, &g), &b), id_out) in pixels {
-            let key = pack(r >> scale, g >> scale, b >> scale);
-            let next = keys.len() as u32;
-            let id = table.count(key, next);
-            if id == next {
-                if keys.len() == MAX_HASH_ENTRIES {
-                    scale += 1;
-                    continue 'retry;
-                }
-                keys.push(key);
-            }
-            *id_out = id;
-        }
-        let counts = table.counts();
-        let sums = (scale > 0).then(|| {
-            let mut sums = vec![[0u64; 3]; keys.len()];
-            for (i, &id) in pixel_id.iter().enumerate() {
-                let s = &mut sums[id as usize];
-                s[0] += u64::from(r[i]);
-                s[1] += u64::from(g[i]);
-                s[2] += u64::from(b[i]);
-            }
-            sums
-        });
-        return Histogram {
-            keys,
-            counts,
-            sums,
-            pixel_id,
-            scale,
+    let (keys, counts) = loop {
+        let counted = if sort {
+            count_sorted(r, g, b, scale, &mut pixel_id)
+        } else {
+            count_hashed(r, g, b, scale, sampled, &mut pixel_id)
         };
+        match counted {
+            Some(kc) => break kc,
+            None => scale += 1,
+        }
+    };
+    let sums = (scale > 0).then(|| {
+        let mut sums = vec![[0u64; 3]; keys.len()];
+        for (i, &id) in pixel_id.iter().enumerate() {
+            let s = &mut sums[id as usize];
+            s[0] += u64::from(r[i]);
+            s[1] += u64::from(g[i]);
+            s[2] += u64::from(b[i]);
+        }
+        sums
+    });
+    Histogram {
+        keys,
+        counts,
+        sums,
+        pixel_id,
+        scale,
     }
+}
+
+/// The distinct colours among up to [`SAMPLES`] evenly spaced pixels.
+fn sampled_colours(r: &[u8], g: &[u8], b: &[u8]) -> usize {
+    let step = (r.len() / SAMPLES).max(1);
+    let mut seen = ColorTable::with_slots(4 * SAMPLES);
+    for i in (0..r.len()).step_by(step) {
+        seen.count(pack(r[i], g[i], b[i]), seen.len as u32);
+    }
+    seen.len
+}
+
+/// Counts colours (reduced by `scale` bits) with a hash table sized for about `expected`
+/// colours; ids in the order of first sight. `None` when there are more than
+/// [`MAX_HASH_ENTRIES`].
+fn count_hashed(
+    r: &[u8],
+    g: &[u8],
+    b: &[u8],
+    scale: u32,
+    expected: usize,
+    pixel_id: &mut [u16],
+) -> Option<(Vec<u32>, Vec<u32>)> {
+    let mut table = ColorTable::for_colours(expected);
+    let mut keys: Vec<u32> = Vec::with_capacity(expected);
+    // A pixel of the same colour as the one before it (runs are common) skips the table; its
+    // count is added when the run ends.
+    let (mut last_key, mut last_id, mut run) = (u32::MAX, 0u32, 0u32);
+    let pixels = r.iter().zip(g).zip(b).zip(pixel_id.iter_mut());
+    for (((&r, &g), &b), id_out) in pixels {
+        let key = pack(r >> scale, g >> scale, b >> scale);
+        if key == last_key {
+            run += 1;
+            *id_out = last_id as u16;
+            continue;
+        }
+        if run > 0 {
+            table.add(last_key, run);
+            run = 0;
+        }
+        let next = keys.len() as u32;
+        let id = table.count(key, next);
+        if id == next {
+            if keys.len() == MAX_HASH_ENTRIES {
+                return None;
+            }
+            keys.push(key);
+        }
+        (last_key, last_id) = (key, id);
+        *id_out = id as u16;
+    }
+    if run > 0 {
+        table.add(last_key, run);
+    }
+    Some((keys, table.counts()))
+}
+
+/// Counts colours (reduced by `scale` bits) by sorting the pixels on their colour (an LSD
+/// radix sort of `colour << 32 | pixel`, a byte at a time); ids in colour order. The result
+/// does not depend on the order of ids. `None` when there are more than [`MAX_HASH_ENTRIES`].
+fn count_sorted(
+    r: &[u8],
+    g: &[u8],
+    b: &[u8],
+    scale: u32,
+    pixel_id: &mut [u16],
+) -> Option<(Vec<u32>, Vec<u32>)> {
+    let n = r.len();
+    let mut digits = [[0u32; 256]; 3];
+    let mut items: Vec<u64> = Vec::with_capacity(n);
+    for (i, ((&r, &g), &b)) in r.iter().zip(g).zip(b).enumerate() {
+        let (r, g, b) = (r >> scale, g >> scale, b >> scale);
+        digits[0][usize::from(b)] += 1;
+        digits[1][usize::from(g)] += 1;
+        digits[2][usize::from(r)] += 1;
+        items.push((u64::from(pack(r, g, b)) << 32) | i as u64);
+    }
+    let mut sorted = vec![0u64; n];
+    for (pass, counts) in digits.iter().enumerate() {
+        if counts.iter().any(|&c| c as usize == n) {
+            continue; // every item has the same digit here
+        }
+        let mut at = [0usize; 256];
+        let mut sum = 0;
+        for (a, &c) in at.iter_mut().zip(counts) {
+            *a = sum;
+            sum += c as usize;
+        }
+        let shift = 32 + 8 * pass;
+        for &item in &items {
+            let d = &mut at[((item >> shift) & 0xff) as usize];
+            sorted[*d] = item;
+            *d += 1;
+        }
+        std::mem::swap(&mut items, &mut sorted);
+    }
+    let mut keys: Vec<u32> = Vec::new();
+    let mut counts: Vec<u32> = Vec::new();
+    let mut last = u64::MAX;
+    for &item in &items {
+        let key = item >> 32;
+        if key != last {
+            if keys.len() == MAX_HASH_ENTRIES {
+                return None;
+            }
+            keys.push(key as u32);
+            counts.push(0);
+            last = key;
+        }
+        let id = keys.len() - 1;
+        counts[id] += 1;
+        pixel_id[(item & 0xffff_ffff) as usize] = id as u16;
+    }
+    Some((keys, counts))
 }
 
 /// One distinct (reduced) colour: its value, its pixel count and its histogram id.
@@ -234,43 +384,12 @@ struct Entry {
     slot: u32,
 }
 
-/// The colour range and pixel count of a set of entries.
-#[derive(Clone, Copy)]
-struct Stats {
-    min: [u8; 3],
-    max: [u8; 3],
-    pixels: u64,
-}
-
-impl Stats {
-    const EMPTY: Stats = Stats {
-        min: [255; 3],
-        max: [0; 3],
-        pixels: 0,
-    };
-
-    #[inline]
-    fn add(&mut self, e: &Entry) {
-        for a in 0..3 {
-            self.min[a] = self.min[a].min(e.c[a]);
-            self.max[a] = self.max[a].max(e.c[a]);
-        }
-        self.pixels += u64::from(e.count);
-    }
-}
-
-/// A box of the median cut: `entries[lo..hi]` are its colours.
+/// A box of the median cut: `entries[lo..hi]` are its colours, of `pixels` pixels.
 struct CutBox {
     lo: usize,
     hi: usize,
-    stats: Stats,
+    pixels: u64,
     children: Option<(usize, usize)>,
-}
-
-impl CutBox {
-    fn single_colour(&self) -> bool {
-        self.stats.min == self.stats.max
-    }
 }
 
 /// A binary max-heap of box ids keyed by pixel count, with the tie behaviour of the heap
@@ -331,30 +450,50 @@ impl BoxHeap {
     }
 }
 
+/// Boxes of fewer entries than this find their colour range entry by entry; larger ones from
+/// per-axis histograms built in one pass (which also gives the cut axis its pixel counts).
+const SMALL_BOX: usize = 96;
+
+/// The lowest and highest value with a nonzero count.
+fn value_range(counts: &[u32; 256]) -> (u8, u8) {
+    let lo = counts.iter().position(|&c| c != 0).unwrap_or(0);
+    let hi = counts.iter().rposition(|&c| c != 0).unwrap_or(0);
+    (lo as u8, hi as u8)
+}
+
 /// Cuts box `id` in two (see the module docs), reordering its entries so the upper half
-/// comes first; returns the ids of the upper and lower halves.
-fn cut(boxes: &mut Vec<CutBox>, id: usize, entries: &mut [Entry]) -> (usize, usize) {
-    let (lo, hi, Stats { min, max, pixels }) = (boxes[id].lo, boxes[id].hi, boxes[id].stats);
-    let weighted = [
-        u32::from(max[0] - min[0]) * 77,
-        u32::from(max[1] - min[1]) * 150,
-        u32::from(max[2] - min[2]) * 29,
-    ];
-    let mut axis = 0;
-    for a in 1..3 {
-        if weighted[axis] < weighted[a] {
-            axis = a;
+/// comes first; returns the ids of the upper and lower halves, or `None` when the box holds a
+/// single colour (it cannot be cut).
+fn cut(boxes: &mut Vec<CutBox>, id: usize, entries: &mut [Entry]) -> Option<(usize, usize)> {
+    let (lo, hi, pixels) = (boxes[id].lo, boxes[id].hi, boxes[id].pixels);
+    let part = &mut entries[lo..hi];
+    if part.len() < SMALL_BOX {
+        let (mut min, mut max) = ([255u8; 3], [0u8; 3]);
+        for e in part.iter() {
+            for a in 0..3 {
+                min[a] = min[a].min(e.c[a]);
+                max[a] = max[a].max(e.c[a]);
+            }
+        }
+        let axis = cut_axis(min, max)?;
+        return Some(cut_small(boxes, id, part, axis, min[axis]));
+    }
+    let mut by_axis = [[0u32; 256]; 3];
+    for e in part.iter() {
+        for (counts, &v) in by_axis.iter_mut().zip(&e.c) {
+            counts[usize::from(v)] += e.count;
         }
     }
-    let part = &mut entries[lo..hi];
-    let mut by_value = [0u64; 256];
-    for e in part.iter() {
-        by_value[usize::from(e.c[axis])] += u64::from(e.count);
+    let (mut min, mut max) = ([0u8; 3], [0u8; 3]);
+    for a in 0..3 {
+        (min[a], max[a]) = value_range(&by_axis[a]);
     }
+    let axis = cut_axis(min, max)?;
+    let by_value = &by_axis[axis];
     let mut threshold = min[axis];
     let mut running = 0u64;
     for v in (0..256usize).rev() {
-        running += by_value[v];
+        running += u64::from(by_value[v]);
         if running * 2 > pixels {
             threshold = v as u8;
             break;
@@ -367,6 +506,10 @@ fn cut(boxes: &mut Vec<CutBox>, id: usize, entries: &mut [Entry]) -> (usize, usi
     } else {
         threshold - 1
     };
+    let upper_pixels: u64 = by_value[usize::from(lowest) + 1..]
+        .iter()
+        .map(|&c| u64::from(c))
+        .sum();
     // Partition (branch-free: always swap, advance when the entry goes up).
     let mut split = 0;
     for i in 0..part.len() {
@@ -374,75 +517,158 @@ fn cut(boxes: &mut Vec<CutBox>, id: usize, entries: &mut [Entry]) -> (usize, usi
         part.swap(i, split);
         split += usize::from(up);
     }
-    let (mut upper, mut lower) = (Stats::EMPTY, Stats::EMPTY);
-    part[..split].iter().for_each(|e| upper.add(e));
-    part[split..].iter().for_each(|e| lower.add(e));
     let up = boxes.len();
     boxes.push(CutBox {
         lo,
         hi: lo + split,
-        stats: upper,
+        pixels: upper_pixels,
         children: None,
     });
     boxes.push(CutBox {
         lo: lo + split,
         hi,
-        stats: lower,
+        pixels: pixels - upper_pixels,
+        children: None,
+    });
+    boxes[id].children = Some((up, up + 1));
+    Some((up, up + 1))
+}
+
+/// The axis a box with these colour bounds is cut along: the largest range weighted 77/150/29
+/// (R/G/B), the first on ties; `None` for a single colour.
+fn cut_axis(min: [u8; 3], max: [u8; 3]) -> Option<usize> {
+    if min == max {
+        return None;
+    }
+    let weighted = [
+        u32::from(max[0] - min[0]) * 77,
+        u32::from(max[1] - min[1]) * 150,
+        u32::from(max[2] - min[2]) * 29,
+    ];
+    let mut axis = 0;
+    for a in 1..3 {
+        if weighted[axis] < weighted[a] {
+            axis = a;
+        }
+    }
+    Some(axis)
+}
+
+/// [`cut`] for a small box, the same halves by sorting: its entries in descending order of
+/// their value on `axis` (lowest value `min`), the upper half first.
+fn cut_small(
+    boxes: &mut Vec<CutBox>,
+    id: usize,
+    part: &mut [Entry],
+    axis: usize,
+    min: u8,
+) -> (usize, usize) {
+    let (lo, hi, pixels) = (boxes[id].lo, boxes[id].hi, boxes[id].pixels);
+    part.sort_unstable_by_key(|e| std::cmp::Reverse(e.c[axis]));
+    // The first value, from the top, where the running pixel count passes half.
+    let mut threshold = min;
+    let mut running = 0u64;
+    let mut i = 0;
+    while i < part.len() {
+        let v = part[i].c[axis];
+        while i < part.len() && part[i].c[axis] == v {
+            running += u64::from(part[i].count);
+            i += 1;
+        }
+        if running * 2 > pixels {
+            threshold = v;
+            break;
+        }
+    }
+    let lowest = if threshold == min {
+        threshold
+    } else {
+        threshold - 1
+    };
+    let split = part.partition_point(|e| e.c[axis] > lowest);
+    let upper_pixels: u64 = part[..split].iter().map(|e| u64::from(e.count)).sum();
+    let up = boxes.len();
+    boxes.push(CutBox {
+        lo,
+        hi: lo + split,
+        pixels: upper_pixels,
+        children: None,
+    });
+    boxes.push(CutBox {
+        lo: lo + split,
+        hi,
+        pixels: pixels - upper_pixels,
         children: None,
     });
     boxes[id].children = Some((up, up + 1));
     (up, up + 1)
 }
 
+/// A palette entry in a neighbour list: `distance << 8 | index` (the sort key: distance from
+/// the list's start entry, then index) and its colour, at hand for the search.
+#[derive(Clone, Copy)]
+struct Candidate {
+    key: u32,
+    c: [i16; 3],
+}
+
 /// The palette entry nearest to `c` (squared RGB distance) that the search from `start` finds,
-/// `initial` being the distance from `start` to `c` (not 0). `row` holds, as
-/// `distance << 8 | index` sorted ascending, every entry within `4 * initial` of `start` (it may
-/// hold more).
+/// `initial` being the distance from `start` to `c` (not 0). `row` holds, sorted by key, every
+/// entry within `4 * initial` of `start` (it may hold more).
 ///
 /// Entries are tried nearest-to-`start` first, among those within twice the distance from
 /// `start` to `c`; ties keep the earlier one (`start` first). By the triangle inequality an
 /// entry `j` can only be strictly nearer to `c` than the best so far if
 /// |start j| < |start c| + |c best|, so the search also stops there: the same result, sooner.
-fn search(row: &[u32], palette: &[[u8; 3]], start: usize, c: [u8; 3], initial: u32) -> u8 {
+fn search(row: &[Candidate], start: usize, c: [u8; 3], initial: u32) -> u8 {
     let limit = initial * 4;
     let root_initial = f64::from(initial).sqrt();
     let (mut best, mut best_d) = (start as u8, initial);
     let mut reach = limit;
-    for &packed in row {
-        if packed >> 8 > reach {
+    let [r, g, b] = c.map(i32::from);
+    for cand in row {
+        if cand.key >> 8 > reach {
             break;
         }
-        let j = packed as u8;
-        let dj = dist2(palette[usize::from(j)], c);
+        let [dr, dg, db] = [
+            i32::from(cand.c[0]) - r,
+            i32::from(cand.c[1]) - g,
+            i32::from(cand.c[2]) - b,
+        ];
+        let dj = (dr * dr + dg * dg + db * db) as u32;
         if dj < best_d {
             best_d = dj;
-            best = j;
-            // (|start c| + |c best|)^2, rounded up so no candidate is dropped.
+            best = cand.key as u8;
+            // (|start c| + |c best|)^2, rounded up (past any rounding error) so no candidate
+            // that could be nearer is dropped.
             let r = root_initial + f64::from(best_d).sqrt();
-            reach = limit.min((r * r).ceil() as u32 + 1);
+            reach = limit.min((r * r) as u32 + 2);
         }
     }
     best
 }
 
-/// Every palette entry within `bound` of `palette[start]`, as `distance << 8 | index`, sorted.
-fn neighbours(palette: &[[u8; 3]], start: usize, bound: u32, row: &mut Vec<u32>) {
+/// Every palette entry within `bound` of `palette[start]`, sorted by key.
+fn neighbours(palette: &[[u8; 3]], start: usize, bound: u32, row: &mut Vec<Candidate>) {
     row.clear();
     let p = palette[start];
     for (j, q) in palette.iter().enumerate() {
         let d = dist2(p, *q);
         if d <= bound {
-            row.push((d << 8) | j as u32);
+            row.push(Candidate {
+                key: (d << 8) | j as u32,
+                c: q.map(i16::from),
+            });
         }
     }
-    row.sort_unstable();
+    row.sort_unstable_by_key(|c| c.key);
 }
 
 /// Nearest-entry search for colours met one at a time, with each start's neighbour list
 /// sorted on first use.
 struct Nearest<'a> {
     palette: &'a [[u8; 3]],
-    rows: Vec<Vec<u32>>,
+    rows: Vec<Vec<Candidate>>,
 }
 
 impl<'a> Nearest<'a> {
@@ -462,13 +688,23 @@ impl<'a> Nearest<'a> {
         if row.is_empty() {
             neighbours(self.palette, start, u32::MAX, row);
         }
-        search(row, self.palette, start, c, initial)
+        search(row, start, c, initial)
     }
 }
 
 /// Quantizes an RGB frame given as three planes of equal length to at most `max_colors`
 /// (1..=256) colours.
 pub fn quantize_rgb(r: &[u8], g: &[u8], b: &[u8], max_colors: usize) -> Quantized {
+    quantize_counting(r, g, b, max_colors, None)
+}
+
+fn quantize_counting(
+    r: &[u8],
+    g: &[u8],
+    b: &[u8],
+    max_colors: usize,
+    sort: Option<bool>,
+) -> Quantized {
     let n = r.len().min(g.len()).min(b.len());
     let (r, g, b) = (&r[..n], &g[..n], &b[..n]);
     if n == 0 {
@@ -478,41 +714,41 @@ pub fn quantize_rgb(r: &[u8], g: &[u8], b: &[u8], max_colors: usize) -> Quantize
         };
     }
     let max_colors = max_colors.clamp(1, 256);
-    let hist = histogram(r, g, b);
+    let hist = histogram(r, g, b, sort);
 
     // The distinct (reduced) colours as entries.
-    let mut entries = Vec::with_capacity(hist.keys.len());
-    let mut root = Stats::EMPTY;
-    for (id, (&k, &count)) in hist.keys.iter().zip(&hist.counts).enumerate() {
-        let e = Entry {
+    let entries_iter = hist.keys.iter().zip(&hist.counts).enumerate();
+    let mut entries: Vec<Entry> = entries_iter
+        .map(|(id, (&k, &count))| Entry {
             c: unpack(k),
             count,
             slot: id as u32,
-        };
-        root.add(&e);
-        entries.push(e);
-    }
+        })
+        .collect();
+    let root_pixels = n as u64;
 
     // Median cut.
     let mut boxes = vec![CutBox {
         lo: 0,
         hi: entries.len(),
-        stats: root,
+        pixels: root_pixels,
         children: None,
     }];
     let mut heap = BoxHeap::new();
-    heap.push(root.pixels, 0);
+    heap.push(root_pixels, 0);
     'cuts: for _ in 1..max_colors {
-        let id = loop {
+        let (upper, lower) = loop {
             match heap.pop() {
                 None => break 'cuts,
-                Some(id) if boxes[id].single_colour() => continue,
-                Some(id) => break id,
+                // A box of one colour is set aside.
+                Some(id) => match cut(&mut boxes, id, &mut entries) {
+                    Some(halves) => break halves,
+                    None => continue,
+                },
             }
         };
-        let (upper, lower) = cut(&mut boxes, id, &mut entries);
-        heap.push(boxes[upper].stats.pixels, upper);
-        heap.push(boxes[lower].stats.pixels, lower);
+        heap.push(boxes[upper].pixels, upper);
+        heap.push(boxes[lower].pixels, lower);
     }
 
     // Leaves in tree order become palette entries (the mean of their pixels).
@@ -536,7 +772,7 @@ pub fn quantize_rgb(r: &[u8], g: &[u8], b: &[u8], max_colors: usize) -> Quantize
                 None => (0..3).for_each(|a| total[a] += u64::from(e.count) * u64::from(e.c[a])),
             }
         }
-        let pixels = boxes[id].stats.pixels as f64;
+        let pixels = boxes[id].pixels as f64;
         let mean = |a: usize| (0.5 + total[a] as f64 / pixels) as u8;
         palette.push([mean(0), mean(1), mean(2)]);
         leaves.push((lo, hi));
@@ -547,7 +783,7 @@ pub fn quantize_rgb(r: &[u8], g: &[u8], b: &[u8], max_colors: usize) -> Quantize
     let indices = if hist.scale == 0 {
         let mut id_index = vec![0u8; hist.keys.len()];
         let mut initial: Vec<u32> = Vec::new();
-        let mut row: Vec<u32> = Vec::new();
+        let mut row: Vec<Candidate> = Vec::new();
         for (leaf, &(lo, hi)) in leaves.iter().enumerate() {
             let p = palette[leaf];
             initial.clear();
@@ -560,7 +796,7 @@ pub fn quantize_rgb(r: &[u8], g: &[u8], b: &[u8], max_colors: usize) -> Quantize
                 id_index[e.slot as usize] = if d == 0 {
                     leaf as u8
                 } else {
-                    search(&row, &palette, leaf, e.c, d)
+                    search(&row, leaf, e.c, d)
                 };
             }
         }
@@ -629,6 +865,45 @@ mod tests {
             })
             .sum();
         assert!(err as f64 / (3 * n) as f64 <= 6.0);
+    }
+
+    #[test]
+    fn counting_by_hash_or_by_sort_gives_the_same_frame() {
+        // Few colours, many colours, more than 65536 (precision dropped), runs, one colour.
+        let mut z = 7u64;
+        let mut rnd = move || {
+            z = z
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (z >> 33) as u32
+        };
+        let n = 300 * 300;
+        let cases: Vec<Vec<[u8; 3]>> = vec![
+            (0..n)
+                .map(|_| [(rnd() % 6 * 40) as u8, (rnd() % 5 * 50) as u8, 9])
+                .collect(),
+            (0..n)
+                .map(|i| [(i % 256) as u8, (i / 256 % 256) as u8, (rnd() % 4) as u8])
+                .collect(),
+            (0..n)
+                .map(|_| {
+                    let v = rnd();
+                    [v as u8, (v >> 8) as u8, (v >> 16) as u8]
+                })
+                .collect(),
+            (0..n)
+                .map(|i| [(i / 500) as u8, (i / 700) as u8, (i / 900) as u8])
+                .collect(),
+            vec![[3, 4, 5]; n],
+        ];
+        for (k, px) in cases.iter().enumerate() {
+            let plane = |c: usize| px.iter().map(|p| p[c]).collect::<Vec<u8>>();
+            let (r, g, b) = (plane(0), plane(1), plane(2));
+            let hashed = quantize_counting(&r, &g, &b, 256, Some(false));
+            let sorted = quantize_counting(&r, &g, &b, 256, Some(true));
+            assert!(hashed == sorted, "case {k}");
+            assert!(quantize_rgb(&r, &g, &b, 256) == hashed, "case {k}");
+        }
     }
 
     #[test]
