@@ -25,7 +25,7 @@ pub const MIN_LOOKAHEAD: usize = 258 + 3 + 1;
 /// zlib's `MAX_DIST`: the farthest a match may reach back.
 pub const MAX_DIST: usize = WSIZE - MIN_LOOKAHEAD;
 /// Bits of the 6-byte hash.
-const H6_BITS: u32 = 16;
+const H6_BITS: u32 = 17;
 /// The low 48 bits: 6 bytes of a little-endian load.
 const MASK48: u64 = (1 << 48) - 1;
 /// Bytes the input must carry after its end, so that 8-byte loads never fall outside it.
@@ -156,24 +156,46 @@ impl Tab<'_> {
     pub fn literal_run(
         &mut self,
         d: &[u8],
-        mut s: usize,
+        s: usize,
         end: usize,
         offset: usize,
     ) -> (usize, Option<(u64, u16, usize)>) {
-        // Every position read is below `end`: this slice lets the compiler see that.
+        // Every position read is below `end`: these slices let the compiler see that, so the
+        // loads need no bounds checks.
         let Some(d) = d.get(..end + 8) else {
             return (s, None);
         };
-        while s < end {
-            let w = load64(d, s);
-            let (rank, head) = self.insert(w, s);
-            let lim = s.saturating_sub(MAX_DIST).max(offset);
-            if self.may_match(d, s, key6(w), head, lim) {
-                return (s, Some((w, rank, head)));
+        let Some(ahead) = d.get(s..) else {
+            return (s, None);
+        };
+        // Below `MAX_DIST + offset` the limit is the offset; from there on it is `s − MAX_DIST`.
+        let far = MAX_DIST + offset;
+        for (i, win) in ahead.windows(8).enumerate() {
+            let p = s + i;
+            let w = win.first_chunk::<8>().map_or(0, |a| u64::from_le_bytes(*a));
+            let (rank, head) = self.insert(w, p);
+            let lim = if p >= far { p - MAX_DIST } else { offset };
+            // The candidate's bytes only when it is in the window (else this position's, which
+            // are cached): old data would be a cache miss for nothing. `at` ≤ `p`, so the
+            // window slice `d[at..at + 8]` lies within `d`.
+            let in1 = head >= lim;
+            let at = std::hint::select_unpredictable(in1, head, p).min(p);
+            let other = d
+                .get(at..at + 8)
+                .and_then(|x| x.first_chunk::<8>())
+                .map_or(0, |a| u64::from_le_bytes(*a));
+            let eq1 = other & MASK48 == key6(w);
+            let next = self.prev6[head & WMASK] as usize;
+            // About a third of heads are in the window (hash collisions, mostly): one
+            // materialized test instead of a branch on that.
+            if std::hint::black_box(in1 & (eq1 | (next >= lim))) {
+                return (p, Some((w, rank, head)));
             }
-            s += 1;
+            if p + 1 >= end {
+                return (end, None);
+            }
         }
-        (s, None)
+        (end.max(s), None)
     }
 
     /// Whether the 6-byte chain at `s` (whose previous head is `head`) may hold a candidate

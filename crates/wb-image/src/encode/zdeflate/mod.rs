@@ -66,6 +66,11 @@ pub fn compress_padded(d: &[u8], n: usize, chunk: usize) -> Vec<u8> {
 pub fn compress_serial(d: &[u8], n: usize, chunk: usize, header: Vec<u8>) -> Vec<u8> {
     let mut p = Parser::new(d, n, chunk);
     p.finish();
+    write_all(&p, d, n, header)
+}
+
+/// The stream of a finished parse of `d[..n]`, written on this thread after `header`.
+fn write_all(p: &Parser<'_>, d: &[u8], n: usize, header: Vec<u8>) -> Vec<u8> {
     let layout = Layout {
         a: &p.syms,
         b: &[],

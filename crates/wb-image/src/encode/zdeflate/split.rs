@@ -10,24 +10,36 @@
 //! are the same, so the second thread's symbols are adopted. If they never agree within
 //! [`SYNC_RANGE`] bytes, the first thread simply parses to the end.
 //!
+//! If the second thread has not recorded its start when the first reaches `p0` (it is not
+//! getting a core: the machine is busy), the first thread goes on alone and tells the second
+//! to stop.
+//!
 //! The blocks are then written by both threads, each into its own bit writer, the second
 //! thread's bits appended with a shift ([`BitWriter::append`]). Each thread also computes
 //! the Adler-32 of its half, combined at the end.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
+use std::time::Duration;
 
 use super::bits::BitWriter;
 use super::block::Sym;
 use super::blocks::{Layout, SYMS_PER_BLOCK, sym_len};
 use super::matcher::WSIZE;
 use super::parse::{Hook, NoHook, Parser, State};
-use super::{adler32, adler32_combine};
+use super::{adler32, adler32_combine, write_all};
 
 /// How far past the second thread's start the first one looks for a matching state.
 pub const SYNC_RANGE: usize = 1 << 16;
 
 /// The second thread records its state at loop tops at multiples of this.
 const SYNC_STEP: usize = 8;
+
+/// How long the first thread waits for the second's record before going on alone.
+const WAIT: Duration = Duration::from_micros(300);
+
+/// The second thread checks every this many bytes whether the first has gone on alone.
+const ABANDON_CHECK: usize = 1 << 14;
 
 /// What the first thread hands the second once the parse is settled: which symbols make the
 /// stream and which blocks the second thread writes.
@@ -71,6 +83,7 @@ pub fn compress(d: &[u8], n: usize, chunk: usize, header: Vec<u8>) -> Option<Vec
         return None;
     }
     let mut t1 = Parser::new(d, n, chunk);
+    let abandon = &AtomicBool::new(false);
     std::thread::scope(|sc| {
         // Made here, so that on any early return the sender is dropped before the scope
         // waits for the second thread (which then stops waiting).
@@ -83,8 +96,11 @@ pub fn compress(d: &[u8], n: usize, chunk: usize, header: Vec<u8>) -> Option<Vec
                     end: p0 + SYNC_RANGE,
                     states: Vec::with_capacity(SYNC_RANGE / SYNC_STEP + 1),
                     tx: Some(states_tx),
+                    abandon,
                 };
-                t2.run(usize::MAX, &mut rec);
+                if t2.run(usize::MAX, &mut rec) {
+                    return None;
+                }
                 rec.send();
                 let adler_b = adler32_raw(&d[p0..n]);
                 let h: Handoff<'_> = hand_rx.recv().ok()?;
@@ -115,9 +131,20 @@ pub fn compress(d: &[u8], n: usize, chunk: usize, header: Vec<u8>) -> Option<Vec
 
         // The first part, then the search for the loop top where both parses agree.
         t1.run(p0, &mut NoHook);
+        // The second thread has normally sent its record long before; if it has not (it is
+        // not getting a core), this thread does the rest alone.
+        let states = match states_rx.try_recv() {
+            Ok(states) => Some(states),
+            Err(_) => states_rx.recv_timeout(WAIT).ok(),
+        };
+        let Some(states) = states else {
+            abandon.store(true, Ordering::Relaxed);
+            t1.finish();
+            return Some(write_all(&t1, d, n, header));
+        };
         let mut sync = Syncer {
             end: p0 + SYNC_RANGE,
-            states: states_rx.recv().unwrap_or_default(),
+            states,
             i: 0,
         };
         let synced = !sync.states.is_empty() && t1.run(usize::MAX, &mut sync);
@@ -192,13 +219,15 @@ fn adler32_raw(data: &[u8]) -> u32 {
 
 /// The second thread's hook: records its state at every [`SYNC_STEP`]-th loop top below `end`,
 /// then sends the record to the first thread.
-struct Recorder {
+struct Recorder<'f> {
     end: usize,
     states: Vec<State>,
     tx: Option<mpsc::Sender<Vec<State>>>,
+    /// Set by the first thread when it goes on alone.
+    abandon: &'f AtomicBool,
 }
 
-impl Recorder {
+impl Recorder<'_> {
     fn send(&mut self) {
         if let Some(tx) = self.tx.take() {
             let _ = tx.send(std::mem::take(&mut self.states));
@@ -206,10 +235,14 @@ impl Recorder {
     }
 }
 
-impl Hook for Recorder {
+impl Hook for Recorder<'_> {
     #[inline(always)]
     fn wants(&mut self, s: usize) -> bool {
-        (s < self.end && s.is_multiple_of(SYNC_STEP)) || (s >= self.end && self.tx.is_some())
+        if s < self.end {
+            s.is_multiple_of(SYNC_STEP)
+        } else {
+            self.tx.is_some() || s.is_multiple_of(ABANDON_CHECK)
+        }
     }
 
     #[inline(always)]
@@ -219,17 +252,18 @@ impl Hook for Recorder {
         } else if self.tx.is_some() {
             s
         } else {
-            usize::MAX
+            s.next_multiple_of(ABANDON_CHECK)
         }
     }
 
     fn at(&mut self, state: &State) -> bool {
         if (state.s as usize) < self.end {
             self.states.push(*state);
+            false
         } else {
             self.send();
+            self.abandon.load(Ordering::Relaxed)
         }
-        false
     }
 }
 
