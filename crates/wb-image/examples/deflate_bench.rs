@@ -92,8 +92,9 @@ fn main() {
             for _ in 0..40 {
                 std::hint::black_box(if serial {
                     zdeflate::compress_serial(&padded, filtered.len(), row, vec![0x78, 0x9c])
+                        .unwrap()
                 } else {
-                    zdeflate::compress_padded(&padded, filtered.len(), row)
+                    zdeflate::compress_padded(&padded, filtered.len(), row).unwrap()
                 });
             }
             println!(
@@ -111,7 +112,7 @@ fn main() {
             println!(
                 "{name}: {} symbols, {} bytes",
                 p.syms.len(),
-                zdeflate::compress_chunked(&filtered, row).len()
+                zdeflate::compress_chunked(&filtered, row).unwrap().len()
             );
             continue;
         }
@@ -129,10 +130,11 @@ fn main() {
         let (mut one, mut two) = (Vec::new(), Vec::new());
         for _ in 0..RUNS {
             let t = Instant::now();
-            let a = zdeflate::compress_serial(&padded, filtered.len(), row, vec![0x78, 0x9c]);
+            let a =
+                zdeflate::compress_serial(&padded, filtered.len(), row, vec![0x78, 0x9c]).unwrap();
             one.push(t.elapsed().as_secs_f64() * 1e3);
             let t = Instant::now();
-            let b = zdeflate::compress_padded(&padded, filtered.len(), row);
+            let b = zdeflate::compress_padded(&padded, filtered.len(), row).unwrap();
             two.push(t.elapsed().as_secs_f64() * 1e3);
             assert!(a == b);
         }
@@ -147,7 +149,7 @@ fn main() {
         );
         let mut size = 0;
         let (z_min, z_med) = time(RUNS, || {
-            size = zdeflate::compress_chunked(&filtered, row).len();
+            size = zdeflate::compress_chunked(&filtered, row).unwrap().len();
         });
         let (e_min, e_med) = time(RUNS, || {
             std::hint::black_box(png::encode(&px).unwrap());

@@ -33,7 +33,7 @@ pub fn encode(pixels: &Pixels) -> Result<Vec<u8>> {
     let filtered = filter_rows_padded(pixels, zdeflate::matcher::PAD);
     let row = pixels.width() as usize * pixels.mode().channels() + 1;
     let n = filtered.len() - zdeflate::matcher::PAD;
-    let z = zdeflate::compress_padded(&filtered, n, row);
+    let z = zdeflate::compress_padded(&filtered, n, row)?;
 
     let chunk = MAXBLOCK.max(pixels.width() as usize * 4);
     let mut out = Vec::with_capacity(z.len() + 64 + 12 * (z.len() / chunk + 1));

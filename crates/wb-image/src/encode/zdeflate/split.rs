@@ -181,7 +181,7 @@ pub fn compress(d: &[u8], n: usize, chunk: usize, header: Vec<u8>) -> Option<Vec
         };
         let lo = (g_mid * SYMS_PER_BLOCK).min(a.len());
         let start = if synced {
-            end_a - a[lo..].iter().map(|&s| sym_len(s)).sum::<usize>()
+            end_a.saturating_sub(a[lo..].iter().map(|&s| sym_len(s)).sum::<usize>())
         } else {
             a[..lo].iter().map(|&s| sym_len(s)).sum()
         };

@@ -228,12 +228,14 @@ impl Builder {
         // items up as their brothers, until nothing overflows.
         loop {
             let mut bits = max_length - 1;
-            while self.bl_count[bits] == 0 {
+            // (A tree with leaves too deep has leaves higher up; the guard only keeps this
+            // loop in bounds.)
+            while bits > 1 && self.bl_count[bits] == 0 {
                 bits -= 1;
             }
-            self.bl_count[bits] -= 1;
+            self.bl_count[bits] = self.bl_count[bits].saturating_sub(1);
             self.bl_count[bits + 1] += 2;
-            self.bl_count[max_length] -= 1;
+            self.bl_count[max_length] = self.bl_count[max_length].saturating_sub(1);
             overflow -= 2;
             if overflow <= 0 {
                 break;
