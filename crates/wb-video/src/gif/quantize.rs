@@ -288,9 +288,14 @@ fn count_hashed(
     // A pixel of the same colour as the one before it (runs are common) skips the table; its
     // count is added when the run ends.
     let (mut last_key, mut last_id, mut run) = (u32::MAX, 0u32, 0u32);
-    let pixels = r.iter().zip(g).zip(b).zip(pixel_id.iter_mut());
-    for (((&r, &g), &b), id_out) in pixels {
-        let key = pack(r >> scale, g >> scale, b >> scale);
+    // The keys first, in a pass of its own (it vectorizes, and leaves the table loop simple).
+    let packed: Vec<u32> = r
+        .iter()
+        .zip(g)
+        .zip(b)
+        .map(|((&r, &g), &b)| pack(r >> scale, g >> scale, b >> scale))
+        .collect();
+    for (&key, id_out) in packed.iter().zip(pixel_id.iter_mut()) {
         if key == last_key {
             run += 1;
             *id_out = last_id as u16;
