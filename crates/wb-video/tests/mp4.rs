@@ -250,6 +250,16 @@ fn files_decode_to_the_input_frames() {
 }
 
 #[test]
+fn key_frames_first_and_every_250() {
+    // 260 frames of slow motion (no scene change): IDR pictures at 0 and 250 only.
+    let a = waves(260, 3, 16, 16);
+    let d = decode(&mp4_of(&a, 4.0).file().bytes().unwrap());
+    assert_eq!(d.frames.len(), 260);
+    let sync: Vec<usize> = (0..260).filter(|&i| d.sync[i]).collect();
+    assert_eq!(sync, vec![0, 250]);
+}
+
+#[test]
 fn a_batch_is_tiled_before_encoding() {
     // 3 clips of 2 frames, 16x16: a 1x4 grid of 64x16, the 4th clip black.
     let clips = ArrayD::from_shape_fn(IxDyn(&[3, 2, 3, 16, 16]), |i| (40 + i[0] * 70) as u8);

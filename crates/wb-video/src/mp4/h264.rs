@@ -3,10 +3,12 @@
 //! The settings, chosen for files that play everywhere and look like the input:
 //! - Constrained Baseline profile (all OpenH264 writes), 4:2:0, one slice per picture, one
 //!   encoder thread (so the same frames always give the same bytes, on any machine);
-//! - a constant quantizer of [`QP`] for every frame (no rate control, no skipped frames, so
-//!   every frame is stored);
+//! - a fixed quantizer of [`QP`] (OpenH264's buffer-based mode with its QP range pinned to
+//!   it), no rate control and no skipped frames, so every frame is stored, at about the SDK's
+//!   quality (libx264 at CRF 23);
 //! - an IDR picture first and every [`KEYFRAME_INTERVAL`] frames (x264's default), so players
-//!   can seek;
+//!   can seek; no scene-change detection (on small moving pictures it called a key frame every
+//!   20 or so frames);
 //! - the SPS says how to read the colours back: the BT.601 matrix and limited range, what
 //!   [`super::yuv`] converts with (primaries and transfer left unspecified, as the input's are).
 
@@ -88,6 +90,7 @@ fn encoder(fps: f64) -> Result<Encoder> {
         .skip_frames(false)
         .max_frame_rate(FrameRate::from_hz(fps as f32))
         .complexity(Complexity::High)
+        .scene_change_detect(false)
         .intra_frame_period(IntraFramePeriod::from_num_frames(KEYFRAME_INTERVAL))
         .sps_pps_strategy(SpsPpsStrategy::ConstantId)
         .num_threads(1)
