@@ -161,24 +161,22 @@ impl Tab<'_> {
         offset: usize,
     ) -> (usize, Option<(u64, u16, usize)>) {
         // Every position read is below `end`: these slices let the compiler see that, so the
-        // loads need no bounds checks.
-        let Some(d) = d.get(..end + 8) else {
+        // sequential loads need no bounds checks (one window of 8 bytes per position).
+        let Some(d) = d.get(..end + 7) else {
             return (s, None);
         };
         let Some(ahead) = d.get(s..) else {
             return (s, None);
         };
-        // Below `MAX_DIST + offset` the limit is the offset; from there on it is `s − MAX_DIST`.
-        let far = MAX_DIST + offset;
         for (i, win) in ahead.windows(8).enumerate() {
             let p = s + i;
             let w = win.first_chunk::<8>().map_or(0, |a| u64::from_le_bytes(*a));
             let (rank, head) = self.insert(w, p);
-            let lim = if p >= far { p - MAX_DIST } else { offset };
+            // A wider test than `head >= limit` (distance only; the offset is left to
+            // `find`), which is all this filter needs. Position 0 is never a candidate.
+            let in1 = (head != 0) & (p - head <= MAX_DIST);
             // The candidate's bytes only when it is in the window (else this position's, which
-            // are cached): old data would be a cache miss for nothing. `at` ≤ `p`, so the
-            // window slice `d[at..at + 8]` lies within `d`.
-            let in1 = head >= lim;
+            // are cached): old data would be a cache miss for nothing.
             let at = std::hint::select_unpredictable(in1, head, p).min(p);
             let other = d
                 .get(at..at + 8)
@@ -186,13 +184,11 @@ impl Tab<'_> {
                 .map_or(0, |a| u64::from_le_bytes(*a));
             let eq1 = other & MASK48 == key6(w);
             let next = self.prev6[head & WMASK] as usize;
-            // About a third of heads are in the window (hash collisions, mostly): one
+            let in2 = (next != 0) & (p.wrapping_sub(next) <= MAX_DIST);
+            // About a fifth of heads are in the window (hash collisions, mostly): one
             // materialized test instead of a branch on that.
-            if std::hint::black_box(in1 & (eq1 | (next >= lim))) {
+            if std::hint::black_box(in1 & (eq1 | in2)) {
                 return (p, Some((w, rank, head)));
-            }
-            if p + 1 >= end {
-                return (end, None);
             }
         }
         (end.max(s), None)
