@@ -1,9 +1,13 @@
 //! A JSON reader that accepts what wandb writes: `NaN`, `Infinity`, `-Infinity` and integers
-//! beyond 64 bits. Never panics; nesting deeper than [`MAX_DEPTH`] is an error.
+//! beyond 64 bits. Never panics, and never recurses: nesting is followed with a stack on the
+//! heap, so the thread's stack size does not matter; nesting deeper than [`MAX_DEPTH`] levels is
+//! an error.
 
 use super::value::{Map, Value};
 
-/// The deepest nesting accepted (Python's own `json` gives up near 1000 as well).
+/// The deepest nesting accepted: at most this many arrays and objects may enclose one another
+/// (`[[]]` is 2 levels). Python's `json` (and so wandb's SDK) reads and writes at most about
+/// 990 levels before a `RecursionError`, so every file wandb writes is within it.
 pub const MAX_DEPTH: usize = 1000;
 
 /// A JSON syntax error, with the byte offset where it was found.
@@ -23,7 +27,7 @@ pub fn parse(input: &str) -> Result<Value, ParseError> {
         i: 0,
     };
     p.ws();
-    let v = p.value(0)?;
+    let v = p.document()?;
     p.ws();
     if p.i != p.s.len() {
         return Err(p.err("trailing characters after the JSON value"));
@@ -34,6 +38,13 @@ pub fn parse(input: &str) -> Result<Value, ParseError> {
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
+}
+
+/// An array or object being read: its members so far.
+enum Open {
+    Array(Vec<Value>),
+    /// The members so far and the key of the member being read.
+    Object(Map, String),
 }
 
 impl Parser<'_> {
@@ -59,14 +70,104 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value, ParseError> {
-        if depth > MAX_DEPTH {
-            return Err(self.err("nesting deeper than 1000 levels"));
+    /// One value, with the arrays and objects in it.
+    fn document(&mut self) -> Result<Value, ParseError> {
+        let mut open: Vec<Open> = Vec::new();
+        loop {
+            // Read a value: a scalar or an empty container whole; a container with members up
+            // to its first member, which is read next.
+            let mut done = match self.s.get(self.i) {
+                Some(b'[') => {
+                    self.enter(open.len())?;
+                    if self.eat("]") {
+                        Value::Array(Vec::new())
+                    } else {
+                        open.push(Open::Array(Vec::new()));
+                        continue;
+                    }
+                }
+                Some(b'{') => {
+                    self.enter(open.len())?;
+                    if self.eat("}") {
+                        Value::Object(Map::new())
+                    } else {
+                        let key = self.key()?;
+                        open.push(Open::Object(Map::new(), key));
+                        continue;
+                    }
+                }
+                _ => self.scalar()?,
+            };
+            // `done` is complete: add it to its container, closing the containers that end
+            // here, until one goes on with another member.
+            loop {
+                let Some(container) = open.last_mut() else {
+                    return Ok(done);
+                };
+                self.ws();
+                match container {
+                    Open::Array(items) => {
+                        items.push(done);
+                        if self.eat(",") {
+                            self.ws();
+                            break;
+                        }
+                        if !self.eat("]") {
+                            return Err(self.err("expected ',' or ']'"));
+                        }
+                        done = Value::Array(std::mem::take(items));
+                    }
+                    Open::Object(map, key) => {
+                        map.insert(std::mem::take(key), done);
+                        if self.eat(",") {
+                            *key = self.key()?;
+                            break;
+                        }
+                        if !self.eat("}") {
+                            return Err(self.err("expected ',' or '}'"));
+                        }
+                        done = Value::Object(std::mem::take(map));
+                    }
+                }
+                open.pop();
+            }
         }
+    }
+
+    /// Steps into the `[` or `{` at the cursor, `depth` containers down, and past the white
+    /// space after it.
+    fn enter(&mut self, depth: usize) -> Result<(), ParseError> {
+        if depth >= MAX_DEPTH {
+            return Err(self.err(&format!(
+                "JSON nested deeper than {MAX_DEPTH} levels: at most {MAX_DEPTH} arrays and \
+                 objects may enclose one another (wandb's Python SDK cannot write deeper JSON \
+                 either)"
+            )));
+        }
+        self.i += 1;
+        self.ws();
+        Ok(())
+    }
+
+    /// An object member's key and the `:` after it, with the white space around them.
+    fn key(&mut self) -> Result<String, ParseError> {
+        self.ws();
+        if self.s.get(self.i) != Some(&b'"') {
+            return Err(self.err("expected a string key"));
+        }
+        let k = self.string()?;
+        self.ws();
+        if !self.eat(":") {
+            return Err(self.err("expected ':'"));
+        }
+        self.ws();
+        Ok(k)
+    }
+
+    /// A value that is not an array or an object.
+    fn scalar(&mut self) -> Result<Value, ParseError> {
         match self.s.get(self.i) {
             None => Err(self.err("unexpected end of input")),
-            Some(b'{') => self.object(depth),
-            Some(b'[') => self.array(depth),
             Some(b'"') => Ok(Value::Str(self.string()?)),
             Some(b't') if self.eat("true") => Ok(Value::Bool(true)),
             Some(b'f') if self.eat("false") => Ok(Value::Bool(false)),
@@ -76,58 +177,6 @@ impl Parser<'_> {
             Some(b'-') if self.eat("-Infinity") => Ok(Value::Float(f64::NEG_INFINITY)),
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(_) => Err(self.err("expected a JSON value")),
-        }
-    }
-
-    fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
-        self.i += 1;
-        let mut map = Map::new();
-        self.ws();
-        if self.eat("}") {
-            return Ok(Value::Object(map));
-        }
-        loop {
-            self.ws();
-            if self.s.get(self.i) != Some(&b'"') {
-                return Err(self.err("expected a string key"));
-            }
-            let k = self.string()?;
-            self.ws();
-            if !self.eat(":") {
-                return Err(self.err("expected ':'"));
-            }
-            self.ws();
-            let v = self.value(depth + 1)?;
-            map.insert(k, v);
-            self.ws();
-            if self.eat(",") {
-                continue;
-            }
-            if self.eat("}") {
-                return Ok(Value::Object(map));
-            }
-            return Err(self.err("expected ',' or '}'"));
-        }
-    }
-
-    fn array(&mut self, depth: usize) -> Result<Value, ParseError> {
-        self.i += 1;
-        let mut items = Vec::new();
-        self.ws();
-        if self.eat("]") {
-            return Ok(Value::Array(items));
-        }
-        loop {
-            self.ws();
-            items.push(self.value(depth + 1)?);
-            self.ws();
-            if self.eat(",") {
-                continue;
-            }
-            if self.eat("]") {
-                return Ok(Value::Array(items));
-            }
-            return Err(self.err("expected ',' or ']'"));
         }
     }
 
@@ -255,7 +304,37 @@ mod tests {
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }
-        let deep = "[".repeat(10_000) + &"]".repeat(10_000);
-        assert!(parse(&deep).unwrap_err().message.contains("nesting"));
+    }
+
+    #[test]
+    fn nesting_up_to_max_depth_is_read_deeper_is_refused() {
+        for depth in [1, 2, 999, MAX_DEPTH] {
+            let text = "[".repeat(depth) + &"]".repeat(depth);
+            let v = parse(&text).unwrap();
+            assert_eq!(to_string(&v, Dialect::Compact), text);
+            let text = "{\"a\":".repeat(depth) + "1" + &"}".repeat(depth);
+            assert_eq!(to_string(&parse(&text).unwrap(), Dialect::Compact), text);
+        }
+        // One level more, or 100 000 (on a test thread's 2 MiB stack), with or without the
+        // closing brackets: refused where the level too many opens.
+        for depth in [MAX_DEPTH + 1, 100_000] {
+            for text in [
+                "[".repeat(depth) + &"]".repeat(depth),
+                "[".repeat(depth),
+                " [{\"k\": ".repeat(depth / 2 + 1),
+            ] {
+                let err = parse(&text).unwrap_err();
+                let opener = text.match_indices(['[', '{']).nth(MAX_DEPTH).unwrap().0;
+                assert_eq!(err.offset, opener, "{err}");
+                assert_eq!(
+                    err.to_string(),
+                    format!(
+                        "invalid JSON at byte {opener}: JSON nested deeper than 1000 levels: at \
+                         most 1000 arrays and objects may enclose one another (wandb's Python \
+                         SDK cannot write deeper JSON either)"
+                    )
+                );
+            }
+        }
     }
 }

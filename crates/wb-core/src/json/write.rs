@@ -1,7 +1,7 @@
 //! The three writers.
 
 use super::float::{FloatStyle, format_float};
-use super::value::Value;
+use super::value::{Map, Value};
 use std::fmt::Write;
 
 /// The byte format to write.
@@ -27,7 +27,113 @@ pub fn to_string(v: &Value, dialect: Dialect) -> String {
 }
 
 /// Appends the serialization of `v` in `dialect` to `out`.
+///
+/// Values of any depth: nesting is followed with an explicit stack on the heap, not recursion,
+/// so a value nested 100 000 levels deep is written on the smallest thread stack.
 pub fn write_to(out: &mut String, v: &Value, dialect: Dialect) {
+    let (sep, colon) = if dialect == Dialect::Python {
+        (", ", ": ")
+    } else {
+        (",", ":")
+    };
+    // The containers being written, innermost last, each with the index of its next member.
+    let mut open: Vec<Frame<'_>> = Vec::new();
+    let mut next = v;
+    'value: loop {
+        // Write `next` (its key and separator are written): a scalar whole, a container's
+        // opening bracket.
+        match next {
+            Value::Array(items) => {
+                out.push('[');
+                open.push(Frame::Array(items, 0));
+            }
+            Value::Object(map) if dialect == Dialect::Python => {
+                out.push('{');
+                let mut pairs: Vec<(&String, &Value)> = map.iter().collect();
+                pairs.sort_by(|a, b| a.0.cmp(b.0));
+                open.push(Frame::Sorted(pairs, 0));
+            }
+            Value::Object(map) => {
+                out.push('{');
+                open.push(Frame::Object(map, 0));
+            }
+            scalar => write_scalar(out, scalar, dialect),
+        }
+        // Go on with the innermost open container: write its scalar members, and come back
+        // here with the first array or object among them; close it when all are written.
+        while let Some(frame) = open.last_mut() {
+            match frame {
+                Frame::Array(items, i) => {
+                    let items: &[Value] = items;
+                    while let Some(item) = items.get(*i) {
+                        if *i > 0 {
+                            out.push_str(sep);
+                        }
+                        *i += 1;
+                        if is_container(item) {
+                            next = item;
+                            continue 'value;
+                        }
+                        write_scalar(out, item, dialect);
+                    }
+                    out.push(']');
+                }
+                Frame::Object(map, i) => {
+                    let map: &Map = map;
+                    while let Some((k, item)) = map.get_index(*i) {
+                        if *i > 0 {
+                            out.push_str(sep);
+                        }
+                        *i += 1;
+                        write_str(out, k, dialect);
+                        out.push_str(colon);
+                        if is_container(item) {
+                            next = item;
+                            continue 'value;
+                        }
+                        write_scalar(out, item, dialect);
+                    }
+                    out.push('}');
+                }
+                Frame::Sorted(pairs, i) => {
+                    while let Some(&(k, item)) = pairs.get(*i) {
+                        if *i > 0 {
+                            out.push_str(sep);
+                        }
+                        *i += 1;
+                        write_str(out, k, dialect);
+                        out.push_str(colon);
+                        if is_container(item) {
+                            next = item;
+                            continue 'value;
+                        }
+                        write_scalar(out, item, dialect);
+                    }
+                    out.push('}');
+                }
+            }
+            open.pop();
+        }
+        return;
+    }
+}
+
+/// A container being written, and the index of its next member.
+enum Frame<'a> {
+    Array(&'a [Value], usize),
+    /// An object written in insertion order.
+    Object(&'a Map, usize),
+    /// An object written with its keys sorted (Python dialect).
+    Sorted(Vec<(&'a String, &'a Value)>, usize),
+}
+
+#[inline]
+fn is_container(v: &Value) -> bool {
+    matches!(v, Value::Array(_) | Value::Object(_))
+}
+
+/// Writes a value that is not an array or an object.
+fn write_scalar(out: &mut String, v: &Value, dialect: Dialect) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -49,48 +155,8 @@ pub fn write_to(out: &mut String, v: &Value, dialect: Dialect) {
             },
         ),
         Value::Str(s) => write_str(out, s, dialect),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(if dialect == Dialect::Python {
-                        ", "
-                    } else {
-                        ","
-                    });
-                }
-                write_to(out, item, dialect);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            out.push('{');
-            let (sep, colon) = if dialect == Dialect::Python {
-                (", ", ": ")
-            } else {
-                (",", ":")
-            };
-            let write_pair = |out: &mut String, i: usize, k: &str, v: &Value| {
-                if i > 0 {
-                    out.push_str(sep);
-                }
-                write_str(out, k, dialect);
-                out.push_str(colon);
-                write_to(out, v, dialect);
-            };
-            if dialect == Dialect::Python {
-                let mut pairs: Vec<(&String, &Value)> = map.iter().collect();
-                pairs.sort_by(|a, b| a.0.cmp(b.0));
-                for (i, (k, v)) in pairs.into_iter().enumerate() {
-                    write_pair(out, i, k, v);
-                }
-            } else {
-                for (i, (k, v)) in map.iter().enumerate() {
-                    write_pair(out, i, k, v);
-                }
-            }
-            out.push('}');
-        }
+        // `write_to` writes containers itself and never passes one here.
+        Value::Array(_) | Value::Object(_) => {}
     }
 }
 
@@ -136,6 +202,48 @@ mod tests {
             Value::Str("h\u{e9}llo \u{2603} \u{7f} \u{1} \n \t / < > & \u{2028} \u{1F600}".into()),
             Value::Object(json_map! {"b" => 1, "a" => vec![1.5f64]}),
         ])
+    }
+
+    /// Empty and non-empty containers inside one another, in every position.
+    fn nested() -> Value {
+        Value::Object(json_map! {
+            "z" => Value::Array(vec![]),
+            "b" => Value::object(),
+            "c" => Value::Array(vec![
+                Value::Array(vec![]),
+                Value::object(),
+                Value::Array(vec![Value::Array(vec![])]),
+            ]),
+            "a" => json_map! {
+                "y" => Value::Array(vec![
+                    Value::Int(1),
+                    Value::Object(json_map! {
+                        "f" => Value::Array(vec![]),
+                        "e" => json_map! {"x" => Value::Null},
+                    }),
+                ]),
+                "b" => true,
+            },
+            "k" => Value::Array(vec![Value::Object(json_map! {"b" => 2, "a" => 1}), "s".into()]),
+        })
+    }
+
+    #[test]
+    fn nested_containers_match_the_sdk() {
+        // Printed by wandb 0.31.0 `json_util.dumps` and CPython 3.11
+        // `json.dumps(..., sort_keys=True)` for the same Python dict.
+        let compact = r#"{"z":[],"b":{},"c":[[],{},[[]]],"a":{"y":[1,{"f":[],"e":{"x":null}}],"b":true},"k":[{"b":2,"a":1},"s"]}"#;
+        assert_eq!(to_string(&nested(), Dialect::Compact), compact);
+        assert_eq!(
+            to_string(&nested(), Dialect::Python),
+            r#"{"a": {"b": true, "y": [1, {"e": {"x": null}, "f": []}]}, "b": {}, "c": [[], {}, [[]]], "k": [{"a": 1, "b": 2}, "s"], "z": []}"#
+        );
+        // simplejsonext writes containers, ints, null and booleans as pydantic does.
+        assert_eq!(to_string(&nested(), Dialect::Go), compact);
+        // Appending keeps what is there.
+        let mut out = String::from("x=");
+        write_to(&mut out, &nested(), Dialect::Compact);
+        assert_eq!(out, format!("x={compact}"));
     }
 
     #[test]
