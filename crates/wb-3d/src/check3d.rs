@@ -147,7 +147,7 @@ fn babylon(bytes: &[u8]) -> Result<(), String> {
 
 /// A point cloud: a JSON array of points, or a scene object with a `type`.
 fn pts_json(bytes: &[u8]) -> Result<(), String> {
-    match parse_json(bytes)? {
+    match &parse_json(bytes)? {
         json::Value::Array(items) => {
             if items.iter().all(|p| {
                 p.as_array()

@@ -31,8 +31,8 @@ fn has_leaf(v: &Value) -> bool {
     }
 }
 
-fn merge_into(tree: &mut IndexMap<String, Node>, key: String, value: Value) {
-    match value {
+fn merge_into(tree: &mut IndexMap<String, Node>, key: String, mut value: Value) {
+    match &mut value {
         Value::Object(m) => {
             if !m.values().any(has_leaf) {
                 return;
@@ -44,13 +44,13 @@ fn merge_into(tree: &mut IndexMap<String, Node>, key: String, value: Value) {
                 *node = Node::Tree(IndexMap::new());
             }
             if let Node::Tree(sub) = node {
-                for (k, v) in m {
+                for (k, v) in std::mem::take(m) {
                     merge_into(sub, k, v);
                 }
             }
         }
-        v => {
-            tree.insert(key, Node::Leaf(v));
+        _ => {
+            tree.insert(key, Node::Leaf(value));
         }
     }
 }
@@ -98,7 +98,7 @@ mod tests {
     fn merged(items: &[&str]) -> Vec<(String, String)> {
         let mut row = PartialRow::default();
         for text in items {
-            let Value::Object(m) = parse(text).unwrap() else {
+            let Ok(m) = parse(text).unwrap().into_object() else {
                 panic!("not an object")
             };
             for (k, v) in m {

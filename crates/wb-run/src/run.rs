@@ -267,10 +267,11 @@ fn compact(v: &Value) -> String {
 /// A summary value as the SDK's `_summary_encode` leaves it: dicts are walked and a NaN leaf
 /// reached through them becomes `null` (`json_friendly`); lists and media JSON are kept as
 /// they are (a NaN inside a list stays NaN).
-fn summary_friendly(logged: &LogValue, v: Value) -> Value {
-    match (logged, v) {
+fn summary_friendly(logged: &LogValue, mut v: Value) -> Value {
+    match (logged, &mut v) {
         (LogValue::Map(m), Value::Object(o)) => Value::Object(
-            o.into_iter()
+            std::mem::take(o)
+                .into_iter()
                 .map(|(k, v)| {
                     let v = match m.get(&k) {
                         Some(l) => summary_friendly(l, v),
@@ -280,36 +281,43 @@ fn summary_friendly(logged: &LogValue, v: Value) -> Value {
                 })
                 .collect(),
         ),
-        (LogValue::Json(_), v) => json_dict_friendly(v),
-        (_, v) => v,
+        (LogValue::Json(_), _) => json_dict_friendly(v),
+        _ => v,
     }
 }
 
 /// `_summary_encode` on plain JSON: NaN leaves under dicts become `null`, lists are kept.
-fn json_dict_friendly(v: Value) -> Value {
-    match v {
+fn json_dict_friendly(mut v: Value) -> Value {
+    match &mut v {
         Value::Float(f) if f.is_nan() => Value::Null,
         Value::Object(m) => Value::Object(
-            m.into_iter()
+            std::mem::take(m)
+                .into_iter()
                 .map(|(k, v)| (k, json_dict_friendly(v)))
                 .collect(),
         ),
-        v => v,
+        _ => v,
     }
 }
 
 /// NaN becomes `null` in config values (in lists too), as the SDK's `json_friendly_val` makes
 /// it.
-fn config_friendly(v: Value) -> Value {
-    match v {
+fn config_friendly(mut v: Value) -> Value {
+    match &mut v {
         Value::Float(f) if f.is_nan() => Value::Null,
-        Value::Array(items) => Value::Array(items.into_iter().map(config_friendly).collect()),
+        Value::Array(items) => Value::Array(
+            std::mem::take(items)
+                .into_iter()
+                .map(config_friendly)
+                .collect(),
+        ),
         Value::Object(m) => Value::Object(
-            m.into_iter()
+            std::mem::take(m)
+                .into_iter()
                 .map(|(k, v)| (k, config_friendly(v)))
                 .collect(),
         ),
-        v => v,
+        _ => v,
     }
 }
 

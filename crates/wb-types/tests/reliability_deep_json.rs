@@ -1,23 +1,23 @@
-//! 10 000-deep nested JSON. Parsing refuses it past 1000 levels (Python's own `json` gives up
-//! near there too) with an error saying so, wherever JSON is read: `json::parse`, the registry,
-//! `.wandb` values. A value built that deep in code is written, logged and dropped without
-//! overflowing the stack of a test thread (2 MiB).
+//! Deeply nested JSON (issue 9). `json::parse` reads up to `MAX_DEPTH` (1000) levels, about
+//! what Python's `json` reads and writes, and refuses deeper input with an error saying so,
+//! wherever JSON is read: `json::parse`, the registry, `.wandb` values. A `Value` built deeper
+//! than that in code (10 000 and 100 000 levels here) is written in every dialect, cloned,
+//! compared, printed, logged and dropped without recursion, so without overflowing the stack
+//! of a thread with 2 MiB, the default for spawned threads, in a debug build.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::Arc;
-use wb_types::core::json::{self, Dialect, Map, Value};
+use wb_types::core::json::{self, Dialect, MAX_DEPTH, Map, Value};
 use wb_types::run::{Row, Run, RunLog};
 use wb_types::{Artifact, Plotly};
 
 const DEPTH: usize = 10_000;
 
-fn deep_text(open: &str, close: &str) -> String {
-    open.repeat(DEPTH) + &close.repeat(DEPTH)
-}
-
-fn deep_value() -> Value {
+/// `depth` levels, arrays and objects in turn (the innermost an array) around `1`:
+/// `{"k": [{"k": [... [1] ...]}]}` for an even depth.
+fn deep_value(depth: usize) -> Value {
     let mut v = Value::Int(1);
-    for i in 0..DEPTH {
+    for i in 0..depth {
         v = if i % 2 == 0 {
             Value::Array(vec![v])
         } else {
@@ -29,12 +29,48 @@ fn deep_value() -> Value {
     v
 }
 
-/// Runs `f` on a thread with a main-thread-sized stack (8 MiB). Known open finding: in debug
-/// builds the recursive parser needs more than a test thread's 2 MiB to reach its own
-/// 1000-level limit (see docs/reliability.md).
-fn on_big_stack(f: fn()) {
+/// The text of `deep_value(depth)` (even `depth`) in `dialect`, built directly.
+fn deep_text(depth: usize, dialect: Dialect) -> String {
+    let open = if dialect == Dialect::Python {
+        "{\"k\": ["
+    } else {
+        "{\"k\":["
+    };
+    open.repeat(depth / 2) + "1" + &"]}".repeat(depth / 2)
+}
+
+/// Checks the error `json::parse` gives for `text`, nested deeper than `MAX_DEPTH`: at the
+/// opening bracket of level 1001.
+fn assert_too_deep(text: &str) {
+    let err = json::parse(text).unwrap_err();
+    // Where nesting reaches level 1001 (no brackets inside strings in these texts).
+    let mut depth = 0;
+    let at = text
+        .bytes()
+        .position(|b| {
+            match b {
+                b'[' | b'{' => depth += 1,
+                b']' | b'}' => depth -= 1,
+                _ => {}
+            }
+            depth > MAX_DEPTH
+        })
+        .unwrap();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "invalid JSON at byte {at}: JSON nested deeper than 1000 levels: at most 1000 arrays \
+             and objects may enclose one another (wandb's Python SDK cannot write deeper JSON \
+             either)"
+        )
+    );
+}
+
+/// Runs `f` on a thread with a 2 MiB stack (what `std::thread::spawn` gives by default),
+/// whatever `RUST_MIN_STACK` says.
+fn on_2mib_stack(f: impl FnOnce() + Send + 'static) {
     std::thread::Builder::new()
-        .stack_size(8 << 20)
+        .stack_size(2 << 20)
         .spawn(f)
         .unwrap()
         .join()
@@ -42,80 +78,93 @@ fn on_big_stack(f: fn()) {
 }
 
 #[test]
-fn parsing_refuses_nesting_past_1000_levels() {
-    on_big_stack(parsing_body);
+fn parsing_reads_1000_levels_and_refuses_more() {
+    on_2mib_stack(|| {
+        for depth in [DEPTH, 100_000] {
+            for text in [
+                "[".repeat(depth) + &"]".repeat(depth),
+                "{\"a\":".repeat(depth) + "1" + &"}".repeat(depth),
+                deep_text(depth, Dialect::Python),
+                // Unclosed.
+                "[".repeat(depth),
+            ] {
+                assert_too_deep(&text);
+            }
+        }
+        assert_too_deep(&deep_text(MAX_DEPTH + 2, Dialect::Compact));
+        // 1000 levels read back to the value that wrote them, in each dialect.
+        let v = deep_value(MAX_DEPTH);
+        for d in [Dialect::Compact, Dialect::Python, Dialect::Go] {
+            let text = deep_text(MAX_DEPTH, d);
+            assert_eq!(json::to_string(&v, d), text);
+            assert!(json::parse(&text).unwrap() == v);
+        }
+    });
 }
 
 #[test]
-#[ignore = "known open finding: a 10 000-deep value built in code overflows the stack in the decoders / Value clone and drop (see docs/reliability.md)"]
-fn the_registry_and_artifact_entries_refuse_deep_json() {
-    on_big_stack(registry_body);
+fn deep_values_are_written_cloned_compared_and_dropped_on_a_2mib_stack() {
+    on_2mib_stack(|| {
+        for depth in [DEPTH, 100_000] {
+            let v = deep_value(depth);
+            for d in [Dialect::Compact, Dialect::Python, Dialect::Go] {
+                let text = json::to_string(&v, d);
+                // `assert!`, not `assert_eq!`: a failure would print megabytes.
+                assert!(text == deep_text(depth, d), "{d:?}, {depth} levels");
+                // Deeper than the parser reads: refused with the error, not a crash.
+                assert_too_deep(&text);
+            }
+            let copy = v.clone();
+            assert!(copy == v);
+            assert!(deep_value(depth - 2) != v);
+            // `{:?}` elides what is nested deeper than DEBUG_DEPTH levels.
+            assert!(format!("{v:?}").len() < 100 * json::DEBUG_DEPTH);
+            drop(copy);
+            drop(Arc::new(v));
+        }
+    });
 }
 
-fn parsing_body() {
-    for text in [
-        deep_text("[", "]"),
-        deep_text("{\"a\":", "}"),
-        "[{\"a\":".repeat(DEPTH / 2) + &"}]".repeat(DEPTH / 2),
-    ] {
-        let err = json::parse(&text).unwrap_err();
+#[test]
+fn deep_values_are_logged_to_a_run_and_given_to_the_decoders() {
+    on_2mib_stack(|| {
+        let v = deep_value(DEPTH);
+        // As a figure (written whole: our Plotly takes any object) and in a run: logged.
+        assert!(Plotly::from_figure(&v).is_ok());
+        let tmp = tempfile::tempdir().unwrap();
+        let run = Run::builder(tmp.path(), "deep").create().unwrap();
+        run.log(Row::new().set("deep", v.clone()).set("x", 1))
+            .unwrap();
+        run.log(Row::new().set("x", 2)).unwrap();
+        run.finish(0).unwrap();
+        // Reading the rows back: the deep value cannot be parsed (past 1000 levels), which is
+        // an error for that read, not a crash.
+        let log = RunLog::read(run.dir()).unwrap();
+        let err = log.history().unwrap_err();
         assert!(
-            err.to_string().contains("nesting deeper than 1000 levels"),
+            err.to_string()
+                .contains("JSON nested deeper than 1000 levels"),
             "{err}"
         );
-    }
-    // 1000 levels are fine.
-    json::parse(&("[".repeat(1000) + &"]".repeat(1000))).unwrap();
-    // Unclosed deep input too.
-    assert!(json::parse(&"[".repeat(DEPTH)).is_err());
-}
-
-fn registry_body() {
-    let art = Artifact::new("a", "dataset");
-    let reg = wb_types::registry();
-    let text = format!(
-        "{{\"_type\": \"table\", \"columns\": [\"a\"], \"data\": {}}}",
-        deep_text("[", "]")
-    );
-    let err = json::parse(&text).unwrap_err();
-    assert!(err.to_string().contains("nesting"));
-    // A value deep in code reaches the decoders: they refuse it or read it, never crash.
-    for t in reg.types() {
-        let mut m = Map::new();
-        m.insert("_type".into(), Value::Str(t.into()));
-        for k in [
-            "data", "columns", "val", "values", "bins", "box_data", "nodes", "path",
-        ] {
-            m.insert(k.into(), deep_value());
+        // The registry refuses deep artifact entries when it parses them.
+        let text = format!(
+            "{{\"_type\": \"table\", \"columns\": [\"a\"], \"data\": {}}}",
+            deep_text(DEPTH, Dialect::Python)
+        );
+        assert_too_deep(&text);
+        // A value that deep built in code reaches the decoders: they read it or refuse it,
+        // never crash.
+        let art = Artifact::new("a", "dataset");
+        let reg = wb_types::registry();
+        for t in reg.types() {
+            let mut m = Map::new();
+            m.insert("_type".into(), Value::Str(t.into()));
+            for k in [
+                "data", "columns", "val", "values", "bins", "box_data", "nodes", "path",
+            ] {
+                m.insert(k.into(), v.clone());
+            }
+            let _ = reg.from_json(&Value::Object(m), &art);
         }
-        let _ = reg.from_json(&Value::Object(m), &art);
-    }
-}
-
-#[test]
-#[ignore = "known open finding: json::to_string recurses once per level and overflows a 2 MiB \
-            test-thread stack on a 10 000-deep value built in code (see docs/reliability.md)"]
-fn deep_values_are_written_logged_and_dropped_without_overflowing_the_stack() {
-    let v = deep_value();
-    for d in [Dialect::Compact, Dialect::Python, Dialect::Go] {
-        let text = json::to_string(&v, d);
-        assert!(text.len() > DEPTH * 2);
-        // It reads back only to the parser's depth limit.
-        assert!(json::parse(&text).is_err());
-    }
-    // As a figure and in a run: logged or refused, never a crash.
-    let _ = Plotly::from_figure(&v);
-    let tmp = tempfile::tempdir().unwrap();
-    let run = Run::builder(tmp.path(), "deep").create().unwrap();
-    let r = run.log(Row::new().set("deep", v.clone()).set("x", 1));
-    run.log(Row::new().set("x", 2)).unwrap();
-    run.finish(0).unwrap();
-    let log = RunLog::read(run.dir()).unwrap();
-    // Reading the rows back: the deep value cannot be parsed (past 1000 levels), which is an
-    // error for that read, not a crash; the records themselves are all there.
-    match log.history() {
-        Ok(rows) => assert_eq!(rows.len(), if r.is_ok() { 2 } else { 1 }),
-        Err(e) => assert!(e.to_string().contains("nesting"), "{e}"),
-    }
-    drop(Arc::new(v));
+    });
 }

@@ -9,7 +9,11 @@ pub type Map = IndexMap<String, Value>;
 ///
 /// Unlike `serde_json::Value` it keeps integers up to 128 bits (Python ints are unbounded),
 /// non-finite floats (`NaN`, `Infinity`) and the insertion order of object keys.
-#[derive(Debug, Clone, Default)]
+///
+/// Dropping, cloning and comparing work at any depth (`traverse.rs`: they follow the nesting
+/// with a worklist, not recursion). `Value` implements `Drop`, so a member cannot be moved out
+/// of it by a `match` on the value itself: match on `&mut value` and `std::mem::take` it.
+#[derive(Default)]
 pub enum Value {
     /// `null` (Python `None`).
     #[default]
@@ -26,28 +30,6 @@ pub enum Value {
     Array(Vec<Value>),
     /// An object with keys in insertion order (Python `dict`).
     Object(Map),
-}
-
-impl PartialEq for Value {
-    /// Structural equality; floats compare by value with `NaN == NaN`, as a reader of the
-    /// files expects when it compares two serializations.
-    fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Value::Null, Value::Null) => true,
-            (Value::Bool(a), Value::Bool(b)) => a == b,
-            (Value::Int(a), Value::Int(b)) => a == b,
-            (Value::Float(a), Value::Float(b)) => {
-                (a.is_nan() && b.is_nan())
-                    || (a == b && a.is_sign_negative() == b.is_sign_negative())
-            }
-            (Value::Str(a), Value::Str(b)) => a == b,
-            (Value::Array(a), Value::Array(b)) => a == b,
-            (Value::Object(a), Value::Object(b)) => {
-                a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v))
-            }
-            _ => false,
-        }
-    }
 }
 
 impl Value {
@@ -77,6 +59,26 @@ impl Value {
         match self {
             Value::Array(a) => Some(a),
             _ => None,
+        }
+    }
+
+    /// The array's items, taken out of the value; the value itself if it is not an array.
+    ///
+    /// `Value` implements `Drop`, so `match` cannot move members out of it; this can.
+    pub fn into_array(mut self) -> Result<Vec<Value>, Value> {
+        match &mut self {
+            Value::Array(a) => Ok(std::mem::take(a)),
+            _ => Err(self),
+        }
+    }
+
+    /// The object's map, taken out of the value; the value itself if it is not an object.
+    ///
+    /// `Value` implements `Drop`, so `match` cannot move members out of it; this can.
+    pub fn into_object(mut self) -> Result<Map, Value> {
+        match &mut self {
+            Value::Object(m) => Ok(std::mem::take(m)),
+            _ => Err(self),
         }
     }
 

@@ -247,6 +247,30 @@ mod tests {
     }
 
     #[test]
+    fn any_depth_is_written_on_a_small_stack() {
+        // 100 000 levels, alternating arrays and objects, on a test thread's 2 MiB stack (any
+        // recursion per level would overflow it, in a debug build most of all).
+        const DEPTH: usize = 100_000;
+        let mut v = Value::Float(0.5);
+        for i in 0..DEPTH {
+            v = if i % 2 == 0 {
+                Value::Array(vec![v])
+            } else {
+                Value::Object(json_map! {"k" => v})
+            };
+        }
+        for (d, key) in [
+            (Dialect::Compact, "{\"k\":"),
+            (Dialect::Python, "{\"k\": "),
+            (Dialect::Go, "{\"k\":"),
+        ] {
+            let pair_open = key.to_owned() + "[";
+            let expected = pair_open.repeat(DEPTH / 2) + "0.5" + &"]}".repeat(DEPTH / 2);
+            assert!(to_string(&v, d) == expected, "{d:?}");
+        }
+    }
+
+    #[test]
     fn compact_matches_json_util_dumps() {
         // Printed by wandb 0.31.0 `json_util.dumps` for the same Python values.
         assert_eq!(

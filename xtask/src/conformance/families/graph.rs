@@ -61,10 +61,10 @@ fn from_nodes_edges(args: &Args) -> Result<Graph, String> {
     args.only("Graph.from_nodes_edges", &["format", "nodes", "edges"])?;
     let mut g = Graph::new(format(args)?);
     let list = |k: &str| -> Result<Vec<Value>, String> {
-        match args.get(k).map(json).transpose()? {
+        match args.get(k).map(json).transpose()?.map(Value::into_array) {
             None => Ok(Vec::new()),
-            Some(Value::Array(items)) => Ok(items),
-            Some(other) => Err(unmapped(format!("{k} must be a list, got {other:?}"))),
+            Some(Ok(items)) => Ok(items),
+            Some(Err(other)) => Err(unmapped(format!("{k} must be a list, got {other:?}"))),
         }
     };
     for (i, n) in list("nodes")?.iter().enumerate() {

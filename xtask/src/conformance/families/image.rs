@@ -218,15 +218,15 @@ fn entries(a: &Arg, what: &str) -> Result<Vec<(String, Arg)>, String> {
 }
 
 fn class_dicts(a: &Arg) -> Result<Vec<Map>, String> {
-    match to_json(a)? {
-        Value::Array(items) => items
+    match to_json(a)?.into_array() {
+        Ok(items) => items
             .into_iter()
-            .map(|i| match i {
-                Value::Object(m) => Ok(m),
-                other => Err(unmapped(format!("a class must be a dict, got {other:?}"))),
+            .map(|i| {
+                i.into_object()
+                    .map_err(|other| unmapped(format!("a class must be a dict, got {other:?}")))
             })
             .collect(),
-        other => Err(unmapped(format!("classes must be a list, got {other:?}"))),
+        Err(other) => Err(unmapped(format!("classes must be a list, got {other:?}"))),
     }
 }
 
