@@ -43,24 +43,9 @@ pub fn write_float(out: &mut String, f: f64) {
     format_float(out, f, FloatStyle::Python);
 }
 
-/// Appends an integer (no `fmt` machinery: this runs for every integer cell).
+/// Appends an integer.
 pub fn write_int(out: &mut String, i: i64) {
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    let mut n = i.unsigned_abs();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if i < 0 {
-        out.push('-');
-    }
-    // Only ASCII digits were written.
-    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+    wb_core::json::write_int(out, i);
 }
 
 /// Whether a cell holds media (whose artifact JSON adds files to the artifact), at any depth.

@@ -132,6 +132,27 @@ fn is_container(v: &Value) -> bool {
     matches!(v, Value::Array(_) | Value::Object(_))
 }
 
+/// Appends an integer in decimal, without the `fmt` machinery (every history row, histogram
+/// and table writes many).
+pub fn write_int(out: &mut String, i: i64) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    let mut n = i.unsigned_abs();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        out.push('-');
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+}
+
 /// Writes a value that is not an array or an object.
 fn write_scalar(out: &mut String, v: &Value, dialect: Dialect) {
     match v {
@@ -141,6 +162,8 @@ fn write_scalar(out: &mut String, v: &Value, dialect: Dialect) {
             if dialect == Dialect::Go && i64::try_from(*i).is_err() {
                 // The Go core decodes integers beyond int64 as float64.
                 format_float(out, *i as f64, FloatStyle::Go);
+            } else if let Ok(small) = i64::try_from(*i) {
+                write_int(out, small);
             } else {
                 let _ = write!(out, "{i}");
             }
