@@ -220,27 +220,32 @@ struct Histogram {
 const SORT_MIN_PIXELS: usize = 16 * 1024;
 /// Pixels sampled to choose between counting with a hash table and sorting.
 const SAMPLES: usize = 1024;
-/// Distinct colours among the samples from which sorting is faster (the hash table no longer
-/// fits in the L1/L2 caches).
-const SORT_MIN_SAMPLED_COLOURS: usize = 512;
+/// Distinct colours among the samples from which sorting is chosen at once: a frame of nearly
+/// only distinct colours (a sort costs about the same whatever the colours; a hash table is
+/// several times faster while it stays in the L1/L2 caches, and more with runs of a colour;
+/// it gives up for sorting on its own when it finds too many, see [`CROWDED_MIN`]).
+const SORT_MIN_SAMPLED_COLOURS: usize = 900;
 
 /// The histogram, its colours counted by sorting when `sort` says so, else (`None`) as a
 /// sample of the pixels suggests.
 fn histogram(r: &[u8], g: &[u8], b: &[u8], sort: Option<bool>) -> Histogram {
     let n = r.len();
     let sampled = sampled_colours(r, g, b);
-    let sort = sort.unwrap_or(n >= SORT_MIN_PIXELS && sampled >= SORT_MIN_SAMPLED_COLOURS);
+    let may_sort = n >= SORT_MIN_PIXELS;
+    let may_switch = sort.is_none() && may_sort;
+    let mut sort = sort.unwrap_or(may_sort && sampled >= SORT_MIN_SAMPLED_COLOURS);
     let mut pixel_id = vec![0u16; n];
     let mut scale = 0u32;
     let (keys, counts) = loop {
         let counted = if sort {
             count_sorted(r, g, b, scale, &mut pixel_id)
         } else {
-            count_hashed(r, g, b, scale, sampled, &mut pixel_id)
+            count_hashed(r, g, b, scale, sampled, may_switch, &mut pixel_id)
         };
         match counted {
-            Some(kc) => break kc,
-            None => scale += 1,
+            Counted::Done(keys, counts) => break (keys, counts),
+            Counted::OverLimit => scale += 1,
+            Counted::Crowded => sort = true,
         }
     };
     let sums = (scale > 0).then(|| {
@@ -272,17 +277,35 @@ fn sampled_colours(r: &[u8], g: &[u8], b: &[u8]) -> usize {
     seen.len
 }
 
+/// What counting the colours found.
+enum Counted {
+    /// The colours (keys) and their pixel counts, by id.
+    Done(Vec<u32>, Vec<u32>),
+    /// More than [`MAX_HASH_ENTRIES`] colours at this precision.
+    OverLimit,
+    /// (Hash table, when allowed to give up) so many new colours that sorting is faster.
+    Crowded,
+}
+
+/// Colours a hash table counts before it may give up for sorting: past them, it does when
+/// more than one pixel in [`CROWDED_RATE`] so far brought a new colour (the table is then
+/// headed out of the caches, and few runs of a colour save it lookups).
+const CROWDED_MIN: usize = 2048;
+/// See [`CROWDED_MIN`].
+const CROWDED_RATE: usize = 4;
+
 /// Counts colours (reduced by `scale` bits) with a hash table sized for about `expected`
-/// colours; ids in the order of first sight. `None` when there are more than
-/// [`MAX_HASH_ENTRIES`].
+/// colours; ids in the order of first sight. With `may_give_up`, stops early
+/// ([`Counted::Crowded`]) on a frame of many colours and few runs.
 fn count_hashed(
     r: &[u8],
     g: &[u8],
     b: &[u8],
     scale: u32,
     expected: usize,
+    may_give_up: bool,
     pixel_id: &mut [u16],
-) -> Option<(Vec<u32>, Vec<u32>)> {
+) -> Counted {
     let mut table = ColorTable::for_colours(expected);
     let mut keys: Vec<u32> = Vec::with_capacity(expected);
     // A pixel of the same colour as the one before it (runs are common) skips the table; its
@@ -295,7 +318,9 @@ fn count_hashed(
         .zip(b)
         .map(|((&r, &g), &b)| pack(r >> scale, g >> scale, b >> scale))
         .collect();
-    for (&key, id_out) in packed.iter().zip(pixel_id.iter_mut()) {
+    let n = packed.len();
+    let mut pixels = packed.iter().zip(pixel_id.iter_mut());
+    while let Some((&key, id_out)) = pixels.next() {
         if key == last_key {
             run += 1;
             *id_out = last_id as u16;
@@ -309,7 +334,11 @@ fn count_hashed(
         let id = table.count(key, next);
         if id == next {
             if keys.len() == MAX_HASH_ENTRIES {
-                return None;
+                return Counted::OverLimit;
+            }
+            let seen = n - pixels.len();
+            if may_give_up && keys.len() >= CROWDED_MIN && keys.len() * CROWDED_RATE > seen {
+                return Counted::Crowded;
             }
             keys.push(key);
         }
@@ -319,19 +348,13 @@ fn count_hashed(
     if run > 0 {
         table.add(last_key, run);
     }
-    Some((keys, table.counts()))
+    Counted::Done(keys, table.counts())
 }
 
 /// Counts colours (reduced by `scale` bits) by sorting the pixels on their colour (an LSD
 /// radix sort of `colour << 32 | pixel`, a byte at a time); ids in colour order. The result
 /// does not depend on the order of ids. `None` when there are more than [`MAX_HASH_ENTRIES`].
-fn count_sorted(
-    r: &[u8],
-    g: &[u8],
-    b: &[u8],
-    scale: u32,
-    pixel_id: &mut [u16],
-) -> Option<(Vec<u32>, Vec<u32>)> {
+fn count_sorted(r: &[u8], g: &[u8], b: &[u8], scale: u32, pixel_id: &mut [u16]) -> Counted {
     let n = r.len();
     let mut digits = [[0u32; 256]; 3];
     let mut items: Vec<u64> = Vec::with_capacity(n);
@@ -368,7 +391,7 @@ fn count_sorted(
         let key = item >> 32;
         if key != last {
             if keys.len() == MAX_HASH_ENTRIES {
-                return None;
+                return Counted::OverLimit;
             }
             keys.push(key as u32);
             counts.push(0);
@@ -378,7 +401,7 @@ fn count_sorted(
         counts[id] += 1;
         pixel_id[(item & 0xffff_ffff) as usize] = id as u16;
     }
-    Some((keys, counts))
+    Counted::Done(keys, counts)
 }
 
 /// One distinct (reduced) colour: its value, its pixel count and its histogram id.
@@ -874,7 +897,8 @@ mod tests {
 
     #[test]
     fn counting_by_hash_or_by_sort_gives_the_same_frame() {
-        // Few colours, many colours, more than 65536 (precision dropped), runs, one colour.
+        // Few colours, many colours, more than 65536 (precision dropped), runs, a table that
+        // gives up for sorting, one colour.
         let mut z = 7u64;
         let mut rnd = move || {
             z = z
@@ -898,6 +922,17 @@ mod tests {
                 .collect(),
             (0..n)
                 .map(|i| [(i / 500) as u8, (i / 700) as u8, (i / 900) as u8])
+                .collect(),
+            // Random, then one colour: the sample looks moderate, the table gives up.
+            (0..n)
+                .map(|i| {
+                    let v = rnd();
+                    if i < n / 2 {
+                        [v as u8, (v >> 8) as u8, (v >> 16) as u8]
+                    } else {
+                        [1, 2, 3]
+                    }
+                })
                 .collect(),
             vec![[3, 4, 5]; n],
         ];
