@@ -144,10 +144,17 @@ fn write_exponent(out: &mut String, digits: &str, exp: i32, min_exp_digits: usiz
 /// `.0` added (Python, pydantic) or removed (Go) for integral values. Returns `false`, writing
 /// nothing, when the slow path must decide.
 fn write_plain(out: &mut String, s: &str, style: FloatStyle) -> bool {
-    if s.bytes().any(|b| b == b'e' || b == b'E') {
-        return false;
+    // One pass: where the point is, and no exponent.
+    let mut dot = s.len();
+    for (i, b) in s.bytes().enumerate() {
+        match b {
+            b'.' => dot = i,
+            b'e' | b'E' => return false,
+            _ => {}
+        }
     }
-    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    let int = &s[..dot];
+    let frac = s.get(dot + 1..).unwrap_or("");
     // The decimal exponent of the first significant digit.
     let exp = if int.bytes().all(|b| b == b'0') {
         let zeros = frac.bytes().take_while(|&b| b == b'0').count();
