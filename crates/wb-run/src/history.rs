@@ -6,7 +6,7 @@
 //! `null`) is a leaf that replaces what was at its path, and empty objects add nothing.
 
 use indexmap::IndexMap;
-use wb_core::json::{Dialect, Value, to_string};
+use wb_core::json::{Dialect, Value, write_to};
 
 #[derive(Debug, Clone)]
 enum Node {
@@ -55,11 +55,23 @@ fn merge_into(tree: &mut IndexMap<String, Node>, key: String, mut value: Value) 
     }
 }
 
+/// Room for a leaf's JSON text, so that long arrays (histogram bins) are not regrown.
+fn text_estimate(v: &Value) -> usize {
+    match v {
+        Value::Array(items) => 2 + items.len() * 20,
+        _ => 24,
+    }
+}
+
 fn flatten(tree: IndexMap<String, Node>, prefix: &mut Vec<String>, out: &mut Vec<Leaf>) {
     for (k, node) in tree {
         prefix.push(k);
         match node {
-            Node::Leaf(v) => out.push((prefix.clone(), to_string(&v, Dialect::Go))),
+            Node::Leaf(v) => {
+                let mut text = String::with_capacity(text_estimate(&v));
+                write_to(&mut text, &v, Dialect::Go);
+                out.push((prefix.clone(), text));
+            }
             Node::Tree(sub) => flatten(sub, prefix, out),
         }
         prefix.pop();
