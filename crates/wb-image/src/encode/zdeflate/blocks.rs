@@ -89,24 +89,48 @@ impl Layout<'_> {
         mut start: usize,
     ) -> usize {
         let mut b = Builder::default();
-        let count = self.blocks();
-        for g in g0..g1.min(count) {
-            let (lo, hi) = self.block_syms(g);
-            let parts = self.parts(lo, hi);
-            let f = Freqs::count(parts);
-            let end = start + f.bytes;
-            let last = g + 1 == count;
-            let offset = if last {
-                WSIZE * self.slides.len()
-            } else {
-                // The block's last symbol starts at end − last_len; zlib flushed at the next
-                // loop top.
-                self.offset_at(end - f.last_len + 1)
-            };
-            let raw = d.get(start..end).filter(|_| start >= offset);
-            write_block(w, &mut b, &f, parts, raw, last);
-            start = end;
+        for g in g0..g1.min(self.blocks()) {
+            start = self.write_one(w, &mut b, d, g, Edge::Start(start)).1;
         }
         start
     }
+
+    /// Writes block `g` of the input `d` to `w`, given where it starts or where it ends;
+    /// returns its start and end.
+    pub fn write_one(
+        &self,
+        w: &mut BitWriter,
+        b: &mut Builder,
+        d: &[u8],
+        g: usize,
+        at: Edge,
+    ) -> (usize, usize) {
+        let (lo, hi) = self.block_syms(g);
+        let parts = self.parts(lo, hi);
+        let f = Freqs::count(parts);
+        let (start, end) = match at {
+            Edge::Start(start) => (start, start + f.bytes),
+            Edge::End(end) => (end.saturating_sub(f.bytes), end),
+        };
+        let last = g + 1 == self.blocks();
+        let offset = if last {
+            WSIZE * self.slides.len()
+        } else {
+            // The block's last symbol starts at end − last_len; zlib flushed at the next
+            // loop top.
+            self.offset_at(end - f.last_len + 1)
+        };
+        let raw = d.get(start..end).filter(|_| start >= offset);
+        write_block(w, b, &f, parts, raw, last);
+        (start, end)
+    }
+}
+
+/// Where a block is known to lie: its first byte, or one past its last.
+#[derive(Clone, Copy, Debug)]
+pub enum Edge {
+    /// The block starts here.
+    Start(usize),
+    /// The block ends here.
+    End(usize),
 }

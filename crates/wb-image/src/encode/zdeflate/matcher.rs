@@ -158,7 +158,6 @@ impl Tab<'_> {
         d: &[u8],
         s: usize,
         end: usize,
-        offset: usize,
     ) -> (usize, Option<(u64, u16, usize)>) {
         // Every position read is below `end`: these slices let the compiler see that, so the
         // sequential loads need no bounds checks (one window of 8 bytes per position).

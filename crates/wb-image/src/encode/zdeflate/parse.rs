@@ -213,7 +213,7 @@ impl<'a> Parser<'a> {
                     .min(stop)
                     .min(hook.next(s + 1));
                 if s < end {
-                    let (stop_at, found) = t.literal_run(d, s, end, offset);
+                    let (stop_at, found) = t.literal_run(d, s, end);
                     // The bytes before each of these positions become literals.
                     syms.extend(d[s - 1..stop_at - 1].iter().map(|&b| literal(b)));
                     s = stop_at;

@@ -1,33 +1,38 @@
-//! One zlib stream written by two threads, byte for byte what one would write.
+//! One zlib stream written by two threads, byte for byte what one would write, and never much
+//! slower than one thread when the machine has no second core to give.
 //!
-//! zlib's parse at a position depends only on the 32 KiB before it (every position is
-//! inserted into the hash chains, which look back no further) and on a few state variables
-//! ([`State`]). So a second thread rebuilds the tables from the 32 KiB before a point `p0`
-//! in the middle and parses from there, starting from a guessed state, while the first
+//! **Parse.** zlib's parse at a position depends only on the 32 KiB before it (every position
+//! is inserted into the hash chains, which look back no further) and on a few state variables
+//! ([`State`]). So a second thread rebuilds the tables from the 32 KiB before a point `p0` in
+//! the middle and parses from there to the end, starting from a guessed state, while the first
 //! thread parses from the start. When the first thread reaches `p0` it keeps going until, at
 //! some loop top, its state equals the one the second thread recorded there (usually within a
-//! few bytes: in a run of literals the states agree at once); from there on the two parses
-//! are the same, so the second thread's symbols are adopted. If they never agree within
-//! [`SYNC_RANGE`] bytes, the first thread simply parses to the end.
+//! few bytes: in a run of literals the states agree at once); from there on the two parses are
+//! the same: the stream takes the first thread's symbols up to the meeting point, then the
+//! second's. The first thread waits for the second to finish; if the second makes no progress
+//! for [`STALL`] (it gets no core: the machine is busy), the first tells it to stop and parses
+//! the rest itself. Likewise if the second has not recorded its start when the first reaches
+//! `p0`, or the states never agree within [`SYNC_RANGE`] bytes.
 //!
-//! If the second thread has not recorded its start when the first reaches `p0` (it is not
-//! getting a core: the machine is busy), the first thread goes on alone and tells the second
-//! to stop.
+//! **Blocks.** The first thread writes blocks from the front into the stream, the second from
+//! the back, each into its own bit writer, claiming them one at a time until they meet; the
+//! second's blocks are then appended with a shift ([`BitWriter::append`]). A block's position
+//! follows from its neighbour's: the front one starts where the previous ended, the back one
+//! ends where the next starts (the last ends at the end of the input).
 //!
-//! The blocks are then written by both threads, each into its own bit writer, the second
-//! thread's bits appended with a shift ([`BitWriter::append`]). Each thread also computes
-//! the Adler-32 of its half, combined at the end.
+//! So a thread that does not get a core holds the other up for at most [`STALL`] in the parse,
+//! and for the one block it is writing.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock, mpsc};
 use std::time::Duration;
 
 use super::bits::BitWriter;
-use super::block::Sym;
-use super::blocks::{Layout, SYMS_PER_BLOCK, sym_len};
+use super::blocks::{Edge, Layout};
 use super::matcher::WSIZE;
 use super::parse::{Hook, NoHook, Parser, State};
-use super::{adler32, adler32_combine, write_all};
+use super::trees::Builder;
+use super::{adler32, adler32_combine};
 
 /// How far past the second thread's start the first one looks for a matching state.
 pub const SYNC_RANGE: usize = 1 << 16;
@@ -38,27 +43,13 @@ const SYNC_STEP: usize = 8;
 /// How long the first thread waits for the second's record before going on alone.
 const WAIT: Duration = Duration::from_micros(300);
 
-/// The second thread checks every this many bytes whether the first has gone on alone.
-const ABANDON_CHECK: usize = 1 << 14;
+/// After the parses meet, the first thread waits for the second to finish, and goes on alone
+/// if the second has not moved for this long.
+const STALL: Duration = Duration::from_millis(3);
 
-/// What the first thread hands the second once the parse is settled: which symbols make the
-/// stream and which blocks the second thread writes.
-struct Handoff<'a> {
-    /// The first thread's symbols that are part of the stream.
-    a: &'a [Sym],
-    /// Where the second thread's own symbols take over (`None`: they are not used, the first
-    /// thread parsed everything).
-    b_from: Option<usize>,
-    /// The slides of the first thread's part.
-    slides: Vec<usize>,
-    /// Loop top where the parses agreed (the first thread's slides are those up to it).
-    q: usize,
-    /// Whether the last symbol is zlib's after-loop literal (first thread's parse only).
-    final_literal: bool,
-    /// First block the second thread writes, and where it starts.
-    g_mid: usize,
-    start: usize,
-}
+/// The second thread reports its progress, and checks whether it should stop, every this many
+/// bytes.
+const CHECK: usize = 1 << 14;
 
 /// Where the second thread starts, and its guesses of zlib's window offset and of how much
 /// input zlib has been given there. The start sits half-way between window slides
@@ -75,156 +66,262 @@ fn start_point(n: usize, chunk: usize) -> (usize, usize, usize) {
     (p0, offset, provided.min(n))
 }
 
+/// The blocks still to write: `next..end`, claimed from the front or from the back.
+struct Claims {
+    next: usize,
+    end: usize,
+}
+
+/// What both threads write blocks from once the parse is settled.
+struct Plan<'a> {
+    layout: Layout<'a>,
+    claims: &'a Mutex<Claims>,
+}
+
+impl Plan<'_> {
+    /// Claims the first unwritten block.
+    fn front(&self) -> Option<usize> {
+        let mut c = self.claims.lock().ok()?;
+        (c.next < c.end).then(|| {
+            c.next += 1;
+            c.next - 1
+        })
+    }
+
+    /// Claims the last unwritten block.
+    fn back(&self) -> Option<usize> {
+        let mut c = self.claims.lock().ok()?;
+        (c.next < c.end).then(|| {
+            c.end -= 1;
+            c.end
+        })
+    }
+}
+
+/// Ways to steer the two threads, so that tests can take every path (in normal use which path
+/// is taken depends on timing; the output never does).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Steer {
+    /// Whatever the timing gives.
+    #[default]
+    Free,
+    /// The first thread ignores the second's record and parses alone.
+    Alone,
+    /// The first thread parses to the end even when the second has finished.
+    FirstWins,
+    /// The first thread waits for the second's parse (the second wins the race).
+    SecondWins,
+    /// The first thread writes blocks only once the second has claimed all it wants (so the
+    /// second writes all of them).
+    BackOnly,
+    /// The second thread writes no blocks.
+    FrontOnly,
+}
+
 /// The zlib stream of `d[..n]` (fed `chunk` bytes at a time) written by two threads, after
-/// `header`; `None` if a thread could not be started (the caller then writes it alone).
+/// `header`; `None` if the input is too short to split or a thread could not be started (the
+/// caller then writes it alone).
 pub fn compress(d: &[u8], n: usize, chunk: usize, header: Vec<u8>) -> Option<Vec<u8>> {
+    compress_steered(d, n, chunk, header, Steer::Free)
+}
+
+/// [`compress`], steered (for tests).
+pub fn compress_steered(
+    d: &[u8],
+    n: usize,
+    chunk: usize,
+    header: Vec<u8>,
+    steer: Steer,
+) -> Option<Vec<u8>> {
     let (p0, offset0, provided0) = start_point(n, chunk);
     if p0 + SYNC_RANGE >= n || p0 < WSIZE {
         return None;
     }
-    let mut t1 = Parser::new(d, n, chunk);
-    let abandon = &AtomicBool::new(false);
+    // Shared between the threads (and outliving them): the stop signal for the second
+    // thread, each thread's finished parse, the second half's Adler-32, the block claims.
+    let stop = AtomicBool::new(false);
+    let progress = AtomicUsize::new(0);
+    let first: OnceLock<Parser<'_>> = OnceLock::new();
+    let second: OnceLock<Parser<'_>> = OnceLock::new();
+    let adler_b: OnceLock<u32> = OnceLock::new();
+    let slides: OnceLock<Vec<usize>> = OnceLock::new();
+    let claims = Mutex::new(Claims { next: 0, end: 0 });
+    let (stop, progress, first, second, adler_b, slides, claims) = (
+        &stop, &progress, &first, &second, &adler_b, &slides, &claims,
+    );
+
     std::thread::scope(|sc| {
-        // Made here, so that on any early return the sender is dropped before the scope
+        // Made here, so that on any early return the senders are dropped before the scope
         // waits for the second thread (which then stops waiting).
         let (states_tx, states_rx) = mpsc::channel::<Vec<State>>();
-        let (hand_tx, hand_rx) = mpsc::channel::<Handoff<'_>>();
-        let second = std::thread::Builder::new()
+        let (plan_tx, plan_rx) = mpsc::channel::<Plan<'_>>();
+        let (done_tx, done_rx) = mpsc::channel::<()>();
+        let helper = std::thread::Builder::new()
             .spawn_scoped(sc, move || {
+                let _ = adler_b.set(adler32(&d[p0..n]));
                 let mut t2 = Parser::warm_start(d, n, chunk, p0, offset0, provided0);
                 let mut rec = Recorder {
                     end: p0 + SYNC_RANGE,
                     states: Vec::with_capacity(SYNC_RANGE / SYNC_STEP + 1),
                     tx: Some(states_tx),
-                    abandon,
+                    stop,
+                    progress,
                 };
-                if t2.run(usize::MAX, &mut rec) {
-                    return None;
+                if !t2.run(usize::MAX, &mut rec) {
+                    rec.send();
+                    let _ = second.set(t2);
+                    let _ = done_tx.send(());
                 }
-                rec.send();
-                let adler_b = adler32_raw(&d[p0..n]);
-                let h: Handoff<'_> = hand_rx.recv().ok()?;
-                let (b, slides): (&[Sym], Vec<usize>) = match h.b_from {
-                    Some(k2) => {
-                        let mut slides = h.slides;
-                        slides.extend(t2.slides.iter().filter(|&&s| s > h.q));
-                        (t2.syms.get(k2..).unwrap_or(&[]), slides)
-                    }
-                    None => (&[], h.slides),
-                };
-                let final_literal = if h.b_from.is_some() {
-                    t2.final_literal
-                } else {
-                    h.final_literal
-                };
-                let layout = Layout {
-                    a: h.a,
-                    b,
-                    slides: &slides,
-                    final_literal,
-                };
-                let mut w = BitWriter::new(Vec::with_capacity(n / 4));
-                layout.write(&mut w, d, h.g_mid, usize::MAX, h.start);
-                Some((w, adler_b))
+                drop(done_tx);
+                // Blocks from the back, each into its own writer.
+                let plan = plan_rx.recv().ok()?;
+                if steer == Steer::FrontOnly {
+                    return Some(Vec::new());
+                }
+                let mut b = Builder::default();
+                let mut out = Vec::new();
+                let mut end = n;
+                while let Some(g) = plan.back() {
+                    let mut w = BitWriter::new(Vec::new());
+                    end = plan
+                        .layout
+                        .write_one(&mut w, &mut b, d, g, Edge::End(end))
+                        .0;
+                    out.push(w);
+                }
+                Some(out)
             })
             .ok()?;
 
         // The first part, then the search for the loop top where both parses agree.
+        let mut t1 = Parser::new(d, n, chunk);
         t1.run(p0, &mut NoHook);
-        // The second thread has normally sent its record long before; if it has not (it is
-        // not getting a core), this thread does the rest alone.
-        let states = match states_rx.try_recv() {
-            Ok(states) => Some(states),
-            Err(_) => states_rx.recv_timeout(WAIT).ok(),
+        let states = match (steer, states_rx.try_recv()) {
+            (Steer::Alone, _) => None,
+            (Steer::SecondWins, _) => states_rx.recv().ok(),
+            (_, Ok(states)) => Some(states),
+            (_, Err(_)) => states_rx.recv_timeout(WAIT).ok(),
         };
-        let Some(states) = states else {
-            abandon.store(true, Ordering::Relaxed);
-            t1.finish();
-            return Some(write_all(&t1, d, n, header));
-        };
-        let mut sync = Syncer {
-            end: p0 + SYNC_RANGE,
-            states,
-            i: 0,
-        };
-        let synced = !sync.states.is_empty() && t1.run(usize::MAX, &mut sync);
-        if !synced {
-            t1.finish();
+        let mut meet = None;
+        if let Some(states) = states {
+            let mut sync = Syncer {
+                end: p0 + SYNC_RANGE,
+                states,
+                i: 0,
+            };
+            if !sync.states.is_empty() && t1.run(usize::MAX, &mut sync) {
+                let st = sync.states[sync.i];
+                meet = Some((t1.syms.len(), st.syms as usize, t1.pos()));
+            }
         }
-        let (states, i) = (sync.states, sync.i);
-        let adler_a = adler32_raw(&d[..p0]);
-        let q = t1.pos();
-        let t1 = &t1;
-        let (a, b_from, final_literal, end_a) = if synced {
-            let k1 = t1.syms.len();
-            let k2 = states[i].syms as usize;
-            // The first thread's symbols cover everything before the loop top, except the
-            // byte that waits to be a literal.
-            let end_a = q - usize::from(states[i].match_available);
-            (&t1.syms[..k1], Some(k2), false, end_a)
-        } else {
-            (&t1.syms[..], None, t1.final_literal, n)
+        // Alone (no record, or no agreement), or racing the second thread to the end.
+        let second_won = match meet {
+            None => {
+                stop.store(true, Ordering::Relaxed);
+                t1.finish();
+                false
+            }
+            Some(_) if steer == Steer::FirstWins => {
+                t1.finish();
+                stop.store(true, Ordering::Relaxed);
+                false
+            }
+            Some(_) if steer == Steer::SecondWins => {
+                while second.get().is_none() && !helper.is_finished() {
+                    std::thread::yield_now();
+                }
+                second.get().is_some()
+            }
+            Some(_) => {
+                // Wait for the second thread while it makes progress; if it stalls (no core
+                // for it), go on alone.
+                let mut seen = progress.load(Ordering::Relaxed);
+                let won = loop {
+                    match done_rx.recv_timeout(STALL) {
+                        Ok(()) => break true,
+                        Err(mpsc::RecvTimeoutError::Timeout) => {
+                            let now = progress.load(Ordering::Relaxed);
+                            if now == seen {
+                                break false;
+                            }
+                            seen = now;
+                        }
+                        Err(mpsc::RecvTimeoutError::Disconnected) => break second.get().is_some(),
+                    }
+                };
+                if !won {
+                    stop.store(true, Ordering::Relaxed);
+                    t1.finish();
+                }
+                won
+            }
         };
-        // The first thread writes the blocks that lie wholly in its symbols (half of them if
-        // it parsed everything); the second writes the rest.
-        let g_mid = if synced {
-            a.len() / SYMS_PER_BLOCK
-        } else {
-            Layout {
-                a,
+        let t1 = first.get_or_init(|| t1);
+        let layout = match (meet, second.get()) {
+            (Some((k1, k2, q)), Some(t2)) if second_won => {
+                // The first thread's symbols and slides up to the meeting point, then the
+                // second's.
+                let merged = slides.get_or_init(|| {
+                    let mut v: Vec<usize> = t1.slides.iter().copied().filter(|&s| s <= q).collect();
+                    v.extend(t2.slides.iter().filter(|&&s| s > q));
+                    v
+                });
+                Layout {
+                    a: &t1.syms[..k1.min(t1.syms.len())],
+                    b: t2.syms.get(k2..).unwrap_or(&[]),
+                    slides: merged,
+                    final_literal: t2.final_literal,
+                }
+            }
+            _ => Layout {
+                a: &t1.syms,
                 b: &[],
                 slides: &t1.slides,
-                final_literal,
+                final_literal: t1.final_literal,
+            },
+        };
+        if let Ok(mut c) = claims.lock() {
+            *c = Claims {
+                next: 0,
+                end: layout.blocks(),
+            };
+        }
+        let plan = Plan { layout, claims };
+        let _ = plan_tx.send(Plan { layout, claims });
+        if steer == Steer::BackOnly {
+            while !helper.is_finished() {
+                std::thread::yield_now();
             }
-            .blocks()
-                / 2
-        };
-        let lo = (g_mid * SYMS_PER_BLOCK).min(a.len());
-        let start = if synced {
-            end_a.saturating_sub(a[lo..].iter().map(|&s| sym_len(s)).sum::<usize>())
-        } else {
-            a[..lo].iter().map(|&s| sym_len(s)).sum()
-        };
-        let handoff = Handoff {
-            a,
-            b_from,
-            slides: t1.slides.clone(),
-            q,
-            final_literal,
-            g_mid,
-            start,
-        };
-        hand_tx.send(handoff).ok()?;
-        let layout = Layout {
-            a,
-            b: &[],
-            slides: &t1.slides,
-            final_literal,
-        };
+        }
+        // Blocks from the front, straight into the stream.
         let mut w = BitWriter::new(header);
-        layout.write(&mut w, d, 0, g_mid, 0);
-        let (w2, adler_b) = second.join().ok()??;
-        w.append(w2);
+        let mut b = Builder::default();
+        let mut start = 0;
+        while let Some(g) = plan.front() {
+            start = layout.write_one(&mut w, &mut b, d, g, Edge::Start(start)).1;
+        }
+        let back = helper.join().ok().flatten()?;
+        for part in back.into_iter().rev() {
+            w.append(part);
+        }
         let mut out = w.finish();
-        let adler = adler32_combine(adler_a, adler_b, n - p0);
+        let adler_b = adler_b.get().copied().unwrap_or_else(|| adler32(&d[p0..n]));
+        let adler = adler32_combine(adler32(&d[..p0]), adler_b, n - p0);
         out.extend_from_slice(&adler.to_be_bytes());
         Some(out)
     })
 }
 
-/// Adler-32 of `data`.
-fn adler32_raw(data: &[u8]) -> u32 {
-    adler32(data)
-}
-
 /// The second thread's hook: records its state at every [`SYNC_STEP`]-th loop top below `end`,
-/// then sends the record to the first thread.
+/// sends the record to the first thread, then checks now and then whether to stop.
 struct Recorder<'f> {
     end: usize,
     states: Vec<State>,
     tx: Option<mpsc::Sender<Vec<State>>>,
-    /// Set by the first thread when it goes on alone.
-    abandon: &'f AtomicBool,
+    /// Set by the first thread when the second's parse is not needed.
+    stop: &'f AtomicBool,
+    /// Where the second thread is (updated every [`CHECK`] bytes).
+    progress: &'f AtomicUsize,
 }
 
 impl Recorder<'_> {
@@ -241,7 +338,7 @@ impl Hook for Recorder<'_> {
         if s < self.end {
             s.is_multiple_of(SYNC_STEP)
         } else {
-            self.tx.is_some() || s.is_multiple_of(ABANDON_CHECK)
+            self.tx.is_some() || s.is_multiple_of(CHECK)
         }
     }
 
@@ -252,7 +349,7 @@ impl Hook for Recorder<'_> {
         } else if self.tx.is_some() {
             s
         } else {
-            s.next_multiple_of(ABANDON_CHECK)
+            s.next_multiple_of(CHECK)
         }
     }
 
@@ -262,13 +359,15 @@ impl Hook for Recorder<'_> {
             false
         } else {
             self.send();
-            self.abandon.load(Ordering::Relaxed)
+            self.progress.store(state.s as usize, Ordering::Relaxed);
+            self.stop.load(Ordering::Relaxed)
         }
     }
 }
 
-/// The first thread's hook: stops at the first loop top where its state equals the one the
-/// second thread recorded there (all but the symbol counts).
+/// The first thread's hook while looking for the meeting point: stops at the first loop top
+/// where its state equals the one the second thread recorded there (all but the symbol
+/// counts).
 struct Syncer {
     end: usize,
     states: Vec<State>,
