@@ -176,9 +176,14 @@ fn main() {
     }
     let samples: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(31);
     println!("wall ms per call: min / median of {samples} calls");
+    // `BENCH_JSON_SHAPE=table BENCH_JSON_OP=write-python` runs only those.
+    let only = |var: &str, name: &str| std::env::var(var).map_or(true, |v| v == name);
     for (name, values) in shapes() {
+        if !only("BENCH_JSON_SHAPE", name) {
+            continue;
+        }
         let mut line = format!("{name:<8}");
-        for op in OPS {
+        for op in OPS.into_iter().filter(|op| only("BENCH_JSON_OP", op)) {
             let mut ms: Vec<f64> = (0..samples)
                 .map(|_| {
                     let input = prepare(op, &values);

@@ -115,7 +115,6 @@ impl Parser<'_> {
                         if !self.eat("]") {
                             return Err(self.err("expected ',' or ']'"));
                         }
-                        done = Value::Array(std::mem::take(items));
                     }
                     Open::Object(map, key) => {
                         map.insert(std::mem::take(key), done);
@@ -126,10 +125,14 @@ impl Parser<'_> {
                         if !self.eat("}") {
                             return Err(self.err("expected ',' or '}'"));
                         }
-                        done = Value::Object(std::mem::take(map));
                     }
                 }
-                open.pop();
+                // Closed: it is the value just read, in the container around it.
+                done = match open.pop() {
+                    Some(Open::Array(items)) => Value::Array(items),
+                    Some(Open::Object(map, _)) => Value::Object(map),
+                    None => Value::Null, // not reached: `container` was on the stack
+                };
             }
         }
     }

@@ -29,6 +29,17 @@ fn has_members(v: &Value) -> bool {
     }
 }
 
+/// `true` if a member of `v` is an array or object with members: dropping `v` the way Rust
+/// does by itself would go more than two levels down.
+#[inline]
+fn has_nested_members(v: &Value) -> bool {
+    match v {
+        Value::Array(a) => a.iter().any(has_members),
+        Value::Object(m) => m.values().any(has_members),
+        _ => false,
+    }
+}
+
 /// A container being dropped: its members, and the index of the next one to look at (an
 /// object's are taken out as they are looked at).
 enum DropFrame {
@@ -48,18 +59,19 @@ impl DropFrame {
 }
 
 impl Drop for Value {
-    /// Drops nested arrays and objects without recursion (scalars drop as usual).
+    /// Drops nested arrays and objects without recursion. Scalars, and arrays and objects
+    /// whose members hold only scalars, drop as usual.
     #[inline]
     fn drop(&mut self) {
-        if has_members(self) {
+        if is_container(self) && has_nested_members(self) {
             drop_members(self);
         }
     }
 }
 
 /// Drops the members of `v` with the containers being taken apart on a stack on the heap: a
-/// member with members of its own is emptied before it is dropped, so no drop goes more than
-/// one level down. A container without nested ones allocates nothing.
+/// member holding arrays or objects with members is emptied before it is dropped, so no drop
+/// goes more than two levels down. A container without nested ones allocates nothing.
 #[inline(never)]
 fn drop_members(v: &mut Value) {
     let mut current = DropFrame::take_members(v);
@@ -67,20 +79,19 @@ fn drop_members(v: &mut Value) {
     loop {
         let inner = match &mut current {
             DropFrame::Array(items, i) => {
-                // Scalars stay where they are, dropped with the array.
+                // The other members stay where they are, dropped with the array.
                 let nested = items
                     .iter_mut()
                     .enumerate()
                     .skip(*i)
-                    .find(|(_, m)| has_members(m));
+                    .find(|(_, m)| has_nested_members(m));
                 nested.map(|(at, m)| {
                     *i = at + 1;
                     DropFrame::take_members(m)
                 })
             }
-            DropFrame::Object(rest) => {
-                rest.find_map(|mut m| has_members(&m).then(|| DropFrame::take_members(&mut m)))
-            }
+            DropFrame::Object(rest) => rest
+                .find_map(|mut m| has_nested_members(&m).then(|| DropFrame::take_members(&mut m))),
         };
         match inner {
             Some(inner) => outer.push(std::mem::replace(&mut current, inner)),
