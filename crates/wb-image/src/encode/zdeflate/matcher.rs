@@ -95,6 +95,14 @@ pub struct Tab<'m> {
 }
 
 impl Matcher {
+    /// Makes the tables ready for a new input. Only the 6-byte heads need clearing: the
+    /// counters are only ever compared as differences between positions of one input, and
+    /// the per-position entries are only read for positions inserted since (every chain
+    /// starts from a cleared head).
+    pub fn reset(&mut self) {
+        self.head6.fill(0);
+    }
+
     /// The tables, for a run of the parse.
     pub fn tab(&mut self) -> Tab<'_> {
         Tab {

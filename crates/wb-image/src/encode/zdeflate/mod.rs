@@ -21,6 +21,7 @@ pub mod block;
 pub mod blocks;
 pub mod matcher;
 pub mod parse;
+pub mod scratch;
 pub mod split;
 pub mod tables;
 pub mod trees;

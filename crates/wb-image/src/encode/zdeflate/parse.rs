@@ -19,6 +19,7 @@
 
 use super::block::{Sym, literal, matched};
 use super::matcher::{MAX_DIST, MIN_LOOKAHEAD, Matcher, WSIZE, key6, load64};
+use super::scratch;
 
 const MAX_LAZY: usize = 16;
 const GOOD_LENGTH: usize = 8;
@@ -50,7 +51,8 @@ pub struct Parser<'a> {
     d: &'a [u8],
     n: usize,
     chunk: usize,
-    m: Matcher,
+    /// Match tables (`None` only once handed back, when the parser is dropped).
+    m: Option<Matcher>,
     s: usize,
     offset: usize,
     filled: usize,
@@ -76,11 +78,12 @@ impl<'a> Parser<'a> {
 
     /// [`Parser::new`] with room for `cap` symbols (at most one per byte, plus one).
     fn with_capacity(d: &'a [u8], n: usize, chunk: usize, cap: usize) -> Parser<'a> {
+        let scratch = scratch::take(cap);
         Parser {
             d,
             n,
             chunk: chunk.max(1),
-            m: Matcher::default(),
+            m: Some(scratch.m),
             s: 0,
             offset: 0,
             filled: 0,
@@ -88,7 +91,7 @@ impl<'a> Parser<'a> {
             match_available: false,
             match_length: 2,
             match_start: 0,
-            syms: Vec::with_capacity(cap),
+            syms: scratch.syms,
             slides: Vec::new(),
             final_literal: false,
         }
@@ -107,7 +110,9 @@ impl<'a> Parser<'a> {
     ) -> Parser<'a> {
         let mut p = Parser::with_capacity(d, n, chunk, n.saturating_sub(start) + 1);
         for q in start.saturating_sub(WSIZE)..start.min(n.saturating_sub(2)) {
-            p.m.insert_at(d, q, n);
+            if let Some(m) = p.m.as_mut() {
+                m.insert_at(d, q, n);
+            }
         }
         p.s = start;
         p.offset = offset;
@@ -150,7 +155,7 @@ impl<'a> Parser<'a> {
         let d = self.d;
         let n = self.n;
         let chunk = self.chunk;
-        let mut t = self.m.tab();
+        let mut t = self.m.get_or_insert_with(Matcher::default).tab();
         // The state lives in locals while the loop runs (written back at the end).
         let mut s = self.s;
         let mut offset = self.offset;
@@ -296,6 +301,17 @@ impl<'a> Parser<'a> {
         self.match_start = match_start;
         self.syms = syms;
         matches!(outcome, Outcome::Hooked)
+    }
+}
+
+impl Drop for Parser<'_> {
+    fn drop(&mut self) {
+        if let Some(m) = self.m.take() {
+            scratch::give(scratch::Scratch {
+                m,
+                syms: std::mem::take(&mut self.syms),
+            });
+        }
     }
 }
 
