@@ -207,7 +207,7 @@ impl Tab<'_> {
 
     /// Whether the 6-byte chain at `s` (whose previous head is `head`) may hold a candidate
     /// at or above `lim`: a cheap test with one rarely taken branch, false only when
-    /// [`Matcher::find`] would find nothing.
+    /// [`Tab::find`] would find nothing.
     #[inline(always)]
     pub fn may_match(&self, d: &[u8], s: usize, key: u64, head: usize, lim: usize) -> bool {
         // About a third of heads are in the window (hash collisions, mostly): a branch on that

@@ -1,20 +1,44 @@
 //! A deflate encoder that writes exactly the bytes zlib 1.2.13 writes for level 6, memLevel 9,
-//! windowBits 15 and `Z_FILTERED`: Pillow's PNG settings, so our PNG files are Pillow's byte
-//! for byte (same SHA-256, same media file name as the SDK's).
+//! windowBits 15 and `Z_FILTERED`, the whole input handed over at once or a piece per
+//! `deflate(Z_NO_FLUSH)` call, then `Z_FINISH`: Pillow's PNG settings, so our PNG files are
+//! Pillow's byte for byte (same SHA-256, same media file name as the SDK's).
 //!
-//! Our own code, written from zlib's documented algorithm and checked against zlib's output
-//! (`tests/zlib_golden.rs`, and every image of the 300-image corpus of
-//! `examples/png_sizes.py`):
+//! Our own code, written from zlib's documented algorithm and behaviour, checked against zlib's
+//! output: `tests/zlib_golden.rs` (zlib's streams for 40 inputs made by formulas, up to 1 MB,
+//! whole and fed in pieces, through the one-thread path and every way the two-thread path can
+//! go) and every image of the 300-image corpus of `examples/png_sizes.py` (byte-identical PNG
+//! files).
 //!
-//! - [`parse`]: zlib's lazy matcher (`deflate_slow`) and its window slides;
-//! - [`blocks`]: where zlib ends its blocks;
-//! - [`matcher`]: finds the same matches as zlib's 3-byte hash chains through a 6-byte chain
-//!   and per-hash ranks (only 6-byte matches survive `Z_FILTERED`), so far fewer candidates are
-//!   looked at;
-//! - [`trees`]: zlib's Huffman tree construction (heap order, depth tie-breaks, length limit
-//!   fix-up) and code-length run coding;
-//! - [`block`]: zlib's choice between stored, fixed and dynamic blocks and the bit output;
-//! - [`tables`], [`bits`]: the RFC 1951 tables and an LSB-first bit writer.
+//! What zlib does, and where it is here:
+//!
+//! - [`parse`]: the lazy matcher (`deflate_slow`): every position inserted into the 3-byte hash
+//!   chains (hash bits 16 = memLevel + 7), a search while the previous match is shorter than 16,
+//!   chains 128 deep (32 once the previous match is 8 long), stop at 128, matches of 5 bytes or
+//!   fewer dropped (`Z_FILTERED`), `MAX_DIST` = 32506; window slides (which depend on how the
+//!   input is fed) and their two effects (slid-out entries are `NIL`; stored blocks only while
+//!   the block's bytes are in the window);
+//! - [`blocks`]: a block ends every 32767 symbols (`lit_bufsize − 1`), the literal after the
+//!   loop never ends one;
+//! - [`trees`]: Huffman trees (heap ordered by frequency then depth, leaves in symbol order,
+//!   at least two codes, lengths over the limit fixed up by zlib's rule), canonical codes,
+//!   code-length run coding, the cost estimates `opt_len` / `static_len`;
+//! - [`block`]: stored if it costs no more than the coded forms (and the bytes are still in the
+//!   window), fixed if it costs no more than dynamic, else dynamic; the bit output;
+//! - [`tables`], [`bits`]: RFC 1951's tables, an LSB-first bit writer; [`adler32`] and the
+//!   `78 9c` header.
+//!
+//! How it is fast while writing the same bytes:
+//!
+//! - [`matcher`]: only matches of 6 bytes or more survive `Z_FILTERED`, so instead of walking
+//!   zlib's 3-byte chains (up to 128 candidates per position on image data) the matcher walks
+//!   a chain of positions with the same 6-byte hash and knows, from per-hash counters, how deep
+//!   in zlib's chain each candidate sits; candidates come in zlib's order, so "the first that
+//!   beats the best" is the same one. A run of literals takes one pass with one rarely taken
+//!   branch per position.
+//! - [`split`]: two threads, each parsing (and writing the blocks of) about half the input; the
+//!   second starts mid-way from the 32 KiB before its start and its parse is adopted from the
+//!   first loop top where both parses' states agree.
+//! - [`scratch`]: the tables and symbol buffer are kept between streams.
 
 pub mod bits;
 pub mod block;
@@ -61,7 +85,8 @@ pub fn compress_chunked(data: &[u8], chunk: usize) -> Result<Vec<u8>> {
     compress_padded(&padded, data.len(), chunk)
 }
 
-/// Inputs from this size on are deflated by two threads ([`split`]).
+/// Inputs from this size on are deflated by two threads ([`split`]) when a second core looks
+/// free ([`split::spare_core`]).
 pub const PARALLEL_MIN: usize = 1 << 18;
 
 /// [`compress_chunked`] of `d[..n]`, where `d` carries at least [`PAD`] bytes past `n`.
@@ -72,6 +97,7 @@ pub fn compress_padded(d: &[u8], n: usize, chunk: usize) -> Result<Vec<u8>> {
     let mut header = Vec::with_capacity(n / 2 + 64);
     header.extend_from_slice(&[0x78, 0x9c]);
     if n >= PARALLEL_MIN
+        && split::spare_core()
         && let Some(out) = split::compress(d, n, chunk, header.clone())
     {
         return Ok(out);
