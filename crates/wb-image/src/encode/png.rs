@@ -17,18 +17,18 @@
 //! Before this, PNGs were deflated with zlib-rs at level 7 (and entropy coding only for
 //! noise): pixel-identical, 0.67% smaller in total on that corpus, but 29 of the 300 files up to
 //! 1.44% larger than Pillow's and none with the SDK's file name. What the exact encoder costs
-//! and gains (`examples/deflate_bench.rs`, 512×512 RGB inputs of `cargo xtask bench`, deflate
-//! only, minimum / median of 60 interleaved runs, load average 3.7 on 2 cores):
+//! and gains (`examples/deflate_bench.rs`, the 512×512 RGB inputs of `cargo xtask bench`,
+//! deflate only, minimum / median of 60 interleaved runs in ms, load average 2.9 on 2 cores):
 //!
-//! | input | ours, 1 thread | ours, 2 threads | zlib-rs level 7 | zlib-rs Huffman only |
+//! | input | ours, 1 thread | ours, 2 threads | zlib-rs level 7 | zlib-rs entropy only |
 //! |---|---|---|---|---|
-//! | noise | 11.7 / 17.7 ms | 13.1 / 23.0 ms | 15.2 / 22.0 ms | 2.6 / 3.3 ms |
-//! | photo-like | 13.2 / 23.8 ms | 16.0 / 27.2 ms | 30.4 / 43.3 ms | 4.3 / 7.6 ms |
+//! | noise | 10.2 / 13.2 | 7.3 / 14.1 | 13.6 / 15.4 | 2.4 / 2.7 |
+//! | photo-like | 9.8 / 10.8 | 6.2 / 12.0 | 24.4 / 26.7 | 4.1 / 4.3 |
 //!
 //! Python's zlib (what Pillow runs) takes about 23 ms (noise) and 90–110 ms (photo-like) on the
-//! same filtered data on this machine. See docs/performance.md for the whole `Image`
-//! benchmark. The rows are filtered on one thread (the four filters' costs in one pass,
-//! vectorized).
+//! same filtered data on this machine. Two threads are used only when a second core looks free
+//! ([`zdeflate::split::spare_core`]). See docs/performance.md for the whole `Image` benchmark.
+//! The rows are filtered on one thread (the four filters' costs in one pass, vectorized).
 
 use crate::encode::zdeflate;
 use crate::pixels::{Mode, Pixels};
