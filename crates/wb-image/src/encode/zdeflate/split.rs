@@ -54,7 +54,7 @@ const CHECK: usize = 1 << 14;
 /// Above this share of time with some task waiting for a CPU (Linux's CPU pressure over the
 /// last 10 s, in percent), a second thread would mostly wait for a core too, so one thread
 /// does the work.
-const BUSY_PRESSURE: f64 = 40.0;
+pub const BUSY_PRESSURE: f64 = 40.0;
 
 /// Whether a second thread is likely to get a core of its own: at least two CPUs are available
 /// to this process and the machine's CPU pressure (`/proc/pressure/cpu`, `some avg10`) is below
