@@ -8,6 +8,7 @@
 //! deeper than [`DEBUG_DEPTH`] levels.
 
 use super::value::{Map, Value};
+use std::cell::Cell;
 use std::fmt;
 
 /// How deep `{:?}` shows nesting; deeper arrays and objects print as `Array([..])` /
@@ -123,7 +124,9 @@ enum CloneFrame<'a> {
 }
 
 impl Clone for Value {
-    /// A deep copy, made without recursion.
+    /// A deep copy. The first [`CLONE_RECURSION`] levels of arrays and objects are copied
+    /// recursively, as the derived `Clone` would (an `IndexMap` copies its hash table rather than
+    /// hashing every key again); anything deeper, without recursion.
     #[inline]
     fn clone(&self) -> Self {
         if is_container(self) {
@@ -134,10 +137,52 @@ impl Clone for Value {
     }
 }
 
-/// A deep copy of an array or object, made with a stack of the containers being copied on
-/// the heap.
+/// How many levels of arrays and objects `Value::clone` copies recursively before it goes on
+/// with a stack on the heap (a few hundred bytes of thread stack per level in a debug build).
+const CLONE_RECURSION: usize = 64;
+
+thread_local! {
+    /// How many `Value::clone` calls of arrays and objects are under way on this thread.
+    static CLONE_DEPTH: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Counts one level of recursive cloning for as long as it lives.
+struct CloneLevel(usize);
+
+impl CloneLevel {
+    /// A level, if fewer than [`CLONE_RECURSION`] are under way.
+    fn enter() -> Option<Self> {
+        let depth = CLONE_DEPTH.get();
+        (depth < CLONE_RECURSION).then(|| {
+            CLONE_DEPTH.set(depth + 1);
+            CloneLevel(depth)
+        })
+    }
+}
+
+impl Drop for CloneLevel {
+    fn drop(&mut self) {
+        CLONE_DEPTH.set(self.0);
+    }
+}
+
+/// A deep copy of an array or object: recursively (through `Vec`'s and `IndexMap`'s own
+/// `clone`) while few levels are under way, else [`clone_iteratively`].
 #[inline(never)]
 fn clone_container(v: &Value) -> Value {
+    let Some(_level) = CloneLevel::enter() else {
+        return clone_iteratively(v);
+    };
+    match v {
+        Value::Array(items) => Value::Array(items.clone()),
+        Value::Object(map) => Value::Object(map.clone()),
+        scalar => clone_scalar(scalar),
+    }
+}
+
+/// A deep copy of an array or object, made with a stack of the containers being copied on
+/// the heap.
+fn clone_iteratively(v: &Value) -> Value {
     let mut open: Vec<CloneFrame<'_>> = Vec::new();
     let mut next = v;
     'value: loop {
@@ -416,6 +461,16 @@ mod tests {
             assert_eq!(
                 to_string(&c, Dialect::Compact),
                 to_string(&v, Dialect::Compact)
+            );
+        }
+        // Past the levels copied recursively.
+        for depth in [CLONE_RECURSION - 1, CLONE_RECURSION, 3 * CLONE_RECURSION] {
+            let v = deep(depth, sample());
+            let c = v.clone();
+            assert!(c == v);
+            assert_eq!(
+                to_string(&c, Dialect::Python),
+                to_string(&v, Dialect::Python)
             );
         }
     }
