@@ -1,7 +1,7 @@
 //! [`Row`]: what one `log` call logs, keys to values.
 
 use indexmap::IndexMap;
-use wb_core::{LogValue, WbValue};
+use wb_core::{LogValue, Value, WbValue};
 
 /// One logged row: keys to scalars, strings, JSON, nested rows, media values or lists of
 /// media, in insertion order (the Python dict passed to `run.log`).
@@ -107,4 +107,48 @@ impl<K: Into<String>, V: Into<LogValue>, const N: usize> From<[(K, V); N]> for R
     fn from(items: [(K, V); N]) -> Self {
         items.into_iter().collect()
     }
+}
+
+/// How deep the maps of a row go: the row's own nested maps and lists, and the JSON objects
+/// inside them (which the history merge and the summary walk one level per call). Arrays
+/// inside JSON values are leaves there (written without recursion) and are not descended.
+/// Counted with a stack on the heap, so a row of any depth is measured safely.
+pub(crate) fn nesting_depth(row: &IndexMap<String, LogValue>) -> usize {
+    enum Item<'a> {
+        Log(&'a LogValue),
+        Json(&'a Value),
+    }
+    let mut stack: Vec<(Item<'_>, usize)> = row.values().map(|v| (Item::Log(v), 1)).collect();
+    let mut max = 1;
+    while let Some((item, depth)) = stack.pop() {
+        max = max.max(depth);
+        match item {
+            Item::Log(LogValue::Map(m)) => {
+                stack.extend(m.values().map(|v| (Item::Log(v), depth + 1)));
+            }
+            Item::Log(LogValue::List(items)) => {
+                stack.extend(items.iter().map(|v| (Item::Log(v), depth + 1)));
+            }
+            Item::Log(LogValue::Json(v)) => stack.push((Item::Json(v), depth)),
+            Item::Log(LogValue::Media(_)) => {}
+            Item::Json(Value::Object(m)) => {
+                stack.extend(m.values().map(|v| (Item::Json(v), depth + 1)));
+            }
+            Item::Json(_) => {}
+        }
+    }
+    max
+}
+
+/// Refuses a row nested deeper than [`wb_core::json::MAX_DEPTH`] levels of maps (see
+/// [`nesting_depth`]), before anything walks it: the SDK cannot serialize deeper JSON either.
+pub(crate) fn check_depth(row: &IndexMap<String, LogValue>) -> wb_core::Result<()> {
+    let depth = nesting_depth(row);
+    if depth > wb_core::json::MAX_DEPTH {
+        return Err(wb_core::Error::value(format!(
+            "the row is nested {depth} levels deep: at most {} levels of dicts (maps and JSON objects) can be logged (wandb's Python SDK cannot serialize deeper JSON either)",
+            wb_core::json::MAX_DEPTH
+        )));
+    }
+    Ok(())
 }

@@ -527,6 +527,7 @@ impl Run {
         commit: Option<bool>,
     ) -> Result<u64> {
         let row = row.into();
+        crate::row::check_depth(row.as_map())?;
         let mut st = lock(&self.steps);
         self.check_open()?;
         let step = step
@@ -584,6 +585,7 @@ impl Run {
     /// the whole value as JSON. Media in a summary are named `<dotted.key>_summary_<hash>`.
     pub fn summary(&self, row: impl Into<Row>) -> Result<()> {
         let row = row.into();
+        crate::row::check_depth(row.as_map())?;
         self.check_open()?;
         let json = summary_to_json(self, row.as_map())?;
         let update = json
