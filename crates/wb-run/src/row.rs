@@ -152,3 +152,31 @@ pub(crate) fn check_depth(row: &IndexMap<String, LogValue>) -> wb_core::Result<(
     }
     Ok(())
 }
+
+/// Levels of arrays and objects in `values` (each one level), counted with a heap stack.
+fn json_depth(values: &wb_core::json::Map) -> usize {
+    let mut stack: Vec<(&Value, usize)> = values.values().map(|v| (v, 1)).collect();
+    let mut max = 1;
+    while let Some((v, depth)) = stack.pop() {
+        max = max.max(depth);
+        match v {
+            Value::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
+            Value::Object(m) => stack.extend(m.values().map(|i| (i, depth + 1))),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Refuses config values nested deeper than [`wb_core::json::MAX_DEPTH`] levels of arrays and
+/// objects before the config conversion walks them (it recurses once per level).
+pub(crate) fn check_config_depth(values: &wb_core::json::Map) -> wb_core::Result<()> {
+    let depth = json_depth(values);
+    if depth > wb_core::json::MAX_DEPTH {
+        return Err(wb_core::Error::value(format!(
+            "the config is nested {depth} levels deep: at most {} levels of lists and dicts can be logged (wandb's Python SDK cannot serialize deeper JSON either)",
+            wb_core::json::MAX_DEPTH
+        )));
+    }
+    Ok(())
+}

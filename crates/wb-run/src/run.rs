@@ -615,6 +615,7 @@ impl Run {
 
     /// Updates the config (`run.config.update(values)`): one config item per top-level key.
     pub fn config_update(&self, values: Map) -> Result<()> {
+        crate::row::check_config_depth(&values)?;
         let update = values
             .into_iter()
             .map(|(k, v)| ConfigItem {

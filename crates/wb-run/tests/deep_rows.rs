@@ -31,6 +31,10 @@ fn a_10000_deep_row_is_refused_and_the_run_goes_on() {
         let err = run.summary(deep).unwrap_err().to_string();
         assert!(err.contains("levels of dicts"), "{err}");
     }
+    let mut config = Map::new();
+    config.insert("deep".into(), nested_objects(10_000));
+    let err = run.config_update(config).unwrap_err().to_string();
+    assert!(err.contains("levels of lists and dicts"), "{err}");
     // Within the limit (the row is one level, its value the rest): logged whole.
     run.log(Row::new().set("ok", nested_objects(300))).unwrap();
     run.finish(0).unwrap();
