@@ -34,6 +34,17 @@ pub use wb_table as table;
 pub use wb_video as video;
 
 /// A registry that decodes every `_type` of the enabled families (`WBValue.type_mapping()`).
+#[cfg_attr(
+    not(any(
+        feature = "image",
+        feature = "audio",
+        feature = "video",
+        feature = "object3d",
+        feature = "table",
+        feature = "graph"
+    )),
+    allow(unused_mut)
+)]
 pub fn registry() -> Registry {
     let mut r = Registry::with_core();
     #[cfg(feature = "image")]
