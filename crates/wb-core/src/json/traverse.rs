@@ -1,11 +1,17 @@
 //! `Drop`, `Clone`, `PartialEq` and `Debug` for [`Value`] that work at any depth.
 //!
 //! The derived versions recurse once per nesting level, so a value nested some thousands of
-//! levels deep (easy to build in code) would overflow the thread's stack. These keep the
-//! arrays and objects they are inside of on a stack on the heap instead, visiting members in
-//! order; scalar members are handled in a tight loop, so they are as fast as the derived ones
-//! on ordinary values (`examples/bench_json.rs`). `Debug` recurses but elides what is nested
-//! deeper than [`DEBUG_DEPTH`] levels.
+//! levels deep (easy to build in code) would overflow the thread's stack. Here:
+//! - `Drop` leaves a container whose members hold only scalars to Rust's own drop, and takes
+//!   any other apart with a stack of containers on the heap (in order);
+//! - `Clone` copies the first 64 levels recursively, through `Vec`'s and `IndexMap`'s own
+//!   `clone` (a thread-local count of the levels under way), and deeper ones with a heap stack;
+//! - `PartialEq` walks both values with a heap stack, scalar members in a tight loop;
+//! - `Debug` recurses but elides what is nested deeper than [`DEBUG_DEPTH`] levels.
+//!
+//! Costs against the derived versions are measured by `examples/bench_json.rs` (see
+//! docs/reliability.md): the same or less time on tables, history rows and object trees; a
+//! flat array of 100 000 scalars takes ~0.2 ms longer to drop (two passes over it, not one).
 
 use super::value::{Map, Value};
 use std::cell::Cell;
@@ -124,9 +130,9 @@ enum CloneFrame<'a> {
 }
 
 impl Clone for Value {
-    /// A deep copy. The first [`CLONE_RECURSION`] levels of arrays and objects are copied
-    /// recursively, as the derived `Clone` would (an `IndexMap` copies its hash table rather than
-    /// hashing every key again); anything deeper, without recursion.
+    /// A deep copy. The first 64 levels of arrays and objects are copied recursively, as the
+    /// derived `Clone` would (an `IndexMap` copies its hash table rather than hashing every key
+    /// again); anything deeper, without recursion.
     #[inline]
     fn clone(&self) -> Self {
         if is_container(self) {
