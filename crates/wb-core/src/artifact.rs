@@ -1,7 +1,7 @@
 //! The artifact target: entries by name, as `wandb.Artifact.add` lays them out.
 
 use crate::error::{Error, Result};
-use crate::hash::md5_b64;
+use crate::hash::{md5_b64, md5_digest_b64};
 use crate::json::{self, Dialect};
 use crate::path::with_suffix;
 use crate::value::WbValue;
@@ -18,6 +18,15 @@ pub enum LocalId {
     Path(PathBuf),
     /// Bytes generated in this process (unique per generated media file).
     Generated(u64),
+}
+
+/// An artifact entry's text as a value writes it itself ([`WbValue::artifact_entry_text`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryText {
+    /// The text.
+    pub text: String,
+    /// Its MD5, when the writer computed it on the way (saves hashing it again).
+    pub md5: Option<[u8; 16]>,
 }
 
 /// The content of an artifact entry.
@@ -46,6 +55,12 @@ impl EntryData {
 pub trait ArtifactTarget {
     /// Stores `data` under entry `name`, replacing an entry of that name.
     fn put_entry(&mut self, name: &str, data: EntryData) -> Result<()>;
+    /// [`put_entry`](Self::put_entry) for content whose MD5 the caller computed while it wrote
+    /// it (`md5` must be the MD5 of `data`'s bytes). The default ignores `md5` and hashes again.
+    fn put_entry_with_md5(&mut self, name: &str, data: EntryData, md5: [u8; 16]) -> Result<()> {
+        let _ = md5;
+        self.put_entry(name, data)
+    }
     /// The entry name a local file was already added under.
     fn entry_for_local(&self, local: &LocalId) -> Option<String>;
     /// Records that `local` was added as `name`.
@@ -151,6 +166,19 @@ impl ArtifactTarget for Artifact {
         self.entries.insert(name.to_owned(), entry);
         Ok(())
     }
+    fn put_entry_with_md5(&mut self, name: &str, data: EntryData, md5: [u8; 16]) -> Result<()> {
+        let size = match &data {
+            EntryData::Bytes(b) => b.len() as u64,
+            EntryData::File(_) => return self.put_entry(name, data),
+        };
+        let entry = ArtifactEntry {
+            digest: md5_digest_b64(&md5),
+            size,
+            data,
+        };
+        self.entries.insert(name.to_owned(), entry);
+        Ok(())
+    }
     fn entry_for_local(&self, local: &LocalId) -> Option<String> {
         self.locals.get(local).cloned()
     }
@@ -179,14 +207,23 @@ pub fn add_value(art: &mut dyn ArtifactTarget, value: &dyn WbValue, name: &str) 
         )));
     }
     let entry = with_suffix(name, value.log_type());
-    let text = match value.artifact_entry_text(art) {
-        Some(text) => text?,
-        None => json::to_string(&value.to_artifact_json(art)?, Dialect::Python),
-    };
-    art.put_entry(
-        &entry,
-        EntryData::Bytes(Arc::from(text.into_bytes().into_boxed_slice())),
-    )?;
+    match value.artifact_entry_text(art) {
+        Some(text) => {
+            let EntryText { text, md5 } = text?;
+            let data = EntryData::Bytes(Arc::from(text.into_bytes().into_boxed_slice()));
+            match md5 {
+                Some(md5) => art.put_entry_with_md5(&entry, data, md5)?,
+                None => art.put_entry(&entry, data)?,
+            }
+        }
+        None => {
+            let text = json::to_string(&value.to_artifact_json(art)?, Dialect::Python);
+            art.put_entry(
+                &entry,
+                EntryData::Bytes(Arc::from(text.into_bytes().into_boxed_slice())),
+            )?;
+        }
+    }
     Ok(entry)
 }
 

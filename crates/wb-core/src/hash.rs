@@ -19,6 +19,31 @@ pub fn md5_b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(Md5::digest(bytes))
 }
 
+/// Base64 of an MD5 digest (the form of an artifact manifest digest).
+pub fn md5_digest_b64(md5: &[u8; 16]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(md5)
+}
+
+/// An MD5 computed over bytes fed in pieces (for writers that hash a text while they produce
+/// it, and give the digest to [`ArtifactTarget::put_entry_with_md5`](crate::artifact::ArtifactTarget::put_entry_with_md5)).
+#[derive(Debug, Clone, Default)]
+pub struct Md5Stream(Md5);
+
+impl Md5Stream {
+    /// A new, empty digest.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Feeds `bytes`.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+    /// The digest of everything fed.
+    pub fn finish(self) -> [u8; 16] {
+        self.0.finalize().into()
+    }
+}
+
 /// Lowercase hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";

@@ -44,8 +44,11 @@ pub trait WbValue: Any + Send + Sync + Debug {
     /// The artifact entry text, for types that write it themselves rather than through
     /// [`WbValue::to_artifact_json`] (a table written straight from its cells, with integer
     /// column names sorted numerically as `sort_keys` sorts them). `None` (the default) means
-    /// `json.dump(to_artifact_json(), sort_keys=True)`.
-    fn artifact_entry_text(&self, artifact: &mut dyn ArtifactTarget) -> Option<Result<String>> {
+    /// `json.dump(to_artifact_json(), sort_keys=True)`. The text may come with its MD5.
+    fn artifact_entry_text(
+        &self,
+        artifact: &mut dyn ArtifactTarget,
+    ) -> Option<Result<crate::artifact::EntryText>> {
         let _ = artifact;
         None
     }

@@ -5,13 +5,58 @@ use crate::dtypes::{Type, TypeJsonContext, type_from_json};
 use crate::ndarray::NdArray;
 use crate::pywrite::{has_media, sorted_keys, write_cell, write_int, write_str};
 use crate::table::{LogMode, MAX_ARTIFACT_ROWS, MAX_EMBEDDING_DIMENSIONS, Table};
-use std::sync::Arc;
-use wb_core::artifact::{ArtifactTarget, EntryData};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+use wb_core::artifact::{ArtifactTarget, EntryData, EntryText};
+use wb_core::hash::Md5Stream;
 use wb_core::json::{Dialect, write_to};
 use wb_core::{ArtifactSource, Error, MediaFile, Registry, Result, Value};
 
 /// Rows per thread below which a table's rows are written on the calling thread alone.
 const PARALLEL_MIN_ROWS: usize = 2048;
+
+/// Rows below which a chunk is not cut smaller.
+const CHUNK_MIN_ROWS: usize = 256;
+
+/// Which columns are written as `null` (npz) and which may hold media cells.
+#[derive(Clone, Copy)]
+struct RowsOut<'a> {
+    npz_cols: &'a [bool],
+    media_cols: &'a [bool],
+}
+
+/// An MD5 fed with a text's first `upto` bytes.
+struct HashedPrefix {
+    md5: Md5Stream,
+    upto: usize,
+}
+
+impl HashedPrefix {
+    /// Feeds what `out` gained since the last call.
+    fn catch_up(&mut self, out: &str) {
+        self.md5.update(&out.as_bytes()[self.upto..]);
+        self.upto = out.len();
+    }
+}
+
+/// Whether a column of type `t` can hold a cell whose JSON adds files to the artifact. Every
+/// cell fits its column's type (`add_data`, `add_column` and `cast` check it), so columns of
+/// plain types need no scan for media.
+fn may_hold_media(t: &Type) -> bool {
+    match t {
+        Type::Unknown
+        | Type::None
+        | Type::String
+        | Type::Number
+        | Type::Boolean
+        | Type::Timestamp
+        | Type::NdArray { .. }
+        | Type::ForeignIndex { .. } => false,
+        Type::List { element, .. } => may_hold_media(element),
+        Type::Union(ts) => ts.iter().any(may_hold_media),
+        _ => true,
+    }
+}
 
 /// Rows written before the text's final size is estimated and reserved.
 const ESTIMATE_ROWS: usize = 63;
@@ -42,6 +87,16 @@ impl Table {
     /// "Truncating wandb.Table object to 200000 rows."), or refused with the SDK's error when
     /// [`Table::set_raise_on_max_row_limit`] is on.
     pub fn to_artifact_text(&self, artifact: &mut dyn ArtifactTarget) -> Result<String> {
+        Ok(self.artifact_entry(artifact, false)?.text)
+    }
+
+    /// [`Table::to_artifact_text`], with the text's MD5 when `hash` is set: a large table's rows
+    /// are hashed as they are written (on the calling thread, while others write later rows).
+    pub fn artifact_entry(
+        &self,
+        artifact: &mut dyn ArtifactTarget,
+        hash: bool,
+    ) -> Result<EntryText> {
         let rows = self.rows_to_write(usize::MAX);
         if rows.len() > MAX_ARTIFACT_ROWS && self.raise_on_row_limit {
             return Err(Error::value(format!(
@@ -101,7 +156,21 @@ impl Table {
             }
         }
         out.push_str("], \"data\": [");
-        self.write_data_rows(&mut out, rows.clone(), &npz_cols, artifact)?;
+        let mut md5 = hash.then(|| HashedPrefix {
+            md5: Md5Stream::new(),
+            upto: 0,
+        });
+        let media_cols: Vec<bool> = self
+            .types
+            .iter()
+            .zip(&npz_cols)
+            .map(|(t, npz)| !npz && may_hold_media(t))
+            .collect();
+        let out_rows = RowsOut {
+            npz_cols: &npz_cols,
+            media_cols: &media_cols,
+        };
+        self.write_data_rows(&mut out, rows.clone(), out_rows, artifact, md5.as_mut())?;
         out.push(']');
         if let Some((n, _)) = &incr {
             out.push_str(", \"increment_num\": ");
@@ -122,84 +191,141 @@ impl Table {
             );
         }
         out.push('}');
-        Ok(out)
+        let md5 = md5.map(|mut h| {
+            h.catch_up(&out);
+            h.md5.finish()
+        });
+        Ok(EntryText { text: out, md5 })
     }
 
-    /// The rows of `data`, comma-separated. Large tables without media cells are written in
-    /// parts on several threads (media cells add files to the artifact, so they keep one).
+    /// The rows of `data`, comma-separated. Large tables without media cells are cut into
+    /// chunks of rows that this thread and others write (media cells add files to the
+    /// artifact, so a table holding any is written here alone, in order). With `md5`, this
+    /// thread hashes the finished chunks in order between writing its own.
     fn write_data_rows(
         &self,
         out: &mut String,
         rows: std::ops::Range<usize>,
-        npz_cols: &[bool],
+        cols: RowsOut<'_>,
         artifact: &mut dyn ArtifactTarget,
+        mut md5: Option<&mut HashedPrefix>,
     ) -> Result<()> {
         let threads = std::thread::available_parallelism().map_or(1, usize::from);
-        let parts = threads.min(rows.len() / PARALLEL_MIN_ROWS);
-        if parts < 2 {
-            return self.write_rows_seq(out, rows, npz_cols, artifact);
+        if threads < 2 || rows.len() < 2 * PARALLEL_MIN_ROWS {
+            return self.write_rows_seq(out, rows, cols.npz_cols, artifact);
         }
-        let per = rows.len().div_ceil(parts);
-        let chunks: Vec<std::ops::Range<usize>> = (0..parts)
-            .map(|p| {
-                let start = rows.start + p * per;
-                start..(start + per).min(rows.end)
-            })
-            .collect();
-        let has_media_in = |part: &std::ops::Range<usize>| {
-            self.data
-                .iter()
-                .any(|col| col[part.clone()].iter().any(has_media))
+        // About 8 chunks a thread, so the hashing thread is rarely idle.
+        let nchunks = (threads * 8).min(rows.len() / CHUNK_MIN_ROWS).max(2);
+        let per = rows.len().div_ceil(nchunks);
+        let chunk_rows = |c: usize| {
+            let start = rows.start + c * per;
+            start..(start + per).min(rows.end)
         };
-        // Each worker checks its rows for media first (in parallel too) and gives up on
-        // finding any: `Ok(None)`.
-        let mark = out.len();
-        let (first, written) = std::thread::scope(|scope| {
-            let handles: Vec<_> = chunks[1..]
+        let scan = cols.media_cols.iter().any(|m| *m);
+        let has_media_in = |part: &std::ops::Range<usize>| {
+            scan && self
+                .data
                 .iter()
-                .map(|part| {
-                    scope.spawn(move || {
-                        if has_media_in(part) {
-                            return Ok(None);
-                        }
-                        let mut s = String::new();
-                        // No media cells: nothing is added to this stand-in.
-                        let mut unused = wb_core::Artifact::new("unused", "unused");
-                        self.write_rows_seq(&mut s, part.clone(), npz_cols, &mut unused)
-                            .map(|()| Some(s))
-                    })
-                })
-                .collect();
-            // Meanwhile this thread writes the first part (no media there either).
-            let first = if has_media_in(&chunks[0]) {
-                None
-            } else {
-                Some(self.write_rows_seq(out, chunks[0].clone(), npz_cols, artifact))
-            };
-            let written: Vec<Result<Option<String>>> = handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(Error::value("a thread writing table rows panicked"))
-                    })
-                })
-                .collect();
-            (first, written)
-        });
-        let written = written
-            .into_iter()
-            .collect::<Result<Vec<Option<String>>>>()?;
-        match first {
-            Some(done) if written.iter().all(Option::is_some) => done?,
-            _ => {
-                // Media somewhere: all rows on this thread, which may add files to `artifact`.
-                out.truncate(mark);
-                return self.write_rows_seq(out, rows, npz_cols, artifact);
+                .zip(cols.media_cols)
+                .any(|(col, m)| *m && col[part.clone()].iter().any(has_media))
+        };
+        // A chunk's text (a leading ", " after the first), or `None` when it holds media.
+        let write_chunk = |c: usize| -> Result<Option<String>> {
+            let part = chunk_rows(c);
+            if has_media_in(&part) {
+                return Ok(None);
             }
-        }
-        for part in written.into_iter().flatten() {
-            out.push_str(", ");
-            out.push_str(&part);
+            let mut s = String::new();
+            if c > 0 {
+                s.push_str(", ");
+            }
+            // No media cells: nothing is added to this stand-in.
+            let mut unused = wb_core::Artifact::new("unused", "unused");
+            self.write_rows_seq(&mut s, part, cols.npz_cols, &mut unused)?;
+            Ok(Some(s))
+        };
+        let mark = out.len();
+        let next = AtomicUsize::new(0);
+        let give_up = AtomicBool::new(false);
+        let take = || {
+            let c = next.fetch_add(1, Ordering::Relaxed);
+            (c < nchunks && !give_up.load(Ordering::Relaxed)).then_some(c)
+        };
+        let mut complete = true;
+        std::thread::scope(|scope| -> Result<()> {
+            let (tx, rx) = mpsc::channel::<(usize, Result<Option<String>>)>();
+            for _ in 1..threads.min(nchunks) {
+                let tx = tx.clone();
+                let (take, write_chunk, give_up) = (&take, &write_chunk, &give_up);
+                scope.spawn(move || {
+                    while let Some(c) = take() {
+                        let done = write_chunk(c);
+                        if !matches!(done, Ok(Some(_))) {
+                            give_up.store(true, Ordering::Relaxed);
+                        }
+                        if tx.send((c, done)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            // This thread: append (and hash) the chunks in order as they are finished, and
+            // write chunks itself while the next one in order is still being written.
+            let mut pending: Vec<Option<Result<Option<String>>>> = Vec::new();
+            pending.resize_with(nchunks, || None);
+            let mut appended = 0;
+            let mut mine_left = true;
+            while appended < nchunks && complete {
+                while let Some(done) = pending.get_mut(appended).and_then(Option::take) {
+                    let Some(text) = done? else {
+                        complete = false;
+                        break;
+                    };
+                    out.push_str(&text);
+                    if let Some(h) = md5.as_deref_mut() {
+                        h.catch_up(out);
+                    }
+                    appended += 1;
+                }
+                if appended == nchunks || !complete {
+                    break;
+                }
+                for (c, done) in rx.try_iter() {
+                    pending[c] = Some(done);
+                }
+                if pending[appended].is_some() {
+                    continue;
+                }
+                if mine_left && let Some(c) = take() {
+                    let done = write_chunk(c);
+                    if !matches!(done, Ok(Some(_))) {
+                        give_up.store(true, Ordering::Relaxed);
+                    }
+                    pending[c] = Some(done);
+                    continue;
+                }
+                mine_left = false;
+                match rx.recv() {
+                    Ok((c, done)) => pending[c] = Some(done),
+                    // Every worker is gone and the chunk in order never came: it was not
+                    // taken (a worker gave up on media first).
+                    Err(_) => complete = false,
+                }
+            }
+            give_up.store(true, Ordering::Relaxed);
+            Ok(())
+        })?;
+        if !complete {
+            // Media somewhere: all rows on this thread, which may add files to `artifact`.
+            out.truncate(mark);
+            if let Some(h) = md5 {
+                *h = HashedPrefix {
+                    md5: Md5Stream::new(),
+                    upto: 0,
+                };
+            }
+            return self.write_rows_seq(out, rows, cols.npz_cols, artifact);
         }
         Ok(())
     }
@@ -243,11 +369,12 @@ impl Table {
     /// (`name.table.json`).
     pub fn add_to_artifact(&self, artifact: &mut dyn ArtifactTarget, name: &str) -> Result<String> {
         let entry = wb_core::path::with_suffix(name, Some("table"));
-        let text = self.to_artifact_text(artifact)?;
-        artifact.put_entry(
-            &entry,
-            EntryData::Bytes(Arc::from(text.into_bytes().into_boxed_slice())),
-        )?;
+        let EntryText { text, md5 } = self.artifact_entry(artifact, true)?;
+        let data = EntryData::Bytes(Arc::from(text.into_bytes().into_boxed_slice()));
+        match md5 {
+            Some(md5) => artifact.put_entry_with_md5(&entry, data, md5)?,
+            None => artifact.put_entry(&entry, data)?,
+        }
         Ok(entry)
     }
 
@@ -521,5 +648,39 @@ mod tests {
         assert!(text.contains(last_row), "{last_row}");
         assert_eq!(art.entry_names(), art2.entry_names());
         assert!(art.entry_names().iter().any(|n| n.ends_with(".html")));
+    }
+
+    #[test]
+    fn md5_taken_on_the_way_is_the_md5_of_the_text() {
+        // Plain rows (chunks hashed as they are joined), media early and late (a worker gives
+        // up, the calling thread writes everything and the MD5 starts over).
+        let html = wb_core::Html::from_literal("<p>x</p>", false);
+        for media_row in [None, Some(3), Some(5000), Some(8999)] {
+            let mut rows: Vec<Vec<Cell>> = (0..9000)
+                .map(|i| vec![Cell::Int(i), Cell::Str(format!("r{i}")), Cell::Null])
+                .collect();
+            if let Some(r) = media_row {
+                rows[r][2] = Cell::Media(Arc::new(html.clone()));
+            }
+            let t = Table::from_rows(["i", "s", "m"], rows).unwrap();
+            let mut art = wb_core::Artifact::new("t", "dataset");
+            let e = t.artifact_entry(&mut art, true).unwrap();
+            let md5 = e.md5.unwrap();
+            assert_eq!(
+                wb_core::hash::md5_digest_b64(&md5),
+                wb_core::hash::md5_b64(e.text.as_bytes()),
+                "media at {media_row:?}"
+            );
+            let mut art2 = wb_core::Artifact::new("t", "dataset");
+            assert_eq!(e.text, t.to_artifact_text(&mut art2).unwrap());
+            // Through Artifact::add, the manifest digest is that MD5.
+            let mut art3 = wb_core::Artifact::new("t", "dataset");
+            let name = art3.add(&t, "t").unwrap();
+            assert_eq!(
+                art3.entries[&name].digest,
+                wb_core::hash::md5_digest_b64(&md5)
+            );
+            assert_eq!(art3.entries[&name].size, e.text.len() as u64);
+        }
     }
 }

@@ -183,8 +183,11 @@ impl WbValue for Table {
         let text = self.to_artifact_text(artifact)?;
         Ok(wb_core::json::parse(&text)?)
     }
-    fn artifact_entry_text(&self, artifact: &mut dyn ArtifactTarget) -> Option<Result<String>> {
-        Some(self.to_artifact_text(artifact))
+    fn artifact_entry_text(
+        &self,
+        artifact: &mut dyn ArtifactTarget,
+    ) -> Option<Result<wb_core::artifact::EntryText>> {
+        Some(self.artifact_entry(artifact, true))
     }
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
         other
