@@ -309,14 +309,39 @@ impl Table {
         Ok(())
     }
 
+    /// `add_data` for each row in turn. Rows whose cells all fit the column types as they are
+    /// (the usual case after the first row) are checked with checks made once per column type
+    /// and moved in; any other row goes through `add_data`, which may widen the types.
     fn add_rows(&mut self, rows: Vec<Vec<Cell>>) -> Result<()> {
         for col in &mut self.data {
             col.reserve(rows.len());
         }
-        for row in rows {
-            self.add_data(row)?;
+        let n = self.columns.len();
+        let mut rows = rows.into_iter();
+        loop {
+            let checks: Vec<FastFit<'_>> = self.types.iter().map(FastFit::of).collect();
+            let mut other = None;
+            for row in rows.by_ref() {
+                if row.len() != n || !row.iter().zip(&checks).all(|(c, k)| k.fits(c)) {
+                    other = Some(row);
+                    break;
+                }
+                if self.log_mode == LogMode::Mutable {
+                    self.before_mutation();
+                }
+                for (col, cell) in self.data.iter_mut().zip(row) {
+                    col.push(cell);
+                }
+                self.nrows += 1;
+                if self.log_mode == LogMode::Incremental {
+                    self.after_append();
+                }
+            }
+            match other {
+                Some(row) => self.add_data(row)?,
+                None => return Ok(()),
+            }
         }
-        Ok(())
     }
 
     /// The column names.
@@ -772,5 +797,173 @@ impl Table {
             }
         }
         None
+    }
+}
+
+/// [`fits`] for one column type, with the common types (and optional ones, a union with
+/// `none`) checked inline.
+enum FastFit<'a> {
+    Number,
+    String,
+    Boolean,
+    None,
+    NumberList(usize),
+    /// Members in order; `true` marks a simple one (a match ends the search, a miss goes on)
+    /// and `false` one that decides (as [`fits`] walks a union).
+    Union(Vec<(FastFit<'a>, bool)>),
+    Other(&'a Type),
+}
+
+impl<'a> FastFit<'a> {
+    fn of(t: &'a Type) -> Self {
+        match t {
+            Type::Number => FastFit::Number,
+            Type::String => FastFit::String,
+            Type::Boolean => FastFit::Boolean,
+            Type::None => FastFit::None,
+            Type::List {
+                element,
+                length: Some(n),
+            } if **element == Type::Number => FastFit::NumberList(*n),
+            Type::Union(ts) => FastFit::Union(
+                ts.iter()
+                    .filter(|m| **m != Type::Unknown)
+                    .map(|m| {
+                        let simple = matches!(
+                            m,
+                            Type::Any
+                                | Type::Number
+                                | Type::String
+                                | Type::Boolean
+                                | Type::Timestamp
+                                | Type::None
+                        );
+                        (FastFit::of(m), simple)
+                    })
+                    .collect(),
+            ),
+            t => FastFit::Other(t),
+        }
+    }
+
+    #[inline]
+    fn fits(&self, c: &Cell) -> bool {
+        let number = |c: &Cell| match c {
+            Cell::Int(_) => true,
+            Cell::Float(f) => !f.is_nan(),
+            _ => false,
+        };
+        match self {
+            FastFit::Number => number(c),
+            FastFit::String => matches!(c, Cell::Str(_)),
+            FastFit::Boolean => matches!(c, Cell::Bool(_)),
+            FastFit::None => c.is_none_typed(),
+            FastFit::NumberList(n) => {
+                matches!(c, Cell::List(items) if items.len() == *n && items.iter().all(number))
+            }
+            FastFit::Union(members) => {
+                for (m, simple) in members {
+                    if m.fits(c) {
+                        return true;
+                    }
+                    if !simple {
+                        return false;
+                    }
+                }
+                false
+            }
+            FastFit::Other(t) => fits(t, c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_fit_agrees_with_fits() {
+        let nlist = |n| Type::List {
+            element: Box::new(Type::Number),
+            length: Some(n),
+        };
+        let types = vec![
+            Type::Number,
+            Type::String,
+            Type::Boolean,
+            Type::None,
+            Type::Any,
+            Type::Unknown,
+            Type::Timestamp,
+            nlist(3),
+            nlist(2),
+            Type::list(Type::Number),
+            Type::optional(Type::Number),
+            Type::optional(Type::String),
+            Type::optional(nlist(3)),
+            Type::union([Type::Number, Type::String]),
+            Type::union([Type::Number, Type::String, Type::None]),
+            Type::union([nlist(3), Type::Number]),
+            // Unsorted, a decisive member first, as a hand-built union may be.
+            Type::Union(vec![nlist(3), Type::None]),
+            Type::Union(vec![Type::Unknown, Type::Boolean]),
+            Type::optional(Type::list(Type::String)),
+        ];
+        let cells = vec![
+            Cell::Null,
+            Cell::Int(1),
+            Cell::Float(0.5),
+            Cell::Float(f64::NAN),
+            Cell::Str("s".into()),
+            Cell::Bool(true),
+            Cell::List(vec![Cell::Int(1), Cell::Float(2.0), Cell::Int(3)]),
+            Cell::List(vec![Cell::Int(1), Cell::Int(2)]),
+            Cell::List(vec![Cell::Int(1), Cell::Float(f64::NAN), Cell::Int(3)]),
+            Cell::List(vec![Cell::Int(1), Cell::Str("x".into()), Cell::Int(3)]),
+            Cell::List(vec![]),
+        ];
+        for t in &types {
+            for c in &cells {
+                assert_eq!(FastFit::of(t).fits(c), fits(t, c), "{t:?} / {c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn rows_that_widen_the_types_give_the_same_table_as_add_data() {
+        // The fast path hands a row that does not fit to add_data, then goes on with the
+        // widened types: the result equals adding each row with add_data.
+        let rows = vec![
+            vec![Cell::Int(1), Cell::Str("a".into())],
+            vec![Cell::Float(2.5), Cell::Null],
+            vec![Cell::Null, Cell::Str("c".into())],
+            vec![Cell::Int(4), Cell::Str("d".into())],
+        ];
+        let bulk = Table::from_rows(["n", "s"], rows.clone()).unwrap();
+        let mut one = Table::new(["n", "s"]).unwrap();
+        for r in rows {
+            one.add_data(r).unwrap();
+        }
+        assert_eq!(bulk.column_types(), one.column_types());
+        assert_eq!(bulk.nrows(), 4);
+        assert!(bulk.table_eq(&one));
+        // A row that cannot fit is the same error either way.
+        let bad = vec![vec![Cell::Int(1)], vec![Cell::Str("x".into())]];
+        let e1 = Table::builder()
+            .columns(["n"])
+            .optional(crate::Optional::All(false))
+            .rows(bad.clone())
+            .build()
+            .unwrap_err()
+            .to_string();
+        let mut t = Table::builder()
+            .columns(["n"])
+            .optional(crate::Optional::All(false))
+            .build()
+            .unwrap();
+        t.add_data(bad[0].clone()).unwrap();
+        let e2 = t.add_data(bad[1].clone()).unwrap_err().to_string();
+        assert_eq!(e1, e2);
+        assert!(e1.contains("incompatible"), "{e1}");
     }
 }
