@@ -13,7 +13,7 @@
 use ndarray::ArrayView2;
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::mpsc;
 use wb_core::Value;
 use wb_core::hash::hex;
 
@@ -227,20 +227,30 @@ pub fn write_points<T: PointScalar>(points: ArrayView2<'_, T>, out: &mut Vec<u8>
     out.push(b']');
 }
 
-/// An encoded file and the lowercase hex SHA-256 of its bytes.
+/// An encoded file, in parts (written one after the other, never joined in memory), and the
+/// lowercase hex SHA-256 of their concatenation.
 #[derive(Debug, Clone)]
 pub struct Encoded {
-    /// The file's bytes.
-    pub bytes: Arc<[u8]>,
-    /// Hex SHA-256 of `bytes`.
+    /// The file's bytes, in order.
+    pub parts: Vec<Vec<u8>>,
+    /// Hex SHA-256 of the parts' concatenation.
     pub sha256: String,
+}
+
+impl Encoded {
+    /// The file's bytes, joined.
+    pub fn bytes(&self) -> Vec<u8> {
+        self.parts.concat()
+    }
 }
 
 /// `prefix`, `points.tolist()` as compact JSON, then `suffix`, hashed as it is produced.
 ///
-/// Large arrays are cut into row chunks formatted by worker threads (as many as
-/// `std::thread::available_parallelism`) while the calling thread hashes the finished chunks
-/// in order, so hashing overlaps formatting; the chunks are then copied once into the result.
+/// Large arrays are cut into row chunks that worker threads and the calling thread format
+/// (as many threads as `std::thread::available_parallelism`); the calling thread hashes the
+/// finished chunks in order between formatting its own, so hashing overlaps formatting. The
+/// chunks are kept as the file's parts: joining 10+ MB would cost a copy and a page fault per
+/// 4 KiB of fresh memory.
 pub fn encode_points<T: PointScalar>(
     prefix: &[u8],
     points: ArrayView2<'_, T>,
@@ -255,7 +265,7 @@ pub fn encode_points<T: PointScalar>(
         out.extend_from_slice(suffix);
         let sha256 = hex(&Sha256::digest(&out));
         return Encoded {
-            bytes: out.into(),
+            parts: vec![out],
             sha256,
         };
     }
@@ -263,93 +273,68 @@ pub fn encode_points<T: PointScalar>(
     let rows_per = n.div_ceil(threads * 8).max(1);
     let nchunks = n.div_ceil(rows_per);
     let next = AtomicUsize::new(0);
+    let take = || {
+        let c = next.fetch_add(1, Ordering::Relaxed);
+        (c < nchunks).then_some(c)
+    };
+    let write_chunk = |c: usize| {
+        let rows = (c * rows_per)..((c + 1) * rows_per).min(n);
+        let mut v = Vec::new();
+        write_rows(points.slice(ndarray::s![rows, ..]), &mut v, c == 0);
+        v
+    };
+    let mut head = prefix.to_vec();
+    head.push(b'[');
     let mut hasher = Sha256::new();
-    hasher.update(prefix);
-    hasher.update(b"[");
-    let mut ordered: Vec<Vec<u8>> = Vec::with_capacity(nchunks);
+    hasher.update(&head);
+    let mut parts: Vec<Vec<u8>> = Vec::with_capacity(nchunks + 2);
+    parts.push(head);
     std::thread::scope(|s| {
         let (tx, rx) = mpsc::channel::<(usize, Vec<u8>)>();
-        for _ in 0..threads {
+        for _ in 1..threads {
             let tx = tx.clone();
-            let next = &next;
+            let (take, write_chunk) = (&take, &write_chunk);
             s.spawn(move || {
-                loop {
-                    let c = next.fetch_add(1, Ordering::Relaxed);
-                    if c >= nchunks {
-                        break;
-                    }
-                    let rows = (c * rows_per)..((c + 1) * rows_per).min(n);
-                    let mut v = Vec::new();
-                    write_rows(points.slice(ndarray::s![rows, ..]), &mut v, c == 0);
-                    if tx.send((c, v)).is_err() {
+                while let Some(c) = take() {
+                    if tx.send((c, write_chunk(c))).is_err() {
                         break;
                     }
                 }
             });
         }
         drop(tx);
+        // Hash the chunks in order as they come; while the next one is not there, format one.
         let mut pending: Vec<Option<Vec<u8>>> = vec![None; nchunks];
-        for (c, v) in rx {
-            pending[c] = Some(v);
-            while let Some(v) = pending.get_mut(ordered.len()).and_then(Option::take) {
+        let mut done = 0;
+        while done < nchunks {
+            for (c, v) in rx.try_iter() {
+                pending[c] = Some(v);
+            }
+            if let Some(v) = pending[done].take() {
                 hasher.update(&v);
-                ordered.push(v);
+                parts.push(v);
+                done += 1;
+                continue;
+            }
+            if let Some(c) = take() {
+                pending[c] = Some(write_chunk(c));
+                continue;
+            }
+            match rx.recv() {
+                Ok((c, v)) => pending[c] = Some(v),
+                // Not reachable: every chunk was taken, and a worker sends each it takes.
+                Err(_) => break,
             }
         }
     });
-    hasher.update(b"]");
-    hasher.update(suffix);
-    let sha256 = hex(&hasher.finalize());
-    let parts: Vec<&[u8]> = std::iter::once(prefix)
-        .chain(std::iter::once(&b"["[..]))
-        .chain(ordered.iter().map(Vec::as_slice))
-        .chain([&b"]"[..], suffix])
-        .collect();
+    let mut tail = b"]".to_vec();
+    tail.extend_from_slice(suffix);
+    hasher.update(&tail);
+    parts.push(tail);
     Encoded {
-        bytes: concat_parallel(&parts, threads),
-        sha256,
+        parts,
+        sha256: hex(&hasher.finalize()),
     }
-}
-
-/// `parts` joined into one shared buffer of the exact size: the memory comes zeroed from the
-/// allocator (fresh pages, no memset pass) and the parts are copied in by two threads, each
-/// taking half of the bytes. `unsafe` for one reason: to take the zeroed allocation as bytes
-/// without a second pass over 10+ MB (see the SAFETY note).
-#[allow(unsafe_code)]
-fn concat_parallel(parts: &[&[u8]], threads: usize) -> Arc<[u8]> {
-    let total: usize = parts.iter().map(|p| p.len()).sum();
-    let zeroed: Arc<[std::mem::MaybeUninit<u8>]> = Arc::new_zeroed_slice(total);
-    // SAFETY: the allocation is zero-filled, and every byte pattern, zero included, is a
-    // valid `u8`; nothing else refers to it yet.
-    let mut bytes: Arc<[u8]> = unsafe { zeroed.assume_init() };
-    let Some(buf) = Arc::get_mut(&mut bytes) else {
-        // Not reachable (the Arc was just made); the plain copy is still correct.
-        return parts.concat().into();
-    };
-    // Split at the part boundary nearest the middle.
-    let (mut at, mut split) = (0, parts.len());
-    for (i, p) in parts.iter().enumerate() {
-        if at >= total / 2 || threads < 2 {
-            split = i;
-            break;
-        }
-        at += p.len();
-    }
-    let (head, tail) = buf.split_at_mut(at.min(total));
-    let copy = |dst: &mut [u8], src: &[&[u8]]| {
-        let mut o = 0;
-        for p in src {
-            dst[o..o + p.len()].copy_from_slice(p);
-            o += p.len();
-        }
-    };
-    std::thread::scope(|s| {
-        if split < parts.len() {
-            s.spawn(|| copy(tail, &parts[split..]));
-        }
-        copy(head, &parts[..split]);
-    });
-    bytes
 }
 
 /// `points.tolist()` as compact JSON bytes.
@@ -474,12 +459,12 @@ mod tests {
         let standard = t.as_standard_layout().into_owned();
         let e1 = encode_points(b"{", t, b"}");
         let e2 = encode_points(b"{", standard.view(), b"}");
-        assert_eq!(e1.bytes, e2.bytes);
+        assert_eq!(e1.bytes(), e2.bytes());
         assert_eq!(e1.sha256, e2.sha256);
         let mut plain = b"{".to_vec();
         write_points(standard.view(), &mut plain);
         plain.push(b'}');
-        assert_eq!(&e1.bytes[..], &plain[..]);
+        assert_eq!(e1.bytes(), plain);
         assert_eq!(e1.sha256, wb_core::hash::sha256_hex(&plain));
         // A strided slice (every other row).
         let s = standard.slice(ndarray::s![..;2, ..]);

@@ -40,6 +40,24 @@ pub fn atomic_write(dest: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// [`atomic_write`] of `parts` one after the other (never joined in memory).
+pub fn atomic_write_parts(dest: &Path, parts: &[Vec<u8>]) -> Result<()> {
+    ensure_parent(dest)?;
+    let tmp = temp_name(dest);
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        for p in parts {
+            f.write_all(p)?;
+        }
+        f.flush()?;
+        std::fs::rename(&tmp, dest)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io("writing", dest, e)
+    })
+}
+
 /// Copies `src` to `dest` atomically (content and permission bits, like `shutil.copy`).
 /// Copying a file onto itself is a no-op, as `run.log` ignores `SameFileError`.
 pub fn atomic_copy(src: &Path, dest: &Path) -> Result<()> {
