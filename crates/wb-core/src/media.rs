@@ -305,3 +305,53 @@ pub fn media_artifact_json(
     m.insert("_type".into(), log_type.into());
     Ok(m)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::artifact::Artifact;
+    use crate::hash::sha256_hex;
+    use crate::target::DirRun;
+
+    #[test]
+    fn parts_behave_as_their_concatenation() {
+        let parts = vec![
+            b"[".to_vec(),
+            b"[1,2,3]".to_vec(),
+            Vec::new(),
+            b",[4,5,6]]".to_vec(),
+        ];
+        let whole: Vec<u8> = parts.concat();
+        let sha = sha256_hex(&whole);
+        let p = MediaFile::generated_parts_prehashed(parts, ".pts.json", sha.clone());
+        let g = MediaFile::generated(whole.clone(), ".pts.json");
+        assert_eq!(p.sha256(), g.sha256());
+        assert_eq!(p.size(), whole.len() as u64);
+        assert_eq!(&p.bytes().unwrap()[..], &whole[..]);
+        assert!(p.is_tmp());
+        // Bound: the file on disk is the concatenation, under the same name as the joined one.
+        let dir = tempfile::tempdir().unwrap();
+        let run = DirRun::new(dir.path());
+        let bp = p.bind(&run, "media/object3D", "pc", Step::Num(3)).unwrap();
+        let dir2 = tempfile::tempdir().unwrap();
+        let run2 = DirRun::new(dir2.path());
+        let bg = g.bind(&run2, "media/object3D", "pc", Step::Num(3)).unwrap();
+        assert_eq!(bp.rel_path, bg.rel_path);
+        assert_eq!(std::fs::read(&bp.abs_path).unwrap(), whole);
+        assert!(!p.is_tmp());
+        // In an artifact (unbound): the same entry name and bytes as the joined one.
+        let p2 = MediaFile::generated_parts_prehashed(
+            vec![whole[..3].to_vec(), whole[3..].to_vec()],
+            ".pts.json",
+            sha,
+        );
+        let (mut a1, mut a2) = (Artifact::new("a", "t"), Artifact::new("a", "t"));
+        let n1 = p2.add_to_artifact(&mut a1, "media").unwrap();
+        let n2 = MediaFile::generated(whole.clone(), ".pts.json")
+            .add_to_artifact(&mut a2, "media")
+            .unwrap();
+        assert_eq!(n1, n2);
+        assert_eq!(&a1.entry_bytes(&n1).unwrap()[..], &whole[..]);
+        assert_eq!(a1.entries[&n1].digest, a2.entries[&n2].digest);
+    }
+}
