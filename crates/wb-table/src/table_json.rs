@@ -683,4 +683,35 @@ mod tests {
             assert_eq!(art3.entries[&name].size, e.text.len() as u64);
         }
     }
+
+    #[test]
+    fn an_error_in_any_chunk_is_the_error_of_the_whole_text() {
+        // A dict cell with integer and string keys cannot be written with sort_keys (Python's
+        // TypeError); wherever it is, the writer (threaded or not) returns that error.
+        let bad = || {
+            let mut m = indexmap::IndexMap::new();
+            m.insert(crate::cell::Key::Int(1), Cell::Int(1));
+            m.insert(crate::cell::Key::Str("a".into()), Cell::Int(2));
+            Cell::Dict(Box::new(m))
+        };
+        for at in [0, 10, 4500, 8999] {
+            let mut rows: Vec<Vec<Cell>> =
+                (0..9000).map(|i| vec![Cell::Int(i), Cell::Null]).collect();
+            rows[at][1] = bad();
+            let t = Table::builder()
+                .columns(["i", "d"])
+                .allow_mixed_types(true)
+                .rows(rows)
+                .build()
+                .unwrap();
+            for hash in [false, true] {
+                let mut art = wb_core::Artifact::new("t", "dataset");
+                let e = t.artifact_entry(&mut art, hash).unwrap_err().to_string();
+                assert!(
+                    e.contains("not supported between instances"),
+                    "row {at}: {e}"
+                );
+            }
+        }
+    }
 }
