@@ -26,29 +26,25 @@ fn ensure_parent(dest: &Path) -> Result<()> {
 
 /// Writes `bytes` to `dest` atomically, creating parent folders.
 pub fn atomic_write(dest: &Path, bytes: &[u8]) -> Result<()> {
-    ensure_parent(dest)?;
-    let tmp = temp_name(dest);
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.flush()?;
-        std::fs::rename(&tmp, dest)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io("writing", dest, e)
-    })
+    write_atomically(dest, |f| f.write_all(bytes))
 }
 
 /// [`atomic_write`] of `parts` one after the other (never joined in memory).
 pub fn atomic_write_parts(dest: &Path, parts: &[Vec<u8>]) -> Result<()> {
+    write_atomically(dest, |f| parts.iter().try_for_each(|p| f.write_all(p)))
+}
+
+/// Creates a temporary file next to `dest`, fills it with `fill`, and renames it to `dest`;
+/// on any error the temporary file is removed and the error names `dest`.
+fn write_atomically(
+    dest: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<()> {
     ensure_parent(dest)?;
     let tmp = temp_name(dest);
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
-        for p in parts {
-            f.write_all(p)?;
-        }
+        fill(&mut f)?;
         f.flush()?;
         std::fs::rename(&tmp, dest)
     })();
