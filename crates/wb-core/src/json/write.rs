@@ -80,42 +80,52 @@ pub fn write_to(out: &mut String, v: &Value, dialect: Dialect) {
                 }
                 Frame::Object(map, i) => {
                     let map: &Map = map;
-                    while let Some((k, item)) = map.get_index(*i) {
-                        if *i > 0 {
-                            out.push_str(sep);
-                        }
-                        *i += 1;
-                        write_str(out, k, dialect);
-                        out.push_str(colon);
-                        if is_container(item) {
-                            next = item;
-                            continue 'value;
-                        }
-                        write_scalar(out, item, dialect);
+                    let member = |j| map.get_index(j);
+                    if let Some(item) = write_members(out, member, i, (sep, colon), dialect) {
+                        next = item;
+                        continue 'value;
                     }
-                    out.push('}');
                 }
                 Frame::Sorted(pairs, i) => {
-                    while let Some(&(k, item)) = pairs.get(*i) {
-                        if *i > 0 {
-                            out.push_str(sep);
-                        }
-                        *i += 1;
-                        write_str(out, k, dialect);
-                        out.push_str(colon);
-                        if is_container(item) {
-                            next = item;
-                            continue 'value;
-                        }
-                        write_scalar(out, item, dialect);
+                    let pairs: &[(&String, &Value)] = pairs;
+                    let member = |j| pairs.get(j).copied();
+                    if let Some(item) = write_members(out, member, i, (sep, colon), dialect) {
+                        next = item;
+                        continue 'value;
                     }
-                    out.push('}');
                 }
             }
             open.pop();
         }
         return;
     }
+}
+
+/// Writes an object's members from index `*i` on (`member(j)` is the `j`-th key and value):
+/// scalar members whole; returns the first array or object member, its key written, for the
+/// caller to descend into, or `None` once the closing brace is written.
+#[inline]
+fn write_members<'v>(
+    out: &mut String,
+    member: impl Fn(usize) -> Option<(&'v String, &'v Value)>,
+    i: &mut usize,
+    (sep, colon): (&str, &str),
+    dialect: Dialect,
+) -> Option<&'v Value> {
+    while let Some((k, item)) = member(*i) {
+        if *i > 0 {
+            out.push_str(sep);
+        }
+        *i += 1;
+        write_str(out, k, dialect);
+        out.push_str(colon);
+        if is_container(item) {
+            return Some(item);
+        }
+        write_scalar(out, item, dialect);
+    }
+    out.push('}');
+    None
 }
 
 /// A container being written, and the index of its next member.
