@@ -545,6 +545,22 @@ fn cut(boxes: &mut Vec<CutBox>, id: usize, entries: &mut [Entry]) -> Option<(usi
         part.swap(i, split);
         split += usize::from(up);
     }
+    Some(push_halves(
+        boxes,
+        id,
+        (lo, split, hi),
+        (pixels, upper_pixels),
+    ))
+}
+
+/// Adds box `id`'s two halves, entries `lo..lo + split` (holding `upper_pixels` of its
+/// `pixels`) and `lo + split..hi`, and links them as its children; returns their ids.
+fn push_halves(
+    boxes: &mut Vec<CutBox>,
+    id: usize,
+    (lo, split, hi): (usize, usize, usize),
+    (pixels, upper_pixels): (u64, u64),
+) -> (usize, usize) {
     let up = boxes.len();
     boxes.push(CutBox {
         lo,
@@ -559,7 +575,7 @@ fn cut(boxes: &mut Vec<CutBox>, id: usize, entries: &mut [Entry]) -> Option<(usi
         children: None,
     });
     boxes[id].children = Some((up, up + 1));
-    Some((up, up + 1))
+    (up, up + 1)
 }
 
 /// The axis a box with these colour bounds is cut along: the largest range weighted 77/150/29
@@ -615,21 +631,7 @@ fn cut_small(
     };
     let split = part.partition_point(|e| e.c[axis] > lowest);
     let upper_pixels: u64 = part[..split].iter().map(|e| u64::from(e.count)).sum();
-    let up = boxes.len();
-    boxes.push(CutBox {
-        lo,
-        hi: lo + split,
-        pixels: upper_pixels,
-        children: None,
-    });
-    boxes.push(CutBox {
-        lo: lo + split,
-        hi,
-        pixels: pixels - upper_pixels,
-        children: None,
-    });
-    boxes[id].children = Some((up, up + 1));
-    (up, up + 1)
+    push_halves(boxes, id, (lo, split, hi), (pixels, upper_pixels))
 }
 
 /// A palette entry in a neighbour list: `distance << 8 | index` (the sort key: distance from
