@@ -143,14 +143,11 @@ pub(crate) fn nesting_depth(row: &IndexMap<String, LogValue>) -> usize {
 /// Refuses a row nested deeper than [`wb_core::json::MAX_DEPTH`] levels of maps (see
 /// [`nesting_depth`]), before anything walks it: the SDK cannot serialize deeper JSON either.
 pub(crate) fn check_depth(row: &IndexMap<String, LogValue>) -> wb_core::Result<()> {
-    let depth = nesting_depth(row);
-    if depth > wb_core::json::MAX_DEPTH {
-        return Err(wb_core::Error::value(format!(
-            "the row is nested {depth} levels deep: at most {} levels of dicts (maps and JSON objects) can be logged (wandb's Python SDK cannot serialize deeper JSON either)",
-            wb_core::json::MAX_DEPTH
-        )));
-    }
-    Ok(())
+    refuse_deeper(
+        "the row",
+        nesting_depth(row),
+        "dicts (maps and JSON objects)",
+    )
 }
 
 /// Levels of arrays and objects in `values` (each one level), counted with a heap stack.
@@ -171,10 +168,15 @@ fn json_depth(values: &wb_core::json::Map) -> usize {
 /// Refuses config values nested deeper than [`wb_core::json::MAX_DEPTH`] levels of arrays and
 /// objects before the config conversion walks them (it recurses once per level).
 pub(crate) fn check_config_depth(values: &wb_core::json::Map) -> wb_core::Result<()> {
-    let depth = json_depth(values);
+    refuse_deeper("the config", json_depth(values), "lists and dicts")
+}
+
+/// The error for `what` nested `depth` levels of `levels` when that is more than
+/// [`wb_core::json::MAX_DEPTH`].
+fn refuse_deeper(what: &str, depth: usize, levels: &str) -> wb_core::Result<()> {
     if depth > wb_core::json::MAX_DEPTH {
         return Err(wb_core::Error::value(format!(
-            "the config is nested {depth} levels deep: at most {} levels of lists and dicts can be logged (wandb's Python SDK cannot serialize deeper JSON either)",
+            "{what} is nested {depth} levels deep: at most {} levels of {levels} can be logged (wandb's Python SDK cannot serialize deeper JSON either)",
             wb_core::json::MAX_DEPTH
         )));
     }
