@@ -12,8 +12,6 @@
 
 use ndarray::ArrayView2;
 use sha2::{Digest, Sha256};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
 use wb_core::Value;
 use wb_core::hash::hex;
 
@@ -272,11 +270,6 @@ pub fn encode_points<T: PointScalar>(
     // About 8 chunks per thread, so the hashing thread is rarely idle.
     let rows_per = n.div_ceil(threads * 8).max(1);
     let nchunks = n.div_ceil(rows_per);
-    let next = AtomicUsize::new(0);
-    let take = || {
-        let c = next.fetch_add(1, Ordering::Relaxed);
-        (c < nchunks).then_some(c)
-    };
     let write_chunk = |c: usize| {
         let rows = (c * rows_per)..((c + 1) * rows_per).min(n);
         let mut v = Vec::new();
@@ -289,43 +282,10 @@ pub fn encode_points<T: PointScalar>(
     hasher.update(&head);
     let mut parts: Vec<Vec<u8>> = Vec::with_capacity(nchunks + 2);
     parts.push(head);
-    std::thread::scope(|s| {
-        let (tx, rx) = mpsc::channel::<(usize, Vec<u8>)>();
-        for _ in 1..threads {
-            let tx = tx.clone();
-            let (take, write_chunk) = (&take, &write_chunk);
-            s.spawn(move || {
-                while let Some(c) = take() {
-                    if tx.send((c, write_chunk(c))).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        // Hash the chunks in order as they come; while the next one is not there, format one.
-        let mut pending: Vec<Option<Vec<u8>>> = vec![None; nchunks];
-        let mut done = 0;
-        while done < nchunks {
-            for (c, v) in rx.try_iter() {
-                pending[c] = Some(v);
-            }
-            if let Some(v) = pending[done].take() {
-                hasher.update(&v);
-                parts.push(v);
-                done += 1;
-                continue;
-            }
-            if let Some(c) = take() {
-                pending[c] = Some(write_chunk(c));
-                continue;
-            }
-            match rx.recv() {
-                Ok((c, v)) => pending[c] = Some(v),
-                // Not reachable: every chunk was taken, and a worker sends each it takes.
-                Err(_) => break,
-            }
-        }
+    wb_core::parallel::in_order(nchunks, threads, write_chunk, |v| {
+        hasher.update(&v);
+        parts.push(v);
+        true
     });
     let mut tail = b"]".to_vec();
     tail.extend_from_slice(suffix);

@@ -18,7 +18,8 @@
 //! - [`artifact`]: the [`ArtifactTarget`] trait, the in-memory [`Artifact`], artifact readers.
 //! - [`registry`]: `_type` → decoder ([`Registry`], the SDK's `init_from_json`).
 //! - Types: [`Histogram`], [`Html`], [`Plotly`], [`JsonMetadata`].
-//! - [`fs`]: atomic writes; [`hash`]: digests.
+//! - [`fs`]: atomic writes; [`hash`]: digests; [`parallel`]: pieces made on several threads,
+//!   used in order.
 #![warn(missing_docs)]
 
 pub mod artifact;
@@ -30,6 +31,7 @@ pub mod html;
 pub mod json;
 pub mod media;
 pub mod metadata;
+pub mod parallel;
 pub mod path;
 pub mod plotly;
 pub mod random;

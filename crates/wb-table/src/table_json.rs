@@ -5,9 +5,7 @@ use crate::dtypes::{Type, TypeJsonContext, type_from_json};
 use crate::ndarray::NdArray;
 use crate::pywrite::{has_media, sorted_keys, write_cell, write_int, write_str};
 use crate::table::{LogMode, MAX_ARTIFACT_ROWS, MAX_EMBEDDING_DIMENSIONS, Table};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
-use wb_core::artifact::{ArtifactTarget, EntryData, EntryText};
+use wb_core::artifact::{ArtifactTarget, EntryText};
 use wb_core::hash::Md5Stream;
 use wb_core::json::{Dialect, write_to};
 use wb_core::{ArtifactSource, Error, MediaFile, Registry, Result, Value};
@@ -26,6 +24,7 @@ struct RowsOut<'a> {
 }
 
 /// An MD5 fed with a text's first `upto` bytes.
+#[derive(Default)]
 struct HashedPrefix {
     md5: Md5Stream,
     upto: usize,
@@ -156,10 +155,7 @@ impl Table {
             }
         }
         out.push_str("], \"data\": [");
-        let mut md5 = hash.then(|| HashedPrefix {
-            md5: Md5Stream::new(),
-            upto: 0,
-        });
+        let mut md5 = hash.then(HashedPrefix::default);
         let media_cols: Vec<bool> = self
             .types
             .iter()
@@ -245,85 +241,30 @@ impl Table {
             Ok(Some(s))
         };
         let mark = out.len();
-        let next = AtomicUsize::new(0);
-        let give_up = AtomicBool::new(false);
-        let take = || {
-            let c = next.fetch_add(1, Ordering::Relaxed);
-            (c < nchunks && !give_up.load(Ordering::Relaxed)).then_some(c)
-        };
-        let mut complete = true;
-        std::thread::scope(|scope| -> Result<()> {
-            let (tx, rx) = mpsc::channel::<(usize, Result<Option<String>>)>();
-            for _ in 1..threads.min(nchunks) {
-                let tx = tx.clone();
-                let (take, write_chunk, give_up) = (&take, &write_chunk, &give_up);
-                scope.spawn(move || {
-                    while let Some(c) = take() {
-                        let done = write_chunk(c);
-                        if !matches!(done, Ok(Some(_))) {
-                            give_up.store(true, Ordering::Relaxed);
-                        }
-                        if tx.send((c, done)).is_err() {
-                            break;
-                        }
-                    }
-                });
-            }
-            drop(tx);
-            // This thread: append (and hash) the chunks in order as they are finished, and
-            // write chunks itself while the next one in order is still being written.
-            let mut pending: Vec<Option<Result<Option<String>>>> = Vec::new();
-            pending.resize_with(nchunks, || None);
-            let mut appended = 0;
-            let mut mine_left = true;
-            while appended < nchunks && complete {
-                while let Some(done) = pending.get_mut(appended).and_then(Option::take) {
-                    let Some(text) = done? else {
-                        complete = false;
-                        break;
-                    };
+        let mut failed = None;
+        // This thread appends (and hashes) the chunks in order as they are finished.
+        let complete = wb_core::parallel::in_order(nchunks, threads, write_chunk, |done| {
+            match done {
+                Ok(Some(text)) => {
                     out.push_str(&text);
                     if let Some(h) = md5.as_deref_mut() {
                         h.catch_up(out);
                     }
-                    appended += 1;
+                    return true;
                 }
-                if appended == nchunks || !complete {
-                    break;
-                }
-                for (c, done) in rx.try_iter() {
-                    pending[c] = Some(done);
-                }
-                if pending[appended].is_some() {
-                    continue;
-                }
-                if mine_left && let Some(c) = take() {
-                    let done = write_chunk(c);
-                    if !matches!(done, Ok(Some(_))) {
-                        give_up.store(true, Ordering::Relaxed);
-                    }
-                    pending[c] = Some(done);
-                    continue;
-                }
-                mine_left = false;
-                match rx.recv() {
-                    Ok((c, done)) => pending[c] = Some(done),
-                    // Every worker is gone and the chunk in order never came: it was not
-                    // taken (a worker gave up on media first).
-                    Err(_) => complete = false,
-                }
+                Ok(None) => {}
+                Err(e) => failed = Some(e),
             }
-            give_up.store(true, Ordering::Relaxed);
-            Ok(())
-        })?;
+            false
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
         if !complete {
             // Media somewhere: all rows on this thread, which may add files to `artifact`.
             out.truncate(mark);
             if let Some(h) = md5 {
-                *h = HashedPrefix {
-                    md5: Md5Stream::new(),
-                    upto: 0,
-                };
+                *h = HashedPrefix::default();
             }
             return self.write_rows_seq(out, rows, cols.npz_cols, artifact);
         }
@@ -369,12 +310,7 @@ impl Table {
     /// (`name.table.json`).
     pub fn add_to_artifact(&self, artifact: &mut dyn ArtifactTarget, name: &str) -> Result<String> {
         let entry = wb_core::path::with_suffix(name, Some("table"));
-        let EntryText { text, md5 } = self.artifact_entry(artifact, true)?;
-        let data = EntryData::Bytes(Arc::from(text.into_bytes().into_boxed_slice()));
-        match md5 {
-            Some(md5) => artifact.put_entry_with_md5(&entry, data, md5)?,
-            None => artifact.put_entry(&entry, data)?,
-        }
+        self.artifact_entry(artifact, true)?.put(artifact, &entry)?;
         Ok(entry)
     }
 
@@ -593,6 +529,7 @@ fn increments_data(json: &Value, source: &dyn ArtifactSource) -> Result<Vec<Valu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     fn row(i: i64) -> Vec<Cell> {
         vec![
