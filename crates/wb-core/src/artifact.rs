@@ -29,6 +29,17 @@ pub struct EntryText {
     pub md5: Option<[u8; 16]>,
 }
 
+impl EntryText {
+    /// Stores the text as entry `name` of `art` (with its MD5, when it came with one).
+    pub fn put(self, art: &mut dyn ArtifactTarget, name: &str) -> Result<()> {
+        let data = EntryData::Bytes(Arc::from(self.text.into_bytes().into_boxed_slice()));
+        match self.md5 {
+            Some(md5) => art.put_entry_with_md5(name, data, md5),
+            None => art.put_entry(name, data),
+        }
+    }
+}
+
 /// The content of an artifact entry.
 #[derive(Debug, Clone)]
 pub enum EntryData {
@@ -155,29 +166,29 @@ impl Artifact {
     }
 }
 
+impl Artifact {
+    fn insert_entry(&mut self, name: &str, data: EntryData, digest: String, size: u64) {
+        let entry = ArtifactEntry { digest, size, data };
+        self.entries.insert(name.to_owned(), entry);
+    }
+}
+
 impl ArtifactTarget for Artifact {
     fn put_entry(&mut self, name: &str, data: EntryData) -> Result<()> {
         let bytes = data.read()?;
-        let entry = ArtifactEntry {
-            digest: md5_b64(&bytes),
-            size: bytes.len() as u64,
-            data,
-        };
-        self.entries.insert(name.to_owned(), entry);
+        let digest = md5_b64(&bytes);
+        self.insert_entry(name, data, digest, bytes.len() as u64);
         Ok(())
     }
     fn put_entry_with_md5(&mut self, name: &str, data: EntryData, md5: [u8; 16]) -> Result<()> {
-        let size = match &data {
-            EntryData::Bytes(b) => b.len() as u64,
-            EntryData::File(_) => return self.put_entry(name, data),
-        };
-        let entry = ArtifactEntry {
-            digest: md5_digest_b64(&md5),
-            size,
-            data,
-        };
-        self.entries.insert(name.to_owned(), entry);
-        Ok(())
+        match &data {
+            EntryData::Bytes(b) => {
+                let size = b.len() as u64;
+                self.insert_entry(name, data, md5_digest_b64(&md5), size);
+                Ok(())
+            }
+            EntryData::File(_) => self.put_entry(name, data),
+        }
     }
     fn entry_for_local(&self, local: &LocalId) -> Option<String> {
         self.locals.get(local).cloned()
@@ -207,23 +218,14 @@ pub fn add_value(art: &mut dyn ArtifactTarget, value: &dyn WbValue, name: &str) 
         )));
     }
     let entry = with_suffix(name, value.log_type());
-    match value.artifact_entry_text(art) {
-        Some(text) => {
-            let EntryText { text, md5 } = text?;
-            let data = EntryData::Bytes(Arc::from(text.into_bytes().into_boxed_slice()));
-            match md5 {
-                Some(md5) => art.put_entry_with_md5(&entry, data, md5)?,
-                None => art.put_entry(&entry, data)?,
-            }
-        }
-        None => {
-            let text = json::to_string(&value.to_artifact_json(art)?, Dialect::Python);
-            art.put_entry(
-                &entry,
-                EntryData::Bytes(Arc::from(text.into_bytes().into_boxed_slice())),
-            )?;
-        }
-    }
+    let text = match value.artifact_entry_text(art) {
+        Some(text) => text?,
+        None => EntryText {
+            text: json::to_string(&value.to_artifact_json(art)?, Dialect::Python),
+            md5: None,
+        },
+    };
+    text.put(art, &entry)?;
     Ok(entry)
 }
 
