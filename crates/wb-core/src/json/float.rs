@@ -210,6 +210,32 @@ pub fn format_float(out: &mut String, x: f64, style: FloatStyle) {
         return;
     }
     let mut zb = zmij::Buffer::new();
+    let abs = x.abs();
+    if style != FloatStyle::Go && (decimal_min(style)..1e16).contains(&abs) {
+        // zmij writes every `|x|` in `[1e-5, 1e16)` in decimal form, with `.0` on integral
+        // values: exactly Python's and pydantic's text there. The bound decides as the
+        // shortest digits' exponent would, since both bounds are the doubles nearest the powers
+        // of ten: any shortest-digit string of a double at or above `1e-4` is at least `1e-4`
+        // and of one below it is below it (likewise `1e-5`; `1e16` is exact).
+        out.push_str(zb.format_finite(abs));
+        return;
+    }
+    format_general(out, x, style);
+}
+
+/// The smallest `|x|` written in decimal form by `style` (Python and pydantic).
+fn decimal_min(style: FloatStyle) -> f64 {
+    if style == FloatStyle::Python {
+        1e-4
+    } else {
+        1e-5
+    }
+}
+
+/// [`format_float`] of a finite non-zero `x` whose sign is written, by taking zmij's text
+/// apart.
+fn format_general(out: &mut String, x: f64, style: FloatStyle) {
+    let mut zb = zmij::Buffer::new();
     if write_plain(out, zb.format_finite(x.abs()), style) {
         return;
     }
@@ -317,6 +343,35 @@ mod tests {
         ];
         for (x, want) in cases {
             assert_eq!(f(x, FloatStyle::Pydantic), want, "{x:e}");
+        }
+    }
+
+    /// The decimal-range shortcut against the general path, at and around its bounds and on
+    /// pseudo-random bit patterns.
+    #[test]
+    fn decimal_range_shortcut_matches_the_general_path() {
+        let mut xs = vec![];
+        for b in [1e-5, 1e-4, 1e16, 1.0, 1e15] {
+            let bits = f64::to_bits(b);
+            for d in 0..4u64 {
+                xs.extend([f64::from_bits(bits - d), f64::from_bits(bits + d)]);
+            }
+        }
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..200_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            // Exponents around the decimal range, any significand.
+            let exp = 1023 - 20 + (seed >> 56) % 80;
+            xs.push(f64::from_bits((exp << 52) | (seed & ((1 << 52) - 1))));
+        }
+        for x in xs {
+            for style in [FloatStyle::Python, FloatStyle::Pydantic] {
+                let mut general = String::new();
+                format_general(&mut general, x, style);
+                assert_eq!(f(x, style), general, "{x:e}");
+            }
         }
     }
 
