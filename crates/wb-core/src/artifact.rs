@@ -20,19 +20,58 @@ pub enum LocalId {
     Generated(u64),
 }
 
-/// An artifact entry's text as a value writes it itself ([`WbValue::artifact_entry_text`]).
+/// An artifact entry's text as a value writes it itself ([`WbValue::artifact_entry_text`]):
+/// the text in parts (a large one is written by several threads, a part each), joined once,
+/// straight into the entry's storage, when it is stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntryText {
-    /// The text.
-    pub text: String,
+    /// The text: these parts, in order.
+    pub parts: Vec<String>,
     /// Its MD5, when the writer computed it on the way (saves hashing it again).
     pub md5: Option<[u8; 16]>,
 }
 
 impl EntryText {
+    /// A text in one part, with no MD5.
+    pub fn new(text: String) -> Self {
+        EntryText {
+            parts: vec![text],
+            md5: None,
+        }
+    }
+
+    /// The whole text.
+    pub fn text(self) -> String {
+        let mut parts = self.parts.into_iter();
+        let mut text = parts.next().unwrap_or_default();
+        for p in parts {
+            text.push_str(&p);
+        }
+        text
+    }
+
+    /// The whole text as shared bytes: one allocation and one copy of each part.
+    pub fn bytes(&self) -> Arc<[u8]> {
+        let len = self.parts.iter().map(String::len).sum();
+        // A slice of known length collects into one allocation.
+        let mut bytes: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
+        match Arc::get_mut(&mut bytes) {
+            Some(dst) => {
+                let mut at = 0;
+                for p in &self.parts {
+                    dst[at..at + p.len()].copy_from_slice(p.as_bytes());
+                    at += p.len();
+                }
+                bytes
+            }
+            // Not reachable: the Arc was just made.
+            None => Arc::from(self.parts.concat().into_bytes()),
+        }
+    }
+
     /// Stores the text as entry `name` of `art` (with its MD5, when it came with one).
     pub fn put(self, art: &mut dyn ArtifactTarget, name: &str) -> Result<()> {
-        let data = EntryData::Bytes(Arc::from(self.text.into_bytes().into_boxed_slice()));
+        let data = EntryData::Bytes(self.bytes());
         match self.md5 {
             Some(md5) => art.put_entry_with_md5(name, data, md5),
             None => art.put_entry(name, data),
@@ -220,10 +259,10 @@ pub fn add_value(art: &mut dyn ArtifactTarget, value: &dyn WbValue, name: &str) 
     let entry = with_suffix(name, value.log_type());
     let text = match value.artifact_entry_text(art) {
         Some(text) => text?,
-        None => EntryText {
-            text: json::to_string(&value.to_artifact_json(art)?, Dialect::Python),
-            md5: None,
-        },
+        None => EntryText::new(json::to_string(
+            &value.to_artifact_json(art)?,
+            Dialect::Python,
+        )),
     };
     text.put(art, &entry)?;
     Ok(entry)

@@ -132,12 +132,7 @@ fn json_text(c: &Cell, media: MediaText<'_>) -> Result<String> {
     }
 }
 
-fn column_array(
-    col: &[Cell],
-    rows: std::ops::Range<usize>,
-    media: MediaText<'_>,
-) -> Result<ArrayRef> {
-    let cells = &col[rows];
+fn column_array(cells: &[Cell], media: MediaText<'_>) -> Result<ArrayRef> {
     let kind = kind_of(cells);
     let num_list = |c: &Cell| -> Option<Vec<Cell>> {
         match c {
@@ -273,8 +268,13 @@ fn batch(
 ) -> Result<RecordBatch> {
     let mut fields = Vec::new();
     let mut arrays = Vec::new();
-    for (name, col) in table.columns.iter().zip(&table.data) {
-        let a = column_array(col, rows.clone(), media)?;
+    for (i, name) in table.columns.iter().enumerate() {
+        // The column's cells in `rows` (a copy: the table holds its data by row).
+        let cells: Vec<Cell> = table.rows[rows.clone()]
+            .iter()
+            .map(|r| r[i].clone())
+            .collect();
+        let a = column_array(&cells, media)?;
         fields.push(Field::new(name.to_json_key(), a.data_type().clone(), true));
         arrays.push(a);
     }

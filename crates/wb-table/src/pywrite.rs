@@ -72,10 +72,35 @@ pub fn sorted_keys<'a>(keys: impl Iterator<Item = &'a Key>) -> Result<Vec<&'a Ke
     Ok(v)
 }
 
+/// [`write_cell`] for the cells most tables are made of (numbers, strings, booleans, `None`),
+/// inlined into the row loops; `false`, writing nothing, for any other cell.
+#[inline]
+fn write_plain_cell(out: &mut String, c: &Cell) -> bool {
+    match c {
+        Cell::Int(i) => write_int(out, *i),
+        Cell::Float(f) if f.is_nan() => out.push_str("null"),
+        Cell::Float(f) => write_float(out, *f),
+        Cell::Str(s) => write_str(out, s),
+        Cell::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Cell::Null => out.push_str("null"),
+        _ => return false,
+    }
+    true
+}
+
 /// Appends a cell as `_json_helper` converts it for an artifact table, then as
 /// `json.dump(sort_keys=True)` writes it: media become their artifact JSON (their files are
 /// added to `artifact`), NaN becomes `null`, datetimes epoch milliseconds, arrays lists.
+#[inline]
 pub fn write_cell(out: &mut String, c: &Cell, artifact: &mut dyn ArtifactTarget) -> Result<()> {
+    if write_plain_cell(out, c) {
+        return Ok(());
+    }
+    write_other_cell(out, c, artifact)
+}
+
+/// [`write_cell`] for the cells [`write_plain_cell`] does not write.
+fn write_other_cell(out: &mut String, c: &Cell, artifact: &mut dyn ArtifactTarget) -> Result<()> {
     match c {
         Cell::Null => out.push_str("null"),
         Cell::Bool(b) => out.push_str(if *b { "true" } else { "false" }),

@@ -97,12 +97,13 @@ pub(crate) struct LogState {
 
 /// A W&B table (`wandb.Table`).
 ///
-/// Data is held by column; every cell is checked against its column's type as it is added, and
-/// the column types are what the SDK infers for the same data.
+/// Data is held by row, as it is given and written; every cell is checked against its column's
+/// type as it is added, and the column types are what the SDK infers for the same data.
 #[derive(Debug, Clone)]
 pub struct Table {
     pub(crate) columns: Vec<Key>,
-    pub(crate) data: Vec<Vec<Cell>>,
+    /// The rows, each with one cell per column.
+    pub(crate) rows: Vec<Vec<Cell>>,
     pub(crate) nrows: usize,
     pub(crate) types: Vec<Type>,
     pub(crate) log_mode: LogMode,
@@ -183,10 +184,9 @@ fn list_repr(cols: &[Key]) -> String {
 
 impl Table {
     fn empty(columns: Vec<Key>, log_mode: LogMode) -> Table {
-        let n = columns.len();
         Table {
             columns,
-            data: vec![Vec::new(); n],
+            rows: Vec::new(),
             nrows: 0,
             types: Vec::new(),
             log_mode,
@@ -251,7 +251,14 @@ impl Table {
             }
         }
         t.types = types;
-        t.data = cols;
+        let mut cols: Vec<_> = cols.into_iter().map(Vec::into_iter).collect();
+        t.rows = (0..nrows)
+            .map(|_| {
+                cols.iter_mut()
+                    .map(|c| c.next().unwrap_or_default())
+                    .collect()
+            })
+            .collect();
         t.nrows = nrows;
         Ok(t)
     }
@@ -313,10 +320,37 @@ impl Table {
     /// (the usual case after the first row) are checked with checks made once per column type
     /// and moved in; any other row goes through `add_data`, which may widen the types.
     fn add_rows(&mut self, rows: Vec<Vec<Cell>>) -> Result<()> {
-        for col in &mut self.data {
-            col.reserve(rows.len());
-        }
         let n = self.columns.len();
+        let mut rows = rows;
+        if self.rows.is_empty() {
+            // The usual case, a new table: rows are checked where they are (widening the types
+            // as `add_data` would), then become the table's without moving a cell. A row
+            // holding a table index (which casts its column) and anything after it take the
+            // general path below.
+            let mut fit = 0;
+            while fit < rows.len() {
+                let checks: Vec<FastFit<'_>> = self.types.iter().map(FastFit::of).collect();
+                fit += leading_fits(&rows[fit..], &checks);
+                drop(checks);
+                let Some(row) = rows.get(fit) else { break };
+                if row.len() != n || row.iter().any(|c| matches!(c, Cell::Index(_))) {
+                    break;
+                }
+                if let Some(types) = self.widened_types(row)? {
+                    self.types = types;
+                }
+                fit += 1;
+            }
+            let rest = rows.split_off(fit);
+            if fit > 0 {
+                self.before_mutation();
+                self.nrows = fit;
+                self.rows = rows;
+                self.after_append();
+            }
+            rows = rest;
+        }
+        self.rows.reserve(rows.len());
         let mut rows = rows.into_iter();
         loop {
             let checks: Vec<FastFit<'_>> = self.types.iter().map(FastFit::of).collect();
@@ -329,9 +363,7 @@ impl Table {
                 if self.log_mode == LogMode::Mutable {
                     self.before_mutation();
                 }
-                for (col, cell) in self.data.iter_mut().zip(row) {
-                    col.push(cell);
-                }
+                self.rows.push(row);
                 self.nrows += 1;
                 if self.log_mode == LogMode::Incremental {
                     self.after_append();
@@ -388,17 +420,17 @@ impl Table {
 
     /// The cell at `row`, `col`.
     pub fn cell(&self, row: usize, col: usize) -> Option<&Cell> {
-        self.data.get(col)?.get(row)
+        self.rows.get(row)?.get(col)
     }
 
     /// Row `r` (cloned cells).
     pub fn row(&self, r: usize) -> Option<Vec<Cell>> {
-        (r < self.nrows).then(|| self.data.iter().map(|c| c[r].clone()).collect())
+        self.rows.get(r).cloned()
     }
 
     /// Every row, in order (cloned cells; `iterrows`).
     pub fn rows(&self) -> impl Iterator<Item = Vec<Cell>> + '_ {
-        (0..self.nrows).map(|r| self.data.iter().map(|c| c[r].clone()).collect())
+        self.rows.iter().cloned()
     }
 
     fn col_index(&self, name: &Key) -> Option<usize> {
@@ -464,6 +496,18 @@ impl Table {
                 self.cast(col, type_of(cell), false)?;
             }
         }
+        if let Some(t) = self.widened_types(&row)? {
+            self.types = t;
+        }
+        self.rows.push(row);
+        self.nrows += 1;
+        self.after_append();
+        Ok(())
+    }
+
+    /// The column types once `row` (of the right length) is added, `None` when they stay as
+    /// they are, or the SDK's error for a row whose cells cannot join their columns.
+    fn widened_types(&self, row: &[Cell]) -> Result<Option<Vec<Type>>> {
         let mut changed: Option<Vec<Type>> = None;
         for (i, cell) in row.iter().enumerate() {
             let cur = changed.as_ref().map_or(&self.types[i], |t| &t[i]);
@@ -487,15 +531,7 @@ impl Table {
             }
             changed.get_or_insert_with(|| self.types.clone())[i] = nt;
         }
-        if let Some(t) = changed {
-            self.types = t;
-        }
-        for (col, cell) in self.data.iter_mut().zip(row) {
-            col.push(cell);
-        }
-        self.nrows += 1;
-        self.after_append();
-        Ok(())
+        Ok(changed)
     }
 
     /// `get_index()`: a link to every row, for another table's column (typed `foreignIndex`).
@@ -549,15 +585,26 @@ impl Table {
         }
         self.before_mutation();
         let saved_rows = self.nrows;
+        let mut saved = Vec::new();
         if first {
             self.nrows = data.len();
+            saved = std::mem::replace(&mut self.rows, data.into_iter().map(|c| vec![c]).collect());
+        } else {
+            for (row, cell) in self.rows.iter_mut().zip(data) {
+                row.push(cell);
+            }
         }
         self.columns.push(key.clone());
-        self.data.push(data);
         self.types.push(Type::Unknown);
         if let Err(e) = self.cast(&key, Type::Unknown, optional) {
             self.columns.pop();
-            self.data.pop();
+            if first {
+                self.rows = saved;
+            } else {
+                for row in &mut self.rows {
+                    row.pop();
+                }
+            }
             self.types.pop();
             self.nrows = saved_rows;
             return Err(e);
@@ -577,12 +624,12 @@ impl Table {
             ));
         }
         let mut new_cols: indexmap::IndexMap<String, Vec<Cell>> = indexmap::IndexMap::new();
-        for r in 0..self.nrows {
+        for (r, cells) in self.rows.iter().enumerate() {
             let row: indexmap::IndexMap<Key, Cell> = self
                 .columns
                 .iter()
                 .cloned()
-                .zip(self.data.iter().map(|c| c[r].clone()))
+                .zip(cells.iter().cloned())
                 .collect();
             for (k, v) in f(r, &row) {
                 new_cols.entry(k).or_default().push(v);
@@ -595,9 +642,14 @@ impl Table {
     }
 
     /// `get_column(name)`: the column's cells.
-    pub fn get_column(&self, name: impl Into<Key>) -> Result<&[Cell]> {
+    pub fn get_column(&self, name: impl Into<Key>) -> Result<Vec<&Cell>> {
         let i = self.require_col(&name.into())?;
-        Ok(&self.data[i])
+        Ok(self.column_cells(i).collect())
+    }
+
+    /// The cells of column `i`, row by row.
+    pub(crate) fn column_cells(&self, i: usize) -> impl Iterator<Item = &Cell> + '_ {
+        self.rows.iter().map(move |r| &r[i])
     }
 
     /// `get_column(name, convert_to="numpy")` for a column of equally shaped arrays or of
@@ -646,7 +698,7 @@ impl Table {
         } else {
             dtype
         };
-        for cell in &self.data[i] {
+        for cell in self.column_cells(i) {
             let r = wbtype.assign(cell);
             if r.is_invalid() {
                 return Err(Error::type_error(format!(
@@ -757,9 +809,9 @@ impl Table {
             && self.columns == other.columns
             && self.written_types() == other.written_types()
             && self
-                .data
+                .rows
                 .iter()
-                .zip(&other.data)
+                .zip(&other.rows)
                 .all(|(a, b)| a.iter().zip(b).all(|(x, y)| x.cell_eq(y)))
     }
 
@@ -785,8 +837,9 @@ impl Table {
                 self.column_types()
             ));
         }
-        for (c, (a, b)) in self.data.iter().zip(&other.data).enumerate() {
-            for (r, (x, y)) in a.iter().zip(b).enumerate() {
+        // Row by row, as the SDK's `_eq_debug` looks.
+        for (r, (a, b)) in self.rows.iter().zip(&other.rows).enumerate() {
+            for (c, (x, y)) in a.iter().zip(b).enumerate() {
                 if !x.cell_eq(y) {
                     return Some(format!(
                         "Unequal data at row_ndx {r} col_ndx {c}: found {}, expected {}",
@@ -798,6 +851,15 @@ impl Table {
         }
         None
     }
+}
+
+/// How many rows, from the first, fit `checks` (one per column) as they are.
+fn leading_fits(rows: &[Vec<Cell>], checks: &[FastFit<'_>]) -> usize {
+    rows.iter()
+        .take_while(|row| {
+            row.len() == checks.len() && row.iter().zip(checks).all(|(c, k)| k.fits(c))
+        })
+        .count()
 }
 
 /// [`fits`] for one column type, with the common types (and optional ones, a union with

@@ -23,21 +23,6 @@ struct RowsOut<'a> {
     media_cols: &'a [bool],
 }
 
-/// An MD5 fed with a text's first `upto` bytes.
-#[derive(Default)]
-struct HashedPrefix {
-    md5: Md5Stream,
-    upto: usize,
-}
-
-impl HashedPrefix {
-    /// Feeds what `out` gained since the last call.
-    fn catch_up(&mut self, out: &str) {
-        self.md5.update(&out.as_bytes()[self.upto..]);
-        self.upto = out.len();
-    }
-}
-
 /// Whether a column of type `t` can hold a cell whose JSON adds files to the artifact. Every
 /// cell fits its column's type (`add_data`, `add_column` and `cast` check it), so columns of
 /// plain types need no scan for media.
@@ -86,7 +71,7 @@ impl Table {
     /// "Truncating wandb.Table object to 200000 rows."), or refused with the SDK's error when
     /// [`Table::set_raise_on_max_row_limit`] is on.
     pub fn to_artifact_text(&self, artifact: &mut dyn ArtifactTarget) -> Result<String> {
-        Ok(self.artifact_entry(artifact, false)?.text)
+        Ok(self.artifact_entry(artifact, false)?.text())
     }
 
     /// [`Table::to_artifact_text`], with the text's MD5 when `hash` is set: a large table's rows
@@ -141,21 +126,20 @@ impl Table {
         }
         let column_types = Type::TypedDict(self.columns.iter().cloned().zip(types).collect());
 
-        let mut out = String::with_capacity(64 + rows.len() * self.columns.len() * 12);
-        out.push_str("{\"_type\": \"table\", \"column_types\": ");
-        write_column_types(&mut out, &column_types, artifact)?;
-        out.push_str(", \"columns\": [");
+        let mut head = String::from("{\"_type\": \"table\", \"column_types\": ");
+        write_column_types(&mut head, &column_types, artifact)?;
+        head.push_str(", \"columns\": [");
         for (i, c) in self.columns.iter().enumerate() {
             if i > 0 {
-                out.push_str(", ");
+                head.push_str(", ");
             }
             match c {
-                Key::Str(s) => write_str(&mut out, s),
-                Key::Int(n) => write_int(&mut out, *n),
+                Key::Str(s) => write_str(&mut head, s),
+                Key::Int(n) => write_int(&mut head, *n),
             }
         }
-        out.push_str("], \"data\": [");
-        let mut md5 = hash.then(HashedPrefix::default);
+        head.push_str("], \"data\": [");
+        let mut md5 = hash.then(Md5Stream::new);
         let media_cols: Vec<bool> = self
             .types
             .iter()
@@ -166,49 +150,63 @@ impl Table {
             npz_cols: &npz_cols,
             media_cols: &media_cols,
         };
-        self.write_data_rows(&mut out, rows.clone(), out_rows, artifact, md5.as_mut())?;
-        out.push(']');
+        let mut parts =
+            self.write_data_rows(head, rows.clone(), out_rows, artifact, md5.as_mut())?;
+        let mut tail = String::from("]");
         if let Some((n, _)) = &incr {
-            out.push_str(", \"increment_num\": ");
-            write_int(&mut out, *n as i64);
+            tail.push_str(", \"increment_num\": ");
+            write_int(&mut tail, *n as i64);
         }
-        out.push_str(", \"log_mode\": ");
-        write_str(&mut out, self.log_mode.as_str());
-        out.push_str(", \"ncols\": ");
-        write_int(&mut out, self.columns.len() as i64);
-        out.push_str(", \"nrows\": ");
-        write_int(&mut out, rows.len() as i64);
+        tail.push_str(", \"log_mode\": ");
+        write_str(&mut tail, self.log_mode.as_str());
+        tail.push_str(", \"ncols\": ");
+        write_int(&mut tail, self.columns.len() as i64);
+        tail.push_str(", \"nrows\": ");
+        write_int(&mut tail, rows.len() as i64);
         if let Some((_, prev)) = &incr {
-            out.push_str(", \"previous_increments_paths\": ");
+            tail.push_str(", \"previous_increments_paths\": ");
             write_to(
-                &mut out,
+                &mut tail,
                 &Value::Array(prev.iter().map(|p| Value::Str(p.clone())).collect()),
                 Dialect::Python,
             );
         }
-        out.push('}');
+        tail.push('}');
         let md5 = md5.map(|mut h| {
-            h.catch_up(&out);
-            h.md5.finish()
+            h.update(tail.as_bytes());
+            h.finish()
         });
-        Ok(EntryText { text: out, md5 })
+        parts.push(tail);
+        Ok(EntryText { parts, md5 })
     }
 
-    /// The rows of `data`, comma-separated. Large tables without media cells are cut into
-    /// chunks of rows that this thread and others write (media cells add files to the
-    /// artifact, so a table holding any is written here alone, in order). With `md5`, this
-    /// thread hashes the finished chunks in order between writing its own.
+    /// `head`, then the rows of `data`, comma-separated, as the text's parts. Large tables
+    /// without media cells are cut into chunks of rows that this thread and others write, a
+    /// part each (media cells add files to the artifact, so a table holding any is written
+    /// here alone, in order, into `head`). With `md5`, this thread hashes the parts in order
+    /// as they are finished, between writing chunks of its own.
     fn write_data_rows(
         &self,
-        out: &mut String,
+        head: String,
         rows: std::ops::Range<usize>,
         cols: RowsOut<'_>,
         artifact: &mut dyn ArtifactTarget,
-        mut md5: Option<&mut HashedPrefix>,
-    ) -> Result<()> {
+        mut md5: Option<&mut Md5Stream>,
+    ) -> Result<Vec<String>> {
+        let sequential = |mut head: String,
+                          artifact: &mut dyn ArtifactTarget,
+                          md5: Option<&mut Md5Stream>|
+         -> Result<Vec<String>> {
+            self.write_rows_seq(&mut head, rows.clone(), cols.npz_cols, artifact)?;
+            if let Some(h) = md5 {
+                *h = Md5Stream::new();
+                h.update(head.as_bytes());
+            }
+            Ok(vec![head])
+        };
         let threads = std::thread::available_parallelism().map_or(1, usize::from);
         if threads < 2 || rows.len() < 2 * PARALLEL_MIN_ROWS {
-            return self.write_rows_seq(out, rows, cols.npz_cols, artifact);
+            return sequential(head, artifact, md5);
         }
         // About 8 chunks a thread, so the hashing thread is rarely idle.
         let nchunks = (threads * 8).min(rows.len() / CHUNK_MIN_ROWS).max(2);
@@ -219,11 +217,11 @@ impl Table {
         };
         let scan = cols.media_cols.iter().any(|m| *m);
         let has_media_in = |part: &std::ops::Range<usize>| {
-            scan && self
-                .data
-                .iter()
-                .zip(cols.media_cols)
-                .any(|(col, m)| *m && col[part.clone()].iter().any(has_media))
+            scan && self.rows[part.clone()].iter().any(|row| {
+                row.iter()
+                    .zip(cols.media_cols)
+                    .any(|(cell, m)| *m && has_media(cell))
+            })
         };
         // A chunk's text (a leading ", " after the first), or `None` when it holds media.
         let write_chunk = |c: usize| -> Result<Option<String>> {
@@ -240,16 +238,19 @@ impl Table {
             self.write_rows_seq(&mut s, part, cols.npz_cols, &mut unused)?;
             Ok(Some(s))
         };
-        let mark = out.len();
+        if let Some(h) = md5.as_deref_mut() {
+            h.update(head.as_bytes());
+        }
+        let mut parts = Vec::with_capacity(nchunks + 2);
         let mut failed = None;
-        // This thread appends (and hashes) the chunks in order as they are finished.
+        // This thread takes (and hashes) the chunks in order as they are finished.
         let complete = wb_core::parallel::in_order(nchunks, threads, write_chunk, |done| {
             match done {
                 Ok(Some(text)) => {
-                    out.push_str(&text);
                     if let Some(h) = md5.as_deref_mut() {
-                        h.catch_up(out);
+                        h.update(text.as_bytes());
                     }
+                    parts.push(text);
                     return true;
                 }
                 Ok(None) => {}
@@ -262,13 +263,10 @@ impl Table {
         }
         if !complete {
             // Media somewhere: all rows on this thread, which may add files to `artifact`.
-            out.truncate(mark);
-            if let Some(h) = md5 {
-                *h = HashedPrefix::default();
-            }
-            return self.write_rows_seq(out, rows, cols.npz_cols, artifact);
+            return sequential(head, artifact, md5);
         }
-        Ok(())
+        parts.insert(0, head);
+        Ok(parts)
     }
 
     fn write_rows_seq(
@@ -280,19 +278,20 @@ impl Table {
     ) -> Result<()> {
         let (first, end) = (rows.start, rows.end);
         let start_len = out.len();
-        for r in rows {
+        let any_npz = npz_cols.iter().any(|n| *n);
+        for (r, row) in rows.clone().zip(&self.rows[rows]) {
             if r > first {
                 out.push_str(", ");
             }
             out.push('[');
-            for (ci, col) in self.data.iter().enumerate() {
+            for (ci, cell) in row.iter().enumerate() {
                 if ci > 0 {
                     out.push_str(", ");
                 }
-                if npz_cols[ci] {
+                if any_npz && npz_cols[ci] {
                     out.push_str("null");
                 } else {
-                    write_cell(out, &col[r], artifact)?;
+                    write_cell(out, cell, artifact)?;
                 }
             }
             out.push(']');
@@ -603,13 +602,14 @@ mod tests {
             let mut art = wb_core::Artifact::new("t", "dataset");
             let e = t.artifact_entry(&mut art, true).unwrap();
             let md5 = e.md5.unwrap();
+            let text = e.text();
             assert_eq!(
                 wb_core::hash::md5_digest_b64(&md5),
-                wb_core::hash::md5_b64(e.text.as_bytes()),
+                wb_core::hash::md5_b64(text.as_bytes()),
                 "media at {media_row:?}"
             );
             let mut art2 = wb_core::Artifact::new("t", "dataset");
-            assert_eq!(e.text, t.to_artifact_text(&mut art2).unwrap());
+            assert_eq!(text, t.to_artifact_text(&mut art2).unwrap());
             // Through Artifact::add, the manifest digest is that MD5.
             let mut art3 = wb_core::Artifact::new("t", "dataset");
             let name = art3.add(&t, "t").unwrap();
@@ -617,7 +617,8 @@ mod tests {
                 art3.entries[&name].digest,
                 wb_core::hash::md5_digest_b64(&md5)
             );
-            assert_eq!(art3.entries[&name].size, e.text.len() as u64);
+            assert_eq!(art3.entries[&name].size, text.len() as u64);
+            assert_eq!(&*art3.entry_bytes(&name).unwrap(), text.as_bytes());
         }
     }
 

@@ -68,7 +68,7 @@ impl Table {
     pub fn run_copy_json(&self) -> String {
         let rows = self.rows_to_write(MAX_ROWS);
         let data: Vec<Value> = rows
-            .map(|r| Value::Array(self.data.iter().map(|col| run_cell(&col[r])).collect()))
+            .map(|r| Value::Array(self.rows[r].iter().map(run_cell).collect()))
             .collect();
         let mut m = Map::new();
         m.insert(

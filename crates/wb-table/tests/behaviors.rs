@@ -271,7 +271,7 @@ fn incremental_artifact_reads_every_increment_in_order() {
     let col: Vec<String> = back
         .get_column("a")
         .unwrap()
-        .iter()
+        .into_iter()
         .map(Cell::py_str)
         .collect();
     assert_eq!(col, ["1", "2", "3"]);
@@ -370,7 +370,7 @@ fn computed_columns() {
     let diff: Vec<String> = t
         .get_column("diff")
         .unwrap()
-        .iter()
+        .into_iter()
         .map(Cell::py_str)
         .collect();
     assert_eq!(diff, ["2", "-2"]);
