@@ -1,13 +1,13 @@
 //! [`Object3D`] (`object3D-file`): point clouds, point-cloud scenes and 3-D model files.
 
-use crate::pts::{Encoded, PointScalar, encode_points};
+use crate::pts::{Encoded, PointScalar, encode_points, stream_points};
 use crate::scene::{Box3D, Vector3D};
 use ndarray::{ArrayView, ArrayView2, Dimension, Ix2};
 use std::path::Path;
 use std::sync::Arc;
 use wb_core::artifact::{ArtifactSource, ArtifactTarget};
 use wb_core::json::{self, Dialect};
-use wb_core::media::{MediaFile, media_artifact_json, media_run_json};
+use wb_core::media::{MediaFile, TempMediaFile, media_artifact_json, media_run_json};
 use wb_core::value::downcast_all;
 use wb_core::{Error, Registry, Result, RunTarget, Step, Value, WbValue};
 
@@ -19,6 +19,10 @@ pub const LOG_TYPE: &str = "object3D-file";
 pub const SUPPORTED_TYPES: [&str; 6] = ["obj", "gltf", "glb", "babylon", "stl", "pts.json"];
 /// The only point-cloud scene type the SDK supports.
 pub const LIDAR_BETA: &str = "lidar/beta";
+
+/// Arrays with at least this many values are written to a temporary file as they are
+/// formatted (about 600 KB of text and up).
+const STREAM_MIN_VALUES: usize = 1 << 15;
 
 const SHAPE_MESSAGE: &str = "The shape of the numpy array must be one of either
     [[x y z],       ...] nx3
@@ -60,7 +64,7 @@ impl Object3D {
                     "{SHAPE_MESSAGE}\n(got an array of shape {shape:?})"
                 ))
             })?;
-        Ok(Self::encoded(encode_points(b"", points, b"")))
+        Ok(Self::from_points(b"", points, b""))
     }
 
     /// A `lidar/beta` point-cloud scene (`wandb.Object3D.from_point_cloud`): points (any
@@ -79,11 +83,11 @@ impl Object3D {
             json::to_string(&vectors, Dialect::Compact)
         );
         let suffix = format!(",\"boxes\":{}}}", json::to_string(&boxes, Dialect::Compact));
-        Ok(Self::encoded(encode_points(
+        Ok(Self::from_points(
             prefix.as_bytes(),
             points,
             suffix.as_bytes(),
-        )))
+        ))
     }
 
     /// The SDK's dict form, `wandb.Object3D({"type": ..., "vectors": ..., "points": ...,
@@ -159,6 +163,41 @@ impl Object3D {
             file: MediaFile::generated(bytes, ".pts.json"),
             caption: None,
         }
+    }
+
+    /// The `.pts.json` of `prefix`, the points and `suffix`. A large array is written straight
+    /// into a temporary file as it is formatted (bound to a run by a hard link); a small one,
+    /// or any whose temporary file cannot be written, is kept in memory until bound.
+    fn from_points<T: PointScalar>(
+        prefix: &[u8],
+        points: ArrayView2<'_, T>,
+        suffix: &[u8],
+    ) -> Self {
+        if points.len() >= STREAM_MIN_VALUES
+            && let Ok(file) = Self::streamed(prefix, points, suffix)
+        {
+            return Object3D {
+                file,
+                caption: None,
+            };
+        }
+        Self::encoded(encode_points(prefix, points, suffix))
+    }
+
+    fn streamed<T: PointScalar>(
+        prefix: &[u8],
+        points: ArrayView2<'_, T>,
+        suffix: &[u8],
+    ) -> Result<MediaFile> {
+        let mut tmp = TempMediaFile::create(".pts.json")?;
+        let (sha256, size) = stream_points(prefix, points, suffix, tmp.file())
+            .map_err(|e| Error::io("writing", tmp.path(), e))?;
+        Ok(MediaFile::generated_file_prehashed(
+            tmp,
+            ".pts.json",
+            sha256,
+            size,
+        ))
     }
 
     fn encoded(e: Encoded) -> Self {

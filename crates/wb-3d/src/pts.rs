@@ -7,11 +7,15 @@
 //! `tolist` does (`0.1f32` → `0.10000000149011612`).
 //!
 //! This writer produces the same bytes as `wb_core::json::to_string(.., Dialect::Compact)` on
-//! the same values (a test checks it on random bit patterns) without building a JSON tree,
-//! and [`encode_points`] splits large arrays across threads while it hashes.
+//! the same values (a test checks it on random bit patterns) without building a JSON tree.
+//! [`stream_points`] splits large arrays across threads and writes them to a file while it
+//! hashes (what [`Object3D`](crate::Object3D) does for large clouds); [`encode_points`] does
+//! the same in memory.
 
 use ndarray::ArrayView2;
 use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::sync::Mutex;
 use wb_core::Value;
 use wb_core::hash::hex;
 
@@ -297,6 +301,69 @@ pub fn encode_points<T: PointScalar>(
     }
 }
 
+/// Values per chunk of [`stream_points`]: a chunk (about 150 KB of text) is hashed and
+/// written while it is still in cache, and its buffer is used again for a later chunk.
+const STREAM_CHUNK_VALUES: usize = 8192;
+
+/// `prefix`, `points.tolist()` as compact JSON, then `suffix`, written to `out` as it is
+/// produced and hashed on the way; returns the lowercase hex SHA-256 and the size.
+///
+/// Row chunks are formatted by worker threads and the calling thread (as many threads as
+/// `std::thread::available_parallelism`) into buffers that go back to a pool once used; the
+/// calling thread hashes and writes the finished chunks in order between formatting its own.
+/// Nothing the size of the whole text is ever held in memory.
+pub fn stream_points<T: PointScalar>(
+    prefix: &[u8],
+    points: ArrayView2<'_, T>,
+    suffix: &[u8],
+    out: &mut impl Write,
+) -> std::io::Result<(String, u64)> {
+    let n = points.nrows();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let rows_per = (STREAM_CHUNK_VALUES / points.ncols().max(1)).max(1);
+    let nchunks = n.div_ceil(rows_per);
+    let pool: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+    let write_chunk = |c: usize| {
+        let rows = (c * rows_per)..((c + 1) * rows_per).min(n);
+        let mut v = pool
+            .lock()
+            .ok()
+            .and_then(|mut p| p.pop())
+            .unwrap_or_default();
+        v.clear();
+        write_rows(points.slice(ndarray::s![rows, ..]), &mut v, c == 0);
+        v
+    };
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    let mut put = |bytes: &[u8]| {
+        hasher.update(bytes);
+        size += bytes.len() as u64;
+        out.write_all(bytes)
+    };
+    let mut head = prefix.to_vec();
+    head.push(b'[');
+    put(&head)?;
+    let mut failed = None;
+    wb_core::parallel::in_order(nchunks, threads, write_chunk, |v| {
+        if let Err(e) = put(&v) {
+            failed = Some(e);
+            return false;
+        }
+        if let Ok(mut p) = pool.lock() {
+            p.push(v);
+        }
+        true
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let mut tail = b"]".to_vec();
+    tail.extend_from_slice(suffix);
+    put(&tail)?;
+    Ok((hex(&hasher.finalize()), size))
+}
+
 /// `points.tolist()` as compact JSON bytes.
 pub fn points_json<T: PointScalar>(points: ArrayView2<'_, T>) -> Vec<u8> {
     let mut out = Vec::new();
@@ -429,6 +496,70 @@ mod tests {
         // A strided slice (every other row).
         let s = standard.slice(ndarray::s![..;2, ..]);
         assert_eq!(points_json(s), points_json(s.to_owned().view()));
+    }
+
+    /// What [`stream_points`] gives: the hex SHA-256 and the size.
+    type Streamed = std::io::Result<(String, u64)>;
+
+    #[test]
+    fn streaming_writes_what_the_in_memory_encoder_makes() {
+        // Row counts around the chunk size, three element types, a prefix and a suffix.
+        for rows in [0, 1, 1365, 1366, 4000, 20_001] {
+            let f = Array2::from_shape_fn((rows, 6), |(i, j)| (i * 6 + j) as f64 / 7.0 - 3.0);
+            let g = f.mapv(|x| x as f32);
+            let n = f.mapv(|x| (x * 1000.0) as i64);
+            let check = |e: Encoded, streamed: (Vec<u8>, (String, u64))| {
+                let (bytes, (sha, size)) = streamed;
+                assert_eq!(bytes, e.bytes(), "{rows} rows");
+                assert_eq!(sha, e.sha256);
+                assert_eq!(size, bytes.len() as u64);
+            };
+            let stream = |write: &dyn Fn(&mut Vec<u8>) -> Streamed| {
+                let mut out = Vec::new();
+                let r = write(&mut out).unwrap();
+                (out, r)
+            };
+            check(
+                encode_points(b"{\"p\":", f.view(), b"}"),
+                stream(&|o| stream_points(b"{\"p\":", f.view(), b"}", o)),
+            );
+            check(
+                encode_points(b"", g.view(), b""),
+                stream(&|o| stream_points(b"", g.view(), b"", o)),
+            );
+            check(
+                encode_points(b"", n.view(), b""),
+                stream(&|o| stream_points(b"", n.view(), b"", o)),
+            );
+        }
+    }
+
+    /// A writer that fails after `left` bytes.
+    struct Full {
+        left: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.left == 0 {
+                return Err(std::io::Error::other("disk full"));
+            }
+            let n = buf.len().min(self.left);
+            self.left -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failed_write_is_the_error() {
+        let a = Array2::from_shape_fn((30_000, 3), |(i, j)| (i + j) as f64 * 0.1);
+        for left in [0, 10, 500_000] {
+            let e = stream_points(b"", a.view(), b"", &mut Full { left }).unwrap_err();
+            assert_eq!(e.to_string(), "disk full");
+        }
     }
 
     #[test]

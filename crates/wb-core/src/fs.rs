@@ -54,6 +54,20 @@ fn write_atomically(
     })
 }
 
+/// Puts the file `src` at `dest` atomically as a second name of the same file (a hard link),
+/// or as a copy where a link cannot be made (another file system).
+pub fn atomic_link_or_copy(src: &Path, dest: &Path) -> Result<()> {
+    ensure_parent(dest)?;
+    let tmp = temp_name(dest);
+    std::fs::hard_link(src, &tmp)
+        .or_else(|_| std::fs::copy(src, &tmp).map(|_| ()))
+        .and_then(|()| std::fs::rename(&tmp, dest))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Error::io("writing", dest, e)
+        })
+}
+
 /// Copies `src` to `dest` atomically (content and permission bits, like `shutil.copy`).
 /// Copying a file onto itself is a no-op, as `run.log` ignores `SameFileError`.
 pub fn atomic_copy(src: &Path, dest: &Path) -> Result<()> {
@@ -70,4 +84,45 @@ pub fn atomic_copy(src: &Path, dest: &Path) -> Result<()> {
             let _ = std::fs::remove_file(&tmp);
             Error::io("copying to", dest, e)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn link_or_copy_puts_the_same_bytes_in_place_and_replaces_an_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src.bin");
+        std::fs::write(&src, b"point cloud").unwrap();
+        let dest = dir.path().join("a/b/dest.bin");
+        atomic_link_or_copy(&src, &dest).unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"point cloud");
+        // Same file system: a second name of the same file, which outlives the first.
+        std::fs::remove_file(&src).unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"point cloud");
+        let other = dir.path().join("other.bin");
+        std::fs::write(&other, b"new").unwrap();
+        atomic_link_or_copy(&other, &dest).unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"new");
+        let e = atomic_link_or_copy(&dir.path().join("missing"), &dest).unwrap_err();
+        assert!(e.to_string().contains("dest.bin"), "{e}");
+        assert_eq!(std::fs::read_dir(dest.parent().unwrap()).unwrap().count(), 1);
+    }
+
+    /// Across file systems (`/dev/shm` is a tmpfs on Linux) a hard link cannot be made, and
+    /// the file is copied.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn link_or_copy_copies_across_file_systems() {
+        let shm = tempfile::tempdir_in("/dev/shm").unwrap();
+        let src = shm.path().join("src.bin");
+        std::fs::write(&src, b"from tmpfs").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("dest.bin");
+        atomic_link_or_copy(&src, &dest).unwrap();
+        std::fs::remove_file(&src).unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"from tmpfs");
+    }
 }

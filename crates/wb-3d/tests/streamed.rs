@@ -1,0 +1,85 @@
+//! Large point clouds are written into a temporary file while they are formatted: that file
+//! becomes the run's file when bound, and disappears with the last value holding it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+use ndarray::Array2;
+use wb_3d::Object3D;
+use wb_3d::pts::{encode_points, points_json};
+use wb_core::hash::sha256_hex;
+use wb_core::media::MediaSource;
+use wb_core::value::{LogValue, val_to_json};
+use wb_core::{DirRun, Step, Value};
+
+fn cloud(rows: usize) -> Array2<f64> {
+    Array2::from_shape_fn((rows, 6), |(i, j)| {
+        (i * 6 + j) as f64 * 0.618_033_988_749_894_9 - 7.5
+    })
+}
+
+fn temp_path(o: &Object3D) -> std::path::PathBuf {
+    match o.file().source() {
+        MediaSource::GeneratedFile(t) => t.to_path_buf(),
+        other => panic!("a large cloud should be in a temporary file, found {other:?}"),
+    }
+}
+
+#[test]
+fn a_large_cloud_is_bound_with_the_bytes_and_name_of_the_in_memory_encoding() {
+    let a = cloud(20_000);
+    let want = points_json(a.view());
+    let o = Object3D::from_numpy(a.view()).unwrap();
+    let tmp = temp_path(&o);
+    assert_eq!(std::fs::read(&tmp).unwrap(), want);
+    assert_eq!(o.file().sha256(), sha256_hex(&want));
+    assert_eq!(o.file().size(), want.len() as u64);
+    assert!(o.file().is_tmp());
+    let copy = o.clone();
+
+    let dir = tempfile::tempdir().unwrap();
+    let run = DirRun::new(dir.path().join("files"));
+    let logged = LogValue::media(o);
+    let js = val_to_json(&run, "pc", &logged, Step::Num(4)).unwrap();
+    let path = js.get("path").and_then(Value::as_str).unwrap().to_owned();
+    assert_eq!(
+        path,
+        format!("media/object3D/pc_4_{}.pts.json", &sha256_hex(&want)[..20])
+    );
+    let bound = dir.path().join("files").join(&path);
+    assert_eq!(std::fs::read(&bound).unwrap(), want);
+
+    // The temporary file goes with the last value holding it; the run's file stays.
+    drop(logged);
+    assert!(tmp.exists(), "a clone still holds the file");
+    drop(copy);
+    assert!(!tmp.exists(), "the temporary file outlived every value");
+    assert_eq!(std::fs::read(&bound).unwrap(), want);
+}
+
+#[test]
+fn an_unbound_cloud_leaves_no_file_behind() {
+    let o = Object3D::from_numpy(cloud(10_000).view()).unwrap();
+    let tmp = temp_path(&o);
+    assert!(tmp.exists());
+    drop(o);
+    assert!(!tmp.exists());
+}
+
+#[test]
+fn the_same_cloud_logged_twice_gets_two_names_and_equal_files() {
+    let a = cloud(8_000);
+    let dir = tempfile::tempdir().unwrap();
+    let run = DirRun::new(dir.path().join("files"));
+    for step in [1, 2] {
+        let o = Object3D::from_numpy(a.view()).unwrap();
+        let js = val_to_json(&run, "pc", &LogValue::media(o), Step::Num(step)).unwrap();
+        let path = js.get("path").and_then(Value::as_str).unwrap();
+        let bytes = std::fs::read(dir.path().join("files").join(path)).unwrap();
+        assert_eq!(bytes, encode_points(b"", a.view(), b"").bytes());
+    }
+}
+
+#[test]
+fn a_small_cloud_stays_in_memory() {
+    let o = Object3D::from_numpy(cloud(10).view()).unwrap();
+    assert!(matches!(o.file().source(), MediaSource::GeneratedParts(_)));
+}
