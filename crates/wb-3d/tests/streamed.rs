@@ -83,3 +83,37 @@ fn a_small_cloud_stays_in_memory() {
     let o = Object3D::from_numpy(cloud(10).view()).unwrap();
     assert!(matches!(o.file().source(), MediaSource::GeneratedParts(_)));
 }
+
+/// With no usable temporary folder, a large cloud is encoded in memory instead, with the same
+/// bytes. (Run in a child process of this test binary, whose `TMPDIR` points nowhere.)
+#[test]
+fn a_large_cloud_without_a_temporary_folder_is_kept_in_memory() {
+    const INNER: &str = "WB_3D_STREAMED_INNER";
+    if std::env::var_os(INNER).is_some() {
+        assert_eq!(
+            std::env::temp_dir(),
+            std::path::Path::new("/nonexistent/wb-3d")
+        );
+        let a = cloud(10_000);
+        let o = Object3D::from_numpy(a.view()).unwrap();
+        assert!(matches!(o.file().source(), MediaSource::GeneratedParts(_)));
+        assert_eq!(&*o.file().bytes().unwrap(), &points_json(a.view())[..]);
+        return;
+    }
+    if !cfg!(unix) {
+        return; // TMPDIR is how Unix names the temporary folder.
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "a_large_cloud_without_a_temporary_folder_is_kept_in_memory",
+            "--test-threads=1",
+        ])
+        .env(INNER, "1")
+        .env("TMPDIR", "/nonexistent/wb-3d")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("1 passed"), "{text}");
+}
