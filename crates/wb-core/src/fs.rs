@@ -108,7 +108,10 @@ mod tests {
         assert_eq!(std::fs::read(&dest).unwrap(), b"new");
         let e = atomic_link_or_copy(&dir.path().join("missing"), &dest).unwrap_err();
         assert!(e.to_string().contains("dest.bin"), "{e}");
-        assert_eq!(std::fs::read_dir(dest.parent().unwrap()).unwrap().count(), 1);
+        assert_eq!(
+            std::fs::read_dir(dest.parent().unwrap()).unwrap().count(),
+            1
+        );
     }
 
     /// Across file systems (`/dev/shm` is a tmpfs on Linux) a hard link cannot be made, and
