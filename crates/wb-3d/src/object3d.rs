@@ -53,6 +53,11 @@ impl Object3D {
     /// A point cloud from an `n×3` (x y z), `n×4` (x y z category, 1–14) or `n×6`
     /// (x y z r g b) array, written as the SDK's compact `.pts.json`: floats as floats,
     /// integers as integers. Any other shape is the SDK's error.
+    ///
+    /// An array of 32 768 values or more is written, while it is formatted, into a temporary
+    /// file in the system's temporary folder (as the SDK writes its media to a temporary
+    /// folder): binding the value to a run links that file into the run, and it is removed when
+    /// the last value holding it is dropped. Smaller arrays stay in memory until bound.
     pub fn from_numpy<T: PointScalar, D: Dimension>(data: ArrayView<'_, T, D>) -> Result<Self> {
         let shape = data.shape().to_vec();
         let points = data
