@@ -356,7 +356,7 @@ impl Table {
             let checks: Vec<FastFit<'_>> = self.types.iter().map(FastFit::of).collect();
             let mut other = None;
             for row in rows.by_ref() {
-                if row.len() != n || !row.iter().zip(&checks).all(|(c, k)| k.fits(c)) {
+                if !row_fits(&row, &checks) {
                     other = Some(row);
                     break;
                 }
@@ -853,13 +853,14 @@ impl Table {
     }
 }
 
-/// How many rows, from the first, fit `checks` (one per column) as they are.
+/// Whether `row` has one cell per check (one per column) and each fits as it is.
+fn row_fits(row: &[Cell], checks: &[FastFit<'_>]) -> bool {
+    row.len() == checks.len() && row.iter().zip(checks).all(|(c, k)| k.fits(c))
+}
+
+/// How many rows, from the first, fit `checks` as they are.
 fn leading_fits(rows: &[Vec<Cell>], checks: &[FastFit<'_>]) -> usize {
-    rows.iter()
-        .take_while(|row| {
-            row.len() == checks.len() && row.iter().zip(checks).all(|(c, k)| k.fits(c))
-        })
-        .count()
+    rows.iter().take_while(|row| row_fits(row, checks)).count()
 }
 
 /// [`fits`] for one column type, with the common types (and optional ones, a union with
