@@ -207,7 +207,7 @@ impl Object3D {
 
     fn encoded(e: Encoded) -> Self {
         Object3D {
-            file: MediaFile::generated_parts_prehashed(e.parts, ".pts.json", e.sha256),
+            file: MediaFile::generated_prehashed(Arc::from(e.bytes), ".pts.json", e.sha256),
             caption: None,
         }
     }

@@ -175,9 +175,6 @@ impl PointScalar for bool {
     const MAX_LEN: usize = 5;
 }
 
-/// Arrays with fewer values than this are written on the calling thread.
-const PARALLEL_MIN_VALUES: usize = 1 << 15;
-
 #[inline]
 fn write_row<T: PointScalar>(out: &mut Vec<u8>, comma: bool, row: impl Iterator<Item = T>) {
     if comma {
@@ -229,76 +226,29 @@ pub fn write_points<T: PointScalar>(points: ArrayView2<'_, T>, out: &mut Vec<u8>
     out.push(b']');
 }
 
-/// An encoded file, in parts (written one after the other, never joined in memory), and the
-/// lowercase hex SHA-256 of their concatenation.
+/// An encoded file and the lowercase hex SHA-256 of its bytes.
 #[derive(Debug, Clone)]
 pub struct Encoded {
-    /// The file's bytes, in order.
-    pub parts: Vec<Vec<u8>>,
-    /// Hex SHA-256 of the parts' concatenation.
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Hex SHA-256 of the bytes.
     pub sha256: String,
 }
 
-impl Encoded {
-    /// The file's bytes, joined.
-    pub fn bytes(&self) -> Vec<u8> {
-        self.parts.concat()
-    }
-}
-
-/// `prefix`, `points.tolist()` as compact JSON, then `suffix`, hashed as it is produced.
-///
-/// Large arrays are cut into row chunks that worker threads and the calling thread format
-/// (as many threads as `std::thread::available_parallelism`); the calling thread hashes the
-/// finished chunks in order between formatting its own, so hashing overlaps formatting. The
-/// chunks are kept as the file's parts: joining 10+ MB would cost a copy and a page fault per
-/// 4 KiB of fresh memory.
+/// `prefix`, `points.tolist()` as compact JSON, then `suffix`, in memory, hashed as it is
+/// produced ([`stream_points`] into one buffer).
 pub fn encode_points<T: PointScalar>(
     prefix: &[u8],
     points: ArrayView2<'_, T>,
     suffix: &[u8],
 ) -> Encoded {
-    let n = points.nrows();
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    if threads < 2 || n * points.ncols() < PARALLEL_MIN_VALUES {
-        let mut out = Vec::new();
-        out.extend_from_slice(prefix);
-        write_points(points, &mut out);
-        out.extend_from_slice(suffix);
-        let sha256 = hex(&Sha256::digest(&out));
-        return Encoded {
-            parts: vec![out],
-            sha256,
-        };
-    }
-    // About 8 chunks per thread, so the hashing thread is rarely idle.
-    let rows_per = n.div_ceil(threads * 8).max(1);
-    let nchunks = n.div_ceil(rows_per);
-    let write_chunk = |c: usize| {
-        let rows = (c * rows_per)..((c + 1) * rows_per).min(n);
-        let mut v = Vec::new();
-        write_rows(points.slice(ndarray::s![rows, ..]), &mut v, c == 0);
-        v
+    let mut out = Vec::new();
+    let sha256 = match stream_points(prefix, points, suffix, &mut out) {
+        Ok((sha256, _)) => sha256,
+        // Not reachable: writing into a `Vec` does not fail.
+        Err(_) => hex(&Sha256::digest(&out)),
     };
-    let mut head = prefix.to_vec();
-    head.push(b'[');
-    let mut hasher = Sha256::new();
-    hasher.update(&head);
-    let mut parts: Vec<Vec<u8>> = Vec::with_capacity(nchunks + 2);
-    parts.push(head);
-    wb_core::parallel::in_order(nchunks, threads, write_chunk, |v| {
-        hasher.update(&v);
-        parts.push(v);
-        true
-    });
-    let mut tail = b"]".to_vec();
-    tail.extend_from_slice(suffix);
-    hasher.update(&tail);
-    parts.push(tail);
-    Encoded {
-        parts,
-        sha256: hex(&hasher.finalize()),
-    }
+    Encoded { bytes: out, sha256 }
 }
 
 /// Values per chunk of [`stream_points`]: a chunk (about 150 KB of text) is hashed and
@@ -486,12 +436,12 @@ mod tests {
         let standard = t.as_standard_layout().into_owned();
         let e1 = encode_points(b"{", t, b"}");
         let e2 = encode_points(b"{", standard.view(), b"}");
-        assert_eq!(e1.bytes(), e2.bytes());
+        assert_eq!(e1.bytes, e2.bytes);
         assert_eq!(e1.sha256, e2.sha256);
         let mut plain = b"{".to_vec();
         write_points(standard.view(), &mut plain);
         plain.push(b'}');
-        assert_eq!(e1.bytes(), plain);
+        assert_eq!(e1.bytes, plain);
         assert_eq!(e1.sha256, wb_core::hash::sha256_hex(&plain));
         // A strided slice (every other row).
         let s = standard.slice(ndarray::s![..;2, ..]);
@@ -510,7 +460,7 @@ mod tests {
             let n = f.mapv(|x| (x * 1000.0) as i64);
             let check = |e: Encoded, streamed: (Vec<u8>, (String, u64))| {
                 let (bytes, (sha, size)) = streamed;
-                assert_eq!(bytes, e.bytes(), "{rows} rows");
+                assert_eq!(bytes, e.bytes, "{rows} rows");
                 assert_eq!(sha, e.sha256);
                 assert_eq!(size, bytes.len() as u64);
             };

@@ -74,14 +74,14 @@ fn the_same_cloud_logged_twice_gets_two_names_and_equal_files() {
         let js = val_to_json(&run, "pc", &LogValue::media(o), Step::Num(step)).unwrap();
         let path = js.get("path").and_then(Value::as_str).unwrap();
         let bytes = std::fs::read(dir.path().join("files").join(path)).unwrap();
-        assert_eq!(bytes, encode_points(b"", a.view(), b"").bytes());
+        assert_eq!(bytes, encode_points(b"", a.view(), b"").bytes);
     }
 }
 
 #[test]
 fn a_small_cloud_stays_in_memory() {
     let o = Object3D::from_numpy(cloud(10).view()).unwrap();
-    assert!(matches!(o.file().source(), MediaSource::GeneratedParts(_)));
+    assert!(matches!(o.file().source(), MediaSource::Generated(_)));
 }
 
 /// With no usable temporary folder, a large cloud is encoded in memory instead, with the same
@@ -96,7 +96,7 @@ fn a_large_cloud_without_a_temporary_folder_is_kept_in_memory() {
         );
         let a = cloud(10_000);
         let o = Object3D::from_numpy(a.view()).unwrap();
-        assert!(matches!(o.file().source(), MediaSource::GeneratedParts(_)));
+        assert!(matches!(o.file().source(), MediaSource::Generated(_)));
         assert_eq!(&*o.file().bytes().unwrap(), &points_json(a.view())[..]);
         return;
     }

@@ -29,11 +29,6 @@ pub fn atomic_write(dest: &Path, bytes: &[u8]) -> Result<()> {
     write_atomically(dest, |f| f.write_all(bytes))
 }
 
-/// [`atomic_write`] of `parts` one after the other (never joined in memory).
-pub fn atomic_write_parts(dest: &Path, parts: &[Vec<u8>]) -> Result<()> {
-    write_atomically(dest, |f| parts.iter().try_for_each(|p| f.write_all(p)))
-}
-
 /// Creates a temporary file next to `dest`, fills it with `fill`, and renames it to `dest`;
 /// on any error the temporary file is removed and the error names `dest`.
 fn write_atomically(
