@@ -42,12 +42,7 @@ impl EntryText {
 
     /// The whole text.
     pub fn text(self) -> String {
-        let mut parts = self.parts.into_iter();
-        let mut text = parts.next().unwrap_or_default();
-        for p in parts {
-            text.push_str(&p);
-        }
-        text
+        self.parts.concat()
     }
 
     /// The whole text as shared bytes: one allocation and one copy of each part.

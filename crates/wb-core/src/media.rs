@@ -63,10 +63,16 @@ impl MediaFile {
     /// Media from bytes this library generated, with their extension (`".png"`, `".pts.json"`).
     pub fn generated(bytes: impl Into<Arc<[u8]>>, ext: &str) -> Self {
         let bytes: Arc<[u8]> = bytes.into();
+        let (sha256, size) = (sha256_hex(&bytes), bytes.len() as u64);
+        Self::new_generated(MediaSource::Generated(bytes), sha256, size, ext)
+    }
+
+    /// An unbound media file of generated `source`, with a new local id.
+    fn new_generated(source: MediaSource, sha256: String, size: u64, ext: &str) -> Self {
         MediaFile {
-            sha256: sha256_hex(&bytes),
-            size: bytes.len() as u64,
-            source: MediaSource::Generated(bytes),
+            sha256,
+            size,
+            source,
             ext: ext.to_owned(),
             local: LocalId::Generated(NEXT_ID.fetch_add(1, Ordering::Relaxed)),
             binding: Mutex::new(None),
@@ -82,14 +88,8 @@ impl MediaFile {
             sha256_hex(&bytes),
             "generated_prehashed: wrong sha256"
         );
-        MediaFile {
-            sha256,
-            size: bytes.len() as u64,
-            source: MediaSource::Generated(bytes),
-            ext: ext.to_owned(),
-            local: LocalId::Generated(NEXT_ID.fetch_add(1, Ordering::Relaxed)),
-            binding: Mutex::new(None),
-        }
+        let size = bytes.len() as u64;
+        Self::new_generated(MediaSource::Generated(bytes), sha256, size, ext)
     }
 
     /// [`MediaFile::generated_prehashed`] for bytes an encoder wrote into `file` (made with
@@ -107,14 +107,12 @@ impl MediaFile {
             std::fs::read(&path).ok().map(|b| sha256_hex(&b)).as_deref(),
             "generated_file_prehashed: wrong sha256"
         );
-        MediaFile {
+        Self::new_generated(
+            MediaSource::GeneratedFile(Arc::new(path)),
             sha256,
             size,
-            source: MediaSource::GeneratedFile(Arc::new(path)),
-            ext: ext.to_owned(),
-            local: LocalId::Generated(NEXT_ID.fetch_add(1, Ordering::Relaxed)),
-            binding: Mutex::new(None),
-        }
+            ext,
+        )
     }
 
     /// Media backed by a user's file, copied when bound. `ext` defaults to the path's last
