@@ -283,3 +283,194 @@ fn sdk_online_wrong_key_fails() {
         "no run was created"
     );
 }
+
+/// Runs `code` (Python, with `root` and `marker` in scope as argv[1..]) against the backend.
+fn run_code(
+    python: &Path,
+    backend: &Backend,
+    home: &Path,
+    code: &str,
+    args: &[&str],
+) -> common::Finished {
+    let mut cmd = sdk_command(python, home, backend.base_url(), KEY);
+    cmd.arg("-c").arg(code).args(args);
+    let done = run_bounded(cmd, LIMIT);
+    assert!(done.success, "the SDK run failed\n{done}");
+    done
+}
+
+#[test]
+#[ignore = "needs the SDK's Python (target/conformance-venv or WB_PYTHON)"]
+fn sdk_online_resume_continues_where_the_backend_stopped() {
+    let Some(py) = python() else { return };
+    let backend = Backend::start().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let root = home.path().to_str().unwrap();
+    let code = r#"
+import sys, wandb
+run = wandb.init(project="fake-proj", dir=sys.argv[1], id="resume-me", resume="allow",
+                 config={"part": int(sys.argv[2])} if sys.argv[2] == "1" else None)
+for i in range(3):
+    run.log({"part": int(sys.argv[2]), "i": i})
+run.finish()
+"#;
+    run_code(&py, &backend, home.path(), code, &[root, "1"]);
+    let first = backend.run("resume-me").unwrap();
+    assert_eq!(first.history_lines().len(), 3);
+    run_code(&py, &backend, home.path(), code, &[root, "2"]);
+    assert!(
+        backend
+            .operations()
+            .contains(&"RunResumeStatus".to_string())
+    );
+
+    let run = backend.run("resume-me").unwrap();
+    assert!(run.missing_history_lines().is_empty());
+    let rows = run.history().unwrap();
+    let seen: Vec<(i64, i64, i64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["_step"].as_i64().unwrap(),
+                r["part"].as_i64().unwrap(),
+                r["i"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    // The resumed run appends after the three rows the backend reported, steps continuing.
+    assert_eq!(
+        seen,
+        vec![
+            (0, 1, 0),
+            (1, 1, 1),
+            (2, 1, 2),
+            (3, 2, 0),
+            (4, 2, 1),
+            (5, 2, 2)
+        ]
+    );
+    // The config of the first part survives the resume.
+    assert_eq!(run.config_values()["part"], json!(1));
+    assert_eq!(run.completion(), Completion::Complete { exit_code: 0 });
+}
+
+/// Whether any log file under `dir` contains `needle`.
+fn logs_contain(dir: &Path, needle: &str) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().any(|e| {
+        let p = e.path();
+        if p.is_dir() {
+            logs_contain(&p, needle)
+        } else {
+            p.extension().is_some_and(|x| x == "log")
+                && std::fs::read(&p).is_ok_and(|b| String::from_utf8_lossy(&b).contains(needle))
+        }
+    })
+}
+
+/// Waits (bounded) for a file to appear.
+fn wait_for_file(path: &Path, limit: Duration) {
+    let deadline = std::time::Instant::now() + limit;
+    while !path.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} did not appear within {limit:?}",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+#[ignore = "needs the SDK's Python (target/conformance-venv or WB_PYTHON)"]
+fn sdk_online_run_survives_the_server_going_down() {
+    let Some(py) = python() else { return };
+    let backend = Backend::start().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let root = home.path().to_path_buf();
+    let code = r#"
+import os, sys, time, wandb
+root = sys.argv[1]
+def signal(name):
+    open(os.path.join(root, name), "w").close()
+def wait(name):
+    deadline = time.time() + 200
+    while not os.path.exists(os.path.join(root, name)):
+        assert time.time() < deadline, name
+        time.sleep(0.05)
+run = wandb.init(project="fake-proj", dir=root, id="down-run",
+                 settings=wandb.Settings(x_file_stream_transmit_interval=0.5))
+run.log({"i": 0})
+signal("started")
+wait("server-down")
+for i in range(1, 6):
+    run.log({"i": i})
+wait("server-up")
+run.finish()
+"#;
+    let mut cmd = sdk_command(&py, &root, backend.base_url(), KEY);
+    cmd.arg("-c").arg(code).arg(&root);
+    let runner = std::thread::spawn(move || run_bounded(cmd, LIMIT));
+
+    wait_for_file(&root.join("started"), LIMIT);
+    backend.stop_listening();
+    std::fs::write(root.join("server-down"), b"").unwrap();
+    // wandb-core finds the server gone: a refused connection in its log.
+    let refused = {
+        let deadline = std::time::Instant::now() + Duration::from_secs(120);
+        loop {
+            if logs_contain(&root.join("wandb"), "connection refused") {
+                break true;
+            }
+            if std::time::Instant::now() >= deadline {
+                break false;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    backend.resume_listening().unwrap();
+    std::fs::write(root.join("server-up"), b"").unwrap();
+    let done = runner.join().unwrap();
+    assert!(done.success, "the SDK run failed\n{done}");
+    assert!(
+        refused,
+        "wandb-core never logged a refused connection\n{done}"
+    );
+
+    let run = backend.run("down-run").unwrap();
+    assert!(run.missing_history_lines().is_empty());
+    let steps: Vec<i64> = run
+        .history()
+        .unwrap()
+        .iter()
+        .map(|r| r["i"].as_i64().unwrap())
+        .collect();
+    assert_eq!(steps, vec![0, 1, 2, 3, 4, 5]);
+    assert_eq!(run.completion(), Completion::Complete { exit_code: 0 });
+}
+
+#[test]
+#[ignore = "needs the SDK's wandb-core (target/conformance-venv or WB_CORE_PATH)"]
+fn the_located_wandb_core_is_0_31_0() {
+    let core = match wb_fake_backend::locate_wandb_core() {
+        Ok(core) => core,
+        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => panic!("{e}"),
+        Err(e) => {
+            eprintln!("SKIPPED (no wandb-core here, and CI is not set): {e}");
+            return;
+        }
+    };
+    let out = std::process::Command::new(&core)
+        .arg("--help")
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("Version: 0.31.0"),
+        "{}: {text}",
+        core.display()
+    );
+}
