@@ -2,8 +2,11 @@
 //!
 //! [`Backend::start`] binds `127.0.0.1:0` and serves HTTP/1.1 on background threads (keep-alive,
 //! `Content-Length` and chunked bodies, gzip-compressed bodies) until dropped. Give the client
-//! [`Backend::base_url`] as its base URL (`WANDB_BASE_URL`); any API key of 40 characters is
-//! accepted unless [`BackendBuilder::with_api_key`] names one.
+//! [`Backend::base_url`] as its base URL (`WANDB_BASE_URL`). Any key is accepted unless
+//! [`BackendBuilder::with_api_key`] names one. wandb-core itself sends any non-empty key as
+//! HTTP Basic `api:<key>`; the check that a key has 40 or more word characters (after an
+//! optional `prefix-`) is the Python SDK's, before it starts a run or `wandb sync`. A 401
+//! fails the run at `wandb.init`, and the message of the answer's `errors[0]` reaches the user.
 //!
 //! # What it answers
 //! - `POST /graphql`, by operation name: `UpsertBucket` (a bucket with id, name, display name,
@@ -13,9 +16,14 @@
 //!   file, back on this server), `CreateArtifact` (pending; a committed artifact of the same
 //!   collection and digest is answered as committed, as the server deduplicates),
 //!   `CreateArtifactManifest`, `UpdateArtifactManifest`, `CreateArtifactFiles`,
-//!   `CommitArtifact`, `UseArtifact`. Any other operation gets `{"data": null}` and is listed
-//!   by [`Backend::unknown_operations`].
-//! - `POST /files/{entity}/{project}/{run}/file_stream`: 200 with a JSON object.
+//!   `CommitArtifact`, `UseArtifact`, and the SDK's own `ArtifactType` (asked before a table
+//!   is logged). Any other operation gets `{"data": null}` (wandb-core 0.31.0 tolerates it for
+//!   `OrganizationCoreWeaveOrganizationID`, which it asks at start) and is listed by
+//!   [`Backend::unknown_operations`].
+//! - `POST /files/{entity}/{project}/{run}/file_stream`: 200 with a JSON object. Bodies are
+//!   gzipped only when the server reports `FILESTREAM_GZIP` and the client's
+//!   `x_file_stream_no_gzip` setting is off (it is on by default in 0.31.0).
+//! - `POST /sdk/otel/...` (the SDK's telemetry export): 200, dropped.
 //! - `PUT /upload/...` (the upload URLs it hands out): 200, the bytes are kept; `GET` reads
 //!   them back.
 //! - Anything else: 404.

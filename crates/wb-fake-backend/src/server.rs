@@ -247,8 +247,7 @@ impl Backend {
             return;
         };
         self.shared.stopping.store(true, Ordering::SeqCst);
-        // Wake the accept loop; it sees `stopping` and drops the listener.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(5));
+        // The accept loop sees `stopping` and drops the listener.
         let workers = handle.join().unwrap_or_default();
         for (_, conn) in std::mem::take(&mut *lock(&self.shared.connections)) {
             let _ = conn.shutdown(Shutdown::Both);
@@ -297,19 +296,36 @@ impl Drop for Backend {
     }
 }
 
+/// How often the accept loop looks for a new connection or a stop.
+const ACCEPT_POLL: Duration = Duration::from_millis(5);
+
 /// Runs the accept loop on its own thread; it returns the connection threads it started.
+///
+/// The listener is non-blocking and polled, so that a stop is seen within [`ACCEPT_POLL`]
+/// whatever the state of the network stack.
 fn spawn_accept(shared: Arc<Shared>, listener: TcpListener) -> JoinHandle<Vec<JoinHandle<()>>> {
     std::thread::spawn(move || {
         let mut workers: Vec<JoinHandle<()>> = Vec::new();
-        for stream in listener.incoming() {
-            if shared.stopping.load(Ordering::SeqCst) {
-                break;
-            }
-            let Ok(stream) = stream else {
-                // A failed accept (the peer reset, too many files): keep serving.
-                std::thread::sleep(Duration::from_millis(10));
-                continue;
+        if listener.set_nonblocking(true).is_err() {
+            return workers;
+        }
+        while !shared.stopping.load(Ordering::SeqCst) {
+            let stream = match listener.accept() {
+                Ok((stream, _)) => stream,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(ACCEPT_POLL);
+                    continue;
+                }
+                Err(_) => {
+                    // A failed accept (the peer reset, too many files): keep serving.
+                    std::thread::sleep(ACCEPT_POLL);
+                    continue;
+                }
             };
+            // Accepted sockets inherit non-blocking mode on some platforms.
+            if stream.set_nonblocking(false).is_err() {
+                continue;
+            }
             workers.retain(|w| !w.is_finished());
             let id = shared.next_connection.fetch_add(1, Ordering::SeqCst);
             if let Ok(clone) = stream.try_clone() {
