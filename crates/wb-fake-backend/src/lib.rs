@@ -43,7 +43,8 @@
 //!
 //! # Faults
 //! [`Backend::inject`] makes the next N matching requests (all, a path prefix, or one GraphQL
-//! operation) answer a status, with `Retry-After` if asked; [`Backend::set_api_key`] makes
+//! operation) answer a status, with `Retry-After` if asked, or close their connection
+//! without an answer ([`Fault::disconnect`]); [`Backend::set_api_key`] makes
 //! every other key get 401; [`Backend::stop_listening`] and [`Backend::resume_listening`]
 //! take the server down and bring it back on the same port.
 //!
@@ -64,6 +65,9 @@ pub use record::{ArtifactRecord, ArtifactState, Completion, RecordedRequest, Run
 pub use server::{Backend, BackendBuilder};
 
 use std::path::PathBuf;
+
+/// The result of the backend's fallible operations.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What can go wrong with the backend.
 #[derive(Debug, thiserror::Error)]

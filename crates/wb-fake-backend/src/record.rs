@@ -50,7 +50,8 @@ impl RecordedRequest {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The body, de-chunked and decompressed.
+    /// The body, de-chunked and decompressed (empty when the backend was started
+    /// [without request bodies](crate::BackendBuilder::with_request_bodies)).
     pub fn body(&self) -> &[u8] {
         &self.body
     }
@@ -70,7 +71,8 @@ impl RecordedRequest {
         self.variables.as_ref()
     }
 
-    /// The status the backend answered.
+    /// The status the backend answered; 0 when an injected disconnect closed the connection
+    /// without an answer.
     pub fn status(&self) -> u16 {
         self.status
     }

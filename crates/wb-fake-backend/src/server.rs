@@ -9,7 +9,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::Error;
-use crate::fault::{Fault, error_response, take_fault};
+use crate::fault::{Fault, Injected, error_response, take_fault};
 use crate::http::{Response, read_request};
 use crate::record::{ArtifactRecord, RecordedRequest, RunRecord, basic_auth_key};
 use crate::service::{Settings, State, graphql_parts};
@@ -30,6 +30,8 @@ struct Shared {
     requests: Mutex<Vec<RecordedRequest>>,
     faults: Mutex<Vec<Fault>>,
     api_key: Mutex<Option<String>>,
+    /// Whether the request log keeps bodies.
+    keep_bodies: bool,
     /// Open connections, so that stopping can close them.
     connections: Mutex<BTreeMap<u64, TcpStream>>,
     next_connection: AtomicU64,
@@ -43,6 +45,7 @@ pub struct BackendBuilder {
     entity: String,
     features: Vec<(String, bool)>,
     api_key: Option<String>,
+    keep_bodies: bool,
 }
 
 impl Default for BackendBuilder {
@@ -51,6 +54,7 @@ impl Default for BackendBuilder {
             entity: "fake-entity".into(),
             features: Vec::new(),
             api_key: None,
+            keep_bodies: true,
         }
     }
 }
@@ -77,6 +81,14 @@ impl BackendBuilder {
         self
     }
 
+    /// Whether [`Backend::requests`] keeps each request's body (default `true`). Off, only the
+    /// recorded state holds uploaded bytes (once), which suits large uploads; GraphQL
+    /// variables are kept either way.
+    pub fn with_request_bodies(mut self, keep: bool) -> Self {
+        self.keep_bodies = keep;
+        self
+    }
+
     /// Binds `127.0.0.1:0` and starts serving.
     ///
     /// # Errors
@@ -100,6 +112,7 @@ impl BackendBuilder {
             requests: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
             api_key: Mutex::new(self.api_key),
+            keep_bodies: self.keep_bodies,
             connections: Mutex::new(BTreeMap::new()),
             next_connection: AtomicU64::new(0),
             stopping: AtomicBool::new(false),
@@ -361,7 +374,11 @@ fn serve_connection(shared: &Shared, stream: TcpStream) {
             }
             Ok(Some(req)) => {
                 let keep_alive = req.keep_alive;
-                let resp = shared.dispatch(req);
+                let Some(resp) = shared.dispatch(req) else {
+                    // An injected disconnect: close without answering.
+                    let _ = writer.shutdown(Shutdown::Both);
+                    return;
+                };
                 if resp.write_to(&mut writer, keep_alive).is_err() || !keep_alive {
                     let _ = writer.flush();
                     return;
@@ -372,8 +389,9 @@ fn serve_connection(shared: &Shared, stream: TcpStream) {
 }
 
 impl Shared {
-    /// Answers one request (a rejected key, an injected fault, or the service) and records it.
-    fn dispatch(&self, req: crate::http::Request) -> Response {
+    /// Answers one request (a rejected key, an injected fault, or the service) and records it;
+    /// `None` when a fault closes the connection instead.
+    fn dispatch(&self, req: crate::http::Request) -> Option<Response> {
         let (operation, variables) = if req.method == "POST" && req.path == "/graphql" {
             graphql_parts(&req.body)
         } else {
@@ -387,14 +405,24 @@ impl Shared {
                     .as_deref()
                     != Some(want)
             });
+        let fault = if key_rejected {
+            None
+        } else {
+            take_fault(&mut lock(&self.faults), &req.path, operation.as_deref())
+        };
         let (resp, injected) = if key_rejected {
             (
-                error_response(401, "the API key is not the one this backend accepts"),
+                Some(error_response(
+                    401,
+                    "the API key is not the one this backend accepts",
+                )),
                 true,
             )
-        } else if let Some(r) = take_fault(&mut lock(&self.faults), &req.path, operation.as_deref())
-        {
-            (r, true)
+        } else if let Some(f) = fault {
+            match f {
+                Injected::Respond(r) => (Some(r), true),
+                Injected::Disconnect => (None, true),
+            }
         } else {
             let r = lock(&self.state).handle(
                 &req,
@@ -403,18 +431,22 @@ impl Shared {
                 &self.settings,
                 &self.base_url,
             );
-            (r, false)
+            (Some(r), false)
         };
         lock(&self.requests).push(RecordedRequest {
             method: req.method,
             path: req.path,
             query: req.query,
             headers: req.headers,
-            body: req.body,
+            body: if self.keep_bodies {
+                req.body
+            } else {
+                Vec::new()
+            },
             gzipped: req.gzipped,
             operation,
             variables,
-            status: resp.status,
+            status: resp.as_ref().map_or(0, |r| r.status),
             injected,
         });
         resp

@@ -227,6 +227,8 @@ fn sdk_online_run_survives_server_errors() {
     );
     backend.inject(Fault::new(503, 2).with_path_prefix("/upload/"));
     backend.inject(Fault::new(500, 1).with_operation("CreateArtifact"));
+    backend.inject(Fault::disconnect(1).with_operation("CreateArtifactFiles"));
+    backend.inject(Fault::disconnect(1).with_path_prefix("/files/"));
     let (sdk, log) = run_script(
         &py,
         &backend,
@@ -245,7 +247,7 @@ fn sdk_online_run_survives_server_errors() {
         .filter(|r| r.is_injected())
         .map(|r| r.status())
         .collect();
-    assert_eq!(injected.len(), 8, "{injected:?}");
+    assert_eq!(injected.len(), 10, "{injected:?}");
     assert!(
         backend
             .requests()

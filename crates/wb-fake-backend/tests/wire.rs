@@ -591,3 +591,44 @@ fn concurrent_connections_are_all_recorded() {
     }
     assert!(backend.wait_until(Duration::from_secs(5), |b| b.request_count() == 120));
 }
+
+#[test]
+fn a_disconnect_fault_closes_the_connection_unanswered() {
+    let backend = Backend::builder()
+        .with_request_bodies(false)
+        .start()
+        .unwrap();
+    backend.inject(Fault::disconnect(1).with_path_prefix("/files/"));
+    let mut c = Conn::open(backend.addr());
+    let fs = "/files/e/p/r/file_stream";
+    c.writer
+        .write_all(
+            format!(
+                "POST {fs} HTTP/1.1\r\nContent-Length: {}\r\n\r\n",
+                history_chunk(0, &["{}"]).len()
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    c.writer.write_all(&history_chunk(0, &["{}"])).unwrap();
+    assert!(c.is_closed(), "no answer, the connection is closed");
+    assert!(backend.run("r").is_none());
+    let mut c = Conn::open(backend.addr());
+    assert_eq!(
+        c.request("POST", fs, &[], &history_chunk(0, &["{}"]))
+            .status,
+        200
+    );
+    let reqs = backend.requests();
+    assert_eq!(
+        reqs.iter()
+            .map(|r| (r.status(), r.is_injected()))
+            .collect::<Vec<_>>(),
+        vec![(0, true), (200, false)]
+    );
+    assert!(
+        reqs.iter().all(|r| r.body().is_empty()),
+        "bodies were not kept"
+    );
+    assert_eq!(backend.run("r").unwrap().history_lines(), vec!["{}"]);
+}
