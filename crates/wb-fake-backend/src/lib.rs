@@ -8,6 +8,24 @@
 //! optional `prefix-`) is the Python SDK's, before it starts a run or `wandb sync`. A 401
 //! fails the run at `wandb.init`, and the message of the answer's `errors[0]` reaches the user.
 //!
+//! ```
+//! use wb_fake_backend::{Backend, Completion, Fault};
+//!
+//! let backend = Backend::start()?;
+//! // The first two file_stream posts fail with 429; the client must retry.
+//! backend.inject(Fault::new(429, 2).with_path_prefix("/files/").with_retry_after(1));
+//! let base_url = backend.base_url(); // WANDB_BASE_URL for the client under test
+//! # let _ = base_url;
+//! // ... run the client, then look at what arrived:
+//! for run in backend.runs() {
+//!     assert!(run.missing_history_lines().is_empty());
+//!     if let Completion::Complete { exit_code } = run.completion() {
+//!         eprintln!("{}: {} rows, exit {exit_code}", run.name(), run.history()?.len());
+//!     }
+//! }
+//! # Ok::<(), wb_fake_backend::Error>(())
+//! ```
+//!
 //! # What it answers
 //! - `POST /graphql`, by operation name: `UpsertBucket` (a bucket with id, name, display name,
 //!   project and entity; the entity is the builder's when the client names none),
