@@ -48,6 +48,8 @@ with open(out, "w") as f:
 struct SdkRun {
     id: String,
     files: PathBuf,
+    /// The run's home, removed when the checks are done.
+    _home: tempfile::TempDir,
 }
 
 fn run_script(
@@ -73,9 +75,8 @@ fn run_script(
     let run = SdkRun {
         id: info["id"].as_str().unwrap().to_string(),
         files: PathBuf::from(info["files"].as_str().unwrap()),
+        _home: home,
     };
-    // The temp dir must outlive the checks: keep it.
-    std::mem::forget(home);
     (run, done.to_string())
 }
 
