@@ -38,7 +38,8 @@
 //!   is logged). Any other operation gets `{"data": null}` (wandb-core 0.31.0 tolerates it for
 //!   `OrganizationCoreWeaveOrganizationID`, which it asks at start) and is listed by
 //!   [`Backend::unknown_operations`].
-//! - `POST /files/{entity}/{project}/{run}/file_stream`: 200 with a JSON object. Bodies are
+//! - `POST /files/{entity}/{project}/{run}/file_stream`: 200 with a JSON object, whose
+//!   `stopped` is true once [`Backend::request_stop`] asked the run to stop. Bodies are
 //!   gzipped only when the server reports `FILESTREAM_GZIP` and the client's
 //!   `x_file_stream_no_gzip` setting is off (it is on by default in 0.31.0).
 //! - `POST /sdk/otel/...` (the SDK's telemetry export): 200, dropped.

@@ -176,6 +176,7 @@ pub struct RunRecord {
     pub(crate) files: BTreeMap<String, Vec<u8>>,
     pub(crate) file_stream_requests: usize,
     pub(crate) used_artifacts: Vec<String>,
+    pub(crate) stop_requested: bool,
 }
 
 impl RunRecord {
@@ -347,6 +348,11 @@ impl RunRecord {
     /// How many `file_stream` requests the backend accepted for this run.
     pub fn file_stream_requests(&self) -> usize {
         self.file_stream_requests
+    }
+
+    /// Whether [`Backend::request_stop`](crate::Backend::request_stop) asked this run to stop.
+    pub fn is_stop_requested(&self) -> bool {
+        self.stop_requested
     }
 
     /// The ids of the artifacts `UseArtifact` marked as used by this run.

@@ -220,6 +220,13 @@ impl Backend {
             .cloned()
     }
 
+    /// Asks the run of that name to stop, as the UI's stop button does: from now on its
+    /// `file_stream` answers say `"stopped": true`, and the SDK stops the run (it interrupts
+    /// the script's main thread). Returns whether the backend holds such a run.
+    pub fn request_stop(&self, name: &str) -> bool {
+        lock(&self.shared.state).request_stop(name)
+    }
+
     /// Every accepted upload (`PUT`): path to bytes.
     pub fn uploads(&self) -> BTreeMap<String, Vec<u8>> {
         lock(&self.shared.state).uploads.clone()

@@ -125,6 +125,16 @@ impl State {
         &mut self.runs[i]
     }
 
+    /// Marks the runs of that name as stopped from the UI; says whether there was one.
+    pub(crate) fn request_stop(&mut self, name: &str) -> bool {
+        let mut found = false;
+        for r in self.runs.iter_mut().filter(|r| r.name == name) {
+            r.stop_requested = true;
+            found = true;
+        }
+        found
+    }
+
     /// Answers an accepted request and records its effect.
     pub(crate) fn handle(
         &mut self,
@@ -223,7 +233,11 @@ impl State {
         if v.get("complete").and_then(Value::as_bool) == Some(true) {
             r.complete = Some(v.get("exitcode").and_then(Value::as_i64).unwrap_or(0) as i32);
         }
-        Response::json(200, &json!({"exitcode": null, "limits": {}}))
+        // `stopped` is how the server tells the client that the run was stopped from the UI.
+        Response::json(
+            200,
+            &json!({"exitcode": null, "limits": {}, "stopped": r.stop_requested}),
+        )
     }
 
     fn upload(&mut self, path: &str, body: &[u8]) -> Response {

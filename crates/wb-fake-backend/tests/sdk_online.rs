@@ -477,3 +477,41 @@ fn the_located_wandb_core_is_0_31_0() {
         core.display()
     );
 }
+
+#[test]
+#[ignore = "needs the SDK's Python (target/conformance-venv or WB_PYTHON)"]
+fn sdk_online_run_stopped_from_the_server() {
+    let Some(py) = python() else { return };
+    let backend = Backend::start().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let root = home.path().to_path_buf();
+    // Logs until the SDK interrupts it (bounded: 2000 steps of 0.1 s), then says so.
+    let code = r#"
+import sys, time, wandb
+run = wandb.init(project="fake-proj", dir=sys.argv[1], id="stop-me",
+                 settings=wandb.Settings(x_file_stream_transmit_interval=0.5))
+try:
+    for i in range(2000):
+        run.log({"i": i})
+        time.sleep(0.1)
+    print("not stopped")
+except KeyboardInterrupt:
+    print("stopped by the server")
+"#;
+    let mut cmd = sdk_command(&py, &root, backend.base_url(), KEY);
+    cmd.arg("-c").arg(code).arg(&root);
+    let runner = std::thread::spawn(move || run_bounded(cmd, LIMIT));
+    assert!(
+        backend.wait_until(LIMIT, |b| b
+            .run("stop-me")
+            .is_some_and(|r| !r.history_lines().is_empty())),
+        "the run never logged"
+    );
+    assert!(backend.request_stop("stop-me"));
+    let done = runner.join().unwrap();
+    assert!(done.stdout.contains("stopped by the server"), "{done}");
+    let run = backend.run("stop-me").unwrap();
+    assert!(run.is_stop_requested());
+    assert!(run.missing_history_lines().is_empty());
+    assert!(matches!(run.completion(), Completion::Complete { .. }));
+}

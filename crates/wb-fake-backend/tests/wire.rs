@@ -632,3 +632,17 @@ fn a_disconnect_fault_closes_the_connection_unanswered() {
     );
     assert_eq!(backend.run("r").unwrap().history_lines(), vec!["{}"]);
 }
+
+#[test]
+fn a_stop_request_shows_in_file_stream_answers() {
+    let backend = Backend::start().unwrap();
+    let mut c = Conn::open(backend.addr());
+    let fs = "/files/e/p/r6/file_stream";
+    assert!(!backend.request_stop("r6"), "no such run yet");
+    let r = c.request("POST", fs, &[], &history_chunk(0, &["{}"]));
+    assert_eq!(r.json()["stopped"], false);
+    assert!(backend.request_stop("r6"));
+    let r = c.request("POST", fs, &[], &history_chunk(1, &["{}"]));
+    assert_eq!(r.json()["stopped"], true);
+    assert!(backend.run("r6").unwrap().is_stop_requested());
+}
