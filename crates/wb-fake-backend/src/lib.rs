@@ -63,7 +63,7 @@
 //! # Faults
 //! [`Backend::inject`] makes the next N matching requests (all, a path prefix, or one GraphQL
 //! operation) answer a status, with `Retry-After` if asked, or close their connection
-//! without an answer ([`Fault::disconnect`]); [`Backend::set_api_key`] makes
+//! without an answer ([`Fault::disconnect`]); [`Backend::require_api_key`] makes
 //! every other key get 401; [`Backend::stop_listening`] and [`Backend::resume_listening`]
 //! take the server down and bring it back on the same port.
 //!

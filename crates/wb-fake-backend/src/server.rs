@@ -248,10 +248,15 @@ impl Backend {
         lock(&self.shared.faults).clear();
     }
 
-    /// Accepts only this key on `/graphql` and `/files/` from now on (others get 401), or any
-    /// key with `None`.
-    pub fn set_api_key(&self, key: Option<String>) {
-        *lock(&self.shared.api_key) = key;
+    /// Accepts only this key on `/graphql` and `/files/` from now on; others get 401 (a
+    /// wrong key, or a key revoked in the middle of a run).
+    pub fn require_api_key(&self, key: impl Into<String>) {
+        *lock(&self.shared.api_key) = Some(key.into());
+    }
+
+    /// Accepts any key from now on (the default).
+    pub fn accept_any_api_key(&self) {
+        *lock(&self.shared.api_key) = None;
     }
 
     /// Whether the backend is accepting connections.

@@ -503,7 +503,7 @@ fn a_wrong_key_gets_401_where_auth_applies() {
     assert_eq!(c.graphql("Viewer", json!({})).status, 200, "the right key");
     // Upload URLs are pre-signed in W&B: no key needed.
     assert_eq!(c.request("PUT", "/upload/x", &[], b"1").status, 200);
-    backend.set_api_key(None);
+    backend.accept_any_api_key();
     let r = c.request(
         "POST",
         "/graphql",
@@ -512,6 +512,14 @@ fn a_wrong_key_gets_401_where_auth_applies() {
     );
     assert_eq!(r.status, 200);
     assert!(backend.run("r").is_none());
+    backend.require_api_key("k".repeat(40));
+    let r = c.request(
+        "POST",
+        "/graphql",
+        &[("Authorization", &wrong)],
+        br#"{"query":"query Viewer{a}"}"#,
+    );
+    assert_eq!(r.status, 401, "a key revoked at run time");
 }
 
 #[test]
