@@ -34,6 +34,7 @@ fn client(core: &CoreBinary) -> Client {
     Client::builder()
         .with_binary(core.clone())
         .with_start_timeout(Duration::from_secs(60))
+        .with_request_timeout(Duration::from_secs(15))
         .build()
         .unwrap()
 }
