@@ -280,3 +280,42 @@ fn no_binary_is_a_clear_error() {
         assert!(err.to_string().contains(way), "{err}");
     }
 }
+
+#[test]
+#[ignore = "needs wandb-core 0.31.0 (WB_CORE_PATH or target/conformance-venv)"]
+fn an_unreachable_server_is_an_error_or_a_timeout_never_a_hang() {
+    let Some(core) = core() else { return };
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let root = tempfile::tempdir().unwrap();
+    let c = client(&core);
+    let url = format!("http://127.0.0.1:{port}");
+    let stream = c
+        .inform_init(settings(root.path(), &url, KEY, "nowhere1"), "nowhere1")
+        .unwrap();
+    let t = Instant::now();
+    let bound = Duration::from_secs(20);
+    match stream.communicate(run_record("nowhere1"), bound) {
+        Ok(answer) => {
+            let Some(ResultType::RunResult(r)) = answer.result_type else {
+                panic!("not a run result: {answer:?}")
+            };
+            assert!(r.error.is_some(), "{r:?}");
+            eprintln!(
+                "unreachable server: error after {:?}: {:?}",
+                t.elapsed(),
+                r.error
+            );
+        }
+        Err(Error::Timeout { .. }) => {
+            eprintln!("unreachable server: no answer within {bound:?} (core retries)");
+        }
+        Err(e) => panic!("{e}"),
+    }
+    assert!(t.elapsed() < bound + Duration::from_secs(5));
+    assert!(c.is_alive());
+}
