@@ -77,7 +77,7 @@ Commands:
   path  Print the wandb-core that would be used, where it was found, and its version
 ";
 
-/// A command-line error: the message, and whether to show the usage.
+/// A command-line error: the message printed after `wb: error:`.
 struct Fail(String);
 
 impl<E: std::fmt::Display> From<E> for Fail {
