@@ -75,7 +75,8 @@
 //!
 //! For `init_sync`, `base_url` and `api_key` are enough.
 //!
-//! Every wait is bounded. If core dies (killed, crashed), the reader thread sees the socket
+//! Every wait is bounded. If this program dies without a teardown, core sees its parent
+//! (`--pid`) gone and exits by itself (within a fraction of a second here). If core dies (killed, crashed), the reader thread sees the socket
 //! close and every waiting and later call returns [`Error::CoreDied`] with core's exit status
 //! and the end of its standard error: never a hang.
 //!
