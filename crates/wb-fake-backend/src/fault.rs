@@ -13,11 +13,29 @@ pub enum FaultTarget {
     Operation(String),
 }
 
-/// A failure to inject: the next `times` requests matching the target are answered with
-/// `status` (and nothing they carry is applied to the recorded state).
+/// What an injected fault does to a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FaultKind {
+    /// Answers this status.
+    Status(u16),
+    /// Closes the connection without answering (a reset in the middle of a request).
+    Disconnect,
+}
+
+/// What the server does for a request that a fault caught.
+#[derive(Debug)]
+pub(crate) enum Injected {
+    /// Send this answer.
+    Respond(Response),
+    /// Close the connection without an answer.
+    Disconnect,
+}
+
+/// A failure to inject: the next `times` requests matching the target are answered with a
+/// status, or see their connection closed; nothing they carry is applied to the recorded state.
 #[derive(Debug, Clone)]
 pub struct Fault {
-    pub(crate) status: u16,
+    kind: FaultKind,
     pub(crate) remaining: usize,
     pub(crate) target: FaultTarget,
     pub(crate) retry_after: Option<u32>,
@@ -28,11 +46,20 @@ impl Fault {
     /// Answers the next `times` requests (any path) with `status`.
     pub fn new(status: u16, times: usize) -> Fault {
         Fault {
-            status,
+            kind: FaultKind::Status(status),
             remaining: times,
             target: FaultTarget::Any,
             retry_after: None,
             body: None,
+        }
+    }
+
+    /// Closes the connection of the next `times` requests (any path) once they have been
+    /// read, without answering: to the client, a connection reset.
+    pub fn disconnect(times: usize) -> Fault {
+        Fault {
+            kind: FaultKind::Disconnect,
+            ..Fault::new(0, times)
         }
     }
 
@@ -60,9 +87,12 @@ impl Fault {
         self
     }
 
-    /// The status it answers.
-    pub fn status(&self) -> u16 {
-        self.status
+    /// The status it answers (`None` for a disconnect).
+    pub fn status(&self) -> Option<u16> {
+        match self.kind {
+            FaultKind::Status(s) => Some(s),
+            FaultKind::Disconnect => None,
+        }
     }
 
     /// How many more requests it will fail.
@@ -84,18 +114,18 @@ impl Fault {
             }
     }
 
-    pub(crate) fn response(&self) -> Response {
+    fn injected(&self) -> Injected {
+        let FaultKind::Status(status) = self.kind else {
+            return Injected::Disconnect;
+        };
         let mut r = match &self.body {
-            Some(b) => Response::text(self.status, b.clone()),
-            None => error_response(
-                self.status,
-                &format!("injected fault: status {}", self.status),
-            ),
+            Some(b) => Response::text(status, b.clone()),
+            None => error_response(status, &format!("injected fault: status {status}")),
         };
         if let Some(s) = self.retry_after {
             r.headers.push(("Retry-After".into(), s.to_string()));
         }
-        r
+        Injected::Respond(r)
     }
 }
 
@@ -107,16 +137,16 @@ pub(crate) fn error_response(status: u16, message: &str) -> Response {
     )
 }
 
-/// Takes one use of the first fault that matches, and the answer it gives.
+/// Takes one use of the first fault that matches, and what it does.
 pub(crate) fn take_fault(
     faults: &mut Vec<Fault>,
     path: &str,
     operation: Option<&str>,
-) -> Option<Response> {
+) -> Option<Injected> {
     let i = faults.iter().position(|f| f.matches(path, operation))?;
     let f = &mut faults[i];
     f.remaining -= 1;
-    let resp = f.response();
+    let resp = f.injected();
     if f.remaining == 0 {
         faults.remove(i);
     }
@@ -138,15 +168,33 @@ mod tests {
                 .with_retry_after(3),
         ];
         assert!(take_fault(&mut faults, "/graphql", Some("Viewer")).is_none());
-        let r = take_fault(&mut faults, "/graphql", Some("UpsertBucket")).unwrap();
+        let r = respond(take_fault(&mut faults, "/graphql", Some("UpsertBucket")));
         assert_eq!(r.status, 500);
         assert!(take_fault(&mut faults, "/graphql", Some("UpsertBucket")).is_none());
         for _ in 0..2 {
-            let r = take_fault(&mut faults, "/files/e/p/r/file_stream", None).unwrap();
+            let r = respond(take_fault(&mut faults, "/files/e/p/r/file_stream", None));
             assert_eq!(r.status, 429);
             assert!(r.headers.contains(&("Retry-After".into(), "3".into())));
         }
         assert!(take_fault(&mut faults, "/files/e/p/r/file_stream", None).is_none());
+        assert!(faults.is_empty());
+    }
+
+    fn respond(i: Option<Injected>) -> Response {
+        match i {
+            Some(Injected::Respond(r)) => r,
+            other => panic!("expected an answer, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn disconnects_answer_nothing() {
+        let mut faults = vec![Fault::disconnect(1).with_operation("X")];
+        assert_eq!(faults[0].status(), None);
+        assert!(matches!(
+            take_fault(&mut faults, "/graphql", Some("X")),
+            Some(Injected::Disconnect)
+        ));
         assert!(faults.is_empty());
     }
 

@@ -2,8 +2,29 @@
 //!
 //! [`Backend::start`] binds `127.0.0.1:0` and serves HTTP/1.1 on background threads (keep-alive,
 //! `Content-Length` and chunked bodies, gzip-compressed bodies) until dropped. Give the client
-//! [`Backend::base_url`] as its base URL (`WANDB_BASE_URL`); any API key of 40 characters is
-//! accepted unless [`BackendBuilder::with_api_key`] names one.
+//! [`Backend::base_url`] as its base URL (`WANDB_BASE_URL`). Any key is accepted unless
+//! [`BackendBuilder::with_api_key`] names one. wandb-core itself sends any non-empty key as
+//! HTTP Basic `api:<key>`; the check that a key has 40 or more word characters (after an
+//! optional `prefix-`) is the Python SDK's, before it starts a run or `wandb sync`. A 401
+//! fails the run at `wandb.init`, and the message of the answer's `errors[0]` reaches the user.
+//!
+//! ```
+//! use wb_fake_backend::{Backend, Completion, Fault};
+//!
+//! let backend = Backend::start()?;
+//! // The first two file_stream posts fail with 429; the client must retry.
+//! backend.inject(Fault::new(429, 2).with_path_prefix("/files/").with_retry_after(1));
+//! let base_url = backend.base_url(); // WANDB_BASE_URL for the client under test
+//! # let _ = base_url;
+//! // ... run the client, then look at what arrived:
+//! for run in backend.runs() {
+//!     assert!(run.missing_history_lines().is_empty());
+//!     if let Completion::Complete { exit_code } = run.completion() {
+//!         eprintln!("{}: {} rows, exit {exit_code}", run.name(), run.history()?.len());
+//!     }
+//! }
+//! # Ok::<(), wb_fake_backend::Error>(())
+//! ```
 //!
 //! # What it answers
 //! - `POST /graphql`, by operation name: `UpsertBucket` (a bucket with id, name, display name,
@@ -13,9 +34,15 @@
 //!   file, back on this server), `CreateArtifact` (pending; a committed artifact of the same
 //!   collection and digest is answered as committed, as the server deduplicates),
 //!   `CreateArtifactManifest`, `UpdateArtifactManifest`, `CreateArtifactFiles`,
-//!   `CommitArtifact`, `UseArtifact`. Any other operation gets `{"data": null}` and is listed
-//!   by [`Backend::unknown_operations`].
-//! - `POST /files/{entity}/{project}/{run}/file_stream`: 200 with a JSON object.
+//!   `CommitArtifact`, `UseArtifact`, and the SDK's own `ArtifactType` (asked before a table
+//!   is logged). Any other operation gets `{"data": null}` (wandb-core 0.31.0 tolerates it for
+//!   `OrganizationCoreWeaveOrganizationID`, which it asks at start) and is listed by
+//!   [`Backend::unknown_operations`].
+//! - `POST /files/{entity}/{project}/{run}/file_stream`: 200 with a JSON object, whose
+//!   `stopped` is true once [`Backend::request_stop`] asked the run to stop. Bodies are
+//!   gzipped only when the server reports `FILESTREAM_GZIP` and the client's
+//!   `x_file_stream_no_gzip` setting is off (it is on by default in 0.31.0).
+//! - `POST /sdk/otel/...` (the SDK's telemetry export): 200, dropped.
 //! - `PUT /upload/...` (the upload URLs it hands out): 200, the bytes are kept; `GET` reads
 //!   them back.
 //! - Anything else: 404.
@@ -35,7 +62,8 @@
 //!
 //! # Faults
 //! [`Backend::inject`] makes the next N matching requests (all, a path prefix, or one GraphQL
-//! operation) answer a status, with `Retry-After` if asked; [`Backend::set_api_key`] makes
+//! operation) answer a status, with `Retry-After` if asked, or close their connection
+//! without an answer ([`Fault::disconnect`]); [`Backend::require_api_key`] makes
 //! every other key get 401; [`Backend::stop_listening`] and [`Backend::resume_listening`]
 //! take the server down and bring it back on the same port.
 //!
@@ -56,6 +84,9 @@ pub use record::{ArtifactRecord, ArtifactState, Completion, RecordedRequest, Run
 pub use server::{Backend, BackendBuilder};
 
 use std::path::PathBuf;
+
+/// The result of the backend's fallible operations.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What can go wrong with the backend.
 #[derive(Debug, thiserror::Error)]

@@ -50,7 +50,8 @@ impl RecordedRequest {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The body, de-chunked and decompressed.
+    /// The body, de-chunked and decompressed (empty when the backend was started
+    /// [without request bodies](crate::BackendBuilder::with_request_bodies)).
     pub fn body(&self) -> &[u8] {
         &self.body
     }
@@ -70,7 +71,8 @@ impl RecordedRequest {
         self.variables.as_ref()
     }
 
-    /// The status the backend answered.
+    /// The status the backend answered; 0 when an injected disconnect closed the connection
+    /// without an answer.
     pub fn status(&self) -> u16 {
         self.status
     }
@@ -174,6 +176,7 @@ pub struct RunRecord {
     pub(crate) files: BTreeMap<String, Vec<u8>>,
     pub(crate) file_stream_requests: usize,
     pub(crate) used_artifacts: Vec<String>,
+    pub(crate) stop_requested: bool,
 }
 
 impl RunRecord {
@@ -345,6 +348,11 @@ impl RunRecord {
     /// How many `file_stream` requests the backend accepted for this run.
     pub fn file_stream_requests(&self) -> usize {
         self.file_stream_requests
+    }
+
+    /// Whether [`Backend::request_stop`](crate::Backend::request_stop) asked this run to stop.
+    pub fn is_stop_requested(&self) -> bool {
+        self.stop_requested
     }
 
     /// The ids of the artifacts `UseArtifact` marked as used by this run.

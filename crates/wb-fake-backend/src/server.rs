@@ -9,7 +9,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::Error;
-use crate::fault::{Fault, error_response, take_fault};
+use crate::fault::{Fault, Injected, error_response, take_fault};
 use crate::http::{Response, read_request};
 use crate::record::{ArtifactRecord, RecordedRequest, RunRecord, basic_auth_key};
 use crate::service::{Settings, State, graphql_parts};
@@ -30,6 +30,8 @@ struct Shared {
     requests: Mutex<Vec<RecordedRequest>>,
     faults: Mutex<Vec<Fault>>,
     api_key: Mutex<Option<String>>,
+    /// Whether the request log keeps bodies.
+    keep_bodies: bool,
     /// Open connections, so that stopping can close them.
     connections: Mutex<BTreeMap<u64, TcpStream>>,
     next_connection: AtomicU64,
@@ -43,6 +45,7 @@ pub struct BackendBuilder {
     entity: String,
     features: Vec<(String, bool)>,
     api_key: Option<String>,
+    keep_bodies: bool,
 }
 
 impl Default for BackendBuilder {
@@ -51,6 +54,7 @@ impl Default for BackendBuilder {
             entity: "fake-entity".into(),
             features: Vec::new(),
             api_key: None,
+            keep_bodies: true,
         }
     }
 }
@@ -77,6 +81,14 @@ impl BackendBuilder {
         self
     }
 
+    /// Whether [`Backend::requests`] keeps each request's body (default `true`). Off, only the
+    /// recorded state holds uploaded bytes (once), which suits large uploads; GraphQL
+    /// variables are kept either way.
+    pub fn with_request_bodies(mut self, keep: bool) -> Self {
+        self.keep_bodies = keep;
+        self
+    }
+
     /// Binds `127.0.0.1:0` and starts serving.
     ///
     /// # Errors
@@ -100,6 +112,7 @@ impl BackendBuilder {
             requests: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
             api_key: Mutex::new(self.api_key),
+            keep_bodies: self.keep_bodies,
             connections: Mutex::new(BTreeMap::new()),
             next_connection: AtomicU64::new(0),
             stopping: AtomicBool::new(false),
@@ -207,6 +220,13 @@ impl Backend {
             .cloned()
     }
 
+    /// Asks the run of that name to stop, as the UI's stop button does: from now on its
+    /// `file_stream` answers say `"stopped": true`, and the SDK stops the run (it interrupts
+    /// the script's main thread). Returns whether the backend holds such a run.
+    pub fn request_stop(&self, name: &str) -> bool {
+        lock(&self.shared.state).request_stop(name)
+    }
+
     /// Every accepted upload (`PUT`): path to bytes.
     pub fn uploads(&self) -> BTreeMap<String, Vec<u8>> {
         lock(&self.shared.state).uploads.clone()
@@ -228,10 +248,15 @@ impl Backend {
         lock(&self.shared.faults).clear();
     }
 
-    /// Accepts only this key on `/graphql` and `/files/` from now on (others get 401), or any
-    /// key with `None`.
-    pub fn set_api_key(&self, key: Option<String>) {
-        *lock(&self.shared.api_key) = key;
+    /// Accepts only this key on `/graphql` and `/files/` from now on; others get 401 (a
+    /// wrong key, or a key revoked in the middle of a run).
+    pub fn require_api_key(&self, key: impl Into<String>) {
+        *lock(&self.shared.api_key) = Some(key.into());
+    }
+
+    /// Accepts any key from now on (the default).
+    pub fn accept_any_api_key(&self) {
+        *lock(&self.shared.api_key) = None;
     }
 
     /// Whether the backend is accepting connections.
@@ -247,8 +272,7 @@ impl Backend {
             return;
         };
         self.shared.stopping.store(true, Ordering::SeqCst);
-        // Wake the accept loop; it sees `stopping` and drops the listener.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(5));
+        // The accept loop sees `stopping` and drops the listener.
         let workers = handle.join().unwrap_or_default();
         for (_, conn) in std::mem::take(&mut *lock(&self.shared.connections)) {
             let _ = conn.shutdown(Shutdown::Both);
@@ -297,19 +321,36 @@ impl Drop for Backend {
     }
 }
 
+/// How often the accept loop looks for a new connection or a stop.
+const ACCEPT_POLL: Duration = Duration::from_millis(5);
+
 /// Runs the accept loop on its own thread; it returns the connection threads it started.
+///
+/// The listener is non-blocking and polled, so that a stop is seen within [`ACCEPT_POLL`]
+/// whatever the state of the network stack.
 fn spawn_accept(shared: Arc<Shared>, listener: TcpListener) -> JoinHandle<Vec<JoinHandle<()>>> {
     std::thread::spawn(move || {
         let mut workers: Vec<JoinHandle<()>> = Vec::new();
-        for stream in listener.incoming() {
-            if shared.stopping.load(Ordering::SeqCst) {
-                break;
-            }
-            let Ok(stream) = stream else {
-                // A failed accept (the peer reset, too many files): keep serving.
-                std::thread::sleep(Duration::from_millis(10));
-                continue;
+        if listener.set_nonblocking(true).is_err() {
+            return workers;
+        }
+        while !shared.stopping.load(Ordering::SeqCst) {
+            let stream = match listener.accept() {
+                Ok((stream, _)) => stream,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(ACCEPT_POLL);
+                    continue;
+                }
+                Err(_) => {
+                    // A failed accept (the peer reset, too many files): keep serving.
+                    std::thread::sleep(ACCEPT_POLL);
+                    continue;
+                }
             };
+            // Accepted sockets inherit non-blocking mode on some platforms.
+            if stream.set_nonblocking(false).is_err() {
+                continue;
+            }
             workers.retain(|w| !w.is_finished());
             let id = shared.next_connection.fetch_add(1, Ordering::SeqCst);
             if let Ok(clone) = stream.try_clone() {
@@ -345,7 +386,11 @@ fn serve_connection(shared: &Shared, stream: TcpStream) {
             }
             Ok(Some(req)) => {
                 let keep_alive = req.keep_alive;
-                let resp = shared.dispatch(req);
+                let Some(resp) = shared.dispatch(req) else {
+                    // An injected disconnect: close without answering.
+                    let _ = writer.shutdown(Shutdown::Both);
+                    return;
+                };
                 if resp.write_to(&mut writer, keep_alive).is_err() || !keep_alive {
                     let _ = writer.flush();
                     return;
@@ -356,8 +401,9 @@ fn serve_connection(shared: &Shared, stream: TcpStream) {
 }
 
 impl Shared {
-    /// Answers one request (a rejected key, an injected fault, or the service) and records it.
-    fn dispatch(&self, req: crate::http::Request) -> Response {
+    /// Answers one request (a rejected key, an injected fault, or the service) and records it;
+    /// `None` when a fault closes the connection instead.
+    fn dispatch(&self, req: crate::http::Request) -> Option<Response> {
         let (operation, variables) = if req.method == "POST" && req.path == "/graphql" {
             graphql_parts(&req.body)
         } else {
@@ -371,14 +417,24 @@ impl Shared {
                     .as_deref()
                     != Some(want)
             });
+        let fault = if key_rejected {
+            None
+        } else {
+            take_fault(&mut lock(&self.faults), &req.path, operation.as_deref())
+        };
         let (resp, injected) = if key_rejected {
             (
-                error_response(401, "the API key is not the one this backend accepts"),
+                Some(error_response(
+                    401,
+                    "the API key is not the one this backend accepts",
+                )),
                 true,
             )
-        } else if let Some(r) = take_fault(&mut lock(&self.faults), &req.path, operation.as_deref())
-        {
-            (r, true)
+        } else if let Some(f) = fault {
+            match f {
+                Injected::Respond(r) => (Some(r), true),
+                Injected::Disconnect => (None, true),
+            }
         } else {
             let r = lock(&self.state).handle(
                 &req,
@@ -387,20 +443,35 @@ impl Shared {
                 &self.settings,
                 &self.base_url,
             );
-            (r, false)
+            (Some(r), false)
         };
         lock(&self.requests).push(RecordedRequest {
             method: req.method,
             path: req.path,
             query: req.query,
             headers: req.headers,
-            body: req.body,
+            body: if self.keep_bodies {
+                req.body
+            } else {
+                Vec::new()
+            },
             gzipped: req.gzipped,
             operation,
             variables,
-            status: resp.status,
+            status: resp.as_ref().map_or(0, |r| r.status),
             injected,
         });
         resp
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_backend_can_be_shared_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Backend>();
     }
 }

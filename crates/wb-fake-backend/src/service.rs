@@ -102,8 +102,9 @@ impl State {
             .position(|r| r.entity == entity && r.project == project && r.name == name)
     }
 
-    fn run_mut(&mut self, entity: &str, project: &str, name: &str) -> &mut RunRecord {
-        let i = match self.run_index(entity, project, name) {
+    /// The index of the run, created if the backend does not hold it yet.
+    fn run_slot(&mut self, entity: &str, project: &str, name: &str) -> usize {
+        match self.run_index(entity, project, name) {
             Some(i) => i,
             None => {
                 let id = self.new_id("run");
@@ -116,8 +117,22 @@ impl State {
                 });
                 self.runs.len() - 1
             }
-        };
+        }
+    }
+
+    fn run_mut(&mut self, entity: &str, project: &str, name: &str) -> &mut RunRecord {
+        let i = self.run_slot(entity, project, name);
         &mut self.runs[i]
+    }
+
+    /// Marks the runs of that name as stopped from the UI; says whether there was one.
+    pub(crate) fn request_stop(&mut self, name: &str) -> bool {
+        let mut found = false;
+        for r in self.runs.iter_mut().filter(|r| r.name == name) {
+            r.stop_requested = true;
+            found = true;
+        }
+        found
     }
 
     /// Answers an accepted request and records its effect.
@@ -218,7 +233,11 @@ impl State {
         if v.get("complete").and_then(Value::as_bool) == Some(true) {
             r.complete = Some(v.get("exitcode").and_then(Value::as_i64).unwrap_or(0) as i32);
         }
-        Response::json(200, &json!({"exitcode": null, "limits": {}}))
+        // `stopped` is how the server tells the client that the run was stopped from the UI.
+        Response::json(
+            200,
+            &json!({"exitcode": null, "limits": {}, "stopped": r.stop_requested}),
+        )
     }
 
     fn upload(&mut self, path: &str, body: &[u8]) -> Response {
@@ -325,15 +344,10 @@ impl State {
             None => {
                 let entity = str_var(vars, "entity").unwrap_or_else(|| settings.entity.clone());
                 let project = str_var(vars, "project").unwrap_or_else(|| "uncategorized".into());
-                let name = match str_var(vars, "name") {
-                    Some(n) => n,
-                    None => {
-                        let n = self.next_id + 1;
-                        format!("fakerun{n:04}")
-                    }
-                };
-                self.run_mut(&entity, &project, &name);
-                self.run_index(&entity, &project, &name).unwrap_or(0)
+                // A run the client did not name gets a fresh name, as the server gives one.
+                let name = str_var(vars, "name")
+                    .unwrap_or_else(|| format!("fakerun{:04}", self.next_id + 1));
+                self.run_slot(&entity, &project, &name)
             }
         };
         let r = &mut self.runs[i];
@@ -614,6 +628,78 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
+
+    fn settings() -> Settings {
+        Settings {
+            entity: "ent".into(),
+            features: vec![("FILESTREAM_GZIP".into(), true)],
+        }
+    }
+
+    fn data(state: &mut State, op: &str, vars: Value) -> Value {
+        let r = state.graphql(op, &vars, &settings(), "http://h");
+        assert_eq!(r.status, 200);
+        let v: Value = serde_json::from_slice(&r.body).unwrap();
+        v["data"].clone()
+    }
+
+    #[test]
+    fn upserts_name_unnamed_runs_and_find_runs_by_bucket_id() {
+        let mut st = State::default();
+        let d = data(&mut st, "UpsertBucket", json!({"project": "p"}));
+        let bucket = &d["upsertBucket"]["bucket"];
+        let name = bucket["name"].as_str().unwrap().to_string();
+        assert!(name.starts_with("fakerun"), "{name}");
+        assert_eq!(bucket["project"]["entity"]["name"], "ent");
+        assert_eq!(d["upsertBucket"]["inserted"], true);
+        let id = bucket["id"].as_str().unwrap().to_string();
+        let d = data(
+            &mut st,
+            "UpsertBucket",
+            json!({"id": id, "config": "{\"a\": {\"value\": 1}}", "summaryMetrics": "{\"s\": 2}"}),
+        );
+        assert_eq!(d["upsertBucket"]["bucket"]["name"], name.as_str());
+        assert_eq!(d["upsertBucket"]["inserted"], false);
+        assert_eq!(st.runs.len(), 1);
+        assert_eq!(st.runs[0].config_values()["a"], json!(1));
+        assert_eq!(st.runs[0].upserted_summary(), Some(&json!({"s": 2})));
+    }
+
+    #[test]
+    fn resume_status_reports_what_the_backend_holds() {
+        let mut st = State::default();
+        data(
+            &mut st,
+            "UpsertBucket",
+            json!({"name": "r", "project": "p",
+                   "config": "{\"_wandb\": {\"value\": {\"t\": {\"1\": [1]}}}}"}),
+        );
+        let body = json!({"files": {
+            "wandb-history.jsonl": {"offset": 0, "content": ["{\"_step\":0}", "{\"_step\":1}"]},
+            "output.log": {"offset": 0, "content": ["x"]},
+            "wandb-summary.json": {"offset": 0, "content": ["{\"_step\":1}"]}
+        }});
+        st.file_stream("ent", "p", "r", body.to_string().as_bytes());
+        let d = data(
+            &mut st,
+            "RunResumeStatus",
+            json!({"project": "p", "name": "r"}),
+        );
+        let b = &d["model"]["bucket"];
+        assert_eq!(b["historyLineCount"], 2);
+        assert_eq!(b["logLineCount"], 1);
+        assert_eq!(b["eventsLineCount"], 0);
+        let tail: Vec<String> = serde_json::from_str(b["historyTail"].as_str().unwrap()).unwrap();
+        assert_eq!(tail, vec!["{\"_step\":1}"]);
+        let wc: Value = serde_json::from_str(b["wandbConfig"].as_str().unwrap()).unwrap();
+        assert!(wc.get("t").is_some());
+        assert_eq!(b["summaryMetrics"], "{\"_step\":1}");
+        let features = data(&mut st, "ServerFeaturesQuery", json!({}));
+        assert_eq!(
+            features["serverInfo"]["features"],
+            json!([{"name": "FILESTREAM_GZIP", "isEnabled": true}])
+        );
+    }
 
     #[test]
     fn operation_names() {

@@ -48,6 +48,8 @@ with open(out, "w") as f:
 struct SdkRun {
     id: String,
     files: PathBuf,
+    /// The run's home, removed when the checks are done.
+    _home: tempfile::TempDir,
 }
 
 fn run_script(
@@ -73,9 +75,8 @@ fn run_script(
     let run = SdkRun {
         id: info["id"].as_str().unwrap().to_string(),
         files: PathBuf::from(info["files"].as_str().unwrap()),
+        _home: home,
     };
-    // The temp dir must outlive the checks: keep it.
-    std::mem::forget(home);
     (run, done.to_string())
 }
 
@@ -227,6 +228,8 @@ fn sdk_online_run_survives_server_errors() {
     );
     backend.inject(Fault::new(503, 2).with_path_prefix("/upload/"));
     backend.inject(Fault::new(500, 1).with_operation("CreateArtifact"));
+    backend.inject(Fault::disconnect(1).with_operation("CreateArtifactFiles"));
+    backend.inject(Fault::disconnect(1).with_path_prefix("/files/"));
     let (sdk, log) = run_script(
         &py,
         &backend,
@@ -245,7 +248,7 @@ fn sdk_online_run_survives_server_errors() {
         .filter(|r| r.is_injected())
         .map(|r| r.status())
         .collect();
-    assert_eq!(injected.len(), 8, "{injected:?}");
+    assert_eq!(injected.len(), 10, "{injected:?}");
     assert!(
         backend
             .requests()
@@ -473,4 +476,112 @@ fn the_located_wandb_core_is_0_31_0() {
         "{}: {text}",
         core.display()
     );
+}
+
+#[test]
+#[ignore = "needs the SDK's Python (target/conformance-venv or WB_PYTHON)"]
+fn sdk_online_run_stopped_from_the_server() {
+    let Some(py) = python() else { return };
+    let backend = Backend::start().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let root = home.path().to_path_buf();
+    // Logs until the SDK interrupts it (bounded: 2000 steps of 0.1 s), then says so.
+    let code = r#"
+import sys, time, wandb
+run = wandb.init(project="fake-proj", dir=sys.argv[1], id="stop-me",
+                 settings=wandb.Settings(x_file_stream_transmit_interval=0.5))
+try:
+    for i in range(2000):
+        run.log({"i": i})
+        time.sleep(0.1)
+    print("not stopped")
+except KeyboardInterrupt:
+    print("stopped by the server")
+"#;
+    let mut cmd = sdk_command(&py, &root, backend.base_url(), KEY);
+    cmd.arg("-c").arg(code).arg(&root);
+    let runner = std::thread::spawn(move || run_bounded(cmd, LIMIT));
+    assert!(
+        backend.wait_until(LIMIT, |b| b
+            .run("stop-me")
+            .is_some_and(|r| !r.history_lines().is_empty())),
+        "the run never logged"
+    );
+    assert!(backend.request_stop("stop-me"));
+    let done = runner.join().unwrap();
+    assert!(done.stdout.contains("stopped by the server"), "{done}");
+    let run = backend.run("stop-me").unwrap();
+    assert!(run.is_stop_requested());
+    assert!(run.missing_history_lines().is_empty());
+    assert!(matches!(run.completion(), Completion::Complete { .. }));
+}
+
+#[test]
+#[ignore = "needs the SDK's Python (target/conformance-venv or WB_PYTHON)"]
+fn sdk_online_key_revoked_mid_run_then_wandb_sync_uploads_the_rest() {
+    let Some(py) = python() else { return };
+    let backend = Backend::start().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let root = home.path().to_path_buf();
+    let code = r#"
+import os, sys, time, wandb
+root = sys.argv[1]
+run = wandb.init(project="fake-proj", dir=root, id="revoked",
+                 settings=wandb.Settings(x_file_stream_transmit_interval=0.5))
+run.log({"i": 0})
+deadline = time.time() + 200
+while not os.path.exists(os.path.join(root, "revoked")):
+    assert time.time() < deadline
+    time.sleep(0.05)
+for i in range(1, 4):
+    run.log({"i": i})
+run.finish()
+"#;
+    let mut cmd = sdk_command(&py, &root, backend.base_url(), KEY);
+    cmd.arg("-c").arg(code).arg(&root);
+    let runner = std::thread::spawn(move || run_bounded(cmd, LIMIT));
+    assert!(
+        backend.wait_until(LIMIT, |b| b
+            .run("revoked")
+            .is_some_and(|r| !r.history_lines().is_empty())),
+        "the run never logged"
+    );
+    backend.require_api_key("another".repeat(6));
+    std::fs::write(root.join("revoked"), b"").unwrap();
+    let done = runner.join().unwrap();
+    // The script ends normally; the SDK says the upload failed and how to retry.
+    assert!(done.success, "{done}");
+    assert!(done.stderr.contains("wandb sync"), "{done}");
+    assert!(backend.requests().iter().any(|r| r.status() == 401));
+    let run = backend.run("revoked").unwrap();
+    assert_eq!(
+        run.completion(),
+        Completion::Running,
+        "the exit never arrived"
+    );
+    let held = run.history_lines().len();
+    assert!(held < 4, "{held} rows arrived before the key was revoked");
+    let ops_before = backend.operations().len();
+
+    // With the key accepted again, `wandb sync` of the run folder uploads the rest.
+    backend.accept_any_api_key();
+    let mut cmd = sdk_command(&py, &root, backend.base_url(), KEY);
+    // `wandb sync` skips folders of online runs unless told not to.
+    cmd.args(["-m", "wandb", "sync", "--no-skip-online"])
+        .arg(root.join("wandb/latest-run"));
+    let synced = run_bounded(cmd, LIMIT);
+    assert!(synced.success, "{synced}");
+    // wandb-core writes history after the `historyLineCount` that UpsertBucket answers, and
+    // `wandb sync` sends the whole log: the rows that had arrived are there twice.
+    assert!(backend.operations()[ops_before..].contains(&"UpsertBucket".to_string()));
+    let run = backend.run("revoked").unwrap();
+    assert!(run.missing_history_lines().is_empty());
+    let steps: Vec<i64> = run
+        .history()
+        .unwrap()
+        .iter()
+        .map(|r| r["i"].as_i64().unwrap())
+        .collect();
+    assert_eq!(steps[held..], [0, 1, 2, 3], "{steps:?}");
+    assert_eq!(run.completion(), Completion::Complete { exit_code: 0 });
 }

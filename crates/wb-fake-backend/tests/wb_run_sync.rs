@@ -13,8 +13,9 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use wb_core::json::{Dialect, to_string};
 use wb_core::{Histogram, Html};
-use wb_fake_backend::{Backend, Completion};
+use wb_fake_backend::{ArtifactState, Backend, Completion};
 use wb_run::{Row, Run, RunLog};
+use wb_table::Table;
 
 /// wb-core's JSON value as serde_json's, through its text.
 fn to_serde(v: &wb_core::json::Value) -> Value {
@@ -28,7 +29,10 @@ fn wb_run_offline_run_synced_by_wandb_sync() {
     let backend = Backend::start().unwrap();
     let home = tempfile::tempdir().unwrap();
 
-    let run = Run::builder(home.path(), "fake-proj").create().unwrap();
+    let run = Run::builder(home.path(), "fake-proj")
+        .data_dir(home.path().join("data"))
+        .create()
+        .unwrap();
     const STEPS: u32 = 6;
     for step in 0..STEPS {
         let x = f64::from(step);
@@ -47,6 +51,12 @@ fn wb_run_offline_run_synced_by_wandb_sync() {
         }
         run.log(row).unwrap();
     }
+    let table = Table::from_rows(
+        ["a", "b"],
+        vec![vec![1.into(), "x".into()], vec![2.into(), "y".into()]],
+    )
+    .unwrap();
+    run.log(Row::new().media("tbl", table)).unwrap();
     run.summary(Row::new().set("best", 0.875)).unwrap();
     run.finish(0).unwrap();
 
@@ -66,7 +76,7 @@ fn wb_run_offline_run_synced_by_wandb_sync() {
     let rows = synced.history().unwrap();
     let logged = log.history().unwrap();
     assert_eq!(rows.len(), logged.len());
-    assert_eq!(rows.len(), STEPS as usize);
+    assert_eq!(rows.len(), STEPS as usize + 1);
     for (got, want) in rows.iter().zip(&logged) {
         let want = to_serde(&wb_core::json::Value::Object(want.values.clone()));
         assert_eq!(got, &want);
@@ -99,4 +109,28 @@ fn wb_run_offline_run_synced_by_wandb_sync() {
         assert!(up == bytes.as_slice(), "{name}: the uploaded bytes differ");
     }
     assert_eq!(synced.completion(), Completion::Complete { exit_code: 0 });
+
+    // The table's run_table artifact, committed, its file as the manifest describes it.
+    let art = backend
+        .artifact(&format!("run-{}-tbl", run.id()))
+        .unwrap_or_else(|| panic!("no table artifact: {:?}", backend.artifacts()));
+    assert_eq!(art.type_name(), "run_table");
+    assert_eq!(art.state(), ArtifactState::Committed);
+    let manifest = art.manifest().unwrap().expect("the manifest was uploaded");
+    let entry = &manifest["contents"]["tbl.table.json"];
+    let bytes = art
+        .file("tbl.table.json")
+        .expect("the table file was uploaded");
+    assert_eq!(entry["size"].as_u64(), Some(bytes.len() as u64));
+    assert_eq!(entry["digest"].as_str().unwrap(), md5_b64(bytes));
+    let table: Value = serde_json::from_slice(bytes).unwrap();
+    assert_eq!(table["columns"], json!(["a", "b"]));
+    assert_eq!(table["data"], json!([[1, "x"], [2, "y"]]));
+}
+
+/// The base64 md5 that manifests carry as a file's digest.
+fn md5_b64(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    use md5::Digest as _;
+    base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(bytes))
 }

@@ -503,7 +503,7 @@ fn a_wrong_key_gets_401_where_auth_applies() {
     assert_eq!(c.graphql("Viewer", json!({})).status, 200, "the right key");
     // Upload URLs are pre-signed in W&B: no key needed.
     assert_eq!(c.request("PUT", "/upload/x", &[], b"1").status, 200);
-    backend.set_api_key(None);
+    backend.accept_any_api_key();
     let r = c.request(
         "POST",
         "/graphql",
@@ -512,6 +512,14 @@ fn a_wrong_key_gets_401_where_auth_applies() {
     );
     assert_eq!(r.status, 200);
     assert!(backend.run("r").is_none());
+    backend.require_api_key("k".repeat(40));
+    let r = c.request(
+        "POST",
+        "/graphql",
+        &[("Authorization", &wrong)],
+        br#"{"query":"query Viewer{a}"}"#,
+    );
+    assert_eq!(r.status, 401, "a key revoked at run time");
 }
 
 #[test]
@@ -590,4 +598,59 @@ fn concurrent_connections_are_all_recorded() {
         }
     }
     assert!(backend.wait_until(Duration::from_secs(5), |b| b.request_count() == 120));
+}
+
+#[test]
+fn a_disconnect_fault_closes_the_connection_unanswered() {
+    let backend = Backend::builder()
+        .with_request_bodies(false)
+        .start()
+        .unwrap();
+    backend.inject(Fault::disconnect(1).with_path_prefix("/files/"));
+    let mut c = Conn::open(backend.addr());
+    let fs = "/files/e/p/r/file_stream";
+    c.writer
+        .write_all(
+            format!(
+                "POST {fs} HTTP/1.1\r\nContent-Length: {}\r\n\r\n",
+                history_chunk(0, &["{}"]).len()
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    c.writer.write_all(&history_chunk(0, &["{}"])).unwrap();
+    assert!(c.is_closed(), "no answer, the connection is closed");
+    assert!(backend.run("r").is_none());
+    let mut c = Conn::open(backend.addr());
+    assert_eq!(
+        c.request("POST", fs, &[], &history_chunk(0, &["{}"]))
+            .status,
+        200
+    );
+    let reqs = backend.requests();
+    assert_eq!(
+        reqs.iter()
+            .map(|r| (r.status(), r.is_injected()))
+            .collect::<Vec<_>>(),
+        vec![(0, true), (200, false)]
+    );
+    assert!(
+        reqs.iter().all(|r| r.body().is_empty()),
+        "bodies were not kept"
+    );
+    assert_eq!(backend.run("r").unwrap().history_lines(), vec!["{}"]);
+}
+
+#[test]
+fn a_stop_request_shows_in_file_stream_answers() {
+    let backend = Backend::start().unwrap();
+    let mut c = Conn::open(backend.addr());
+    let fs = "/files/e/p/r6/file_stream";
+    assert!(!backend.request_stop("r6"), "no such run yet");
+    let r = c.request("POST", fs, &[], &history_chunk(0, &["{}"]));
+    assert_eq!(r.json()["stopped"], false);
+    assert!(backend.request_stop("r6"));
+    let r = c.request("POST", fs, &[], &history_chunk(1, &["{}"]));
+    assert_eq!(r.json()["stopped"], true);
+    assert!(backend.run("r6").unwrap().is_stop_requested());
 }
