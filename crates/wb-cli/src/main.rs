@@ -48,7 +48,8 @@ Options:
   -h, --help               Print help
 
 The API key is WANDB_API_KEY, else the ~/.netrc entry for the server (see `wb login`).
-The exit code is 0 only if every run was uploaded without an error.
+The exit code is 0 only if every run was uploaded without an error. wandb-core's log of the
+upload goes to ./wandb/logs/ ($WANDB_DIR/wandb/logs/ if WANDB_DIR is set), as for `wandb sync`.
 ";
 
 const LOGIN_HELP: &str = "\

@@ -105,6 +105,21 @@ pub fn wandb_files(path: &Path) -> Result<Vec<PathBuf>, Fail> {
     Ok(out)
 }
 
+/// The SDK's `wandb_dir`: `$WANDB_DIR` (else the current folder), then `.wandb` if that exists,
+/// else `wandb`.
+fn wandb_dir() -> Option<PathBuf> {
+    let root = std::env::var_os("WANDB_DIR")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())?;
+    let dot = root.join(".wandb");
+    Some(if dot.exists() {
+        dot
+    } else {
+        root.join("wandb")
+    })
+}
+
 fn api_key(base_url: &str) -> Result<String, Fail> {
     let key = std::env::var("WANDB_API_KEY")
         .ok()
@@ -165,6 +180,8 @@ pub fn run(o: Options) -> Result<ExitCode, Fail> {
     let settings = Settings {
         base_url: Some(base_url),
         api_key: Some(key),
+        // Core writes its log of the upload under `wandb_dir/logs`.
+        wandb_dir: wandb_dir().map(|d| d.to_string_lossy().into_owned()),
         ..Default::default()
     };
     let files: Vec<PathBuf> = files.into_iter().collect();

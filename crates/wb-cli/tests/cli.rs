@@ -45,6 +45,7 @@ fn spawn_wb(home: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::C
     std::fs::create_dir_all(&empty_bin).unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_wb"));
     cmd.args(args)
+        .current_dir(home)
         .env_clear()
         .env("PATH", &empty_bin)
         .env("HOME", home)
@@ -219,6 +220,11 @@ fn login_then_sync_an_offline_run_without_python() {
         assert!(up == bytes.as_slice(), "{name}: the uploaded bytes differ");
     }
     assert_eq!(synced.completion(), Completion::Complete { exit_code: 0 });
+    // Core's log of the upload is in ./wandb/logs, as for `wandb sync`.
+    let logs = std::fs::read_dir(home.path().join("wandb/logs"))
+        .unwrap()
+        .count();
+    assert!(logs > 0);
 }
 
 #[test]
