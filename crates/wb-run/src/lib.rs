@@ -26,7 +26,8 @@
 //! - [`row`]: [`Row`], what one `log` call logs.
 //! - [`reader`]: [`RecordReader`] (record by record) and [`RunLog`] (history rows, summary,
 //!   config rebuilt).
-//! - [`proto`]: the `wandb_internal.Record` protobuf messages, with wandb's field numbers.
+//! - [`proto`]: the `wandb_internal.Record` protobuf messages, with wandb's field numbers
+//!   (the `wb-proto` crate).
 //! - [`framing`]: the `.wandb` block and chunk format ([`framing::LogWriter`],
 //!   [`framing::LogReader`]).
 //! - [`layout`]: folder names, the `latest-run` link, artifact staging.
@@ -46,10 +47,12 @@ pub mod error;
 pub mod framing;
 mod history;
 pub mod layout;
-pub mod proto;
 pub mod reader;
 pub mod row;
 pub mod run;
+
+/// The protobuf messages of the `.wandb` log (the `wb-proto` crate).
+pub use wb_proto as proto;
 
 pub use error::{Error, ReadError, Result};
 pub use reader::{HistoryRow, RecordReader, RunLog};
