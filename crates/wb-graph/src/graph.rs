@@ -9,11 +9,11 @@ use wb_core::media::{MediaFile, media_artifact_json, media_run_json};
 use wb_core::{Error, Registry, Result, RunTarget, Step, WbValue};
 
 /// The media folder of graph files.
-pub const MEDIA_DIR: &str = "media/graph";
+pub(crate) const MEDIA_DIR: &str = "media/graph";
 /// The extension of graph files.
-pub const EXTENSION: &str = ".graph.json";
+pub(crate) const EXTENSION: &str = ".graph.json";
 /// The `_type` of a graph, in runs and artifacts.
-pub const LOG_TYPE: &str = "graph-file";
+pub(crate) const LOG_TYPE: &str = "graph-file";
 
 /// A directed edge between two nodes of a [`Graph`], by their positions in
 /// [`Graph::nodes`]. It is written as `[from_id, to_id]`, the ids of those nodes (`null` for a

@@ -138,7 +138,7 @@ fn node(attrs: &wb_types::core::json::Map, i: usize) -> Result<Node, String> {
             other => {
                 return Err(unmapped(format!(
                     "node {i}: Node has no attribute {other:?} (known: {})",
-                    wb_types::graph::node::ATTRIBUTE_ORDER.join(", ")
+                    Node::ATTRIBUTES.join(", ")
                 )));
             }
         };
