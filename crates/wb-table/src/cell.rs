@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::sync::Arc;
 use wb_core::WbValue;
 
-use crate::ndarray::NdArray;
+use crate::nd_array::NdArray;
 use crate::pyrepr;
 use crate::time::Timestamp;
 
@@ -108,7 +108,7 @@ pub enum Cell {
     NdArray(Box<NdArray>),
     /// A W&B data type (`Image`, `Audio`, `Html`, a nested `Table`...).
     Media(Arc<dyn WbValue>),
-    /// A row index of another table (`Table::get_index`, the SDK's `_TableIndex`): written as
+    /// A row index of another table (`Table::index`, the SDK's `_TableIndex`): written as
     /// the integer, typed `foreignIndex` of that table.
     Index(TableIndex),
 }

@@ -35,7 +35,7 @@ use wb_core::json::{Dialect, Map, to_string};
 use wb_core::{Error, Result, RunTarget, Step, Value};
 
 /// The run folder of data frames (`media/data_frames/`).
-pub const DATA_FRAMES_DIR: &str = "media/data_frames";
+pub(crate) const DATA_FRAMES_DIR: &str = "media/data_frames";
 
 fn arrow_err(e: impl std::fmt::Display) -> Error {
     Error::value(format!("arrow: {e}"))
@@ -445,7 +445,8 @@ impl Table {
     }
 
     /// Reads a Parquet file (or every `*.parquet` file of a folder, in name order) into a table.
-    pub fn read_parquet(path: impl AsRef<Path>) -> Result<Table> {
+    #[doc(alias = "read_parquet")]
+    pub fn from_parquet(path: impl AsRef<Path>) -> Result<Table> {
         let path = path.as_ref();
         let files = if path.is_dir() {
             let mut v: Vec<PathBuf> = std::fs::read_dir(path)

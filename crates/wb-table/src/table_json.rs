@@ -2,9 +2,11 @@
 
 use crate::cell::{Cell, Key};
 use crate::dtypes::{Type, TypeJsonContext, type_from_json};
-use crate::ndarray::NdArray;
+use crate::nd_array::NdArray;
 use crate::pywrite::{has_media, sorted_keys, write_cell, write_int, write_str};
-use crate::table::{LogMode, MAX_ARTIFACT_ROWS, MAX_EMBEDDING_DIMENSIONS, Table};
+use crate::table::{
+    LogMode, MAX_ARTIFACT_ROWS, MAX_EMBEDDING_DIMENSIONS, RowLimit, Table, TableOptions,
+};
 use wb_core::artifact::{ArtifactTarget, EntryText};
 use wb_core::hash::Md5Stream;
 use wb_core::json::{Dialect, write_to};
@@ -46,7 +48,7 @@ fn may_hold_media(t: &Type) -> bool {
 const ESTIMATE_ROWS: usize = 63;
 
 /// The folder npz columns go to inside an artifact.
-pub const SERIALIZED_DATA_DIR: &str = "media/serialized_data";
+pub(crate) const SERIALIZED_DATA_DIR: &str = "media/serialized_data";
 
 impl Table {
     /// The rows an artifact or run copy of the table holds: all of them, or for an INCREMENTAL
@@ -67,9 +69,9 @@ impl Table {
 
     /// The artifact JSON text of the table (`json.dump(to_json(artifact), sort_keys=True)`),
     /// adding media cells' files and npz columns to `artifact`.
-    /// More than [`MAX_ARTIFACT_ROWS`] rows are truncated, as the SDK does (it logs
+    /// More than [`Table::MAX_ARTIFACT_ROWS`] rows are truncated, as the SDK does (it logs
     /// "Truncating wandb.Table object to 200000 rows."), or refused with the SDK's error when
-    /// [`Table::set_raise_on_max_row_limit`] is on.
+    /// the table's [`RowLimit`] is [`RowLimit::Raise`].
     pub fn to_artifact_text(&self, artifact: &mut dyn ArtifactTarget) -> Result<String> {
         Ok(self.artifact_entry(artifact, false)?.text())
     }
@@ -82,7 +84,7 @@ impl Table {
         hash: bool,
     ) -> Result<EntryText> {
         let rows = self.rows_to_write(usize::MAX);
-        if rows.len() > MAX_ARTIFACT_ROWS && self.raise_on_row_limit {
+        if rows.len() > MAX_ARTIFACT_ROWS && self.row_limit == RowLimit::Raise {
             return Err(Error::value(format!(
                 "Table row limit exceeded: table has {} rows, limit is {MAX_ARTIFACT_ROWS}. To increase the maximum number of allowed rows in a wandb.Table, override the limit with `wandb.Table.MAX_ARTIFACT_ROWS = X` and try again. Note: this may cause slower queries in the W&B UI.",
                 self.nrows
@@ -116,7 +118,7 @@ impl Table {
                 };
             } else {
                 let key = self.columns[i].to_json_key();
-                let stacked = self.get_column_ndarray(self.columns[i].clone())?;
+                let stacked = self.column_array(self.columns[i].clone())?;
                 let bytes = crate::npz::write_npz(&[(&key, &stacked)])?;
                 let entry = MediaFile::generated(bytes, ".npz")
                     .add_to_artifact(artifact, SERIALIZED_DATA_DIR)?;
@@ -336,7 +338,7 @@ impl Table {
             })
             .collect::<Result<_>>()?;
         let log_mode = match json.get("log_mode").and_then(Value::as_str) {
-            Some(m) => LogMode::parse(m)?,
+            Some(m) => m.parse::<LogMode>()?,
             None => LogMode::Immutable,
         };
         let ctx = TypeJsonContext { source, registry };
@@ -409,14 +411,11 @@ impl Table {
             }
             rows.push(cells);
         }
-        let mut builder = Table::builder()
-            .columns(columns)
-            .rows(rows)
-            .log_mode(log_mode);
+        let mut options = TableOptions::default().with_log_mode(log_mode);
         if let Some(t) = &types {
-            builder = builder.dtype(crate::table::Dtype::PerColumn(t.clone()));
+            options = options.with_dtype(crate::table::Dtype::PerColumn(t.clone()));
         }
-        let mut table = builder.build()?;
+        let mut table = Table::from_rows_with(columns, rows, options)?;
         if let Some(t) = types {
             table.pk_col = table
                 .columns
@@ -636,12 +635,12 @@ mod tests {
             let mut rows: Vec<Vec<Cell>> =
                 (0..9000).map(|i| vec![Cell::Int(i), Cell::Null]).collect();
             rows[at][1] = bad();
-            let t = Table::builder()
-                .columns(["i", "d"])
-                .allow_mixed_types(true)
-                .rows(rows)
-                .build()
-                .unwrap();
+            let t = Table::from_rows_with(
+                ["i", "d"],
+                rows,
+                crate::TableOptions::default().with_allow_mixed_types(true),
+            )
+            .unwrap();
             for hash in [false, true] {
                 let mut art = wb_core::Artifact::new("t", "dataset");
                 let e = t.artifact_entry(&mut art, hash).unwrap_err().to_string();

@@ -13,15 +13,15 @@ use wb_core::{
 };
 
 /// The media folder of run copies.
-pub const MEDIA_DIR: &str = "media/table";
+pub(crate) const MEDIA_DIR: &str = "media/table";
 /// The artifact type of a logged table.
-pub const RUN_TABLE_TYPE: &str = "run_table";
+pub(crate) const RUN_TABLE_TYPE: &str = "run_table";
 /// The artifact type of an INCREMENTAL table's increments.
-pub const INCREMENTAL_TABLE_TYPE: &str = "wandb-run-incremental-table";
+pub(crate) const INCREMENTAL_TABLE_TYPE: &str = "wandb-run-incremental-table";
 
 /// `sanitize_artifact_name`: characters outside `[a-zA-Z0-9_\-.]` are dropped and, when that
 /// changed the name, `-<crc32 in url-safe base64>` is appended.
-pub fn sanitize_artifact_name(name: &str) -> String {
+pub(crate) fn sanitize_artifact_name(name: &str) -> String {
     let sanitized: String = name
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
@@ -32,6 +32,50 @@ pub fn sanitize_artifact_name(name: &str) -> String {
     let crc = crc32fast::hash(name.as_bytes());
     let suffix = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crc.to_be_bytes());
     format!("{sanitized}-{suffix}")
+}
+
+/// How a [`JoinedTable`](crate::JoinedTable) or [`PartitionedTable`](crate::PartitionedTable)
+/// is logged to a run: added to a `run_table` artifact named after the run and key, then
+/// written in the run as `{"_type", "artifact_path"}` pointing at that entry.
+#[derive(Debug, Default)]
+pub(crate) struct ArtifactBinding {
+    /// `artifact_path` and `_latest_artifact_path` of the entry, once bound.
+    urls: std::sync::Mutex<Option<(String, String)>>,
+}
+
+impl ArtifactBinding {
+    /// `bind_to_run` of `value` logged under `key`.
+    pub(crate) fn bind(&self, value: &dyn WbValue, run: &dyn RunTarget, key: &str) -> Result<()> {
+        let mut art = Artifact::new(
+            sanitize_artifact_name(&format!("run-{}-{key}", run.run_id())),
+            RUN_TABLE_TYPE,
+        );
+        let entry = wb_core::artifact::add_value(&mut art, value, key)?;
+        let urls = client_artifact_urls(&art, &entry);
+        if let Ok(mut u) = self.urls.lock() {
+            *u = Some(urls);
+        }
+        run.log_artifact(art)
+    }
+
+    /// The run JSON of a bound value of `log_type`; `class_plural` names it in the error for
+    /// one never bound.
+    pub(crate) fn run_json(&self, log_type: &str, class_plural: &str) -> Result<Value> {
+        let url = self
+            .urls
+            .lock()
+            .ok()
+            .and_then(|u| u.as_ref().map(|u| u.0.clone()));
+        let url = url.ok_or_else(|| {
+            Error::value(format!(
+                "{class_plural} must first be added to an Artifact before logging to a Run"
+            ))
+        })?;
+        let mut m = Map::new();
+        m.insert("_type".into(), log_type.into());
+        m.insert("artifact_path".into(), url.into());
+        Ok(Value::Object(m))
+    }
 }
 
 fn lock(t: &Table) -> Result<std::sync::MutexGuard<'_, crate::table::LogState>> {
@@ -64,7 +108,7 @@ fn run_cell(c: &Cell) -> Value {
 
 impl Table {
     /// The run copy's content: `{"columns": [...], "data": [...]}` with at most
-    /// [`MAX_ROWS`] rows, written compactly as the SDK writes media sidecars.
+    /// [`Table::MAX_ROWS`] rows, written compactly as the SDK writes media sidecars.
     pub fn run_copy_json(&self) -> String {
         let rows = self.rows_to_write(MAX_ROWS);
         let data: Vec<Value> = rows
