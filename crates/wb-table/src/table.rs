@@ -932,7 +932,7 @@ impl Table {
     }
 
     /// The column types as the artifact form writes them: a column typed as a 1-D ndarray of
-    /// at most [`MAX_EMBEDDING_DIMENSIONS`] becomes `list` of `number` of that length.
+    /// at most 150 (`Table._MAX_EMBEDDING_DIMENSIONS`) becomes `list` of `number` of that length.
     pub fn written_types(&self) -> Type {
         Type::TypedDict(
             self.columns
