@@ -439,7 +439,10 @@ mod tests {
             .insert("caption".into(), Value::Null);
         assert_eq!(reread(&j).media.caption_json(), None);
         // A type without captions ignores one, as the SDK's decoder does.
-        let (art, mut j) = in_artifact(&Html::from_literal("<p>x</p>", false));
+        let (art, mut j) = in_artifact(&Html::from_literal_with(
+            "<p>x</p>",
+            crate::HtmlOptions::default().with_inject(false),
+        ));
         j.as_object_mut()
             .unwrap()
             .insert("caption".into(), "c".into());
@@ -467,12 +470,12 @@ mod tests {
         };
         let values: [Box<dyn WbValue>; 3] = [
             Box::new(clip(b"abc").with_caption_json("c".into())),
-            Box::new(Html::from_literal("<p>x</p>", true)),
+            Box::new(Html::from_literal("<p>x</p>")),
             Box::new(Plotly::from_figure_json(r#"{"data":[{"x":[1]}]}"#).unwrap()),
         ];
         for v in values {
             let (art, j) = in_artifact(v.as_ref());
-            let back = registry.from_json(&j, &art).unwrap().unwrap();
+            let back = registry.decode(&j, &art).unwrap().unwrap();
             assert!(back.wb_eq(v.as_ref()), "{j:?}");
             // The same entry: the same file name, so the same run file name.
             let (_, j2) = in_artifact(back.as_ref());
@@ -487,7 +490,7 @@ mod tests {
             ),
         ] {
             let e = registry
-                .from_json(&json::parse(json).unwrap(), &art)
+                .decode(&json::parse(json).unwrap(), &art)
                 .unwrap_err()
                 .to_string();
             assert!(e.starts_with("cannot read clip-file from JSON: "), "{e}");
