@@ -63,5 +63,5 @@ pub use node::{Node, NodeId};
 
 /// Registers this family's decodable `_type`s (`graph-file`).
 pub fn register(registry: &mut wb_core::Registry) {
-    registry.register(graph::LOG_TYPE, graph::decode);
+    registry.register(graph::LOG_TYPE, wb_core::internal::media_decoder::<Graph>);
 }

@@ -488,7 +488,7 @@ impl Table {
         project: &str,
         entity: Option<&str>,
     ) -> Result<Value> {
-        let id = wb_core::random::random_id(8);
+        let id = wb_core::internal::random::random_id(8);
         let media = |c: &Cell| -> Result<String> {
             match c {
                 Cell::Media(m) => {
@@ -504,7 +504,7 @@ impl Table {
             &[("wandb_run_id", run.run_id()), ("wandb_data_frame_id", &id)],
             &media,
         )?;
-        let safe = wb_core::path::safe_key(key)?;
+        let safe = wb_core::internal::path::safe_key(key)?;
         let rel = format!("{DATA_FRAMES_DIR}/{safe}-{id}.parquet");
         write_batches(&run.files_dir().join(&rel), &[b])?;
         run.publish_file(&rel)?;

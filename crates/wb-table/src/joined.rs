@@ -5,7 +5,8 @@ use crate::table::Table;
 use crate::table_run::ArtifactBinding;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use wb_core::artifact::{ArtifactTarget, add_value};
+use wb_core::ArtifactTarget;
+use wb_core::internal::artifact::add_value;
 use wb_core::json::Map;
 use wb_core::{ArtifactSource, Error, Registry, Result, RunTarget, Step, Value, WbValue};
 

@@ -5,7 +5,7 @@ use crate::cell::{Cell, Key};
 use crate::table::Table;
 use crate::table_run::ArtifactBinding;
 use std::sync::Arc;
-use wb_core::artifact::ArtifactTarget;
+use wb_core::ArtifactTarget;
 use wb_core::json::Map;
 use wb_core::{ArtifactSource, Error, Registry, Result, RunTarget, Step, Value, WbValue};
 

@@ -2,7 +2,7 @@
 //! entries, straight from cells (no intermediate JSON tree).
 
 use crate::cell::{Cell, Key};
-use wb_core::artifact::ArtifactTarget;
+use wb_core::ArtifactTarget;
 use wb_core::json::{Dialect, FloatStyle, format_float, write_to};
 use wb_core::{Error, Result};
 

@@ -7,10 +7,11 @@ use crate::pywrite::{has_media, sorted_keys, write_cell, write_int, write_str};
 use crate::table::{
     LogMode, MAX_ARTIFACT_ROWS, MAX_EMBEDDING_DIMENSIONS, RowLimit, Table, TableOptions,
 };
-use wb_core::artifact::{ArtifactTarget, EntryText};
-use wb_core::hash::Md5Stream;
+use wb_core::ArtifactTarget;
+use wb_core::internal::artifact::EntryText;
+use wb_core::internal::hash::Md5Stream;
 use wb_core::json::{Dialect, write_to};
-use wb_core::{ArtifactSource, Error, MediaFile, Registry, Result, Value};
+use wb_core::{ArtifactSource, Error, Registry, Result, Value};
 
 /// Rows per thread below which a table's rows are written on the calling thread alone.
 const PARALLEL_MIN_ROWS: usize = 2048;
@@ -120,7 +121,7 @@ impl Table {
                 let key = self.columns[i].to_json_key();
                 let stacked = self.column_array(self.columns[i].clone())?;
                 let bytes = crate::npz::write_npz(&[(&key, &stacked)])?;
-                let entry = MediaFile::generated(bytes, ".npz")
+                let entry = wb_core::internal::media::generated_file(bytes, ".npz")
                     .add_to_artifact(artifact, SERIALIZED_DATA_DIR)?;
                 set_serialization_path(&mut types[i], entry, key);
                 npz_cols[i] = true;
@@ -246,20 +247,21 @@ impl Table {
         let mut parts = Vec::with_capacity(nchunks + 2);
         let mut failed = None;
         // This thread takes (and hashes) the chunks in order as they are finished.
-        let complete = wb_core::parallel::in_order(nchunks, threads, write_chunk, |done| {
-            match done {
-                Ok(Some(text)) => {
-                    if let Some(h) = md5.as_deref_mut() {
-                        h.update(text.as_bytes());
+        let complete =
+            wb_core::internal::parallel::in_order(nchunks, threads, write_chunk, |done| {
+                match done {
+                    Ok(Some(text)) => {
+                        if let Some(h) = md5.as_deref_mut() {
+                            h.update(text.as_bytes());
+                        }
+                        parts.push(text);
+                        return true;
                     }
-                    parts.push(text);
-                    return true;
+                    Ok(None) => {}
+                    Err(e) => failed = Some(e),
                 }
-                Ok(None) => {}
-                Err(e) => failed = Some(e),
-            }
-            false
-        });
+                false
+            });
         if let Some(e) = failed {
             return Err(e);
         }
@@ -310,7 +312,7 @@ impl Table {
     /// `artifact.add(table, name)` through the fast writer; returns the entry name
     /// (`name.table.json`).
     pub fn add_to_artifact(&self, artifact: &mut dyn ArtifactTarget, name: &str) -> Result<String> {
-        let entry = wb_core::path::with_suffix(name, Some("table"));
+        let entry = wb_core::internal::path::with_suffix(name, Some("table"));
         self.artifact_entry(artifact, true)?.put(artifact, &entry)?;
         Ok(entry)
     }
@@ -609,8 +611,8 @@ mod tests {
             let md5 = e.md5.unwrap();
             let text = e.text();
             assert_eq!(
-                wb_core::hash::md5_digest_b64(&md5),
-                wb_core::hash::md5_b64(text.as_bytes()),
+                wb_core::internal::hash::md5_digest_b64(&md5),
+                wb_core::internal::hash::md5_b64(text.as_bytes()),
                 "media at {media_row:?}"
             );
             let mut art2 = wb_core::Artifact::new("t", "dataset");
@@ -620,7 +622,7 @@ mod tests {
             let name = art3.add(&t, "t").unwrap();
             assert_eq!(
                 art3.entries[&name].digest,
-                wb_core::hash::md5_digest_b64(&md5)
+                wb_core::internal::hash::md5_digest_b64(&md5)
             );
             assert_eq!(art3.entries[&name].size, text.len() as u64);
             assert_eq!(&*art3.entry_bytes(&name).unwrap(), text.as_bytes());

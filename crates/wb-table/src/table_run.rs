@@ -5,12 +5,11 @@ use crate::cell::{Cell, Key};
 use crate::table::{LogMode, MAX_ROWS, Table};
 use base64::Engine;
 use std::sync::Arc;
-use wb_core::artifact::{ArtifactTarget, client_artifact_urls};
+use wb_core::ArtifactTarget;
+use wb_core::internal::artifact::client_artifact_urls;
+use wb_core::internal::media::{generated_file, media_run_json};
 use wb_core::json::{Dialect, Map, to_string};
-use wb_core::media::media_run_json;
-use wb_core::{
-    Artifact, ArtifactSource, Error, MediaFile, Registry, Result, RunTarget, Step, Value, WbValue,
-};
+use wb_core::{Artifact, ArtifactSource, Error, Registry, Result, RunTarget, Step, Value, WbValue};
 
 /// The media folder of run copies.
 pub(crate) const MEDIA_DIR: &str = "media/table";
@@ -50,7 +49,7 @@ impl ArtifactBinding {
             sanitize_artifact_name(&format!("run-{}-{key}", run.run_id())),
             RUN_TABLE_TYPE,
         );
-        let entry = wb_core::artifact::add_value(&mut art, value, key)?;
+        let entry = wb_core::internal::artifact::add_value(&mut art, value, key)?;
         let urls = client_artifact_urls(&art, &entry);
         if let Ok(mut u) = self.urls.lock() {
             *u = Some(urls);
@@ -211,7 +210,7 @@ impl WbValue for Table {
             return Ok(());
         }
         self.log_table_artifact(run, key)?;
-        let file = MediaFile::generated(self.run_copy_json().into_bytes(), ".table.json");
+        let file = generated_file(self.run_copy_json().into_bytes(), ".table.json");
         file.bind(run, MEDIA_DIR, key, step)?;
         lock(self)?.run_file = Some(file);
         Ok(())
@@ -230,7 +229,7 @@ impl WbValue for Table {
     fn artifact_entry_text(
         &self,
         artifact: &mut dyn ArtifactTarget,
-    ) -> Option<Result<wb_core::artifact::EntryText>> {
+    ) -> Option<Result<wb_core::internal::artifact::EntryText>> {
         Some(self.artifact_entry(artifact, true))
     }
     fn wb_eq(&self, other: &dyn WbValue) -> bool {

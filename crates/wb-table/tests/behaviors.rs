@@ -399,7 +399,7 @@ fn computed_columns() {
 #[test]
 fn a_clone_is_a_new_table_and_a_snapshot_the_same_one() {
     let dir = tempfile::tempdir().unwrap();
-    let run = DirRun::with_id(dir.path(), "abc12345");
+    let run = DirRun::new(dir.path()).with_id("abc12345");
     let t = Table::from_rows(["a"], vec![vec!["x".into()]]).unwrap();
     let (j1, _) = log(&run, "t", &t, 0);
     // A snapshot is the logged table: its second log re-uses the first artifact.

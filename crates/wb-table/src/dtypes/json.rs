@@ -3,7 +3,7 @@
 use super::{Type, image};
 use crate::cell::Key;
 use std::sync::Arc;
-use wb_core::artifact::ArtifactTarget;
+use wb_core::ArtifactTarget;
 use wb_core::json::Map;
 use wb_core::{ArtifactSource, Error, Registry, Result, Value};
 
@@ -120,12 +120,14 @@ fn add_ref_table(table: &Arc<crate::table::Table>, art: &mut dyn ArtifactTarget)
     let text = table.to_artifact_text(art)?;
     let name = format!(
         "media/tables/{}.table.json",
-        &wb_core::hash::md5_hex(text.as_bytes())[..20]
+        &wb_core::internal::hash::md5_hex(text.as_bytes())[..20]
     );
     if !art.has_entry(&name) {
         art.put_entry(
             &name,
-            wb_core::artifact::EntryData::Bytes(Arc::from(text.into_bytes().into_boxed_slice())),
+            wb_core::internal::artifact::EntryData::Bytes(Arc::from(
+                text.into_bytes().into_boxed_slice(),
+            )),
         )?;
     }
     Ok(name)
