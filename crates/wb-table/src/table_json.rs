@@ -79,7 +79,7 @@ impl Table {
 
     /// [`Table::to_artifact_text`], with the text's MD5 when `hash` is set: a large table's rows
     /// are hashed as they are written (on the calling thread, while others write later rows).
-    pub fn artifact_entry(
+    pub(crate) fn artifact_entry(
         &self,
         artifact: &mut dyn ArtifactTarget,
         hash: bool,

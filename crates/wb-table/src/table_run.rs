@@ -108,7 +108,7 @@ fn run_cell(c: &Cell) -> Value {
 impl Table {
     /// The run copy's content: `{"columns": [...], "data": [...]}` with at most
     /// [`Table::MAX_ROWS`] rows, written compactly as the SDK writes media sidecars.
-    pub fn run_copy_json(&self) -> String {
+    pub(crate) fn run_copy_json(&self) -> String {
         let rows = self.rows_to_write(MAX_ROWS);
         let data: Vec<Value> = rows
             .map(|r| Value::Array(self.rows[r].iter().map(run_cell).collect()))
