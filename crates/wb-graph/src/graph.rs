@@ -123,15 +123,25 @@ impl Graph {
     }
 
     /// The position of the node with this id; with several, the last one added (the SDK's
-    /// `nodes_by_id`). `None` looks for a node without an id.
-    pub fn position(&self, id: Option<&NodeId>) -> Option<usize> {
+    /// `nodes_by_id`).
+    pub fn position(&self, id: impl Into<NodeId>) -> Option<usize> {
+        let id = id.into();
+        self.find(Some(&id))
+    }
+
+    /// The position of the last node added without an id (the SDK's `nodes_by_id[None]`).
+    pub fn position_without_id(&self) -> Option<usize> {
+        self.find(None)
+    }
+
+    fn find(&self, id: Option<&NodeId>) -> Option<usize> {
         self.nodes.iter().rposition(|n| n.id() == id)
     }
 
     /// The node with this id (the last one added, if several have it): `graph["id"]` in Python.
     pub fn node_by_id(&self, id: impl Into<NodeId>) -> Option<&Node> {
         let id = id.into();
-        self.position(Some(&id)).and_then(|i| self.nodes.get(i))
+        self.find(Some(&id)).and_then(|i| self.nodes.get(i))
     }
 
     /// Adds a node; returns its position, which edges use.
@@ -165,7 +175,7 @@ impl Graph {
     ) -> Result<usize> {
         let (from, to) = (from.into(), to.into());
         let find = |id: &NodeId| {
-            self.position(Some(id)).ok_or_else(|| {
+            self.find(Some(id)).ok_or_else(|| {
                 Error::value(format!(
                     "cannot add an edge from node {from} to node {to}: no node has the id {id} \
                      (add the node first)"

@@ -121,7 +121,8 @@ fn graph_from_args(class: &str, args: &Map) -> Result<Graph, String> {
         let f = NodeId::from_json(f, "edge").map_err(|e| e.to_string())?;
         let t = NodeId::from_json(t, "edge").map_err(|e| e.to_string())?;
         let pos = |id: &Option<NodeId>| {
-            g.position(id.as_ref())
+            id.clone()
+                .map_or_else(|| g.position_without_id(), |i| g.position(i))
                 .ok_or_else(|| format!("KeyError: {id:?}"))
         };
         let (fp, tp) = (pos(&f)?, pos(&t)?);

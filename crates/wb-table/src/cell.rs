@@ -124,12 +124,12 @@ pub struct TableIndex {
 
 impl Cell {
     /// A media cell.
-    pub fn media(v: impl WbValue) -> Self {
+    pub fn from_media(v: impl WbValue) -> Self {
         Cell::Media(Arc::new(v))
     }
 
     /// A dict cell from `(key, value)` pairs.
-    pub fn dict<K: Into<Key>, V: Into<Cell>>(items: impl IntoIterator<Item = (K, V)>) -> Self {
+    pub fn from_dict<K: Into<Key>, V: Into<Cell>>(items: impl IntoIterator<Item = (K, V)>) -> Self {
         Cell::Dict(Box::new(
             items
                 .into_iter()

@@ -265,7 +265,7 @@ impl NdArray {
     }
 
     /// Stacks equally shaped arrays of one dtype (`np.array(list_of_arrays)`).
-    pub fn stack(items: &[&NdArray]) -> Result<NdArray> {
+    pub(crate) fn stack(items: &[&NdArray]) -> Result<NdArray> {
         let Some(first) = items.first() else {
             return Err(Error::value("cannot stack an empty list of arrays"));
         };

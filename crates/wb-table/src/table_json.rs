@@ -467,7 +467,7 @@ fn write_column_types(
     artifact: &mut dyn ArtifactTarget,
 ) -> Result<()> {
     let Type::TypedDict(map) = ct else {
-        write_to(out, &ct.to_json(Some(artifact))?, Dialect::Python);
+        write_to(out, &ct.to_json_in(Some(artifact))?, Dialect::Python);
         return Ok(());
     };
     let order = sorted_keys(map.iter().map(|(k, _)| k))?;
@@ -479,7 +479,7 @@ fn write_column_types(
         write_str(out, &k.to_json_key());
         out.push_str(": ");
         if let Some((_, t)) = map.iter().find(|(mk, _)| mk == k) {
-            write_to(out, &t.to_json(Some(artifact))?, Dialect::Python);
+            write_to(out, &t.to_json_in(Some(artifact))?, Dialect::Python);
         }
     }
     out.push_str("}}, \"wb_type\": \"typedDict\"}");

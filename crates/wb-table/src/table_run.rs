@@ -238,7 +238,7 @@ impl WbValue for Table {
             .is_some_and(|o| self.table_eq(o))
     }
     fn column_type(&self) -> Option<Value> {
-        let ct = self.column_types().to_json(None).ok()?;
+        let ct = self.column_types().to_json().ok()?;
         let mut params = Map::new();
         params.insert("column_types".into(), ct);
         let mut m = Map::new();

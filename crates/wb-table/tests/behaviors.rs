@@ -19,7 +19,7 @@ fn g<'a>(v: &'a Value, k: &str) -> &'a Value {
 }
 
 fn types(t: &Table) -> Value {
-    t.column_types().to_json(None).unwrap()
+    t.column_types().to_json().unwrap()
 }
 
 fn err_text(e: wb_core::Error) -> String {
@@ -94,8 +94,11 @@ fn dtypes_cast_add_column_and_keys() {
     let t = Table::from_rows(
         ["d"],
         vec![
-            vec![Cell::dict([("a", Cell::List(vec![1.into(), Cell::Null]))])],
-            vec![Cell::dict([(
+            vec![Cell::from_dict([(
+                "a",
+                Cell::List(vec![1.into(), Cell::Null]),
+            )])],
+            vec![Cell::from_dict([(
                 "a",
                 Cell::List(vec![Cell::Null, 2.5.into()]),
             )])],

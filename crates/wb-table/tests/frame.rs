@@ -77,7 +77,7 @@ fn data_frame_json_of_the_legacy_sdk() {
         ["x", "page"],
         vec![vec![
             Cell::Int(1),
-            Cell::media(wb_core::Html::from_literal_with(
+            Cell::from_media(wb_core::Html::from_literal_with(
                 "<p>a</p>",
                 wb_core::HtmlOptions::default().with_inject(false),
             )),

@@ -146,7 +146,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     Cell::from(["cat", "dog", "car"][i as usize]),
                     Cell::from(0.5 + i as f64 / 10.0),
                     Cell::from(i % 2 == 0),
-                    Cell::media(img),
+                    Cell::from_media(img),
                 ])
             })
             .collect::<Result<Vec<_>, wb_types::Error>>()?,
