@@ -378,6 +378,7 @@ fn cell_at(a: &dyn Array, i: usize) -> Result<Cell> {
     })
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "parquet")))]
 impl Table {
     /// The table as one Arrow record batch (media cells as their class name).
     pub fn to_record_batch(&self) -> Result<RecordBatch> {

@@ -39,6 +39,10 @@
 //! - [`JoinedTable`]; [`PartitionedTable`].
 //! - Feature `parquet`: Arrow `RecordBatch` and Parquet conversion (`Table::to_record_batch`,
 //!   `Table::from_parquet`, ...) and the legacy `data-frame` JSON.
+//!
+//! ## Features
+#![doc = document_features::document_features!()]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod cell;
