@@ -399,6 +399,13 @@ impl WbValue for Graph {
     }
 }
 
+impl From<Graph> for wb_core::LogValue {
+    /// The graph, to log.
+    fn from(g: Graph) -> Self {
+        wb_core::LogValue::media(g)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

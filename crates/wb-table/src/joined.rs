@@ -226,6 +226,13 @@ impl WbValue for JoinedTable {
     }
 }
 
+impl From<JoinedTable> for wb_core::LogValue {
+    /// The joined table, to log.
+    fn from(t: JoinedTable) -> Self {
+        wb_core::LogValue::media(t)
+    }
+}
+
 pub(crate) fn decode(
     json: &Value,
     source: &dyn ArtifactSource,

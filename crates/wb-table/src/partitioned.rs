@@ -126,6 +126,13 @@ impl WbValue for PartitionedTable {
     }
 }
 
+impl From<PartitionedTable> for wb_core::LogValue {
+    /// The partitioned table, to log.
+    fn from(t: PartitionedTable) -> Self {
+        wb_core::LogValue::media(t)
+    }
+}
+
 pub(crate) fn decode(
     json: &Value,
     source: &dyn ArtifactSource,

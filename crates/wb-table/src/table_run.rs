@@ -248,6 +248,20 @@ impl WbValue for Table {
     }
 }
 
+impl From<Table> for wb_core::LogValue {
+    /// The table, to log (`run.log({"key": table})`).
+    fn from(t: Table) -> Self {
+        wb_core::LogValue::media(t)
+    }
+}
+
+impl From<&Table> for wb_core::LogValue {
+    /// A [`Table::snapshot`], to log: the same table logged again follows its [`LogMode`].
+    fn from(t: &Table) -> Self {
+        wb_core::LogValue::media(t.snapshot())
+    }
+}
+
 pub(crate) fn decode(
     json: &Value,
     source: &dyn ArtifactSource,
