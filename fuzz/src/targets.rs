@@ -179,7 +179,7 @@ pub fn media_bytes(data: &[u8]) {
                 }
             }
             1 => {
-                let _ = wb_types::table::npz::read_npz(rest, "arr_0");
+                let _ = wb_types::table::NdArray::from_npz(rest, "arr_0");
             }
             2 => {
                 if let Ok(text) = std::str::from_utf8(rest) {

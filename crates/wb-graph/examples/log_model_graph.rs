@@ -11,7 +11,7 @@
 use wb_core::json::{Dialect, Value, to_string};
 use wb_core::value::val_to_json;
 use wb_core::{DirRun, LogValue, Step};
-use wb_graph::{Graph, ModelGraph, Module};
+use wb_graph::{Graph, Module, ModuleTreeOptions};
 
 fn model() -> Module {
     let conv = |name: &str, cin: usize, cout: usize, hw: usize| {
@@ -68,7 +68,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{}:\n{}", file.display(), std::fs::read_to_string(&file)?);
 
     // A coarser view: each top-level module as one node.
-    let coarse = ModelGraph::new("torch").with_max_depth(1).build(&model);
+    let coarse =
+        Graph::from_module_tree_with(&model, ModuleTreeOptions::default().with_max_depth(1));
     println!("top level: {}", coarse.to_graph_json_string());
     Ok(())
 }

@@ -2,18 +2,18 @@
 
 use crate::node::{Node, NodeId};
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
-use wb_core::artifact::{ArtifactSource, ArtifactTarget};
+use std::sync::OnceLock;
+use wb_core::internal::media::generated_file;
+use wb_core::internal::{Media, MediaType};
 use wb_core::json::{self, Dialect, Map, Value};
-use wb_core::media::{MediaFile, media_artifact_json, media_run_json};
-use wb_core::{Error, Registry, Result, RunTarget, Step, WbValue};
+use wb_core::{ArtifactSource, ArtifactTarget, Error, MediaFile, Result, RunTarget, Step, WbValue};
 
 /// The media folder of graph files.
-pub const MEDIA_DIR: &str = "media/graph";
+pub(crate) const MEDIA_DIR: &str = "media/graph";
 /// The extension of graph files.
-pub const EXTENSION: &str = ".graph.json";
+pub(crate) const EXTENSION: &str = ".graph.json";
 /// The `_type` of a graph, in runs and artifacts.
-pub const LOG_TYPE: &str = "graph-file";
+pub(crate) const LOG_TYPE: &str = "graph-file";
 
 /// A directed edge between two nodes of a [`Graph`], by their positions in
 /// [`Graph::nodes`]. It is written as `[from_id, to_id]`, the ids of those nodes (`null` for a
@@ -66,7 +66,7 @@ pub struct Graph {
     nodes: Vec<Node>,
     edges: Vec<Edge>,
     /// The `.graph.json` file, made when the graph is bound (or read back by `from_json`).
-    file: OnceLock<MediaFile>,
+    media: OnceLock<Media>,
 }
 
 impl Default for Graph {
@@ -92,7 +92,7 @@ impl Graph {
             format: format.into(),
             nodes: Vec::new(),
             edges: Vec::new(),
-            file: OnceLock::new(),
+            media: OnceLock::new(),
         }
     }
 
@@ -118,25 +118,35 @@ impl Graph {
 
     /// The node at position `index`, to change it (before logging the graph).
     pub fn node_mut(&mut self, index: usize) -> Option<&mut Node> {
-        self.file = OnceLock::new();
+        self.media = OnceLock::new();
         self.nodes.get_mut(index)
     }
 
     /// The position of the node with this id; with several, the last one added (the SDK's
-    /// `nodes_by_id`). `None` looks for a node without an id.
-    pub fn position(&self, id: Option<&NodeId>) -> Option<usize> {
+    /// `nodes_by_id`).
+    pub fn position(&self, id: impl Into<NodeId>) -> Option<usize> {
+        let id = id.into();
+        self.find(Some(&id))
+    }
+
+    /// The position of the last node added without an id (the SDK's `nodes_by_id[None]`).
+    pub fn position_without_id(&self) -> Option<usize> {
+        self.find(None)
+    }
+
+    fn find(&self, id: Option<&NodeId>) -> Option<usize> {
         self.nodes.iter().rposition(|n| n.id() == id)
     }
 
     /// The node with this id (the last one added, if several have it): `graph["id"]` in Python.
     pub fn node_by_id(&self, id: impl Into<NodeId>) -> Option<&Node> {
         let id = id.into();
-        self.position(Some(&id)).and_then(|i| self.nodes.get(i))
+        self.find(Some(&id)).and_then(|i| self.nodes.get(i))
     }
 
     /// Adds a node; returns its position, which edges use.
     pub fn add_node(&mut self, node: Node) -> usize {
-        self.file = OnceLock::new();
+        self.media = OnceLock::new();
         self.nodes.push(node);
         self.nodes.len() - 1
     }
@@ -151,7 +161,7 @@ impl Graph {
                  so positions must be below {n} (add the nodes first)"
             )));
         }
-        self.file = OnceLock::new();
+        self.media = OnceLock::new();
         self.edges.push(Edge { from, to });
         Ok(self.edges.len() - 1)
     }
@@ -165,7 +175,7 @@ impl Graph {
     ) -> Result<usize> {
         let (from, to) = (from.into(), to.into());
         let find = |id: &NodeId| {
-            self.position(Some(id)).ok_or_else(|| {
+            self.find(Some(id)).ok_or_else(|| {
                 Error::value(format!(
                     "cannot add an edge from node {from} to node {to}: no node has the id {id} \
                      (add the node first)"
@@ -298,36 +308,48 @@ impl Graph {
 
     /// The graph file, once the graph was logged (or read back by [`from_json`](Self::from_json)).
     pub fn file(&self) -> Option<&MediaFile> {
-        self.file.get()
+        self.media.get().map(Media::file)
     }
 
     /// Reads a graph back from its artifact JSON: the entry at `path` is the graph file.
     ///
     /// The SDK writes graphs into artifacts (inside tables) as `{"_type": "graph-file"}`
-    /// alone unless they were logged to a run first; such JSON has nothing to read and is an
-    /// error, as it is for the SDK. (The SDK's own `from_json` of a graph with a `path` builds
-    /// a broken graph whose format is the downloaded file's path; this one reads the file.)
+    /// alone unless they were logged to a run first; such JSON has no `path`, nothing to read,
+    /// and is an error, as it is for the SDK. (The SDK's own `from_json` of a graph with a
+    /// `path` builds a broken graph whose format is the downloaded file's path; this one reads
+    /// the file.)
     pub fn from_json(json: &Value, source: &dyn ArtifactSource) -> Result<Graph> {
-        let path = json.get("path").and_then(Value::as_str).ok_or_else(|| {
-            Error::decode(
-                LOG_TYPE,
-                "`path` is missing: the graph was added to the artifact without its file \
-                 (the SDK only writes the file of a graph already logged to a run)",
-            )
-        })?;
-        let bytes = source.read_entry(path)?;
+        Self::decode_media(json, source)
+    }
+}
+
+impl MediaType for Graph {
+    const LOG_TYPE: &'static str = LOG_TYPE;
+    const MEDIA_DIR: &'static str = MEDIA_DIR;
+    const HAS_CAPTION: bool = false;
+
+    /// The graph file, made from the nodes and edges the first time it is needed.
+    fn media(&self) -> &Media {
+        self.media.get_or_init(|| {
+            Media::new(generated_file(
+                self.to_graph_json_string().into_bytes(),
+                EXTENSION,
+            ))
+        })
+    }
+
+    fn from_media(media: Media, _json: &Value) -> Result<Self> {
+        let bytes = media.file().bytes()?;
         let text = std::str::from_utf8(&bytes).map_err(|e| {
-            Error::decode(LOG_TYPE, format!("entry {path:?} is not UTF-8 text: {e}"))
+            Error::decode(LOG_TYPE, format!("the graph file is not UTF-8 text: {e}"))
         })?;
         let g = Self::from_graph_json_str(text)?;
-        let _ = g.file.set(MediaFile::generated(bytes, EXTENSION));
+        let _ = g.media.set(media);
         Ok(g)
     }
 
-    fn file_or_make(&self) -> &MediaFile {
-        self.file.get_or_init(|| {
-            MediaFile::generated(self.to_graph_json_string().into_bytes(), EXTENSION)
-        })
+    fn entry_extension(_path: &str) -> Result<String> {
+        Ok(EXTENSION.to_owned())
     }
 }
 
@@ -341,39 +363,35 @@ impl WbValue for Graph {
     }
 
     fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.file_or_make()
-            .bind(run, MEDIA_DIR, key, step)
-            .map(drop)
+        self.bind_media(run, key, step)
     }
 
     fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        let file = self
-            .file
-            .get()
-            .filter(|f| f.binding().is_some())
-            .ok_or_else(|| {
-                Error::value(
-                    "Value of type Graph must be bound to a run with bind_to_run() before being \
+        if !self.media.get().is_some_and(Media::is_bound) {
+            return Err(Error::value(
+                "Value of type Graph must be bound to a run with bind_to_run() before being \
                  serialized to JSON.",
-                )
-            })?;
-        media_run_json(None, LOG_TYPE, file, None).map(Value::Object)
+            ));
+        }
+        self.media_run_json().map(Value::Object)
     }
 
+    /// With its file once the graph was logged; `{"_type": "graph-file"}` alone before, as the
+    /// SDK writes it.
     fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-        match self.file.get() {
-            Some(file) => {
-                media_artifact_json(None, LOG_TYPE, MEDIA_DIR, file, artifact).map(Value::Object)
-            }
-            None => Ok(Value::Object(wb_core::json_map! { "_type" => LOG_TYPE })),
+        if self.media.get().is_none() {
+            return Ok(Value::Object(wb_core::json_map! { "_type" => LOG_TYPE }));
         }
+        self.media_artifact_json(artifact).map(Value::Object)
     }
 
+    /// The SDK's equality: logged graphs with the same file content (an unlogged graph has no
+    /// file and equals nothing).
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
-        match (other.downcast_ref::<Graph>(), self.file.get()) {
-            (Some(o), Some(mine)) => o.file.get().is_some_and(|f| f.sha256() == mine.sha256()),
-            _ => false,
-        }
+        self.media.get().is_some()
+            && other
+                .downcast_ref::<Graph>()
+                .is_some_and(|o| o.media.get().is_some() && self.same_media(other))
     }
 
     fn artifact_addable(&self) -> bool {
@@ -381,12 +399,11 @@ impl WbValue for Graph {
     }
 }
 
-pub(crate) fn decode(
-    json: &Value,
-    source: &dyn ArtifactSource,
-    _: &Registry,
-) -> Result<Arc<dyn WbValue>> {
-    Ok(Arc::new(Graph::from_json(json, source)?))
+impl From<Graph> for wb_core::LogValue {
+    /// The graph, to log.
+    fn from(g: Graph) -> Self {
+        wb_core::LogValue::media(g)
+    }
 }
 
 #[cfg(test)]

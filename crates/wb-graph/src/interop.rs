@@ -1,26 +1,4 @@
-//! Conversions with [`petgraph`], both ways: build a [`Graph`] from any petgraph graph whose nodes carry (or can
-//! be turned into) [`Node`]s, and turn a [`Graph`] into a [`DiGraph`] to analyse it (cycles,
-//! topological order, paths) or lay it out.
-//!
-//! ```
-//! use petgraph::algo::toposort;
-//! use petgraph::graph::DiGraph;
-//! use wb_graph::{Graph, Node};
-//!
-//! let mut pg = DiGraph::<Node, ()>::new();
-//! let x = pg.add_node(Node::new().with_id("x").with_name("x"));
-//! let h = pg.add_node(Node::new().with_id("h").with_name("hidden").with_class_name("Linear"));
-//! let y = pg.add_node(Node::new().with_id("y").with_name("y").with_is_output(true));
-//! pg.add_edge(x, h, ());
-//! pg.add_edge(h, y, ());
-//!
-//! let graph = Graph::from_petgraph("torch", &pg);
-//! assert_eq!(graph.edges().len(), 2);
-//!
-//! let back = graph.to_petgraph();
-//! let order: Vec<_> = toposort(&back, None).unwrap().into_iter().map(|i| back[i].name()).collect();
-//! assert_eq!(order, [Some("x"), Some("hidden"), Some("y")]);
-//! ```
+//! Conversions with [`petgraph`], both ways.
 
 use crate::graph::Graph;
 use crate::node::Node;
@@ -32,7 +10,27 @@ impl Graph {
     /// and one edge per petgraph edge (source → target, in petgraph's order). Works with
     /// [`petgraph::graph::Graph`], [`StableGraph`](petgraph::stable_graph::StableGraph) and
     /// any graph implementing petgraph's visit traits; edge weights are ignored, undirected
-    /// edges are written in their stored direction.
+    /// edges are written in their stored direction. [`Graph::to_petgraph`] goes the other way.
+    ///
+    /// ```
+    /// use petgraph::algo::toposort;
+    /// use petgraph::graph::DiGraph;
+    /// use wb_graph::{Graph, Node};
+    ///
+    /// let mut pg = DiGraph::<Node, ()>::new();
+    /// let x = pg.add_node(Node::new().with_id("x").with_name("x"));
+    /// let h = pg.add_node(Node::new().with_id("h").with_name("hidden").with_class_name("Linear"));
+    /// let y = pg.add_node(Node::new().with_id("y").with_name("y").with_is_output(true));
+    /// pg.add_edge(x, h, ());
+    /// pg.add_edge(h, y, ());
+    ///
+    /// let graph = Graph::from_petgraph("torch", &pg);
+    /// assert_eq!(graph.edges().len(), 2);
+    ///
+    /// let back = graph.to_petgraph();
+    /// let order: Vec<_> = toposort(&back, None).unwrap().into_iter().map(|i| back[i].name()).collect();
+    /// assert_eq!(order, [Some("x"), Some("hidden"), Some("y")]);
+    /// ```
     pub fn from_petgraph<G>(format: impl Into<String>, graph: G) -> Graph
     where
         G: IntoNodeReferences + IntoEdgeReferences + NodeIndexable,

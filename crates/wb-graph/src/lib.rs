@@ -5,13 +5,13 @@
 //! [`petgraph`] conversions both ways and a builder for models given as a tree of modules.
 //!
 //! ## Map of the crate
-//! - [`node`]: [`Node`] (every attribute the SDK's `Node` has, written in its key order) and
+//! - [`Node`] (every attribute the SDK's `Node` has, written in its key order) and
 //!   [`NodeId`].
-//! - [`graph`]: [`Graph`] and [`Edge`]: the `.graph.json` file, the run JSON, the artifact
-//!   JSON, `from_json`.
-//! - [`interop`]: `Graph::from_petgraph` / `Graph::to_petgraph`.
-//! - [`module_tree`]: [`Module`] (name, type, parameter shapes, output shape, children) and
-//!   [`ModelGraph`], which turns it into nodes and edges.
+//! - [`Graph`] and [`Edge`]: the `.graph.json` file, the run JSON, the artifact JSON,
+//!   `from_json`; `Graph::from_petgraph` / `Graph::to_petgraph`.
+//! - [`Module`] (name, type, parameter shapes, output shape, children), turned into nodes and
+//!   edges by [`Graph::from_module_tree`] and [`Graph::from_module_tree_with`]
+//!   ([`ModuleTreeOptions`], [`EdgeStyle`]).
 //!
 //! ## Logging a small model's graph
 //!
@@ -52,16 +52,16 @@
 //! ```
 #![warn(missing_docs)]
 
-pub mod graph;
-pub mod interop;
-pub mod module_tree;
-pub mod node;
+mod graph;
+mod interop;
+mod module_tree;
+mod node;
 
 pub use graph::{Edge, Graph};
-pub use module_tree::{EdgeStyle, ModelGraph, Module};
+pub use module_tree::{EdgeStyle, Module, ModuleTreeOptions};
 pub use node::{Node, NodeId};
 
 /// Registers this family's decodable `_type`s (`graph-file`).
 pub fn register(registry: &mut wb_core::Registry) {
-    registry.register(graph::LOG_TYPE, graph::decode);
+    registry.register(graph::LOG_TYPE, wb_core::internal::media_decoder::<Graph>);
 }

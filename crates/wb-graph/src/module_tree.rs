@@ -1,53 +1,4 @@
-//! A model given as a tree of modules ([`Module`]: name, type, parameter shapes, output
-//! shape, children), as a burn or candle model can report it, turned into the nodes and edges
-//! of a [`Graph`] by [`ModelGraph`].
-//!
-//! ## What is produced
-//!
-//! The tree is walked depth first, parents before children, children in order. A module's
-//! *path* is the dotted chain of names below the root (`encoder.0`, `head`); the root's own
-//! path is its name. A module becomes a node when
-//! - it has no children (a layer), or
-//! - it is at the [depth limit](ModelGraph::with_max_depth) (the root's children are at
-//!   depth 1): its whole subtree becomes this one node, the parameters of its descendants
-//!   named by their path below it (`0.weight`), or
-//! - it has children *and* parameters of its own: a node with those parameters alone, placed
-//!   before its children's nodes.
-//!
-//! Each node has `name` = `id` = the path and `class_name` = the module's type (left out when
-//! the type is empty). (`wandb.watch` uses the same dotted names, but Python object ids as
-//! `id` and the module's `repr`, such as `Linear(in_features=4, out_features=8, bias=True)`,
-//! as `class_name`; put such a text in [`Module::type_name`] to get it.) The rest follows the
-//! graph's format, as the SDK's own writers do:
-//!
-//! | attribute | `"torch"` (as `wandb.watch` writes) | any other format (as `Graph.from_keras` writes) |
-//! |---|---|---|
-//! | `parameters` | `[[name, shape], ...]`, `[]` when none | the same, left out when none |
-//! | `output_shape` | `[shape]` (one shape per output tensor), left out when unknown | `shape`, `["multiple"]` when unknown |
-//! | `num_parameters` | the element count of each parameter, `[n, ...]` | the total element count |
-//!
-//! With [`EdgeStyle::Sequential`] (the default) each node has an edge to the next one, the
-//! data flow of a sequential model; with [`EdgeStyle::None`] there are no edges (as
-//! `wandb.watch` logs). Add other edges with [`Graph::add_edge_by_id`] afterwards.
-//!
-//! ```
-//! use wb_graph::{Graph, Module};
-//! let mlp = Module::new("mlp", "Sequential")
-//!     .with_child(Module::new("0", "Linear").with_param("weight", [8, 4]).with_param("bias", [8]).with_output_shape([1, 8]))
-//!     .with_child(Module::new("1", "ReLU").with_output_shape([1, 8]))
-//!     .with_child(Module::new("2", "Linear").with_param("weight", [2, 8]).with_param("bias", [2]).with_output_shape([1, 2]));
-//! let g = Graph::from_module_tree(&mlp);
-//! assert_eq!(
-//!     g.to_graph_json_string(),
-//!     concat!(
-//!         r#"{"format":"torch","nodes":["#,
-//!         r#"{"name":"0","id":"0","class_name":"Linear","parameters":[["weight",[8,4]],["bias",[8]]],"output_shape":[[1,8]],"num_parameters":[32,8]},"#,
-//!         r#"{"name":"1","id":"1","class_name":"ReLU","parameters":[],"output_shape":[[1,8]],"num_parameters":[]},"#,
-//!         r#"{"name":"2","id":"2","class_name":"Linear","parameters":[["weight",[2,8]],["bias",[2]]],"output_shape":[[1,2]],"num_parameters":[16,2]}"#,
-//!         r#"],"edges":[["0","1"],["1","2"]]}"#
-//!     )
-//! );
-//! ```
+//! A model given as a tree of modules ([`Module`]) and the graph made of it.
 
 use crate::graph::Graph;
 use crate::node::Node;
@@ -197,7 +148,7 @@ fn join(prefix: &str, name: &str) -> String {
     }
 }
 
-/// Which edges [`ModelGraph`] adds.
+/// Which edges [`Graph::from_module_tree_with`] adds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum EdgeStyle {
     /// An edge from each node to the next: the data flow of a sequential model.
@@ -207,24 +158,82 @@ pub enum EdgeStyle {
     None,
 }
 
-/// Turns a [`Module`] tree into a [`Graph`]; see the [module docs](self) for the nodes and
-/// edges it makes.
+/// A model given as a tree of modules ([`Module`]: name, type, parameter shapes, output
+/// shape, children), as a burn or candle model can report it, turned into the nodes and edges
+/// of a [`Graph`] by [`Graph::from_module_tree_with`], with these options (the default is
+/// the `"torch"` format with sequential edges and no depth limit).
+///
+/// ## What is produced
+///
+/// The tree is walked depth first, parents before children, children in order. A module's
+/// *path* is the dotted chain of names below the root (`encoder.0`, `head`); the root's own
+/// path is its name. A module becomes a node when
+/// - it has no children (a layer), or
+/// - it is at the [depth limit](ModuleTreeOptions::with_max_depth) (the root's children are at
+///   depth 1): its whole subtree becomes this one node, the parameters of its descendants
+///   named by their path below it (`0.weight`), or
+/// - it has children *and* parameters of its own: a node with those parameters alone, placed
+///   before its children's nodes.
+///
+/// Each node has `name` = `id` = the path and `class_name` = the module's type (left out when
+/// the type is empty). (`wandb.watch` uses the same dotted names, but Python object ids as
+/// `id` and the module's `repr`, such as `Linear(in_features=4, out_features=8, bias=True)`,
+/// as `class_name`; put such a text in [`Module::type_name`] to get it.) The rest follows the
+/// graph's format, as the SDK's own writers do:
+///
+/// | attribute | `"torch"` (as `wandb.watch` writes) | any other format (as `Graph.from_keras` writes) |
+/// |---|---|---|
+/// | `parameters` | `[[name, shape], ...]`, `[]` when none | the same, left out when none |
+/// | `output_shape` | `[shape]` (one shape per output tensor), left out when unknown | `shape`, `["multiple"]` when unknown |
+/// | `num_parameters` | the element count of each parameter, `[n, ...]` | the total element count |
+///
+/// With [`EdgeStyle::Sequential`] (the default) each node has an edge to the next one, the
+/// data flow of a sequential model; with [`EdgeStyle::None`] there are no edges (as
+/// `wandb.watch` logs). Add other edges with [`Graph::add_edge_by_id`] afterwards.
+///
+/// ```
+/// use wb_graph::{Graph, Module};
+/// let mlp = Module::new("mlp", "Sequential")
+///     .with_child(Module::new("0", "Linear").with_param("weight", [8, 4]).with_param("bias", [8]).with_output_shape([1, 8]))
+///     .with_child(Module::new("1", "ReLU").with_output_shape([1, 8]))
+///     .with_child(Module::new("2", "Linear").with_param("weight", [2, 8]).with_param("bias", [2]).with_output_shape([1, 2]));
+/// let g = Graph::from_module_tree(&mlp);
+/// assert_eq!(
+///     g.to_graph_json_string(),
+///     concat!(
+///         r#"{"format":"torch","nodes":["#,
+///         r#"{"name":"0","id":"0","class_name":"Linear","parameters":[["weight",[8,4]],["bias",[8]]],"output_shape":[[1,8]],"num_parameters":[32,8]},"#,
+///         r#"{"name":"1","id":"1","class_name":"ReLU","parameters":[],"output_shape":[[1,8]],"num_parameters":[]},"#,
+///         r#"{"name":"2","id":"2","class_name":"Linear","parameters":[["weight",[2,8]],["bias",[2]]],"output_shape":[[1,2]],"num_parameters":[16,2]}"#,
+///         r#"],"edges":[["0","1"],["1","2"]]}"#
+///     )
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ModelGraph {
+#[non_exhaustive]
+pub struct ModuleTreeOptions {
     format: String,
     edges: EdgeStyle,
     max_depth: Option<usize>,
 }
 
-impl ModelGraph {
-    /// A builder for graphs in `format` (`"torch"` writes nodes as `wandb.watch` does; any
-    /// other format as `Graph.from_keras` does), with sequential edges and no depth limit.
-    pub fn new(format: impl Into<String>) -> Self {
-        ModelGraph {
-            format: format.into(),
+impl Default for ModuleTreeOptions {
+    fn default() -> Self {
+        ModuleTreeOptions {
+            format: "torch".to_owned(),
             edges: EdgeStyle::default(),
             max_depth: None,
         }
+    }
+}
+
+impl ModuleTreeOptions {
+    /// The graph's format: `"torch"` (the default) writes nodes as `wandb.watch` does; any
+    /// other format as `Graph.from_keras` does.
+    #[must_use]
+    pub fn with_format(mut self, format: impl Into<String>) -> Self {
+        self.format = format.into();
+        self
     }
 
     /// Sets which edges are added.
@@ -242,8 +251,23 @@ impl ModelGraph {
         self
     }
 
+    /// The graph's format.
+    pub fn format(&self) -> &str {
+        &self.format
+    }
+
+    /// Which edges are added.
+    pub fn edges(&self) -> EdgeStyle {
+        self.edges
+    }
+
+    /// The depth limit, when set.
+    pub fn max_depth(&self) -> Option<usize> {
+        self.max_depth
+    }
+
     /// The graph of `root`.
-    pub fn build(&self, root: &Module) -> Graph {
+    fn build(&self, root: &Module) -> Graph {
         let mut g = Graph::new(self.format.clone());
         self.walk(root, "", 0, &mut g);
         if self.edges == EdgeStyle::Sequential {
@@ -299,9 +323,22 @@ impl ModelGraph {
 
 impl Graph {
     /// The graph of a model given as a module tree, in the `"torch"` format with sequential
-    /// edges: `ModelGraph::new("torch").build(root)`. See [`ModelGraph`] for other choices.
+    /// edges. See [`Graph::from_module_tree_with`] for other choices.
     pub fn from_module_tree(root: &Module) -> Graph {
-        ModelGraph::new("torch").build(root)
+        ModuleTreeOptions::default().build(root)
+    }
+
+    /// The graph of a model given as a module tree, with the format, edges and depth limit of
+    /// `options`.
+    ///
+    /// ```
+    /// use wb_graph::{EdgeStyle, Graph, Module, ModuleTreeOptions};
+    /// let m = Module::new("m", "Seq").with_child(Module::new("a", "A")).with_child(Module::new("b", "B"));
+    /// let g = Graph::from_module_tree_with(&m, ModuleTreeOptions::default().with_edges(EdgeStyle::None));
+    /// assert_eq!((g.nodes().len(), g.edges().len()), (2, 0));
+    /// ```
+    pub fn from_module_tree_with(root: &Module, options: ModuleTreeOptions) -> Graph {
+        options.build(root)
     }
 }
 
@@ -331,24 +368,32 @@ mod tests {
 
     #[test]
     fn leaves_and_own_parameters() {
-        let g = ModelGraph::new("torch").build(&model());
+        let g = Graph::from_module_tree(&model());
         assert_eq!(names(&g), ["net", "encoder.0", "encoder.1", "head"]);
         assert_eq!(g.edges().len(), 3);
     }
 
     #[test]
     fn depth_limit_collapses() {
-        let g = ModelGraph::new("keras")
-            .with_max_depth(1)
-            .with_edges(EdgeStyle::None)
-            .build(&model());
+        let g = Graph::from_module_tree_with(
+            &model(),
+            ModuleTreeOptions::default()
+                .with_format("keras")
+                .with_max_depth(1)
+                .with_edges(EdgeStyle::None),
+        );
         assert_eq!(names(&g), ["net", "encoder", "head"]);
         assert_eq!(
             wb_core::json::to_string(&g.nodes()[1].to_json(), wb_core::json::Dialect::Compact),
             r#"{"name":"encoder","id":"encoder","class_name":"Sequential","parameters":[["0.weight",[4,2]]],"output_shape":["multiple"],"num_parameters":8}"#
         );
         assert!(g.edges().is_empty());
-        let whole = ModelGraph::new("keras").with_max_depth(0).build(&model());
+        let whole = Graph::from_module_tree_with(
+            &model(),
+            ModuleTreeOptions::default()
+                .with_format("keras")
+                .with_max_depth(0),
+        );
         assert_eq!(names(&whole), ["net"]);
         assert_eq!(
             whole.nodes()[0].num_parameters(),

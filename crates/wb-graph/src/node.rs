@@ -86,7 +86,7 @@ impl From<u32> for NodeId {
 /// The attribute names a node writes, in the order it writes them: the order in which
 /// `Node(**attrs)` sets its constructor arguments (`name` first, always present), then the
 /// attributes the SDK only has as properties.
-pub const ATTRIBUTE_ORDER: [&str; 11] = [
+pub(crate) const ATTRIBUTE_ORDER: [&str; 11] = [
     "name",
     "id",
     "class_name",
@@ -103,7 +103,7 @@ pub const ATTRIBUTE_ORDER: [&str; 11] = [
 /// A node of a graph, usually a layer of a model.
 ///
 /// Every attribute is optional; only the set ones are written, in a fixed order
-/// ([`ATTRIBUTE_ORDER`]), so the JSON equals what `Node(id=..., name=..., ...)` gives in
+/// ([`Node::ATTRIBUTES`]), so the JSON equals what `Node(id=..., name=..., ...)` gives in
 /// Python. `name` is always written (`null` when unset).
 ///
 /// ```
@@ -137,6 +137,11 @@ pub struct Node {
 }
 
 impl Node {
+    /// The attribute names a node writes, in the order it writes them: the order in which
+    /// `Node(**attrs)` sets its constructor arguments (`name` first, always present), then the
+    /// attributes the SDK only has as properties.
+    pub const ATTRIBUTES: [&str; 11] = ATTRIBUTE_ORDER;
+
     /// A node with no attributes set (written as `{"name": null}`).
     pub fn new() -> Self {
         Self::default()
@@ -283,14 +288,14 @@ impl Node {
     pub fn is_constant(&self) -> Option<bool> {
         self.is_constant
     }
-    /// Attributes outside [`ATTRIBUTE_ORDER`] read from a graph file, kept so that nothing
+    /// Attributes outside [`Node::ATTRIBUTES`] read from a graph file, kept so that nothing
     /// read is lost; written after the known ones.
     pub fn extra_attributes(&self) -> &Map {
         &self.extra
     }
 
     /// The node's JSON object: `name` (always), then every set attribute in
-    /// [`ATTRIBUTE_ORDER`], then [`extra_attributes`](Self::extra_attributes).
+    /// [`Node::ATTRIBUTES`], then [`extra_attributes`](Self::extra_attributes).
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
         m.insert("name".into(), self.name.clone().into());
@@ -329,7 +334,7 @@ impl Node {
 
     /// Appends [`to_json`](Self::to_json) in the compact dialect (the graph file's bytes) to
     /// `out`, without building the JSON value first.
-    pub fn write_compact(&self, out: &mut String) {
+    pub(crate) fn write_compact(&self, out: &mut String) {
         let w = |out: &mut String, v: &Value| json::write_to(out, v, Dialect::Compact);
         let str_value = |out: &mut String, s: &str| w(out, &Value::Str(s.to_owned()));
         out.push_str("{\"name\":");

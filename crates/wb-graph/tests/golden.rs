@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use wb_core::json::{self, Dialect, Map, Value};
 use wb_core::value::{LogValue, history_row_to_json};
 use wb_core::{Artifact, ArtifactSource, DirRun, Step, WbValue};
-use wb_graph::{EdgeStyle, Graph, ModelGraph, Module, Node, NodeId};
+use wb_graph::{EdgeStyle, Graph, Module, ModuleTreeOptions, Node, NodeId};
 
 fn golden() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
@@ -121,7 +121,8 @@ fn graph_from_args(class: &str, args: &Map) -> Result<Graph, String> {
         let f = NodeId::from_json(f, "edge").map_err(|e| e.to_string())?;
         let t = NodeId::from_json(t, "edge").map_err(|e| e.to_string())?;
         let pos = |id: &Option<NodeId>| {
-            g.position(id.as_ref())
+            id.clone()
+                .map_or_else(|| g.position_without_id(), |i| g.position(i))
                 .ok_or_else(|| format!("KeyError: {id:?}"))
         };
         let (fp, tp) = (pos(&f)?, pos(&t)?);
@@ -308,15 +309,15 @@ fn module_tree_builder_writes_the_sdk_bytes() {
     );
     // keras: fc2's output shape unknown → ["multiple"], as Graph.from_keras writes it.
     assert_eq!(
-        ModelGraph::new("keras")
-            .build(&mlp())
+        Graph::from_module_tree_with(&mlp(), ModuleTreeOptions::default().with_format("keras"))
             .to_graph_json_string()
             .into_bytes(),
         golden_file("module_tree_keras")
     );
-    let no_edges = ModelGraph::new("torch")
-        .with_edges(EdgeStyle::None)
-        .build(&model);
+    let no_edges = Graph::from_module_tree_with(
+        &model,
+        ModuleTreeOptions::default().with_edges(EdgeStyle::None),
+    );
     assert!(no_edges.edges().is_empty());
 }
 

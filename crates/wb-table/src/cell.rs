@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::sync::Arc;
 use wb_core::WbValue;
 
-use crate::ndarray::NdArray;
+use crate::nd_array::NdArray;
 use crate::pyrepr;
 use crate::time::Timestamp;
 
@@ -108,7 +108,7 @@ pub enum Cell {
     NdArray(Box<NdArray>),
     /// A W&B data type (`Image`, `Audio`, `Html`, a nested `Table`...).
     Media(Arc<dyn WbValue>),
-    /// A row index of another table (`Table::get_index`, the SDK's `_TableIndex`): written as
+    /// A row index of another table (`Table::index`, the SDK's `_TableIndex`): written as
     /// the integer, typed `foreignIndex` of that table.
     Index(TableIndex),
 }
@@ -124,12 +124,12 @@ pub struct TableIndex {
 
 impl Cell {
     /// A media cell.
-    pub fn media(v: impl WbValue) -> Self {
+    pub fn from_media(v: impl WbValue) -> Self {
         Cell::Media(Arc::new(v))
     }
 
     /// A dict cell from `(key, value)` pairs.
-    pub fn dict<K: Into<Key>, V: Into<Cell>>(items: impl IntoIterator<Item = (K, V)>) -> Self {
+    pub fn from_dict<K: Into<Key>, V: Into<Cell>>(items: impl IntoIterator<Item = (K, V)>) -> Self {
         Cell::Dict(Box::new(
             items
                 .into_iter()

@@ -35,7 +35,7 @@ use wb_core::json::{Dialect, Map, to_string};
 use wb_core::{Error, Result, RunTarget, Step, Value};
 
 /// The run folder of data frames (`media/data_frames/`).
-pub const DATA_FRAMES_DIR: &str = "media/data_frames";
+pub(crate) const DATA_FRAMES_DIR: &str = "media/data_frames";
 
 fn arrow_err(e: impl std::fmt::Display) -> Error {
     Error::value(format!("arrow: {e}"))
@@ -378,6 +378,7 @@ fn cell_at(a: &dyn Array, i: usize) -> Result<Cell> {
     })
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "parquet")))]
 impl Table {
     /// The table as one Arrow record batch (media cells as their class name).
     pub fn to_record_batch(&self) -> Result<RecordBatch> {
@@ -445,7 +446,8 @@ impl Table {
     }
 
     /// Reads a Parquet file (or every `*.parquet` file of a folder, in name order) into a table.
-    pub fn read_parquet(path: impl AsRef<Path>) -> Result<Table> {
+    #[doc(alias = "read_parquet")]
+    pub fn from_parquet(path: impl AsRef<Path>) -> Result<Table> {
         let path = path.as_ref();
         let files = if path.is_dir() {
             let mut v: Vec<PathBuf> = std::fs::read_dir(path)
@@ -487,7 +489,7 @@ impl Table {
         project: &str,
         entity: Option<&str>,
     ) -> Result<Value> {
-        let id = wb_core::random::random_id(8);
+        let id = wb_core::internal::random::random_id(8);
         let media = |c: &Cell| -> Result<String> {
             match c {
                 Cell::Media(m) => {
@@ -503,7 +505,7 @@ impl Table {
             &[("wandb_run_id", run.run_id()), ("wandb_data_frame_id", &id)],
             &media,
         )?;
-        let safe = wb_core::path::safe_key(key)?;
+        let safe = wb_core::internal::path::safe_key(key)?;
         let rel = format!("{DATA_FRAMES_DIR}/{safe}-{id}.parquet");
         write_batches(&run.files_dir().join(&rel), &[b])?;
         run.publish_file(&rel)?;

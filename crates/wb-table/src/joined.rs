@@ -2,12 +2,13 @@
 
 use crate::partitioned::PartitionedTable;
 use crate::table::Table;
-use crate::table_run::{RUN_TABLE_TYPE, sanitize_artifact_name};
+use crate::table_run::ArtifactBinding;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use wb_core::artifact::{ArtifactTarget, add_value, client_artifact_urls};
+use wb_core::ArtifactTarget;
+use wb_core::internal::artifact::add_value;
 use wb_core::json::Map;
-use wb_core::{Artifact, ArtifactSource, Error, Registry, Result, RunTarget, Step, Value, WbValue};
+use wb_core::{ArtifactSource, Error, Registry, Result, RunTarget, Step, Value, WbValue};
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -58,7 +59,7 @@ pub struct JoinedTable {
     join_key: JoinKey,
     paths: Option<(String, String)>,
     id: u64,
-    urls: Mutex<Option<(String, String)>>,
+    binding: ArtifactBinding,
 }
 
 fn validate(t: &TableRef, n: u8) -> Result<()> {
@@ -81,7 +82,7 @@ impl JoinedTable {
             join_key,
             paths: None,
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-            urls: Mutex::new(None),
+            binding: ArtifactBinding::default(),
         })
     }
 
@@ -194,30 +195,10 @@ impl WbValue for JoinedTable {
         "JoinedTable"
     }
     fn bind_to_run(&self, run: &dyn RunTarget, key: &str, _step: Step) -> Result<()> {
-        let mut art = Artifact::new(
-            sanitize_artifact_name(&format!("run-{}-{key}", run.run_id())),
-            RUN_TABLE_TYPE,
-        );
-        let entry = add_value(&mut art, self, key)?;
-        let urls = client_artifact_urls(&art, &entry);
-        if let Ok(mut u) = self.urls.lock() {
-            *u = Some(urls);
-        }
-        run.log_artifact(art)
+        self.binding.bind(self, run, key)
     }
     fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        let url = self
-            .urls
-            .lock()
-            .ok()
-            .and_then(|u| u.as_ref().map(|u| u.0.clone()));
-        let url = url.ok_or_else(|| {
-            Error::value("JoinedTables must first be added to an Artifact before logging to a Run")
-        })?;
-        let mut m = Map::new();
-        m.insert("_type".into(), "joined-table".into());
-        m.insert("artifact_path".into(), url.into());
-        Ok(Value::Object(m))
+        self.binding.run_json("joined-table", "JoinedTables")
     }
     fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
         let t1 = self.ensure_in_artifact(&self.table1, artifact, 1)?;
@@ -242,6 +223,13 @@ impl WbValue for JoinedTable {
         Some(Value::Object(
             wb_core::json_map! {"wb_type" => "joined-table"},
         ))
+    }
+}
+
+impl From<JoinedTable> for wb_core::LogValue {
+    /// The joined table, to log.
+    fn from(t: JoinedTable) -> Self {
+        wb_core::LogValue::media(t)
     }
 }
 

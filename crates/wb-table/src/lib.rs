@@ -17,7 +17,7 @@
 //!
 //! // Logged to a run: the `run_table` artifact, the run copy and the `table-file` JSON.
 //! let dir = std::env::temp_dir().join("wb-table-doc");
-//! let run = wb_core::DirRun::with_id(&dir, "abc12345");
+//! let run = wb_core::DirRun::new(&dir).with_id("abc12345");
 //! let json = wb_core::value::val_to_json(&run, "labels", &wb_core::LogValue::media(t), 0.into())?;
 //! assert_eq!(json.get("nrows").and_then(wb_core::Value::as_i64), Some(2));
 //! assert_eq!(run.artifacts()[0].name, "run-abc12345-labels");
@@ -26,41 +26,47 @@
 //! ```
 //!
 //! ## Map of the crate
-//! - [`Table`] ([`table`]): columns, rows of [`Cell`]s, column types; `add_data`, `add_column`,
-//!   `get_column`, `cast`, `set_pk`, `set_fk`; [`LogMode`].
-//! - [`dtypes`]: the SDK's column type system ([`Type`]): inference, assignment, error texts,
-//!   `wb_type` JSON.
-//! - [`cell`]: [`Cell`] and [`Key`]; [`time`]: [`Timestamp`]; [`ndarray`]: [`NdArray`] and
-//!   `.npy`; [`npz`]: `.npz` files.
-//! - [`table_json`]: the artifact form (`name.table.json`) and `Table::from_json`.
-//! - [`table_run`]: logging to a run (`table-file`, the `run_table` artifact, the run copy).
-//! - [`joined`]: [`JoinedTable`]; [`partitioned`]: [`PartitionedTable`].
-//! - [`frame`] (feature `parquet`): Arrow `RecordBatch` and Parquet conversion, and the legacy
-//!   `data-frame` JSON.
+//! - [`Table`]: columns, rows of [`Cell`]s, column types; `add_data`, `add_column`, `column`
+//!   (the SDK's `get_column`), `index` (`get_index`), `cast`, `set_pk`, `set_fk`; built with
+//!   `new`, `from_rows`, `from_columns`, `from_array`, and their `_with` forms taking
+//!   [`TableOptions`] ([`Dtype`], [`Optional`], [`LogMode`], [`RowLimit`]). Its artifact form
+//!   (`name.table.json`, `Table::from_json`) and its logging to a run (`table-file`, the
+//!   `run_table` artifact, the run copy) are what the SDK writes.
+//! - [`Type`]: the SDK's column type system: inference, assignment, error texts, `wb_type`
+//!   JSON.
+//! - [`Cell`], [`Key`], [`TableIndex`]; [`Timestamp`]; [`NdArray`] (numpy array cells, `.npy`
+//!   and `.npz`).
+//! - [`JoinedTable`]; [`PartitionedTable`].
+//! - Feature `parquet`: Arrow `RecordBatch` and Parquet conversion (`Table::to_record_batch`,
+//!   `Table::from_parquet`, ...) and the legacy `data-frame` JSON.
+//!
+//! ## Features
+#![doc = document_features::document_features!()]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
-pub mod cell;
-pub mod dtypes;
+mod cell;
+mod dtypes;
 #[cfg(feature = "parquet")]
-pub mod frame;
-pub mod joined;
-pub mod ndarray;
-pub mod npz;
-pub mod partitioned;
+mod frame;
+mod joined;
+mod nd_array;
+mod npz;
+mod partitioned;
 mod pyrepr;
 mod pywrite;
-pub mod table;
-pub mod table_json;
-pub mod table_run;
-pub mod time;
+mod table;
+mod table_json;
+mod table_run;
+mod time;
 
 pub use cell::{Cell, Key, TableIndex};
 pub use dtypes::Type;
 pub use joined::{JoinKey, JoinedTable, TableRef};
-pub use ndarray::{NdArray, NdData};
+pub use nd_array::{NdArray, NdData, NdElement};
 pub use partitioned::PartitionedTable;
-pub use table::{Dtype, LogMode, Optional, Table, TableBuilder};
-pub use time::{TimeKind, Timestamp};
+pub use table::{Dtype, LogMode, Nullability, Optional, RowLimit, Table, TableOptions};
+pub use time::{Civil, TimeKind, Timestamp};
 
 /// Registers this family's decodable `_type`s: `table`, `joined-table`, `partitioned-table`.
 pub fn register(registry: &mut wb_core::Registry) {

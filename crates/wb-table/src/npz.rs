@@ -2,7 +2,7 @@
 //! reads them. The zip container is written here (deflate via `flate2`, CRC-32 via
 //! `crc32fast`); the reader understands the zip64 records numpy writes.
 
-use crate::ndarray::NdArray;
+use crate::nd_array::NdArray;
 use flate2::Compression;
 use std::io::{Read, Write};
 use wb_core::{Error, Result};
@@ -166,11 +166,11 @@ pub fn read_npz(bytes: &[u8], key: &str) -> Result<NdArray> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ndarray::NdData;
+    use crate::nd_array::NdData;
 
     #[test]
     fn round_trip() -> Result<()> {
-        let a = NdArray::new(vec![2, 2], NdData::I64(vec![1, 2, 3, 4]))?;
+        let a = NdArray::from_data(vec![2, 2], NdData::I64(vec![1, 2, 3, 4]))?;
         let z = write_npz(&[("col", &a)])?;
         assert_eq!(read_npz(&z, "col")?, a);
         assert!(read_npz(&z, "other").is_err());

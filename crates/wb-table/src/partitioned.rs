@@ -3,18 +3,18 @@
 
 use crate::cell::{Cell, Key};
 use crate::table::Table;
-use crate::table_run::{RUN_TABLE_TYPE, sanitize_artifact_name};
-use std::sync::{Arc, Mutex};
-use wb_core::artifact::{ArtifactTarget, add_value, client_artifact_urls};
+use crate::table_run::ArtifactBinding;
+use std::sync::Arc;
+use wb_core::ArtifactTarget;
 use wb_core::json::Map;
-use wb_core::{Artifact, ArtifactSource, Error, Registry, Result, RunTarget, Step, Value, WbValue};
+use wb_core::{ArtifactSource, Error, Registry, Result, RunTarget, Step, Value, WbValue};
 
 /// `wandb.PartitionedTable(parts_path)`.
 #[derive(Debug)]
 pub struct PartitionedTable {
     parts_path: String,
     parts: Vec<(String, Table)>,
-    urls: Mutex<Option<(String, String)>>,
+    binding: ArtifactBinding,
 }
 
 impl PartitionedTable {
@@ -23,7 +23,7 @@ impl PartitionedTable {
         PartitionedTable {
             parts_path: parts_path.into(),
             parts: Vec::new(),
-            urls: Mutex::new(None),
+            binding: ArtifactBinding::default(),
         }
     }
 
@@ -89,7 +89,7 @@ impl PartitionedTable {
         Ok(PartitionedTable {
             parts_path: parts_path.to_owned(),
             parts,
-            urls: Mutex::new(None),
+            binding: ArtifactBinding::default(),
         })
     }
 }
@@ -102,32 +102,11 @@ impl WbValue for PartitionedTable {
         "PartitionedTable"
     }
     fn bind_to_run(&self, run: &dyn RunTarget, key: &str, _step: Step) -> Result<()> {
-        let mut art = Artifact::new(
-            sanitize_artifact_name(&format!("run-{}-{key}", run.run_id())),
-            RUN_TABLE_TYPE,
-        );
-        let entry = add_value(&mut art, self, key)?;
-        let urls = client_artifact_urls(&art, &entry);
-        if let Ok(mut u) = self.urls.lock() {
-            *u = Some(urls);
-        }
-        run.log_artifact(art)
+        self.binding.bind(self, run, key)
     }
     fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        let url = self
-            .urls
-            .lock()
-            .ok()
-            .and_then(|u| u.as_ref().map(|u| u.0.clone()));
-        let url = url.ok_or_else(|| {
-            Error::value(
-                "PartitionedTables must first be added to an Artifact before logging to a Run",
-            )
-        })?;
-        let mut m = Map::new();
-        m.insert("_type".into(), "partitioned-table".into());
-        m.insert("artifact_path".into(), url.into());
-        Ok(Value::Object(m))
+        self.binding
+            .run_json("partitioned-table", "PartitionedTables")
     }
     fn to_artifact_json(&self, _artifact: &mut dyn ArtifactTarget) -> Result<Value> {
         let mut m = Map::new();
@@ -144,6 +123,13 @@ impl WbValue for PartitionedTable {
         Some(Value::Object(
             wb_core::json_map! {"wb_type" => "partitioned-table"},
         ))
+    }
+}
+
+impl From<PartitionedTable> for wb_core::LogValue {
+    /// The partitioned table, to log.
+    fn from(t: PartitionedTable) -> Self {
+        wb_core::LogValue::media(t)
     }
 }
 

@@ -1,20 +1,20 @@
 //! [`Table`]: columns, rows of [`Cell`]s and their column types, with the SDK's construction
-//! and mutation API (`add_data`, `add_column`, `get_column`, `cast`, `set_pk`, `set_fk`).
+//! and mutation API (`add_data`, `add_column`, `column`, `cast`, `set_pk`, `set_fk`).
 
 use crate::cell::{Cell, Key};
 use crate::dtypes::{Type, fits, type_of};
-use crate::ndarray::NdArray;
+use crate::nd_array::NdArray;
 use std::sync::{Arc, Mutex};
 use wb_core::{Error, Result};
 
 /// `Table.MAX_ROWS`: rows kept in the run copy of a logged table.
-pub const MAX_ROWS: usize = 10_000;
+pub(crate) const MAX_ROWS: usize = 10_000;
 /// `Table.MAX_ARTIFACT_ROWS`: rows kept in an artifact table.
-pub const MAX_ARTIFACT_ROWS: usize = 200_000;
+pub(crate) const MAX_ARTIFACT_ROWS: usize = 200_000;
 /// `Table._MAX_EMBEDDING_DIMENSIONS`: 1-D ndarray columns up to this length are written inline.
-pub const MAX_EMBEDDING_DIMENSIONS: usize = 150;
+pub(crate) const MAX_EMBEDDING_DIMENSIONS: usize = 150;
 /// The default columns of `wandb.Table()`.
-pub const DEFAULT_COLUMNS: [&str; 3] = ["Input", "Output", "Expected"];
+pub(crate) const DEFAULT_COLUMNS: [&str; 3] = ["Input", "Output", "Expected"];
 
 /// How a logged table behaves when it is changed and logged again (`log_mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -37,9 +37,19 @@ impl LogMode {
             LogMode::Incremental => "INCREMENTAL",
         }
     }
+}
+
+impl std::fmt::Display for LogMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for LogMode {
+    type Err = Error;
 
     /// Parses `"IMMUTABLE"`, `"MUTABLE"` or `"INCREMENTAL"`.
-    pub fn parse(s: &str) -> Result<Self> {
+    fn from_str(s: &str) -> Result<Self> {
         match s {
             "IMMUTABLE" => Ok(LogMode::Immutable),
             "MUTABLE" => Ok(LogMode::Mutable),
@@ -78,7 +88,108 @@ impl Default for Optional {
     }
 }
 
-/// What the table remembers about being logged (shared by clones, as one Python object is).
+/// Whether a column accepts `None`: the `optional=` of the SDK's `Table.cast` and
+/// `Table.add_column` (whose default is [`Nullability::Required`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Nullability {
+    /// `optional=False`: every cell must have the column's type.
+    #[default]
+    Required,
+    /// `optional=True`: cells may also be `None`.
+    Optional,
+}
+
+/// What writing a table of more than [`Table::MAX_ARTIFACT_ROWS`] rows into an artifact does
+/// (the SDK's `table_raise_on_max_row_limit_exceeded` setting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RowLimit {
+    /// The first [`Table::MAX_ARTIFACT_ROWS`] rows are written (the SDK's default, which logs
+    /// "Truncating wandb.Table object to 200000 rows.").
+    #[default]
+    Truncate,
+    /// Writing is an error (the setting on).
+    Raise,
+}
+
+/// The settings of `wandb.Table(...)` beside its columns and data: `dtype=`, `optional=`,
+/// `allow_mixed_types=`, `log_mode=`, and the row limit policy. Passed to
+/// [`Table::from_rows_with`], [`Table::from_columns_with`] and [`Table::from_array_with`].
+///
+/// ```
+/// use wb_table::{Cell, LogMode, Optional, Table, TableOptions};
+/// let options = TableOptions::default()
+///     .with_optional(Optional::All(false))
+///     .with_log_mode(LogMode::Incremental);
+/// let t = Table::from_rows_with(["n"], vec![vec![Cell::Int(1)]], options)?;
+/// assert_eq!(t.column_types().to_string(), "{'n': Number}");
+/// # Ok::<(), wb_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct TableOptions {
+    dtype: Dtype,
+    optional: Optional,
+    allow_mixed_types: bool,
+    log_mode: LogMode,
+    row_limit: RowLimit,
+}
+
+impl TableOptions {
+    /// `dtype=`: the column types (default: inferred from the data).
+    #[must_use]
+    pub fn with_dtype(mut self, dtype: Dtype) -> Self {
+        self.dtype = dtype;
+        self
+    }
+    /// `optional=`: whether columns accept `None` (default: every column does).
+    #[must_use]
+    pub fn with_optional(mut self, optional: Optional) -> Self {
+        self.optional = optional;
+        self
+    }
+    /// `allow_mixed_types=`: every column is `Any` (type checks off); default off.
+    #[must_use]
+    pub fn with_allow_mixed_types(mut self, allow: bool) -> Self {
+        self.allow_mixed_types = allow;
+        self
+    }
+    /// `log_mode=` (default [`LogMode::Immutable`]).
+    #[must_use]
+    pub fn with_log_mode(mut self, mode: LogMode) -> Self {
+        self.log_mode = mode;
+        self
+    }
+    /// What writing more than [`Table::MAX_ARTIFACT_ROWS`] rows into an artifact does
+    /// (default [`RowLimit::Truncate`]).
+    #[must_use]
+    pub fn with_row_limit(mut self, limit: RowLimit) -> Self {
+        self.row_limit = limit;
+        self
+    }
+    /// The `dtype=` setting.
+    pub fn dtype(&self) -> &Dtype {
+        &self.dtype
+    }
+    /// The `optional=` setting.
+    pub fn optional(&self) -> &Optional {
+        &self.optional
+    }
+    /// Whether mixed types are allowed.
+    pub fn is_mixed_types_allowed(&self) -> bool {
+        self.allow_mixed_types
+    }
+    /// The log mode.
+    pub fn log_mode(&self) -> LogMode {
+        self.log_mode
+    }
+    /// The row limit policy.
+    pub fn row_limit(&self) -> RowLimit {
+        self.row_limit
+    }
+}
+
+/// What the table remembers about being logged (shared by [`Table::snapshot`]s, as one Python
+/// object is).
 #[derive(Debug, Default)]
 pub(crate) struct LogState {
     /// The bound run copy (`media/table/...`), when logged and not changed since.
@@ -99,7 +210,10 @@ pub(crate) struct LogState {
 ///
 /// Data is held by row, as it is given and written; every cell is checked against its column's
 /// type as it is added, and the column types are what the SDK infers for the same data.
-#[derive(Debug, Clone)]
+///
+/// A clone is a new, independent table (its own identity, never logged). To log the same table
+/// again after changing it, so that its [`LogMode`] applies, log a [`Table::snapshot`].
+#[derive(Debug)]
 pub struct Table {
     pub(crate) columns: Vec<Key>,
     /// The rows, each with one cell per column.
@@ -108,70 +222,30 @@ pub struct Table {
     pub(crate) types: Vec<Type>,
     pub(crate) log_mode: LogMode,
     pub(crate) pk_col: Option<Key>,
-    pub(crate) raise_on_row_limit: bool,
-    /// Identity (Python's `id(table)`): shared by clones, as they share the log state.
+    pub(crate) row_limit: RowLimit,
+    /// Identity (Python's `id(table)`): shared by snapshots, as they share the log state.
     pub(crate) uid: u64,
     pub(crate) state: Arc<Mutex<LogState>>,
 }
 
 static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
-/// Builds a [`Table`] with the constructor's keyword arguments.
-#[derive(Debug, Clone, Default)]
-pub struct TableBuilder {
-    columns: Option<Vec<Key>>,
-    rows: Vec<Vec<Cell>>,
-    dtype: Dtype,
-    optional: Optional,
-    allow_mixed_types: bool,
-    log_mode: LogMode,
+impl Clone for Table {
+    /// A new table with the same columns, rows, types and settings: its own identity, never
+    /// logged (Python's `copy.copy` of a table that was not logged).
+    fn clone(&self) -> Self {
+        Table {
+            uid: NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            state: Arc::default(),
+            ..self.snapshot()
+        }
+    }
 }
 
-impl TableBuilder {
-    /// `columns=` (default `["Input", "Output", "Expected"]`).
-    pub fn columns<K: Into<Key>>(mut self, columns: impl IntoIterator<Item = K>) -> Self {
-        self.columns = Some(columns.into_iter().map(Into::into).collect());
-        self
-    }
-    /// `data=`: rows.
-    pub fn rows(mut self, rows: Vec<Vec<Cell>>) -> Self {
-        self.rows = rows;
-        self
-    }
-    /// `dtype=`.
-    pub fn dtype(mut self, dtype: Dtype) -> Self {
-        self.dtype = dtype;
-        self
-    }
-    /// `optional=`.
-    pub fn optional(mut self, optional: Optional) -> Self {
-        self.optional = optional;
-        self
-    }
-    /// `allow_mixed_types=`: every column is `Any` (type checks off).
-    pub fn allow_mixed_types(mut self, allow: bool) -> Self {
-        self.allow_mixed_types = allow;
-        self
-    }
-    /// `log_mode=`.
-    pub fn log_mode(mut self, mode: LogMode) -> Self {
-        self.log_mode = mode;
-        self
-    }
-    /// Builds the table, adding every row with [`Table::add_data`]'s checks.
-    pub fn build(self) -> Result<Table> {
-        let columns = self
-            .columns
-            .unwrap_or_else(|| DEFAULT_COLUMNS.iter().map(|c| Key::from(*c)).collect());
-        let dtype = if self.allow_mixed_types {
-            Dtype::All(Type::Any)
-        } else {
-            self.dtype
-        };
-        let mut t = Table::empty(columns, self.log_mode);
-        t.make_column_types(dtype, self.optional)?;
-        t.add_rows(self.rows)?;
-        Ok(t)
+impl Default for Table {
+    /// `wandb.Table()`: an empty table with the columns [`Table::DEFAULT_COLUMNS`].
+    fn default() -> Self {
+        Table::new(DEFAULT_COLUMNS)
     }
 }
 
@@ -191,33 +265,72 @@ impl Table {
             types: Vec::new(),
             log_mode,
             pk_col: None,
-            raise_on_row_limit: false,
+            row_limit: RowLimit::Truncate,
             uid: NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             state: Arc::default(),
         }
     }
 
-    /// The builder (`Table(columns=..., data=..., dtype=..., optional=..., ...)`).
-    pub fn builder() -> TableBuilder {
-        TableBuilder::default()
+    /// `Table.MAX_ROWS`: rows kept in the run copy of a logged table.
+    pub const MAX_ROWS: usize = MAX_ROWS;
+    /// `Table.MAX_ARTIFACT_ROWS`: rows kept in an artifact table (see [`RowLimit`]).
+    pub const MAX_ARTIFACT_ROWS: usize = MAX_ARTIFACT_ROWS;
+    /// The columns of `wandb.Table()`: `["Input", "Output", "Expected"]` (also
+    /// [`Table::default`]).
+    pub const DEFAULT_COLUMNS: [&'static str; 3] = DEFAULT_COLUMNS;
+
+    /// `Table(columns=columns)`: an empty table whose columns accept anything until data
+    /// comes.
+    pub fn new<K: Into<Key>>(columns: impl IntoIterator<Item = K>) -> Table {
+        let mut t = Table::empty(
+            columns.into_iter().map(Into::into).collect(),
+            LogMode::Immutable,
+        );
+        // What `_make_column_types` gives with no dtype and `optional=True`.
+        t.types = vec![Type::optional(Type::Unknown); t.columns.len()];
+        t
     }
 
-    /// `Table(columns=columns)`: an empty table.
-    pub fn new<K: Into<Key>>(columns: impl IntoIterator<Item = K>) -> Result<Table> {
-        Self::builder().columns(columns).build()
-    }
-
-    /// `Table(columns=columns, data=rows)`.
+    /// `Table(columns=columns, data=rows)`: every row is added with [`Table::add_data`]'s
+    /// checks.
     pub fn from_rows<K: Into<Key>>(
         columns: impl IntoIterator<Item = K>,
         rows: Vec<Vec<Cell>>,
     ) -> Result<Table> {
-        Self::builder().columns(columns).rows(rows).build()
+        Self::from_rows_with(columns, rows, TableOptions::default())
+    }
+
+    /// `Table(columns=columns, data=rows, dtype=..., optional=..., allow_mixed_types=...,
+    /// log_mode=...)`.
+    pub fn from_rows_with<K: Into<Key>>(
+        columns: impl IntoIterator<Item = K>,
+        rows: Vec<Vec<Cell>>,
+        options: TableOptions,
+    ) -> Result<Table> {
+        let columns = columns.into_iter().map(Into::into).collect();
+        let dtype = if options.allow_mixed_types {
+            Dtype::All(Type::Any)
+        } else {
+            options.dtype
+        };
+        let mut t = Table::empty(columns, options.log_mode);
+        t.row_limit = options.row_limit;
+        t.make_column_types(dtype, options.optional)?;
+        t.add_rows(rows)?;
+        Ok(t)
     }
 
     /// A table from whole columns: the same table (and types) as `from_rows` of the transposed
     /// data, built a column at a time.
     pub fn from_columns<K: Into<Key>>(columns: Vec<(K, Vec<Cell>)>) -> Result<Table> {
+        Self::from_columns_with(columns, TableOptions::default())
+    }
+
+    /// [`Table::from_columns`] with the constructor's settings.
+    pub fn from_columns_with<K: Into<Key>>(
+        columns: Vec<(K, Vec<Cell>)>,
+        options: TableOptions,
+    ) -> Result<Table> {
         let (names, cols): (Vec<Key>, Vec<Vec<Cell>>) =
             columns.into_iter().map(|(k, v)| (k.into(), v)).unzip();
         let nrows = cols.first().map_or(0, Vec::len);
@@ -228,8 +341,20 @@ impl Table {
                 c.len()
             )));
         }
-        let mut t = Table::empty(names, LogMode::Immutable);
-        t.make_column_types(Dtype::Infer, Optional::All(true))?;
+        let transposed = |cols: &[Vec<Cell>]| {
+            (0..nrows)
+                .map(|r| cols.iter().map(|c| c[r].clone()).collect())
+                .collect()
+        };
+        let plain = matches!(options.dtype, Dtype::Infer)
+            && matches!(options.optional, Optional::All(true))
+            && !options.allow_mixed_types
+            && options.log_mode == LogMode::Immutable;
+        if !plain {
+            return Self::from_rows_with(names, transposed(&cols), options);
+        }
+        let mut t = Table::new(names);
+        t.row_limit = options.row_limit;
         let mut types = t.types.clone();
         for (i, col) in cols.iter().enumerate() {
             for cell in col {
@@ -239,13 +364,7 @@ impl Table {
                 let nt = types[i].assign(cell);
                 if nt.is_invalid() {
                     // Let the row path produce the SDK's message.
-                    let rows = (0..nrows)
-                        .map(|r| cols.iter().map(|c| c[r].clone()).collect())
-                        .collect();
-                    return Self::builder()
-                        .columns(t.columns.clone())
-                        .rows(rows)
-                        .build();
+                    return Self::from_rows_with(t.columns.clone(), transposed(&cols), options);
                 }
                 types[i] = nt;
             }
@@ -263,30 +382,53 @@ impl Table {
         Ok(t)
     }
 
-    /// `Table(columns, data=ndarray)` for a 2-D `f64` array: one row per array row.
-    pub fn from_ndarray_f64<K: Into<Key>>(
+    /// `Table(columns, data=ndarray)` for a 2-D array of numbers or booleans: one row per
+    /// array row (the SDK's `from_ndarray`, for any element type a [`Cell`] holds).
+    ///
+    /// ```
+    /// use wb_table::Table;
+    /// let a = ndarray::array![[1.0, 2.0], [3.0, 4.5]];
+    /// let t = Table::from_array(["x", "y"], a.view())?;
+    /// assert_eq!(t.nrows(), 2);
+    /// # Ok::<(), wb_core::Error>(())
+    /// ```
+    pub fn from_array<K: Into<Key>, A: Clone + Into<Cell>>(
         columns: impl IntoIterator<Item = K>,
-        data: ndarray::ArrayView2<'_, f64>,
+        data: ndarray::ArrayView2<'_, A>,
     ) -> Result<Table> {
-        let rows = data
-            .rows()
-            .into_iter()
-            .map(|r| r.iter().map(|v| Cell::Float(*v)).collect())
-            .collect();
-        Self::from_rows(columns, rows)
+        Self::from_array_with(columns, data, TableOptions::default())
     }
 
-    /// `Table(columns, data=ndarray)` for a 2-D `i64` array.
-    pub fn from_ndarray_i64<K: Into<Key>>(
+    /// [`Table::from_array`] with the constructor's settings.
+    pub fn from_array_with<K: Into<Key>, A: Clone + Into<Cell>>(
         columns: impl IntoIterator<Item = K>,
-        data: ndarray::ArrayView2<'_, i64>,
+        data: ndarray::ArrayView2<'_, A>,
+        options: TableOptions,
     ) -> Result<Table> {
         let rows = data
             .rows()
             .into_iter()
-            .map(|r| r.iter().map(|v| Cell::Int(*v)).collect())
+            .map(|r| r.iter().map(|v| v.clone().into()).collect())
             .collect();
-        Self::from_rows(columns, rows)
+        Self::from_rows_with(columns, rows, options)
+    }
+
+    /// The table as it is now, with the same identity and log state: what to log when the
+    /// same table is logged again after changes, so that its [`LogMode`] applies (`MUTABLE`
+    /// writes a new version after a change, `INCREMENTAL` only the rows added since). Logging
+    /// a snapshot of an unchanged `IMMUTABLE` table re-uses the first log.
+    pub fn snapshot(&self) -> Table {
+        Table {
+            columns: self.columns.clone(),
+            rows: self.rows.clone(),
+            nrows: self.nrows,
+            types: self.types.clone(),
+            log_mode: self.log_mode,
+            pk_col: self.pk_col.clone(),
+            row_limit: self.row_limit,
+            uid: self.uid,
+            state: Arc::clone(&self.state),
+        }
     }
 
     /// `_make_column_types`: casts every column to its dtype (optional when asked).
@@ -311,7 +453,12 @@ impl Table {
         self.types = vec![Type::Unknown; n];
         for (i, (dt, opt)) in dtypes.into_iter().zip(opts).enumerate() {
             let col = self.columns[i].clone();
-            self.cast(&col, dt, opt)?;
+            let nulls = if opt {
+                Nullability::Optional
+            } else {
+                Nullability::Required
+            };
+            self.cast(&col, dt, nulls)?;
         }
         Ok(())
     }
@@ -391,10 +538,10 @@ impl Table {
         self.columns.len()
     }
 
-    /// The SDK's `table_raise_on_max_row_limit_exceeded` setting for this table: writing more
-    /// than [`MAX_ARTIFACT_ROWS`] rows into an artifact is an error instead of a truncation.
-    pub fn set_raise_on_max_row_limit(&mut self, raise: bool) {
-        self.raise_on_row_limit = raise;
+    /// What writing more than [`Table::MAX_ARTIFACT_ROWS`] rows into an artifact does (set
+    /// with [`TableOptions::with_row_limit`]).
+    pub fn row_limit(&self) -> RowLimit {
+        self.row_limit
     }
 
     /// The log mode.
@@ -493,7 +640,7 @@ impl Table {
                 && !fits(&self.types[i], cell)
             {
                 let col = self.columns[i].clone();
-                self.cast(col, type_of(cell), false)?;
+                self.cast(col, type_of(cell), Nullability::Required)?;
             }
         }
         if let Some(t) = self.widened_types(&row)? {
@@ -535,8 +682,9 @@ impl Table {
     }
 
     /// `get_index()`: a link to every row, for another table's column (typed `foreignIndex`).
-    pub fn get_index(&self) -> Vec<Cell> {
-        let table = Arc::new(self.clone());
+    #[doc(alias = "get_index")]
+    pub fn index(&self) -> Vec<Cell> {
+        let table = Arc::new(self.snapshot());
         (0..self.nrows)
             .map(|row| {
                 Cell::Index(crate::cell::TableIndex {
@@ -557,12 +705,12 @@ impl Table {
         }
         Ok(Cell::Index(crate::cell::TableIndex {
             row: i,
-            table: Arc::new(self.clone()),
+            table: Arc::new(self.snapshot()),
         }))
     }
 
     /// `add_column(name, data, optional)`: a new column of `data`, typed from its values.
-    pub fn add_column(&mut self, name: &str, data: Vec<Cell>, optional: bool) -> Result<()> {
+    pub fn add_column(&mut self, name: &str, data: Vec<Cell>, nulls: Nullability) -> Result<()> {
         if self.log_mode == LogMode::Incremental {
             return Err(Error::Unsupported(
                 "Operation 'add_column' is not supported for tables with log_mode='INCREMENTAL'. Use a different log mode like 'MUTABLE' or 'IMMUTABLE'.".into(),
@@ -596,7 +744,7 @@ impl Table {
         }
         self.columns.push(key.clone());
         self.types.push(Type::Unknown);
-        if let Err(e) = self.cast(&key, Type::Unknown, optional) {
+        if let Err(e) = self.cast(&key, Type::Unknown, nulls) {
             self.columns.pop();
             if first {
                 self.rows = saved;
@@ -636,13 +784,14 @@ impl Table {
             }
         }
         for (name, data) in new_cols {
-            self.add_column(&name, data, false)?;
+            self.add_column(&name, data, Nullability::Required)?;
         }
         Ok(())
     }
 
     /// `get_column(name)`: the column's cells.
-    pub fn get_column(&self, name: impl Into<Key>) -> Result<Vec<&Cell>> {
+    #[doc(alias = "get_column")]
+    pub fn column(&self, name: impl Into<Key>) -> Result<Vec<&Cell>> {
         let i = self.require_col(&name.into())?;
         Ok(self.column_cells(i).collect())
     }
@@ -654,8 +803,9 @@ impl Table {
 
     /// `get_column(name, convert_to="numpy")` for a column of equally shaped arrays or of
     /// numbers: the stacked array.
-    pub fn get_column_ndarray(&self, name: impl Into<Key>) -> Result<NdArray> {
-        let col = self.get_column(name)?;
+    #[doc(alias = "get_column")]
+    pub fn column_array(&self, name: impl Into<Key>) -> Result<NdArray> {
+        let col = self.column(name)?;
         if col.iter().all(|c| matches!(c, Cell::NdArray(_))) {
             let arrays: Vec<&NdArray> = col
                 .iter()
@@ -671,7 +821,7 @@ impl Table {
                 .iter()
                 .filter_map(|c| if let Cell::Int(i) = c { Some(*i) } else { None })
                 .collect();
-            return Ok(NdArray::vector(crate::ndarray::NdData::I64(v)));
+            return Ok(NdArray::vector(crate::nd_array::NdData::I64(v)));
         }
         let v = col
             .iter()
@@ -685,12 +835,13 @@ impl Table {
                 ))),
             })
             .collect::<Result<Vec<f64>>>()?;
-        Ok(NdArray::vector(crate::ndarray::NdData::F64(v)))
+        Ok(NdArray::vector(crate::nd_array::NdData::F64(v)))
     }
 
     /// `cast(col, dtype, optional)`: sets a column's type after checking every existing value.
-    pub fn cast(&mut self, col: impl Into<Key>, dtype: Type, optional: bool) -> Result<Type> {
+    pub fn cast(&mut self, col: impl Into<Key>, dtype: Type, nulls: Nullability) -> Result<Type> {
         let key = col.into();
+        let optional = nulls == Nullability::Optional;
         let i = self.require_col(&key)?;
         self.before_mutation();
         let mut wbtype = if optional {
@@ -745,7 +896,8 @@ impl Table {
 
     /// `set_pk(col)`: the column becomes the primary key.
     pub fn set_pk(&mut self, col: impl Into<Key>) -> Result<()> {
-        self.cast(col, Type::PrimaryKey, false).map(drop)
+        self.cast(col, Type::PrimaryKey, Nullability::Required)
+            .map(drop)
     }
 
     /// `set_fk(col, table, table_col)`: the column refers to `table_col` of `table`.
@@ -776,11 +928,11 @@ impl Table {
             table: table.clone(),
             col_name: table_col.to_owned(),
         };
-        self.cast(key, fk, false).map(drop)
+        self.cast(key, fk, Nullability::Required).map(drop)
     }
 
     /// The column types as the artifact form writes them: a column typed as a 1-D ndarray of
-    /// at most [`MAX_EMBEDDING_DIMENSIONS`] becomes `list` of `number` of that length.
+    /// at most 150 (`Table._MAX_EMBEDDING_DIMENSIONS`) becomes `list` of `number` of that length.
     pub fn written_types(&self) -> Type {
         Type::TypedDict(
             self.columns
@@ -1003,7 +1155,7 @@ mod tests {
             vec![Cell::Int(4), Cell::Str("d".into())],
         ];
         let bulk = Table::from_rows(["n", "s"], rows.clone()).unwrap();
-        let mut one = Table::new(["n", "s"]).unwrap();
+        let mut one = Table::new(["n", "s"]);
         for r in rows {
             one.add_data(r).unwrap();
         }
@@ -1012,18 +1164,11 @@ mod tests {
         assert!(bulk.table_eq(&one));
         // A row that cannot fit is the same error either way.
         let bad = vec![vec![Cell::Int(1)], vec![Cell::Str("x".into())]];
-        let e1 = Table::builder()
-            .columns(["n"])
-            .optional(crate::Optional::All(false))
-            .rows(bad.clone())
-            .build()
+        let strict = || TableOptions::default().with_optional(Optional::All(false));
+        let e1 = Table::from_rows_with(["n"], bad.clone(), strict())
             .unwrap_err()
             .to_string();
-        let mut t = Table::builder()
-            .columns(["n"])
-            .optional(crate::Optional::All(false))
-            .build()
-            .unwrap();
+        let mut t = Table::from_rows_with(["n"], Vec::new(), strict()).unwrap();
         t.add_data(bad[0].clone()).unwrap();
         let e2 = t.add_data(bad[1].clone()).unwrap_err().to_string();
         assert_eq!(e1, e2);

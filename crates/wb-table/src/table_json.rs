@@ -2,13 +2,16 @@
 
 use crate::cell::{Cell, Key};
 use crate::dtypes::{Type, TypeJsonContext, type_from_json};
-use crate::ndarray::NdArray;
+use crate::nd_array::NdArray;
 use crate::pywrite::{has_media, sorted_keys, write_cell, write_int, write_str};
-use crate::table::{LogMode, MAX_ARTIFACT_ROWS, MAX_EMBEDDING_DIMENSIONS, Table};
-use wb_core::artifact::{ArtifactTarget, EntryText};
-use wb_core::hash::Md5Stream;
+use crate::table::{
+    LogMode, MAX_ARTIFACT_ROWS, MAX_EMBEDDING_DIMENSIONS, RowLimit, Table, TableOptions,
+};
+use wb_core::ArtifactTarget;
+use wb_core::internal::artifact::EntryText;
+use wb_core::internal::hash::Md5Stream;
 use wb_core::json::{Dialect, write_to};
-use wb_core::{ArtifactSource, Error, MediaFile, Registry, Result, Value};
+use wb_core::{ArtifactSource, Error, Registry, Result, Value};
 
 /// Rows per thread below which a table's rows are written on the calling thread alone.
 const PARALLEL_MIN_ROWS: usize = 2048;
@@ -46,7 +49,7 @@ fn may_hold_media(t: &Type) -> bool {
 const ESTIMATE_ROWS: usize = 63;
 
 /// The folder npz columns go to inside an artifact.
-pub const SERIALIZED_DATA_DIR: &str = "media/serialized_data";
+pub(crate) const SERIALIZED_DATA_DIR: &str = "media/serialized_data";
 
 impl Table {
     /// The rows an artifact or run copy of the table holds: all of them, or for an INCREMENTAL
@@ -67,22 +70,22 @@ impl Table {
 
     /// The artifact JSON text of the table (`json.dump(to_json(artifact), sort_keys=True)`),
     /// adding media cells' files and npz columns to `artifact`.
-    /// More than [`MAX_ARTIFACT_ROWS`] rows are truncated, as the SDK does (it logs
+    /// More than [`Table::MAX_ARTIFACT_ROWS`] rows are truncated, as the SDK does (it logs
     /// "Truncating wandb.Table object to 200000 rows."), or refused with the SDK's error when
-    /// [`Table::set_raise_on_max_row_limit`] is on.
+    /// the table's [`RowLimit`] is [`RowLimit::Raise`].
     pub fn to_artifact_text(&self, artifact: &mut dyn ArtifactTarget) -> Result<String> {
         Ok(self.artifact_entry(artifact, false)?.text())
     }
 
     /// [`Table::to_artifact_text`], with the text's MD5 when `hash` is set: a large table's rows
     /// are hashed as they are written (on the calling thread, while others write later rows).
-    pub fn artifact_entry(
+    pub(crate) fn artifact_entry(
         &self,
         artifact: &mut dyn ArtifactTarget,
         hash: bool,
     ) -> Result<EntryText> {
         let rows = self.rows_to_write(usize::MAX);
-        if rows.len() > MAX_ARTIFACT_ROWS && self.raise_on_row_limit {
+        if rows.len() > MAX_ARTIFACT_ROWS && self.row_limit == RowLimit::Raise {
             return Err(Error::value(format!(
                 "Table row limit exceeded: table has {} rows, limit is {MAX_ARTIFACT_ROWS}. To increase the maximum number of allowed rows in a wandb.Table, override the limit with `wandb.Table.MAX_ARTIFACT_ROWS = X` and try again. Note: this may cause slower queries in the W&B UI.",
                 self.nrows
@@ -116,9 +119,9 @@ impl Table {
                 };
             } else {
                 let key = self.columns[i].to_json_key();
-                let stacked = self.get_column_ndarray(self.columns[i].clone())?;
+                let stacked = self.column_array(self.columns[i].clone())?;
                 let bytes = crate::npz::write_npz(&[(&key, &stacked)])?;
-                let entry = MediaFile::generated(bytes, ".npz")
+                let entry = wb_core::internal::media::generated_file(bytes, ".npz")
                     .add_to_artifact(artifact, SERIALIZED_DATA_DIR)?;
                 set_serialization_path(&mut types[i], entry, key);
                 npz_cols[i] = true;
@@ -244,20 +247,21 @@ impl Table {
         let mut parts = Vec::with_capacity(nchunks + 2);
         let mut failed = None;
         // This thread takes (and hashes) the chunks in order as they are finished.
-        let complete = wb_core::parallel::in_order(nchunks, threads, write_chunk, |done| {
-            match done {
-                Ok(Some(text)) => {
-                    if let Some(h) = md5.as_deref_mut() {
-                        h.update(text.as_bytes());
+        let complete =
+            wb_core::internal::parallel::in_order(nchunks, threads, write_chunk, |done| {
+                match done {
+                    Ok(Some(text)) => {
+                        if let Some(h) = md5.as_deref_mut() {
+                            h.update(text.as_bytes());
+                        }
+                        parts.push(text);
+                        return true;
                     }
-                    parts.push(text);
-                    return true;
+                    Ok(None) => {}
+                    Err(e) => failed = Some(e),
                 }
-                Ok(None) => {}
-                Err(e) => failed = Some(e),
-            }
-            false
-        });
+                false
+            });
         if let Some(e) = failed {
             return Err(e);
         }
@@ -308,7 +312,7 @@ impl Table {
     /// `artifact.add(table, name)` through the fast writer; returns the entry name
     /// (`name.table.json`).
     pub fn add_to_artifact(&self, artifact: &mut dyn ArtifactTarget, name: &str) -> Result<String> {
-        let entry = wb_core::path::with_suffix(name, Some("table"));
+        let entry = wb_core::internal::path::with_suffix(name, Some("table"));
         self.artifact_entry(artifact, true)?.put(artifact, &entry)?;
         Ok(entry)
     }
@@ -336,7 +340,7 @@ impl Table {
             })
             .collect::<Result<_>>()?;
         let log_mode = match json.get("log_mode").and_then(Value::as_str) {
-            Some(m) => LogMode::parse(m)?,
+            Some(m) => m.parse::<LogMode>()?,
             None => LogMode::Immutable,
         };
         let ctx = TypeJsonContext { source, registry };
@@ -409,14 +413,11 @@ impl Table {
             }
             rows.push(cells);
         }
-        let mut builder = Table::builder()
-            .columns(columns)
-            .rows(rows)
-            .log_mode(log_mode);
+        let mut options = TableOptions::default().with_log_mode(log_mode);
         if let Some(t) = &types {
-            builder = builder.dtype(crate::table::Dtype::PerColumn(t.clone()));
+            options = options.with_dtype(crate::table::Dtype::PerColumn(t.clone()));
         }
-        let mut table = builder.build()?;
+        let mut table = Table::from_rows_with(columns, rows, options)?;
         if let Some(t) = types {
             table.pk_col = table
                 .columns
@@ -466,7 +467,7 @@ fn write_column_types(
     artifact: &mut dyn ArtifactTarget,
 ) -> Result<()> {
     let Type::TypedDict(map) = ct else {
-        write_to(out, &ct.to_json(Some(artifact))?, Dialect::Python);
+        write_to(out, &ct.to_json_in(Some(artifact))?, Dialect::Python);
         return Ok(());
     };
     let order = sorted_keys(map.iter().map(|(k, _)| k))?;
@@ -478,7 +479,7 @@ fn write_column_types(
         write_str(out, &k.to_json_key());
         out.push_str(": ");
         if let Some((_, t)) = map.iter().find(|(mk, _)| mk == k) {
-            write_to(out, &t.to_json(Some(artifact))?, Dialect::Python);
+            write_to(out, &t.to_json_in(Some(artifact))?, Dialect::Python);
         }
     }
     out.push_str("}}, \"wb_type\": \"typedDict\"}");
@@ -566,7 +567,10 @@ mod tests {
         // Media found by a worker sends all rows back to the calling thread, which adds the
         // media's file to the artifact; the text is the same as with the media row alone
         // written by the one-thread path.
-        let html = wb_core::Html::from_literal("<p>late</p>", false);
+        let html = wb_core::Html::from_literal_with(
+            "<p>late</p>",
+            wb_core::HtmlOptions::default().with_inject(false),
+        );
         let mut rows: Vec<Vec<Cell>> = (0..9000).map(|i| vec![Cell::Int(i), Cell::Null]).collect();
         rows[8999][1] = Cell::Media(Arc::new(html.clone()));
         let t = Table::from_rows(["i", "m"], rows).unwrap();
@@ -590,7 +594,10 @@ mod tests {
     fn md5_taken_on_the_way_is_the_md5_of_the_text() {
         // Plain rows (chunks hashed as they are joined), media early and late (a worker gives
         // up, the calling thread writes everything and the MD5 starts over).
-        let html = wb_core::Html::from_literal("<p>x</p>", false);
+        let html = wb_core::Html::from_literal_with(
+            "<p>x</p>",
+            wb_core::HtmlOptions::default().with_inject(false),
+        );
         for media_row in [None, Some(3), Some(5000), Some(8999)] {
             let mut rows: Vec<Vec<Cell>> = (0..9000)
                 .map(|i| vec![Cell::Int(i), Cell::Str(format!("r{i}")), Cell::Null])
@@ -604,8 +611,8 @@ mod tests {
             let md5 = e.md5.unwrap();
             let text = e.text();
             assert_eq!(
-                wb_core::hash::md5_digest_b64(&md5),
-                wb_core::hash::md5_b64(text.as_bytes()),
+                wb_core::internal::hash::md5_digest_b64(&md5),
+                wb_core::internal::hash::md5_b64(text.as_bytes()),
                 "media at {media_row:?}"
             );
             let mut art2 = wb_core::Artifact::new("t", "dataset");
@@ -615,7 +622,7 @@ mod tests {
             let name = art3.add(&t, "t").unwrap();
             assert_eq!(
                 art3.entries[&name].digest,
-                wb_core::hash::md5_digest_b64(&md5)
+                wb_core::internal::hash::md5_digest_b64(&md5)
             );
             assert_eq!(art3.entries[&name].size, text.len() as u64);
             assert_eq!(&*art3.entry_bytes(&name).unwrap(), text.as_bytes());
@@ -636,12 +643,12 @@ mod tests {
             let mut rows: Vec<Vec<Cell>> =
                 (0..9000).map(|i| vec![Cell::Int(i), Cell::Null]).collect();
             rows[at][1] = bad();
-            let t = Table::builder()
-                .columns(["i", "d"])
-                .allow_mixed_types(true)
-                .rows(rows)
-                .build()
-                .unwrap();
+            let t = Table::from_rows_with(
+                ["i", "d"],
+                rows,
+                crate::TableOptions::default().with_allow_mixed_types(true),
+            )
+            .unwrap();
             for hash in [false, true] {
                 let mut art = wb_core::Artifact::new("t", "dataset");
                 let e = t.artifact_entry(&mut art, hash).unwrap_err().to_string();

@@ -5,23 +5,22 @@ use crate::cell::{Cell, Key};
 use crate::table::{LogMode, MAX_ROWS, Table};
 use base64::Engine;
 use std::sync::Arc;
-use wb_core::artifact::{ArtifactTarget, client_artifact_urls};
+use wb_core::ArtifactTarget;
+use wb_core::internal::artifact::client_artifact_urls;
+use wb_core::internal::media::{generated_file, media_run_json};
 use wb_core::json::{Dialect, Map, to_string};
-use wb_core::media::media_run_json;
-use wb_core::{
-    Artifact, ArtifactSource, Error, MediaFile, Registry, Result, RunTarget, Step, Value, WbValue,
-};
+use wb_core::{Artifact, ArtifactSource, Error, Registry, Result, RunTarget, Step, Value, WbValue};
 
 /// The media folder of run copies.
-pub const MEDIA_DIR: &str = "media/table";
+pub(crate) const MEDIA_DIR: &str = "media/table";
 /// The artifact type of a logged table.
-pub const RUN_TABLE_TYPE: &str = "run_table";
+pub(crate) const RUN_TABLE_TYPE: &str = "run_table";
 /// The artifact type of an INCREMENTAL table's increments.
-pub const INCREMENTAL_TABLE_TYPE: &str = "wandb-run-incremental-table";
+pub(crate) const INCREMENTAL_TABLE_TYPE: &str = "wandb-run-incremental-table";
 
 /// `sanitize_artifact_name`: characters outside `[a-zA-Z0-9_\-.]` are dropped and, when that
 /// changed the name, `-<crc32 in url-safe base64>` is appended.
-pub fn sanitize_artifact_name(name: &str) -> String {
+pub(crate) fn sanitize_artifact_name(name: &str) -> String {
     let sanitized: String = name
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
@@ -32,6 +31,50 @@ pub fn sanitize_artifact_name(name: &str) -> String {
     let crc = crc32fast::hash(name.as_bytes());
     let suffix = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crc.to_be_bytes());
     format!("{sanitized}-{suffix}")
+}
+
+/// How a [`JoinedTable`](crate::JoinedTable) or [`PartitionedTable`](crate::PartitionedTable)
+/// is logged to a run: added to a `run_table` artifact named after the run and key, then
+/// written in the run as `{"_type", "artifact_path"}` pointing at that entry.
+#[derive(Debug, Default)]
+pub(crate) struct ArtifactBinding {
+    /// `artifact_path` and `_latest_artifact_path` of the entry, once bound.
+    urls: std::sync::Mutex<Option<(String, String)>>,
+}
+
+impl ArtifactBinding {
+    /// `bind_to_run` of `value` logged under `key`.
+    pub(crate) fn bind(&self, value: &dyn WbValue, run: &dyn RunTarget, key: &str) -> Result<()> {
+        let mut art = Artifact::new(
+            sanitize_artifact_name(&format!("run-{}-{key}", run.run_id())),
+            RUN_TABLE_TYPE,
+        );
+        let entry = wb_core::internal::artifact::add_value(&mut art, value, key)?;
+        let urls = client_artifact_urls(&art, &entry);
+        if let Ok(mut u) = self.urls.lock() {
+            *u = Some(urls);
+        }
+        run.log_artifact(art)
+    }
+
+    /// The run JSON of a bound value of `log_type`; `class_plural` names it in the error for
+    /// one never bound.
+    pub(crate) fn run_json(&self, log_type: &str, class_plural: &str) -> Result<Value> {
+        let url = self
+            .urls
+            .lock()
+            .ok()
+            .and_then(|u| u.as_ref().map(|u| u.0.clone()));
+        let url = url.ok_or_else(|| {
+            Error::value(format!(
+                "{class_plural} must first be added to an Artifact before logging to a Run"
+            ))
+        })?;
+        let mut m = Map::new();
+        m.insert("_type".into(), log_type.into());
+        m.insert("artifact_path".into(), url.into());
+        Ok(Value::Object(m))
+    }
 }
 
 fn lock(t: &Table) -> Result<std::sync::MutexGuard<'_, crate::table::LogState>> {
@@ -64,8 +107,8 @@ fn run_cell(c: &Cell) -> Value {
 
 impl Table {
     /// The run copy's content: `{"columns": [...], "data": [...]}` with at most
-    /// [`MAX_ROWS`] rows, written compactly as the SDK writes media sidecars.
-    pub fn run_copy_json(&self) -> String {
+    /// [`Table::MAX_ROWS`] rows, written compactly as the SDK writes media sidecars.
+    pub(crate) fn run_copy_json(&self) -> String {
         let rows = self.rows_to_write(MAX_ROWS);
         let data: Vec<Value> = rows
             .map(|r| Value::Array(self.rows[r].iter().map(run_cell).collect()))
@@ -167,7 +210,7 @@ impl WbValue for Table {
             return Ok(());
         }
         self.log_table_artifact(run, key)?;
-        let file = MediaFile::generated(self.run_copy_json().into_bytes(), ".table.json");
+        let file = generated_file(self.run_copy_json().into_bytes(), ".table.json");
         file.bind(run, MEDIA_DIR, key, step)?;
         lock(self)?.run_file = Some(file);
         Ok(())
@@ -186,7 +229,7 @@ impl WbValue for Table {
     fn artifact_entry_text(
         &self,
         artifact: &mut dyn ArtifactTarget,
-    ) -> Option<Result<wb_core::artifact::EntryText>> {
+    ) -> Option<Result<wb_core::internal::artifact::EntryText>> {
         Some(self.artifact_entry(artifact, true))
     }
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
@@ -195,13 +238,27 @@ impl WbValue for Table {
             .is_some_and(|o| self.table_eq(o))
     }
     fn column_type(&self) -> Option<Value> {
-        let ct = self.column_types().to_json(None).ok()?;
+        let ct = self.column_types().to_json().ok()?;
         let mut params = Map::new();
         params.insert("column_types".into(), ct);
         let mut m = Map::new();
         m.insert("wb_type".into(), "table".into());
         m.insert("params".into(), Value::Object(params));
         Some(Value::Object(m))
+    }
+}
+
+impl From<Table> for wb_core::LogValue {
+    /// The table, to log (`run.log({"key": table})`).
+    fn from(t: Table) -> Self {
+        wb_core::LogValue::media(t)
+    }
+}
+
+impl From<&Table> for wb_core::LogValue {
+    /// A [`Table::snapshot`], to log: the same table logged again follows its [`LogMode`].
+    fn from(t: &Table) -> Self {
+        wb_core::LogValue::media(t.snapshot())
     }
 }
 

@@ -75,17 +75,17 @@ pub struct Civil {
 
 impl Timestamp {
     /// A naive `datetime(year, month, day, hour, minute, second, microsecond)`.
-    pub fn naive(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32, us: u32) -> Result<Self> {
+    pub fn from_naive(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32, us: u32) -> Result<Self> {
         Self::checked(y, mo, d, h, mi, s, us, TimeKind::Naive)
     }
 
     /// A UTC-aware `datetime`.
-    pub fn utc(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32, us: u32) -> Result<Self> {
+    pub fn from_utc(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32, us: u32) -> Result<Self> {
         Self::checked(y, mo, d, h, mi, s, us, TimeKind::Utc)
     }
 
     /// A `datetime.date`.
-    pub fn date(y: i64, mo: u32, d: u32) -> Result<Self> {
+    pub fn from_date(y: i64, mo: u32, d: u32) -> Result<Self> {
         Self::checked(y, mo, d, 0, 0, 0, 0, TimeKind::Date)
     }
 
@@ -136,7 +136,8 @@ impl Timestamp {
 
     /// Parses ISO 8601 text as `datetime.fromisoformat` does (`2020-01-01`, `2020-01-01T12:00`,
     /// `2020-01-01 12:00:00.5`, an optional `Z` or `+00:00`); without a zone it is naive.
-    pub fn parse_iso(text: &str) -> Result<Self> {
+    #[doc(alias = "fromisoformat")]
+    pub fn from_iso(text: &str) -> Result<Self> {
         let bad = || Error::value(format!("Invalid isoformat string: {text:?}"));
         let (date, rest) = if text.len() > 10 {
             text.split_at(10)
@@ -151,7 +152,7 @@ impl Timestamp {
         let mo: u32 = dp[1].parse().map_err(|_| bad())?;
         let d: u32 = dp[2].parse().map_err(|_| bad())?;
         if rest.is_empty() {
-            return Self::naive(y, mo, d, 0, 0, 0, 0);
+            return Self::from_naive(y, mo, d, 0, 0, 0, 0);
         }
         let rest = rest.strip_prefix(['T', ' ']).ok_or_else(bad)?;
         let (time, kind) = if let Some(t) = rest.strip_suffix('Z') {
@@ -292,14 +293,14 @@ mod tests {
     fn epoch_millis_match_the_sdk() -> Result<()> {
         // `_json_helper(datetime(2020,1,1,12))` and the SDK test's 2000-12-01 date.
         assert_eq!(
-            Timestamp::naive(2020, 1, 1, 12, 0, 0, 0)?.artifact_millis(),
+            Timestamp::from_naive(2020, 1, 1, 12, 0, 0, 0)?.artifact_millis(),
             1_577_880_000_000
         );
         assert_eq!(
-            Timestamp::date(2000, 12, 1)?.artifact_millis(),
+            Timestamp::from_date(2000, 12, 1)?.artifact_millis(),
             975_628_800_000
         );
-        let t = Timestamp::parse_iso("2020-01-01T12:00:00.5")?;
+        let t = Timestamp::from_iso("2020-01-01T12:00:00.5")?;
         assert_eq!(t.artifact_millis(), 1_577_880_000_500);
         assert_eq!(
             t.py_repr(),

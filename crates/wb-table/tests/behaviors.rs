@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 use wb_core::json::{Value, parse};
 use wb_core::{DirRun, LogValue, RunTarget, Step, WbValue};
-use wb_table::{Cell, Dtype, LogMode, Optional, Table, Type};
+use wb_table::{Cell, Dtype, LogMode, Nullability, Optional, RowLimit, Table, TableOptions, Type};
 
 fn golden() -> Value {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/behaviors.json");
@@ -19,7 +19,7 @@ fn g<'a>(v: &'a Value, k: &str) -> &'a Value {
 }
 
 fn types(t: &Table) -> Value {
-    t.column_types().to_json(None).unwrap()
+    t.column_types().to_json().unwrap()
 }
 
 fn err_text(e: wb_core::Error) -> String {
@@ -34,43 +34,48 @@ fn err_text(e: wb_core::Error) -> String {
 #[test]
 fn dtypes_cast_add_column_and_keys() {
     let gd = golden();
-    let t = Table::builder()
-        .columns(["a", "b"])
-        .rows(vec![vec![1.into(), "x".into()], vec![2.into(), Cell::Null]])
-        .dtype(Dtype::PerColumn(vec![Type::Number, Type::String]))
-        .optional(Optional::PerColumn(vec![false, true]))
-        .build()
-        .unwrap();
+    let t = Table::from_rows_with(
+        ["a", "b"],
+        vec![vec![1.into(), "x".into()], vec![2.into(), Cell::Null]],
+        TableOptions::default()
+            .with_dtype(Dtype::PerColumn(vec![Type::Number, Type::String]))
+            .with_optional(Optional::PerColumn(vec![false, true])),
+    )
+    .unwrap();
     assert_eq!(types(&t), *g(&gd, "dtype_types"));
 
-    let t = Table::builder()
-        .columns(["a"])
-        .rows(vec![vec![Cell::from(vec![1, 2])]])
-        .dtype(Dtype::PerColumn(vec![Type::list(Type::Number)]))
-        .build()
-        .unwrap();
+    let t = Table::from_rows_with(
+        ["a"],
+        vec![vec![Cell::from(vec![1, 2])]],
+        TableOptions::default().with_dtype(Dtype::PerColumn(vec![Type::list(Type::Number)])),
+    )
+    .unwrap();
     assert_eq!(types(&t), *g(&gd, "dtype_list_types"));
 
     let mut t = Table::from_rows(["a"], vec![vec!["x".into()], vec!["y".into()]]).unwrap();
-    let e = t.cast("a", Type::Number, false).unwrap_err();
+    let e = t
+        .cast("a", Type::Number, Nullability::Required)
+        .unwrap_err();
     assert_eq!(Value::Str(err_text(e)), *g(&gd, "cast_error"));
-    t.cast("a", Type::String, false).unwrap();
+    t.cast("a", Type::String, Nullability::Required).unwrap();
     assert_eq!(types(&t), *g(&gd, "cast_types"));
 
     let mut t = Table::from_rows(["a"], vec![vec![1.into()], vec![2.into()]]).unwrap();
-    let e = t.add_column("b", vec![1.into()], false).unwrap_err();
+    let e = t
+        .add_column("b", vec![1.into()], Nullability::Required)
+        .unwrap_err();
     assert_eq!(
         format!("AssertionError: {e}"),
         g(&gd, "add_column_len_error").as_str().unwrap()
     );
     let e = t
-        .add_column("b", vec![1.into(), "x".into()], false)
+        .add_column("b", vec![1.into(), "x".into()], Nullability::Required)
         .unwrap_err();
     assert_eq!(Value::Str(err_text(e)), *g(&gd, "add_column_type_error"));
     assert_eq!(t.ncols(), 1, "a failed add_column is rolled back");
-    t.add_column("b", vec![1.5.into(), 2.5.into()], false)
+    t.add_column("b", vec![1.5.into(), 2.5.into()], Nullability::Required)
         .unwrap();
-    t.add_column("c", vec!["p".into(), Cell::Null], true)
+    t.add_column("c", vec!["p".into(), Cell::Null], Nullability::Optional)
         .unwrap();
     assert_eq!(types(&t), *g(&gd, "add_column_types"));
 
@@ -89,8 +94,11 @@ fn dtypes_cast_add_column_and_keys() {
     let t = Table::from_rows(
         ["d"],
         vec![
-            vec![Cell::dict([("a", Cell::List(vec![1.into(), Cell::Null]))])],
-            vec![Cell::dict([(
+            vec![Cell::from_dict([(
+                "a",
+                Cell::List(vec![1.into(), Cell::Null]),
+            )])],
+            vec![Cell::from_dict([(
                 "a",
                 Cell::List(vec![Cell::Null, 2.5.into()]),
             )])],
@@ -101,8 +109,8 @@ fn dtypes_cast_add_column_and_keys() {
 }
 
 fn log(run: &DirRun, key: &str, t: &Table, step: i64) -> (Value, String) {
-    let v: Arc<dyn WbValue> = Arc::new(t.clone());
-    let j = wb_core::value::val_to_json(run, key, &LogValue::Media(v), Step::Num(step)).unwrap();
+    // Logging `&t` logs a snapshot: the same table each time.
+    let j = wb_core::value::val_to_json(run, key, &LogValue::from(t), Step::Num(step)).unwrap();
     let p = j.get("path").and_then(Value::as_str).unwrap();
     let text = std::fs::read_to_string(run.files_dir().join(p)).unwrap();
     (j, text)
@@ -130,7 +138,7 @@ fn strip_ids(v: &Value) -> Value {
 fn logging_again_in_each_log_mode() {
     let gd = golden();
     let dir = tempfile::tempdir().unwrap();
-    let run = DirRun::with_id(dir.path(), "abc12345");
+    let run = DirRun::new(dir.path()).with_id("abc12345");
 
     // IMMUTABLE: the second log re-uses the first (same file), only nrows is live.
     let mut t = Table::from_rows(["a"], vec![vec![1.into()]]).unwrap();
@@ -145,12 +153,12 @@ fn logging_again_in_each_log_mode() {
     assert_eq!(run.artifacts().len(), 1);
 
     // MUTABLE: a change makes the next log a new file and a new artifact.
-    let mut t = Table::builder()
-        .columns(["a"])
-        .rows(vec![vec![1.into()]])
-        .log_mode(LogMode::Mutable)
-        .build()
-        .unwrap();
+    let mut t = Table::from_rows_with(
+        ["a"],
+        vec![vec![1.into()]],
+        TableOptions::default().with_log_mode(LogMode::Mutable),
+    )
+    .unwrap();
     let (j1, f1) = log(&run, "mut", &t, 0);
     t.add_data(vec![2.into()]).unwrap();
     let (j2, f2) = log(&run, "mut", &t, 1);
@@ -161,12 +169,12 @@ fn logging_again_in_each_log_mode() {
     assert_eq!(run.artifacts().len(), 3);
 
     // INCREMENTAL: the second log holds the new row only, and points at the first.
-    let mut t = Table::builder()
-        .columns(["a"])
-        .rows(vec![vec![1.into()], vec![2.into()]])
-        .log_mode(LogMode::Incremental)
-        .build()
-        .unwrap();
+    let mut t = Table::from_rows_with(
+        ["a"],
+        vec![vec![1.into()], vec![2.into()]],
+        TableOptions::default().with_log_mode(LogMode::Incremental),
+    )
+    .unwrap();
     let (j1, f1) = log(&run, "inc", &t, 0);
     t.add_data(vec![3.into()]).unwrap();
     let (j2, f2) = log(&run, "inc", &t, 1);
@@ -204,7 +212,7 @@ fn run_copy_keeps_ten_thousand_rows() {
     let gd = golden();
     let gb = g(&gd, "big");
     let dir = tempfile::tempdir().unwrap();
-    let run = DirRun::with_id(dir.path(), "abc12345");
+    let run = DirRun::new(dir.path()).with_id("abc12345");
     let rows = (0..10_005i64)
         .map(|i| vec![Cell::Int(i), Cell::Str(format!("r{i}"))])
         .collect();
@@ -235,7 +243,7 @@ fn artifact_table_reads_back_with_media_cells() {
     wb_table::register(&mut reg);
     let t = Table::from_json(&json, &src, &reg).unwrap();
     assert_eq!(t.nrows(), 3);
-    let Cell::Media(m) = &t.get_column("page").unwrap()[0] else {
+    let Cell::Media(m) = &t.column("page").unwrap()[0] else {
         panic!("not a media cell")
     };
     assert_eq!(m.class_name(), "Html");
@@ -249,17 +257,17 @@ fn artifact_table_reads_back_with_media_cells() {
 fn incremental_artifact_reads_every_increment_in_order() {
     // An incremental artifact holds one entry per increment; from_json of any of them reads the
     // rows of all, ordered by (increment, timestamp), as `_get_data_from_increments` does.
-    let mut t = Table::builder()
-        .columns(["a"])
-        .rows(vec![vec![1.into()]])
-        .log_mode(LogMode::Incremental)
-        .build()
-        .unwrap();
+    let mut t = Table::from_rows_with(
+        ["a"],
+        vec![vec![1.into()]],
+        TableOptions::default().with_log_mode(LogMode::Incremental),
+    )
+    .unwrap();
     let mut art = wb_core::Artifact::new("run-x-incr-t", "wandb-run-incremental-table");
     let first = t.add_to_artifact(&mut art, "0-200.t").unwrap();
     // Pretend the first increment was logged, then add a row and write the second increment.
     let dir = tempfile::tempdir().unwrap();
-    let run = DirRun::with_id(dir.path(), "abc12345");
+    let run = DirRun::new(dir.path()).with_id("abc12345");
     log(&run, "t", &t, 0);
     t.add_data(vec![2.into()]).unwrap();
     t.add_data(vec![3.into()]).unwrap();
@@ -269,7 +277,7 @@ fn incremental_artifact_reads_every_increment_in_order() {
     let reg = wb_core::Registry::with_core();
     let back = Table::from_json(&json, &art, &reg).unwrap();
     let col: Vec<String> = back
-        .get_column("a")
+        .column("a")
         .unwrap()
         .into_iter()
         .map(Cell::py_str)
@@ -281,7 +289,7 @@ fn incremental_artifact_reads_every_increment_in_order() {
 #[test]
 fn artifact_row_limit_truncates_or_raises() {
     let rows: Vec<Vec<Cell>> = (0..200_001i64).map(|i| vec![Cell::Int(i)]).collect();
-    let mut t = Table::from_rows(["i"], rows).unwrap();
+    let t = Table::from_rows(["i"], rows).unwrap();
     let mut art = wb_core::Artifact::new("a", "dataset");
     let text = t.to_artifact_text(&mut art).unwrap();
     let j = parse(&text).unwrap();
@@ -290,7 +298,12 @@ fn artifact_row_limit_truncates_or_raises() {
         j.get("data").and_then(Value::as_array).map(<[Value]>::len),
         Some(200_000)
     );
-    t.set_raise_on_max_row_limit(true);
+    let t = Table::from_rows_with(
+        ["i"],
+        t.rows().collect(),
+        TableOptions::default().with_row_limit(RowLimit::Raise),
+    )
+    .unwrap();
     let e = t.to_artifact_text(&mut art).unwrap_err().to_string();
     assert!(
         e.starts_with("Table row limit exceeded: table has 200001 rows, limit is 200000."),
@@ -306,11 +319,7 @@ fn row_indexes_and_foreign_keys_in_an_artifact() {
     let t2_text = r#"{"_type": "table", "column_types": {"params": {"type_map": {"ref": {"params": {"table": "media/tables/dc0a4e155d55b8361f41.table.json"}, "wb_type": "foreignIndex"}, "v": {"params": {"allowed_types": [{"wb_type": "none"}, {"wb_type": "number"}]}, "wb_type": "union"}}}, "wb_type": "typedDict"}, "columns": ["ref", "v"], "data": [[0, 1], [1, 1]], "log_mode": "IMMUTABLE", "ncols": 2, "nrows": 2}"#;
     let t3_text = r#"{"_type": "table", "column_types": {"params": {"type_map": {"k": {"params": {"col_name": "id", "table": "media/tables/dc0a4e155d55b8361f41.table.json"}, "wb_type": "foreignKey"}}}, "wb_type": "typedDict"}, "columns": ["k"], "data": [["a"]], "log_mode": "IMMUTABLE", "ncols": 1, "nrows": 1}"#;
     let t1 = Table::from_rows(["id"], vec![vec!["a".into()], vec!["b".into()]]).unwrap();
-    let rows = t1
-        .get_index()
-        .into_iter()
-        .map(|i| vec![i, 1.into()])
-        .collect();
+    let rows = t1.index().into_iter().map(|i| vec![i, 1.into()]).collect();
     let t2 = Table::from_rows(["ref", "v"], rows).unwrap();
     let mut art = wb_core::Artifact::new("x", "dataset");
     art.add(&t2, "t2").unwrap();
@@ -344,7 +353,7 @@ fn row_indexes_and_foreign_keys_in_an_artifact() {
         matches!(back.column_type(&"k".into()), Some(Type::ForeignKey { col_name, .. }) if col_name == "id")
     );
     // A table cannot refer to itself.
-    let me = Arc::new(t3.clone());
+    let me = Arc::new(t3.snapshot());
     assert!(t3.set_fk("k", &me, "k").is_err());
 }
 
@@ -368,18 +377,19 @@ fn computed_columns() {
     })
     .unwrap();
     let diff: Vec<String> = t
-        .get_column("diff")
+        .column("diff")
         .unwrap()
         .into_iter()
         .map(Cell::py_str)
         .collect();
     assert_eq!(diff, ["2", "-2"]);
     assert_eq!(t.column_type(&"diff".into()), Some(&Type::Number));
-    let mut inc = Table::builder()
-        .columns(["x"])
-        .log_mode(LogMode::Incremental)
-        .build()
-        .unwrap();
+    let mut inc = Table::from_rows_with(
+        ["x"],
+        Vec::new(),
+        TableOptions::default().with_log_mode(LogMode::Incremental),
+    )
+    .unwrap();
     let e = inc
         .add_computed_columns(|_, _| indexmap::IndexMap::new())
         .unwrap_err();
@@ -387,4 +397,25 @@ fn computed_columns() {
         e.to_string()
             .starts_with("Operation 'add_computed_columns' is not supported")
     );
+}
+
+#[test]
+fn a_clone_is_a_new_table_and_a_snapshot_the_same_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = DirRun::new(dir.path()).with_id("abc12345");
+    let t = Table::from_rows(["a"], vec![vec!["x".into()]]).unwrap();
+    let (j1, _) = log(&run, "t", &t, 0);
+    // A snapshot is the logged table: its second log re-uses the first artifact.
+    let (j2, _) = log(&run, "t", &t, 1);
+    assert_eq!(j1.get("artifact_path"), j2.get("artifact_path"));
+    assert_eq!(run.artifacts().len(), 1);
+    // A clone was never logged: logging it makes its own artifact.
+    let clone: Arc<dyn WbValue> = Arc::new(t.clone());
+    wb_core::value::val_to_json(&run, "t", &LogValue::Media(clone), Step::Num(2)).unwrap();
+    assert_eq!(run.artifacts().len(), 2);
+    // And it is another table: it may refer to the original, which a snapshot may not.
+    let mut c = t.clone();
+    c.set_fk("a", &Arc::new(t.clone()), "a").unwrap();
+    let mut s = t.snapshot();
+    assert!(s.set_fk("a", &Arc::new(t.snapshot()), "a").is_err());
 }

@@ -7,7 +7,7 @@ use wb_table::{Cell, Table, Timestamp};
 
 /// The table tests/golden/frame/make_frame_golden.py describes.
 fn expected() -> Table {
-    let t = |iso: &str| Cell::Timestamp(Timestamp::parse_iso(iso).unwrap());
+    let t = |iso: &str| Cell::Timestamp(Timestamp::from_iso(iso).unwrap());
     Table::from_columns(vec![
         ("i", vec![Cell::Int(1), Cell::Null, Cell::Int(3)]),
         (
@@ -42,7 +42,7 @@ fn golden() -> std::path::PathBuf {
 
 #[test]
 fn reads_what_pyarrow_wrote() {
-    let t = Table::read_parquet(golden().join("pyarrow_written.parquet")).unwrap();
+    let t = Table::from_parquet(golden().join("pyarrow_written.parquet")).unwrap();
     let want = expected();
     assert!(t.difference(&want).is_none(), "{:?}", t.difference(&want));
 }
@@ -52,7 +52,7 @@ fn parquet_round_trip_and_parts() {
     let dir = tempfile::tempdir().unwrap();
     let t = expected();
     t.write_parquet(dir.path().join("t.parquet")).unwrap();
-    let back = Table::read_parquet(dir.path().join("t.parquet")).unwrap();
+    let back = Table::from_parquet(dir.path().join("t.parquet")).unwrap();
     assert!(back.difference(&t).is_none(), "{:?}", back.difference(&t));
 
     // A big table as parts; read back as one dataset.
@@ -64,7 +64,7 @@ fn parquet_round_trip_and_parts() {
         .write_parquet_parts(dir.path().join("parts"), 1000)
         .unwrap();
     assert_eq!(parts.len(), 3);
-    let back = Table::read_parquet(dir.path().join("parts")).unwrap();
+    let back = Table::from_parquet(dir.path().join("parts")).unwrap();
     assert_eq!(back.nrows(), 2500);
     assert!(back.difference(&big).is_none());
 }
@@ -72,12 +72,15 @@ fn parquet_round_trip_and_parts() {
 #[test]
 fn data_frame_json_of_the_legacy_sdk() {
     let dir = tempfile::tempdir().unwrap();
-    let run = wb_core::DirRun::with_id(dir.path(), "run12345");
+    let run = wb_core::DirRun::new(dir.path()).with_id("run12345");
     let t = Table::from_rows(
         ["x", "page"],
         vec![vec![
             Cell::Int(1),
-            Cell::media(wb_core::Html::from_literal("<p>a</p>", false)),
+            Cell::from_media(wb_core::Html::from_literal_with(
+                "<p>a</p>",
+                wb_core::HtmlOptions::default().with_inject(false),
+            )),
         ]],
     )
     .unwrap();
@@ -102,15 +105,12 @@ fn data_frame_json_of_the_legacy_sdk() {
         j.get("path").and_then(wb_core::Value::as_str),
         Some(rel.as_str())
     );
-    let back = Table::read_parquet(dir.path().join(&rel)).unwrap();
+    let back = Table::from_parquet(dir.path().join(&rel)).unwrap();
     let cols: Vec<String> = back.columns().iter().map(|c| c.to_string()).collect();
     assert_eq!(cols, ["x", "page", "wandb_run_id", "wandb_data_frame_id"]);
-    let page = back.get_column("page").unwrap()[0].py_str();
+    let page = back.column("page").unwrap()[0].py_str();
     assert!(page.starts_with("{\"_type\":\"html-file\""), "{page}");
-    assert_eq!(
-        back.get_column("wandb_run_id").unwrap()[0].py_str(),
-        "run12345"
-    );
+    assert_eq!(back.column("wandb_run_id").unwrap()[0].py_str(), "run12345");
     assert!(run.published().contains(&rel));
 }
 

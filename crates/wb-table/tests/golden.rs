@@ -16,7 +16,7 @@ use wb_core::json::{Value, parse};
 use wb_core::{Artifact, DirRun, LogValue, Step, WbValue};
 use wb_table::{
     Cell, Dtype, JoinKey, JoinedTable, Key, LogMode, NdArray, NdData, Optional, PartitionedTable,
-    Table, TableRef, Timestamp,
+    Table, TableOptions, TableRef, Timestamp,
 };
 
 fn root() -> PathBuf {
@@ -51,7 +51,7 @@ fn ndarray(b: &Value) -> Result<NdArray, String> {
         "bool" => NdData::Bool(data.iter().map(|v| v.as_bool().unwrap()).collect()),
         other => return Err(format!("dtype {other}")),
     };
-    NdArray::new(shape, nd).map_err(err)
+    NdArray::from_data(shape, nd).map_err(err)
 }
 
 fn to_cell(v: &Value) -> Result<Cell, String> {
@@ -82,7 +82,7 @@ fn decode(v: &Value) -> Result<Built, String> {
                     _ => f64::NEG_INFINITY,
                 }))),
                 "$datetime" => Ok(Built::Cell(Cell::Timestamp(
-                    Timestamp::parse_iso(b.as_str().unwrap()).map_err(err)?,
+                    Timestamp::from_iso(b.as_str().unwrap()).map_err(err)?,
                 ))),
                 "$ndarray" => Ok(Built::Cell(Cell::from(ndarray(b)?))),
                 "$wb" => build(b.as_str().unwrap(), m.get("args").unwrap_or(&Value::Null)),
@@ -131,41 +131,45 @@ fn build(class: &str, args: &Value) -> Result<Built, String> {
     let a = |k: &str| args.get(k);
     match class {
         "Table" => {
-            let mut b = Table::builder();
+            let mut b = TableOptions::default();
+            let mut columns: Vec<Key> = Table::DEFAULT_COLUMNS.map(Key::from).to_vec();
+            let mut data = Vec::new();
             if let Some(df) = a("dataframe") {
                 let df = df.get("$dataframe").unwrap();
-                b = b
-                    .columns(keys(df.get("columns").unwrap())?)
-                    .rows(rows(df.get("data").unwrap())?);
+                columns = keys(df.get("columns").unwrap())?;
+                data = rows(df.get("data").unwrap())?;
             } else {
                 if let Some(c) = a("columns") {
-                    b = b.columns(keys(c)?);
+                    columns = keys(c)?;
                 }
                 if let Some(d) = a("data").or(a("rows")) {
-                    b = b.rows(rows(d)?);
+                    data = rows(d)?;
                 }
             }
             match a("optional") {
-                Some(Value::Bool(o)) => b = b.optional(Optional::All(*o)),
+                Some(Value::Bool(o)) => b = b.with_optional(Optional::All(*o)),
                 Some(Value::Array(l)) => {
-                    b = b.optional(Optional::PerColumn(
+                    b = b.with_optional(Optional::PerColumn(
                         l.iter().map(|x| x.as_bool().unwrap()).collect(),
                     ))
                 }
                 _ => {}
             }
             if let Some(Value::Bool(m)) = a("allow_mixed_types") {
-                b = b.allow_mixed_types(*m);
+                b = b.with_allow_mixed_types(*m);
             }
             if let Some(m) = a("log_mode") {
-                b = b.log_mode(LogMode::parse(m.as_str().unwrap()).map_err(err)?);
+                b = b.with_log_mode(m.as_str().unwrap().parse::<LogMode>().map_err(err)?);
             }
             let _ = Dtype::Infer;
-            Ok(Built::Wb(Arc::new(b.build().map_err(err)?)))
+            Ok(Built::Wb(Arc::new(
+                Table::from_rows_with(columns, data, b).map_err(err)?,
+            )))
         }
-        "Html" => Ok(Built::Wb(Arc::new(wb_core::Html::from_literal(
+        "Html" => Ok(Built::Wb(Arc::new(wb_core::Html::from_literal_with(
             a("data").unwrap().as_str().unwrap(),
-            a("inject").and_then(Value::as_bool).unwrap_or(true),
+            wb_core::HtmlOptions::default()
+                .with_inject(a("inject").and_then(Value::as_bool).unwrap_or(true)),
         )))),
         "JoinedTable" => {
             let side = |k: &str| -> Result<TableRef, String> {
@@ -304,7 +308,7 @@ fn run_case(
             files.push((ename.clone(), bytes));
         }
     } else {
-        let run = DirRun::with_id(tmp.join(name), "abc12345");
+        let run = DirRun::new(tmp.join(name)).with_id("abc12345");
         let step = case.get("step").and_then(Value::as_i64).unwrap_or(0);
         for (key, v) in case.get("log").unwrap().as_object().unwrap() {
             let w = wb(v)?;
@@ -344,7 +348,7 @@ fn sdk_npz_columns_read_back() {
         .next()
         .unwrap()
         .path();
-    let arr = wb_table::npz::read_npz(&std::fs::read(f).unwrap(), "emb").unwrap();
+    let arr = NdArray::from_npz(&std::fs::read(f).unwrap(), "emb").unwrap();
     assert_eq!(arr.shape(), &[3, 151]);
     match arr.data() {
         NdData::F64(v) => {

@@ -115,7 +115,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     .with_caption("water");
 
     // HTML, a plotly figure, a model graph and a table.
-    let html = Html::from_literal("<h1>Hello from Rust</h1><p>logged by wb-types</p>", true);
+    let html = Html::from_literal("<h1>Hello from Rust</h1><p>logged by wb-types</p>");
     let figure = wb_types::core::json::parse(
         r#"{"data": [{"type": "scatter", "x": [0, 1, 2], "y": [1.0, 0.5, 0.33], "name": "loss"}], "layout": {"title": {"text": "loss"}}}"#,
     )?;
@@ -146,7 +146,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     Cell::from(["cat", "dog", "car"][i as usize]),
                     Cell::from(0.5 + i as f64 / 10.0),
                     Cell::from(i % 2 == 0),
-                    Cell::media(img),
+                    Cell::from_media(img),
                 ])
             })
             .collect::<Result<Vec<_>, wb_types::Error>>()?,

@@ -10,7 +10,7 @@ use wb_types::core::json::Value;
 use wb_types::graph::{Graph, Node};
 use wb_types::image::{BoundingBoxes2D, Box2D, Image, ImageMask};
 use wb_types::object3d::{Atom, Bond, Molecule, Object3D, box3d, molecule, object3d, triple};
-use wb_types::table::{Cell, Table};
+use wb_types::table::{Cell, Nullability, Table};
 use wb_types::video::{Video, VideoFormat};
 use wb_types::{Artifact, DirRun, Histogram, Html, Plotly, Step, WbValue};
 
@@ -71,9 +71,9 @@ proptest! {
     #[test]
     fn histograms(data in proptest::collection::vec(float(), 0..200), bins in 0usize..600) {
         if let Ok(h) = Histogram::from_sequence(&data) { exercise(&h); }
-        if let Ok(h) = Histogram::with_num_bins(&data, bins) { exercise(&h); }
+        if let Ok(h) = Histogram::from_sequence_with(&data, wb_types::core::HistogramOptions::default().with_num_bins(bins)) { exercise(&h); }
         let f32s: Vec<f32> = data.iter().map(|x| *x as f32).collect();
-        let _ = Histogram::with_num_bins(&f32s, bins);
+        let _ = Histogram::from_sequence_with(&f32s, wb_types::core::HistogramOptions::default().with_num_bins(bins));
         let edges: Vec<f64> = data.iter().copied().chain([1.0]).collect();
         if let Ok(h) = Histogram::from_np_histogram(data.clone(), edges) { exercise(&h); }
         let _ = Histogram::from_np_histogram(data.clone(), data);
@@ -161,10 +161,9 @@ proptest! {
     fn tables(cols in proptest::collection::vec("[a-z0-9]{0,3}", 0..4), rows in proptest::collection::vec(proptest::collection::vec(value(), 0..4), 0..6)) {
         let rows: Vec<Vec<Cell>> = rows.iter().map(|r| r.iter().map(Cell::from).collect()).collect();
         if let Ok(t) = Table::from_rows(cols.clone(), rows) { exercise(&t); }
-        if let Ok(mut t) = Table::new(cols) {
-            let _ = t.add_data(vec![Cell::from(1.0), Cell::from(f64::NAN)]);
-            let _ = t.add_column("extra", vec![Cell::from("x")], true);
-        }
+        let mut t = Table::new(cols);
+        let _ = t.add_data(vec![Cell::from(1.0), Cell::from(f64::NAN)]);
+        let _ = t.add_column("extra", vec![Cell::from("x")], Nullability::Optional);
     }
 
     #[test]
@@ -174,8 +173,8 @@ proptest! {
         for (a, b) in edges { let _ = g.add_edge(a, b); }
         exercise(&g);
         let _ = Graph::from_graph_json_str(&text);
-        exercise(&Html::from_literal(&text, true));
-        if let Ok(h) = Html::new(&text, false) { exercise(&h); }
+        exercise(&Html::from_literal(&text));
+        if let Ok(h) = Html::new_with(&text, wb_types::core::HtmlOptions::default().with_inject(false)) { exercise(&h); }
         if let Ok(p) = Plotly::from_figure(&fig) { exercise(&p); }
         let _ = Plotly::from_figure_json(&text);
     }

@@ -5,7 +5,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use wb_types::core::json::{self, Value};
-use wb_types::table::table::{MAX_ARTIFACT_ROWS, MAX_ROWS};
 use wb_types::table::{Cell, Table};
 use wb_types::{Artifact, DirRun, Step, WbValue};
 
@@ -13,7 +12,10 @@ const ROWS: usize = 1_000_000;
 
 #[test]
 fn a_million_row_table() {
-    assert_eq!((MAX_ROWS, MAX_ARTIFACT_ROWS), (10_000, 200_000));
+    assert_eq!(
+        (Table::MAX_ROWS, Table::MAX_ARTIFACT_ROWS),
+        (10_000, 200_000)
+    );
     let t = Table::from_columns(vec![
         (
             "i",
@@ -36,10 +38,10 @@ fn a_million_row_table() {
     let text = art.entry_bytes(&entry).unwrap();
     let j = json::parse(std::str::from_utf8(&text).unwrap()).unwrap();
     let data = j.get("data").and_then(Value::as_array).unwrap();
-    assert_eq!(data.len(), MAX_ARTIFACT_ROWS);
+    assert_eq!(data.len(), Table::MAX_ARTIFACT_ROWS);
     assert_eq!(
         data.last().unwrap().as_array().unwrap()[0].as_i64(),
-        Some(MAX_ARTIFACT_ROWS as i64 - 1)
+        Some(Table::MAX_ARTIFACT_ROWS as i64 - 1)
     );
 
     // The run copy: the first 10 000 rows, in the run's media folder.
@@ -54,6 +56,6 @@ fn a_million_row_table() {
     let fj = json::parse(&file).unwrap();
     assert_eq!(
         fj.get("data").and_then(Value::as_array).unwrap().len(),
-        MAX_ROWS
+        Table::MAX_ROWS
     );
 }

@@ -3,7 +3,7 @@
 use super::{Type, image};
 use crate::cell::Key;
 use std::sync::Arc;
-use wb_core::artifact::ArtifactTarget;
+use wb_core::ArtifactTarget;
 use wb_core::json::Map;
 use wb_core::{ArtifactSource, Error, Registry, Result, Value};
 
@@ -17,9 +17,20 @@ fn obj(name: &str, params: Option<Map>) -> Value {
 }
 
 impl Type {
-    /// `type.to_json(artifact)`. Key types add the table they refer to into `artifact`
-    /// (`media/tables/t_<id>.table.json`) and need one.
-    pub fn to_json<'a>(
+    /// `type.to_json()`: the `{"wb_type", "params"}` JSON of a type that refers to no table
+    /// (key types need an artifact: [`Type::to_artifact_json`]).
+    pub fn to_json(&self) -> Result<Value> {
+        self.to_json_in(None)
+    }
+
+    /// `type.to_json(artifact)`: key types add the table they refer to into `artifact`
+    /// (`media/tables/t_<id>.table.json`).
+    pub fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
+        self.to_json_in(Some(artifact))
+    }
+
+    /// `type.to_json(artifact)`, with or without the artifact.
+    pub(crate) fn to_json_in<'a>(
         &self,
         mut artifact: Option<&mut (dyn ArtifactTarget + 'a)>,
     ) -> Result<Value> {
@@ -35,7 +46,7 @@ impl Type {
             Type::Union(ts) => {
                 let mut items = Vec::with_capacity(ts.len());
                 for t in ts {
-                    items.push(t.to_json(reborrow(&mut artifact))?);
+                    items.push(t.to_json_in(reborrow(&mut artifact))?);
                 }
                 obj(
                     self.name(),
@@ -45,14 +56,14 @@ impl Type {
             Type::List { element, length } => obj(
                 self.name(),
                 Some(wb_core::json_map! {
-                    "element_type" => element.to_json(artifact)?,
+                    "element_type" => element.to_json_in(artifact)?,
                     "length" => *length,
                 }),
             ),
             Type::TypedDict(map) => {
                 let mut tm = Map::new();
                 for (k, t) in map {
-                    tm.insert(k.to_json_key(), t.to_json(reborrow(&mut artifact))?);
+                    tm.insert(k.to_json_key(), t.to_json_in(reborrow(&mut artifact))?);
                 }
                 obj(
                     self.name(),
@@ -77,7 +88,7 @@ impl Type {
             Type::Media { name, params } => obj(name, (!params.is_empty()).then(|| params.clone())),
             Type::Table(ct) => obj(
                 self.name(),
-                Some(wb_core::json_map! {"column_types" => ct.to_json(artifact)?}),
+                Some(wb_core::json_map! {"column_types" => ct.to_json_in(artifact)?}),
             ),
             Type::ForeignKey { table, col_name } => {
                 let art = artifact.ok_or_else(|| {
@@ -120,12 +131,14 @@ fn add_ref_table(table: &Arc<crate::table::Table>, art: &mut dyn ArtifactTarget)
     let text = table.to_artifact_text(art)?;
     let name = format!(
         "media/tables/{}.table.json",
-        &wb_core::hash::md5_hex(text.as_bytes())[..20]
+        &wb_core::internal::hash::md5_hex(text.as_bytes())[..20]
     );
     if !art.has_entry(&name) {
         art.put_entry(
             &name,
-            wb_core::artifact::EntryData::Bytes(Arc::from(text.into_bytes().into_boxed_slice())),
+            wb_core::internal::artifact::EntryData::Bytes(Arc::from(
+                text.into_bytes().into_boxed_slice(),
+            )),
         )?;
     }
     Ok(name)

@@ -16,8 +16,8 @@ use std::sync::Arc;
 use wb_core::Value;
 use wb_core::json::Map;
 
-pub use assign::{fits, type_of};
-pub use json::{TypeJsonContext, type_from_json};
+pub(crate) use assign::{fits, type_of};
+pub(crate) use json::{TypeJsonContext, type_from_json};
 
 /// A column type (the SDK's `_dtypes.Type` subclasses).
 #[derive(Debug, Clone)]

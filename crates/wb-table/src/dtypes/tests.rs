@@ -61,7 +61,7 @@ fn inference_and_assignment() {
 #[test]
 fn explain_texts() {
     let t = Type::typed_dict([("a", Type::optional(Type::Number))]);
-    let row = Cell::dict([("a", Cell::Str("s".into()))]);
+    let row = Cell::from_dict([("a", Cell::Str("s".into()))]);
     assert_eq!(
         t.explain(&row, 0),
         "{'a': 's'} of type {'a': String} is not assignable to {'a': None or Number}\nKey 'a':\n\tString not assignable to None or Number\n\t\tString not assignable to None\n\tand\n\t\tString not assignable to Number"
@@ -77,7 +77,7 @@ fn json_round_trip() -> wb_core::Result<()> {
         ("d", Type::PythonObject("Foo".into())),
         ("e", Type::constant(5)),
     ]);
-    let j = t.to_json(None)?;
+    let j = t.to_json()?;
     assert_eq!(type_from_json(&j, None)?, t);
     assert_eq!(
         wb_core::json::to_string(&j, wb_core::json::Dialect::Python),

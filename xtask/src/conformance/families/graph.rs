@@ -86,7 +86,10 @@ fn from_nodes_edges(args: &Args) -> Result<Graph, String> {
             }
             (f, t) => {
                 let pos = |id: &Option<NodeId>| {
-                    g.position(id.as_ref()).ok_or_else(|| match id {
+                    let found = id
+                        .clone()
+                        .map_or_else(|| g.position_without_id(), |i| g.position(i));
+                    found.ok_or_else(|| match id {
                         Some(id) => format!("KeyError: no node has the id {id}"),
                         None => "KeyError: None: no node without an id was added".to_owned(),
                     })
@@ -138,7 +141,7 @@ fn node(attrs: &wb_types::core::json::Map, i: usize) -> Result<Node, String> {
             other => {
                 return Err(unmapped(format!(
                     "node {i}: Node has no attribute {other:?} (known: {})",
-                    wb_types::graph::node::ATTRIBUTE_ORDER.join(", ")
+                    Node::ATTRIBUTES.join(", ")
                 )));
             }
         };

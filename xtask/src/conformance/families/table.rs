@@ -1,5 +1,5 @@
 //! Conformance builders for the table family: `Table`, `JoinedTable`, `PartitionedTable`,
-//! mapped to the calls a Rust user makes (`Table::builder().columns(..).rows(..).build()`,
+//! mapped to the calls a Rust user makes (`Table::from_rows_with(columns, rows, options)`,
 //! `JoinedTable::new(..)`, `PartitionedTable::new(..)`). Cells are built with `Cell` values;
 //! media cells (`$wb` inside a row) with the other families' builders.
 
@@ -10,7 +10,7 @@ use wb_types::LogValue;
 use wb_types::core::json::Value;
 use wb_types::table::{
     Cell, Dtype, JoinKey, JoinedTable, Key, LogMode, NdArray, NdData, Optional, PartitionedTable,
-    Table, TableRef, Timestamp, Type,
+    Table, TableOptions, TableRef, Timestamp, Type,
 };
 
 /// Maps the table family's classes to our API; `None` for classes it does not know.
@@ -35,7 +35,7 @@ fn nd(a: &CaseArray) -> Result<NdArray, String> {
         "float64" => NdData::F64(a.as_f64()?),
         other => return Err(format!("$ndarray dtype {other} is not supported in tables")),
     };
-    NdArray::new(a.shape.clone(), data).map_err(|e| e.to_string())
+    NdArray::from_data(a.shape.clone(), data).map_err(|e| e.to_string())
 }
 
 /// A case value as a table cell.
@@ -43,7 +43,7 @@ fn cell(a: &Arg, ctx: &Ctx<'_>) -> Result<Cell, String> {
     Ok(match a {
         Arg::Json(v) => Cell::from(v),
         Arg::Float(f) => Cell::Float(*f),
-        Arg::Datetime(s) => Cell::Timestamp(Timestamp::parse_iso(s).map_err(|e| e.to_string())?),
+        Arg::Datetime(s) => Cell::Timestamp(Timestamp::from_iso(s).map_err(|e| e.to_string())?),
         Arg::NdArray(n) => Cell::from(nd(n)?),
         Arg::List(items) | Arg::Tuple(items) => Cell::List(
             items
@@ -152,7 +152,9 @@ fn table(args: &Args, ctx: &Ctx<'_>) -> Result<Table, String> {
             "log_mode",
         ],
     )?;
-    let mut b = Table::builder();
+    let mut b = TableOptions::default();
+    let mut names: Vec<Key> = Table::DEFAULT_COLUMNS.map(Key::from).to_vec();
+    let mut data = Vec::new();
     let frame = match (args.get("dataframe"), args.get("data")) {
         (Some(f @ Arg::DataFrame { .. }), _) | (_, Some(f @ Arg::DataFrame { .. })) => Some(f),
         (Some(other), _) => return Err(format!("dataframe must be a $dataframe, got {other:?}")),
@@ -160,10 +162,10 @@ fn table(args: &Args, ctx: &Ctx<'_>) -> Result<Table, String> {
     };
     if let Some(Arg::DataFrame {
         columns: cols,
-        data,
+        data: frame_rows,
     }) = frame
     {
-        let names = cols
+        names = cols
             .iter()
             .map(|c| match c {
                 Arg::Json(Value::Str(s)) => Ok(Key::from(s.as_str())),
@@ -171,40 +173,39 @@ fn table(args: &Args, ctx: &Ctx<'_>) -> Result<Table, String> {
                 _ => Err("columns argument expects list of strings or ints".to_owned()),
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let rows = data
+        data = frame_rows
             .iter()
             .map(|r| r.iter().map(|c| cell(c, ctx)).collect())
             .collect::<Result<Vec<Vec<Cell>>, String>>()?;
-        b = b.columns(names).rows(rows);
     } else {
         if let Some(c) = args.get("columns") {
-            b = b.columns(columns(c)?);
+            names = columns(c)?;
         }
         if let Some(d) = args
             .get("data")
             .filter(|a| !matches!(a, Arg::Json(Value::Null)))
         {
-            b = b.rows(rows(d, ctx)?);
+            data = rows(d, ctx)?;
         } else if let Some(r) = args
             .get("rows")
             .filter(|a| !matches!(a, Arg::Json(Value::Null)))
         {
-            b = b.rows(rows(r, ctx)?);
+            data = rows(r, ctx)?;
         }
     }
     match args.get("dtype") {
         None | Some(Arg::Json(Value::Null)) => {}
         Some(Arg::Json(Value::Array(items))) => {
-            b = b.dtype(Dtype::PerColumn(items.iter().map(dtype_of).collect()))
+            b = b.with_dtype(Dtype::PerColumn(items.iter().map(dtype_of).collect()))
         }
-        Some(Arg::Json(v)) => b = b.dtype(Dtype::All(dtype_of(v))),
+        Some(Arg::Json(v)) => b = b.with_dtype(Dtype::All(dtype_of(v))),
         Some(other) => return Err(format!("dtype {other:?} is not supported")),
     }
     match args.get("optional") {
         None => {}
-        Some(Arg::Json(Value::Bool(o))) => b = b.optional(Optional::All(*o)),
+        Some(Arg::Json(Value::Bool(o))) => b = b.with_optional(Optional::All(*o)),
         Some(Arg::Json(Value::Array(items))) => {
-            b = b.optional(Optional::PerColumn(
+            b = b.with_optional(Optional::PerColumn(
                 items
                     .iter()
                     .map(|i| i.as_bool().ok_or("optional must hold booleans"))
@@ -215,13 +216,13 @@ fn table(args: &Args, ctx: &Ctx<'_>) -> Result<Table, String> {
     }
     match args.get("allow_mixed_types") {
         None => {}
-        Some(Arg::Json(Value::Bool(m))) => b = b.allow_mixed_types(*m),
+        Some(Arg::Json(Value::Bool(m))) => b = b.with_allow_mixed_types(*m),
         Some(other) => return Err(format!("allow_mixed_types must be a bool, got {other:?}")),
     }
     match args.get("log_mode") {
         None => {}
         Some(Arg::Json(Value::Str(m))) => {
-            b = b.log_mode(LogMode::parse(m).map_err(|e| e.to_string())?)
+            b = b.with_log_mode(m.parse::<LogMode>().map_err(|e| e.to_string())?)
         }
         Some(other) => {
             return Err(format!(
@@ -229,7 +230,7 @@ fn table(args: &Args, ctx: &Ctx<'_>) -> Result<Table, String> {
             ));
         }
     }
-    b.build().map_err(|e| e.to_string())
+    Table::from_rows_with(names, data, b).map_err(|e| e.to_string())
 }
 
 fn table_ref(a: Option<&Arg>, n: u8, ctx: &Ctx<'_>) -> Result<TableRef, String> {

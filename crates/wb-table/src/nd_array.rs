@@ -110,6 +110,36 @@ impl NdData {
     }
 }
 
+impl From<NdData> for NdArray {
+    /// A 1-D array of `data`.
+    fn from(data: NdData) -> Self {
+        NdArray::vector(data)
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// An element type numpy has, for [`NdArray::from_array`]: `bool`, `u8`, `i16`, `i32`, `i64`,
+/// `f32`, `f64`.
+pub trait NdElement: Copy + sealed::Sealed {
+    /// The data of these elements.
+    fn into_data(v: Vec<Self>) -> NdData;
+}
+
+macro_rules! nd_element {
+    ($($t:ty => $v:ident),*) => {$(
+        impl sealed::Sealed for $t {}
+        impl NdElement for $t {
+            fn into_data(v: Vec<Self>) -> NdData {
+                NdData::$v(v)
+            }
+        }
+    )*};
+}
+nd_element!(bool => Bool, u8 => U8, i16 => I16, i32 => I32, i64 => I64, f32 => F32, f64 => F64);
+
 /// A numpy array: a shape and row-major data.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NdArray {
@@ -119,7 +149,7 @@ pub struct NdArray {
 
 impl NdArray {
     /// An array of `shape` holding `data` (row-major); the sizes must agree.
-    pub fn new(shape: Vec<usize>, data: NdData) -> Result<Self> {
+    pub fn from_data(shape: Vec<usize>, data: NdData) -> Result<Self> {
         let n: usize = shape.iter().product();
         if n != data.len() {
             return Err(Error::value(format!(
@@ -132,35 +162,33 @@ impl NdArray {
     }
 
     /// A 1-D array.
-    pub fn vector(data: NdData) -> Self {
+    pub(crate) fn vector(data: NdData) -> Self {
         NdArray {
             shape: vec![data.len()],
             data,
         }
     }
 
-    /// From an `ndarray` array of `f64`.
-    pub fn from_f64<D: ndarray::Dimension>(a: ndarray::ArrayView<'_, f64, D>) -> Self {
+    /// From an `ndarray` array of any dimension, of an element type numpy has ([`NdElement`]:
+    /// `bool`, `u8`, `i16`, `i32`, `i64`, `f32`, `f64`).
+    ///
+    /// ```
+    /// use wb_table::NdArray;
+    /// let a = NdArray::from_array(ndarray::array![[1.0f32, 2.0], [3.0, 4.0]].view());
+    /// assert_eq!(a.shape(), [2, 2]);
+    /// ```
+    pub fn from_array<A: NdElement, D: ndarray::Dimension>(
+        a: ndarray::ArrayView<'_, A, D>,
+    ) -> Self {
         NdArray {
             shape: a.shape().to_vec(),
-            data: NdData::F64(a.iter().copied().collect()),
+            data: A::into_data(a.iter().copied().collect()),
         }
     }
 
-    /// From an `ndarray` array of `f32`.
-    pub fn from_f32<D: ndarray::Dimension>(a: ndarray::ArrayView<'_, f32, D>) -> Self {
-        NdArray {
-            shape: a.shape().to_vec(),
-            data: NdData::F32(a.iter().copied().collect()),
-        }
-    }
-
-    /// From an `ndarray` array of `i64`.
-    pub fn from_i64<D: ndarray::Dimension>(a: ndarray::ArrayView<'_, i64, D>) -> Self {
-        NdArray {
-            shape: a.shape().to_vec(),
-            data: NdData::I64(a.iter().copied().collect()),
-        }
+    /// Member `key` (`<key>.npy`) of an `.npz` file, as `numpy.load(f)[key]` reads it.
+    pub fn from_npz(bytes: &[u8], key: &str) -> Result<NdArray> {
+        crate::npz::read_npz(bytes, key)
     }
 
     /// The shape.
@@ -237,7 +265,7 @@ impl NdArray {
     }
 
     /// Stacks equally shaped arrays of one dtype (`np.array(list_of_arrays)`).
-    pub fn stack(items: &[&NdArray]) -> Result<NdArray> {
+    pub(crate) fn stack(items: &[&NdArray]) -> Result<NdArray> {
         let Some(first) = items.first() else {
             return Err(Error::value("cannot stack an empty list of arrays"));
         };
@@ -396,7 +424,7 @@ impl NdArray {
 }
 
 /// A shape as a Python tuple (`(3,)`, `(2, 3)`, `()`).
-pub fn shape_repr(shape: &[usize]) -> String {
+pub(crate) fn shape_repr(shape: &[usize]) -> String {
     match shape {
         [n] => format!("({n},)"),
         s => format!(
@@ -415,7 +443,7 @@ mod tests {
 
     #[test]
     fn npy_round_trip_and_header() -> Result<()> {
-        let a = NdArray::new(vec![2, 3], NdData::F32(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.5]))?;
+        let a = NdArray::from_data(vec![2, 3], NdData::F32(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.5]))?;
         let b = a.to_npy();
         // numpy 2.4 `np.save` of the same array: a 118-byte header padded to 128 bytes.
         let mut want =
