@@ -30,7 +30,7 @@
 //!   artifact JSON, lists as `images/separated`, `from_json`).
 //! - [`pixels`]: arrays → pixels: squeeze, [`pixels::guess_mode`], the `uint8` cast and the
 //!   opt-in legacy scaling ([`PixelScaling`]), Pillow's mode conversions.
-//! - [`encode`]: PNG (byte-identical to Pillow's: its filters and chunking, deflated by our exact port of zlib's level 6, [`encode::zdeflate`]), BMP
+//! - [`encode`]: PNG (byte-identical to Pillow's: its filters and chunking, deflated by crate `wb-zlib`, an exact port of zlib's level 6), BMP
 //!   (byte-identical to Pillow), JPEG (quality 75); [`FileType`] in [`file_type`].
 //! - [`decode`]: sizes and pixels of image files.
 //! - [`boxes`]: [`BoundingBoxes2D`], its validation and the [`Box2D`] builder.

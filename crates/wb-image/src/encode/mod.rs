@@ -1,14 +1,13 @@
 //! Encoders: pixels → file bytes as Pillow's `Image.save` writes them for the SDK.
 //!
 //! - [`png`]: byte-identical to Pillow's PNG: its per-row filter choice and IDAT chunking,
-//!   deflated by [`zdeflate`], which writes exactly what zlib 1.2.13 writes for Pillow's settings.
+//!   deflated by `wb_zlib`, which writes exactly what zlib 1.2.13 writes for Pillow's settings.
 //! - [`bmp`]: byte-identical to Pillow's BMP writer.
 //! - JPEG: `jpeg-encoder` (libjpeg's tables and quality scaling, 4:2:0) at Pillow's default
 //!   quality 75.
 
 pub mod bmp;
 pub mod png;
-pub mod zdeflate;
 
 use crate::file_type::FileType;
 use crate::pixels::{Mode, Pixels};
