@@ -3,13 +3,12 @@
 use crate::artifact::{ArtifactSource, ArtifactTarget};
 use crate::error::{Error, Result};
 use crate::json::Value;
-use crate::media::{MediaFile, media_artifact_json, media_run_json};
+use crate::media::MediaFile;
+use crate::media_type::{Media, MediaType};
 use crate::path::Step;
-use crate::registry::Registry;
 use crate::target::RunTarget;
 use crate::value::{WbValue, downcast_all};
 use std::path::Path;
-use std::sync::Arc;
 
 /// The media folder of HTML files.
 pub const MEDIA_DIR: &str = "media/html";
@@ -19,7 +18,7 @@ pub const INJECTED_HEAD: &str = r#"<base target="_blank"><link rel="stylesheet" 
 /// An HTML document logged as a file.
 #[derive(Debug, Clone)]
 pub struct Html {
-    file: MediaFile,
+    media: Media,
 }
 
 /// The SDK's `inject_head`: after the first `<head>`; else replacing the first `<html>` by
@@ -60,7 +59,7 @@ impl Html {
             html.to_owned()
         };
         Html {
-            file: MediaFile::generated(text.into_bytes(), ".html"),
+            media: Media::new(MediaFile::generated(text.into_bytes(), ".html")),
         }
     }
 
@@ -73,49 +72,56 @@ impl Html {
             Ok(Self::from_literal(&text, true))
         } else {
             Ok(Html {
-                file: MediaFile::from_path(path, Some(".html"))?,
+                media: Media::new(MediaFile::from_path(path, Some(".html"))?),
             })
         }
     }
 
     /// The file behind the value.
     pub fn file(&self) -> &MediaFile {
-        &self.file
+        self.media.file()
     }
 
-    /// Reads an artifact entry back (`from_json` uses `inject=False`).
+    /// Reads an artifact entry back (the file as it is, as the SDK's `inject=False`).
     pub fn from_json(json: &Value, source: &dyn ArtifactSource) -> Result<Self> {
-        let path = json
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::decode("html-file", "`path` must be a string"))?;
-        let bytes = source.read_entry(path)?;
-        Ok(Html {
-            file: MediaFile::generated(bytes, ".html"),
-        })
+        Self::decode_media(json, source)
+    }
+}
+
+impl MediaType for Html {
+    const LOG_TYPE: &'static str = "html-file";
+    const MEDIA_DIR: &'static str = MEDIA_DIR;
+    const HAS_CAPTION: bool = false;
+    fn media(&self) -> &Media {
+        &self.media
+    }
+    fn from_media(media: Media, _json: &Value) -> Result<Self> {
+        Ok(Html { media })
+    }
+    /// Always `.html`: the SDK reads the entry back as an HTML file.
+    fn entry_extension(_path: &str) -> Result<String> {
+        Ok(".html".to_owned())
     }
 }
 
 impl WbValue for Html {
     fn log_type(&self) -> Option<&'static str> {
-        Some("html-file")
+        Some(Self::LOG_TYPE)
     }
     fn class_name(&self) -> &'static str {
         "Html"
     }
     fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.file.bind(run, MEDIA_DIR, key, step).map(drop)
+        self.bind_media(run, key, step)
     }
     fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        media_run_json(None, "html-file", &self.file, None).map(Value::Object)
+        self.media_run_json().map(Value::Object)
     }
     fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-        media_artifact_json(None, "html-file", MEDIA_DIR, &self.file, artifact).map(Value::Object)
+        self.media_artifact_json(artifact).map(Value::Object)
     }
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
-        other
-            .downcast_ref::<Html>()
-            .is_some_and(|o| o.file.sha256() == self.file.sha256())
+        self.same_media(other)
     }
     fn batch_limit(&self) -> Option<Option<usize>> {
         Some(None)
@@ -138,14 +144,6 @@ impl WbValue for Html {
             "html" => Value::Array(html),
         }))
     }
-}
-
-pub(crate) fn decode(
-    json: &Value,
-    source: &dyn ArtifactSource,
-    _: &Registry,
-) -> Result<Arc<dyn WbValue>> {
-    Ok(Arc::new(Html::from_json(json, source)?))
 }
 
 #[cfg(test)]

@@ -28,8 +28,11 @@ pub mod fs;
 pub mod hash;
 pub mod histogram;
 pub mod html;
+#[doc(hidden)]
+pub mod internal;
 pub mod json;
 pub mod media;
+mod media_type;
 pub mod metadata;
 pub mod parallel;
 pub mod path;
@@ -54,7 +57,8 @@ pub use value::{LogValue, WbValue};
 
 /// Registers wb-core's decodable types (`histogram`, `html-file`, `plotly-file`).
 pub fn register(registry: &mut Registry) {
+    use internal::{MediaType, media_decoder};
     registry.register("histogram", histogram::decode);
-    registry.register("html-file", html::decode);
-    registry.register("plotly-file", plotly::decode);
+    registry.register(Html::LOG_TYPE, media_decoder::<Html>);
+    registry.register(Plotly::LOG_TYPE, media_decoder::<Plotly>);
 }

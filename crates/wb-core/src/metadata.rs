@@ -3,7 +3,8 @@
 use crate::artifact::ArtifactTarget;
 use crate::error::Result;
 use crate::json::{self, Dialect, Value};
-use crate::media::{MediaFile, media_artifact_json, media_run_json};
+use crate::media::MediaFile;
+use crate::media_type::Media;
 use crate::path::Step;
 use crate::target::RunTarget;
 use crate::value::WbValue;
@@ -14,7 +15,7 @@ use crate::value::WbValue;
 pub struct JsonMetadata {
     type_name: &'static str,
     val: Value,
-    file: MediaFile,
+    media: Media,
 }
 
 /// A validation hook run on the value before anything is written.
@@ -31,7 +32,7 @@ impl JsonMetadata {
         Ok(JsonMetadata {
             type_name,
             val,
-            file,
+            media: Media::new(file),
         })
     }
 
@@ -52,7 +53,7 @@ impl JsonMetadata {
 
     /// The file behind the value.
     pub fn file(&self) -> &MediaFile {
-        &self.file
+        self.media.file()
     }
 }
 
@@ -64,20 +65,15 @@ impl WbValue for JsonMetadata {
         "JSONMetadata"
     }
     fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.file.bind(run, &self.media_dir(), key, step).map(drop)
+        self.media.bind(run, &self.media_dir(), key, step)
     }
     fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        media_run_json(None, self.type_name, &self.file, None).map(Value::Object)
+        self.media.run_json(self.type_name).map(Value::Object)
     }
     fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-        media_artifact_json(
-            None,
-            self.type_name,
-            &self.media_dir(),
-            &self.file,
-            artifact,
-        )
-        .map(Value::Object)
+        self.media
+            .artifact_json(self.type_name, &self.media_dir(), artifact)
+            .map(Value::Object)
     }
     fn artifact_addable(&self) -> bool {
         false
@@ -85,6 +81,6 @@ impl WbValue for JsonMetadata {
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
         other
             .downcast_ref::<JsonMetadata>()
-            .is_some_and(|o| o.type_name == self.type_name && o.file.sha256() == self.file.sha256())
+            .is_some_and(|o| o.type_name == self.type_name && o.media.same_file(&self.media))
     }
 }
