@@ -12,24 +12,24 @@
 //! a 300-image corpus: `examples/png_sizes.py` and `png_sizes.rs`). The rows are filtered on
 //! one thread, the four filters' costs in one vectorized pass.
 
-use crate::pixels::{Mode, Pixels};
+use crate::pixels::{ImageMode, Pixels};
 use wb_core::{Error, Result};
 
 /// Pillow's `ImageFile.MAXBLOCK`, the smallest IDAT chunk it writes.
 const MAXBLOCK: usize = 65536;
 
 /// PNG colour type of a mode.
-fn color_type(mode: Mode) -> u8 {
+fn color_type(mode: ImageMode) -> u8 {
     match mode {
-        Mode::L => 0,
-        Mode::Rgb => 2,
-        Mode::La => 4,
-        Mode::Rgba => 6,
+        ImageMode::L => 0,
+        ImageMode::Rgb => 2,
+        ImageMode::La => 4,
+        ImageMode::Rgba => 6,
     }
 }
 
 /// Encodes `pixels` as a PNG file.
-pub fn encode(pixels: &Pixels) -> Result<Vec<u8>> {
+pub(crate) fn encode(pixels: &Pixels) -> Result<Vec<u8>> {
     let filtered = filter_rows_spare(pixels, wb_zlib::SPARE_CAPACITY);
     let row = pixels.width() as usize * pixels.mode().channels() + 1;
     let options = wb_zlib::CompressOptions::default().with_feed_size(row);
@@ -73,12 +73,8 @@ fn cost8(v: u8) -> u16 {
     u16::from(v.min(v.wrapping_neg()))
 }
 
-/// Every row prefixed by its filter byte, each filter chosen as Pillow chooses it.
-pub fn filter_rows(pixels: &Pixels) -> Vec<u8> {
-    filter_rows_spare(pixels, 0)
-}
-
-/// [`filter_rows`] in a buffer with `spare` bytes of spare capacity (for `wb_zlib::compress_vec`).
+/// Every row prefixed by its filter byte, each filter chosen as Pillow chooses it, in a buffer
+/// with `spare` bytes of spare capacity (for `wb_zlib::compress_vec`).
 fn filter_rows_spare(pixels: &Pixels, spare: usize) -> Vec<u8> {
     let bpp = pixels.mode().channels();
     let stride = pixels.width() as usize * bpp;
@@ -205,4 +201,46 @@ fn paeth_pred(a: u8, b: u8, c: u8) -> u8 {
     // short-circuit), which vectorize.
     let bc = if pb <= pc { b } else { c };
     if pa <= pb.min(pc) { a } else { bc }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The IHDR of a PNG and its IDAT chunks, concatenated.
+    fn idat(png: &[u8]) -> (Vec<u8>, Vec<u8>) {
+        let (mut p, mut ihdr, mut data) = (8, Vec::new(), Vec::new());
+        while p + 8 <= png.len() {
+            let len = u32::from_be_bytes([png[p], png[p + 1], png[p + 2], png[p + 3]]) as usize;
+            let body = &png[p + 8..p + 8 + len];
+            match &png[p + 4..p + 8] {
+                b"IHDR" => ihdr = body.to_vec(),
+                b"IDAT" => data.extend_from_slice(body),
+                _ => {}
+            }
+            p += 12 + len;
+        }
+        (ihdr, data)
+    }
+
+    /// Pillow's files (`tests/golden/pillow_*.png`, made by `make_png_fixtures.py`): our
+    /// filtered rows are the ones Pillow deflated, and our file is Pillow's byte for byte.
+    #[test]
+    fn png_files_are_pillows_byte_for_byte() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+        for name in ["rgba_noise", "rgb_photo", "l_photo", "la_mix", "rgb_flat"] {
+            let theirs = std::fs::read(dir.join(format!("pillow_{name}.png"))).unwrap();
+            let (ihdr, z) = idat(&theirs);
+            let pixels = crate::decode::pixels(&theirs, name).unwrap();
+            let ours_filtered = filter_rows_spare(&pixels, 0);
+            let mut raw = vec![0u8; ours_filtered.len() + 16];
+            let (raw, rc) =
+                zlib_rs::decompress_slice(&mut raw, &z, zlib_rs::InflateConfig::default());
+            assert_eq!(rc, zlib_rs::ReturnCode::Ok, "{name}");
+            assert_eq!(raw, &ours_filtered[..], "{name}: filtered rows differ");
+            let ours = encode(&pixels).unwrap();
+            assert_eq!(idat(&ours).0, ihdr, "{name}");
+            assert!(ours == theirs, "{name}: PNG differs from Pillow's");
+        }
+    }
 }
