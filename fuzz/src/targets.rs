@@ -157,7 +157,7 @@ pub fn case_parser(data: &[u8]) {
 /// graph files and Plotly figures.
 pub fn media_bytes(data: &[u8]) {
     use wb_types::graph::Graph;
-    use wb_types::image::Image;
+    use wb_types::image::{Image, ImageFormat};
     use wb_types::object3d::{Molecule, molecule, object3d};
     let Some((sel, rest)) = data.split_first() else {
         return;
@@ -174,8 +174,8 @@ pub fn media_bytes(data: &[u8]) {
     } else {
         match sel - o3d.len() - mol.len() {
             0 => {
-                if let Ok(img) = Image::from_encoded(rest.to_vec(), "png").build() {
-                    let _ = img.pixels();
+                if let Ok(img) = Image::from_bytes(rest.to_vec(), ImageFormat::Png) {
+                    let _ = img.to_pixels();
                 }
             }
             1 => {

@@ -1,5 +1,6 @@
 //! PNG sizes and encode times against Pillow's files: every `*.png` in a folder (written by
-//! `png_sizes.py`, or any PNGs Pillow saved) is decoded and re-encoded with our encoder.
+//! `png_sizes.py`, or any PNGs Pillow saved) is decoded and re-encoded with our encoder
+//! (`Image::from_pixels`, which also hashes the file).
 //!
 //! ```text
 //! python crates/wb-image/examples/png_sizes.py /tmp/png-corpus
@@ -8,6 +9,7 @@
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Instant;
+use wb_image::{Image, ImageFormat};
 
 fn main() {
     let dir = std::env::args().nth(1).expect("usage: png_sizes DIR");
@@ -21,11 +23,14 @@ fn main() {
     let mut identical = 0;
     for p in &paths {
         let bytes = std::fs::read(p).unwrap();
-        let px = wb_image::decode::pixels(&bytes, &p.display().to_string()).unwrap();
+        let px = Image::from_bytes(bytes.clone(), ImageFormat::Png)
+            .unwrap()
+            .to_pixels()
+            .unwrap();
         let t = Instant::now();
-        let mine = wb_image::encode::png::encode(&px).unwrap();
+        let mine = Image::from_pixels(px).unwrap().file().bytes().unwrap();
         secs += t.elapsed().as_secs_f64();
-        identical += usize::from(mine == bytes);
+        identical += usize::from(*mine == *bytes);
         theirs += bytes.len();
         ours += mine.len();
         if mine.len() > bytes.len() {

@@ -8,19 +8,19 @@ use wb_core::{Error, JsonMetadata, Registry, Result, RunTarget, Step, WbValue};
 
 /// The SDK's message for a box without a valid position (its literal embeds a line
 /// continuation, hence the run of spaces before the newline).
-pub const POSITION_ERROR: &str = "Each box must contain a position with: middle, width, and height or                     \nminX, maxX, minY, maxY.";
+pub(crate) const POSITION_ERROR: &str = "Each box must contain a position with: middle, width, and height or                     \nminX, maxX, minY, maxY.";
 
 /// The config section boxes record their class labels in.
-pub const CONFIG_SECTION: &str = "bounding_box/class_labels";
+pub(crate) const CONFIG_SECTION: &str = "bounding_box/class_labels";
 
 /// The SDK's key for a class-label singleton: `<logkey>_wandb_delimeter_<setkey>` (its
 /// spelling).
-pub fn singleton_key(log_key: &str, set_key: &str) -> String {
+pub(crate) fn singleton_key(log_key: &str, set_key: &str) -> String {
     format!("{log_key}_wandb_delimeter_{set_key}")
 }
 
 /// The `{"type", "key", "value"}` record the SDK stores in `config._wandb[section][key]`.
-pub fn singleton_value(section: &str, key: &str, labels: &ClassLabels) -> Value {
+pub(crate) fn singleton_value(section: &str, key: &str, labels: &ClassLabels) -> Value {
     Value::Object(wb_core::json_map! {
         "type" => section,
         "key" => key,
@@ -28,7 +28,8 @@ pub fn singleton_value(section: &str, key: &str, labels: &ClassLabels) -> Value 
     })
 }
 
-/// A set of 2-D boxes: `wandb.BoundingBoxes2D(val, key)`.
+/// A set of 2-D boxes: `wandb.BoundingBoxes2D(val, key)`, attached to an image with
+/// [`Image::with_boxes(key, boxes)`](crate::Image::with_boxes), which names the set.
 ///
 /// `val` is the SDK's dict: `box_data` (a list of boxes) and optionally `class_labels`
 /// (`{"<int id>": "name"}`), plus any other keys, which are kept. Each box has a `position`,
@@ -36,6 +37,16 @@ pub fn singleton_value(section: &str, key: &str, labels: &ClassLabels) -> Value 
 /// optionally `domain` (`"pixel"`; absent means relative 0–1 coordinates), `class_id`,
 /// `scores` (`{name: number}`) and `box_caption`. The sidecar file is `val` exactly as given
 /// (compact JSON), so it is byte-identical to the SDK's.
+///
+/// ```
+/// use wb_image::{BoundingBoxes2D, BoundingBoxes2DOptions, Box2D, ClassLabels};
+/// let boxes = BoundingBoxes2D::from_boxes_with(
+///     [Box2D::from_min_max(0.1, 0.4, 0.2, 0.5).with_class_id(1).with_score("acc", 0.9)],
+///     BoundingBoxes2DOptions::default().with_class_labels(ClassLabels::from([(1, "car")])),
+/// )?;
+/// assert_eq!(boxes.class_labels().get(1), Some("car"));
+/// # Ok::<(), wb_core::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct BoundingBoxes2D {
     meta: JsonMetadata,
@@ -44,52 +55,54 @@ pub struct BoundingBoxes2D {
 }
 
 impl BoundingBoxes2D {
-    /// Validates `val` with the SDK's rules and messages and encodes the sidecar. `key` is the
-    /// set's name (`"predictions"`); an [`crate::Image`] sets it to its map key.
-    pub fn new(val: Value, key: impl Into<String>) -> Result<Self> {
+    /// The SDK's constructor: validates `val` (its dict, see above) with the SDK's rules and
+    /// messages and encodes the sidecar.
+    pub fn new(val: Value) -> Result<Self> {
         let meta = JsonMetadata::from_value("boxes2D", val, validate)?;
         let val = meta.val();
         let class_labels = match val.get("class_labels") {
-            Some(labels) => ClassLabels::from_json(labels, LABELS_ERROR)?,
+            Some(labels) => ClassLabels::parse(labels, LABELS_ERROR)?,
             None => default_labels(box_data(val)?)?,
         };
         Ok(BoundingBoxes2D {
             meta,
-            key: key.into(),
+            key: String::new(),
             class_labels,
         })
     }
 
-    /// Builds the `val` dict from boxes (see [`Box2D`]) and optional class labels.
-    pub fn from_boxes(
+    /// Boxes (see [`Box2D`]) without class labels: every box needs a class id, and each id
+    /// `c` is labelled `class_<c>`.
+    pub fn from_boxes(boxes: impl IntoIterator<Item = Box2D>) -> Result<Self> {
+        Self::from_boxes_with(boxes, BoundingBoxes2DOptions::default())
+    }
+
+    /// Boxes (see [`Box2D`]) with `options` (class labels).
+    pub fn from_boxes_with(
         boxes: impl IntoIterator<Item = Box2D>,
-        class_labels: Option<&ClassLabels>,
-        key: impl Into<String>,
+        options: BoundingBoxes2DOptions,
     ) -> Result<Self> {
         let mut m = Map::new();
         m.insert(
             "box_data".into(),
             Value::Array(boxes.into_iter().map(|b| Value::Object(b.0)).collect()),
         );
-        if let Some(l) = class_labels {
+        if let Some(l) = &options.class_labels {
             m.insert("class_labels".into(), l.to_json());
         }
-        Self::new(Value::Object(m), key)
+        Self::new(Value::Object(m))
     }
 
     /// Reads the artifact form (the bare `box_data` list), as `BoundingBoxes2D.from_json`.
     pub fn from_json(json: &Value) -> Result<Self> {
         let mut m = Map::new();
         m.insert("box_data".into(), json.clone());
-        Self::new(Value::Object(m), "")
+        Self::new(Value::Object(m))
     }
 
-    /// The set's name.
-    pub fn key(&self) -> &str {
-        &self.key
-    }
-
-    /// Renames the set (an image does this with its map key).
+    /// The set's name when it is logged on its own (the SDK's `key`, which names its class
+    /// labels in the run config). An image names its sets by the key given to
+    /// [`Image::with_boxes`](crate::Image::with_boxes) instead.
     pub fn with_key(mut self, key: impl Into<String>) -> Self {
         self.key = key.into();
         self
@@ -119,7 +132,7 @@ impl BoundingBoxes2D {
 
     /// The config singleton binding records for an image logged under `log_key`:
     /// `(section, key, value)` for `config._wandb[section][key] = value`.
-    pub fn config_singleton(&self, log_key: &str) -> (&'static str, String, Value) {
+    pub(crate) fn config_singleton(&self, log_key: &str) -> (&'static str, String, Value) {
         let key = singleton_key(log_key, &self.key);
         let value = singleton_value(CONFIG_SECTION, &key, &self.class_labels);
         (CONFIG_SECTION, key, value)
@@ -138,7 +151,7 @@ impl BoundingBoxes2D {
     }
 
     /// The run JSON: `{"_type": "boxes2D", "sha256", "size", "path"}`.
-    pub fn run_json(&self, run: &dyn RunTarget) -> Result<Value> {
+    pub(crate) fn run_json(&self, run: &dyn RunTarget) -> Result<Value> {
         self.meta.to_run_json(run)
     }
 }
@@ -277,51 +290,51 @@ pub(crate) fn decode(
 }
 
 /// One box, built in the key order of the SDK's documentation (`position`, `domain`,
-/// `class_id`, `box_caption`, `scores`); [`Box2D::extra`] adds any other key.
+/// `class_id`, `box_caption`, `scores`); [`Box2D::with_extra`] adds any other key.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Box2D(Map);
 
 impl Box2D {
     /// A box by its corners.
-    pub fn min_max(min_x: f64, max_x: f64, min_y: f64, max_y: f64) -> Self {
-        Box2D::with_position(wb_core::json_map! {
+    pub fn from_min_max(min_x: f64, max_x: f64, min_y: f64, max_y: f64) -> Self {
+        Box2D::at(wb_core::json_map! {
             "minX" => min_x, "maxX" => max_x, "minY" => min_y, "maxY" => max_y,
         })
     }
 
     /// A box by its centre and size.
-    pub fn middle(x: f64, y: f64, width: f64, height: f64) -> Self {
-        Box2D::with_position(wb_core::json_map! {
+    pub fn from_middle(x: f64, y: f64, width: f64, height: f64) -> Self {
+        Box2D::at(wb_core::json_map! {
             "middle" => vec![x, y], "width" => width, "height" => height,
         })
     }
 
-    fn with_position(position: Map) -> Self {
+    fn at(position: Map) -> Self {
         let mut m = Map::new();
         m.insert("position".into(), Value::Object(position));
         Box2D(m)
     }
 
     /// Coordinates are pixels (`domain: "pixel"`) rather than fractions of the image.
-    pub fn pixel_domain(mut self) -> Self {
+    pub fn with_pixel_domain(mut self) -> Self {
         self.0.insert("domain".into(), "pixel".into());
         self
     }
 
     /// The box's class id.
-    pub fn class_id(mut self, id: i64) -> Self {
+    pub fn with_class_id(mut self, id: i64) -> Self {
         self.0.insert("class_id".into(), id.into());
         self
     }
 
     /// The box's caption.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+    pub fn with_caption(mut self, caption: impl Into<String>) -> Self {
         self.0.insert("box_caption".into(), caption.into().into());
         self
     }
 
     /// Adds a score.
-    pub fn score(mut self, name: impl Into<String>, value: f64) -> Self {
+    pub fn with_score(mut self, name: impl Into<String>, value: f64) -> Self {
         let scores = self
             .0
             .entry("scores".to_owned())
@@ -333,7 +346,7 @@ impl Box2D {
     }
 
     /// Adds any other key (kept in the file as given).
-    pub fn extra(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+    pub fn with_extra(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
         self.0.insert(key.into(), value.into());
         self
     }
@@ -341,5 +354,26 @@ impl Box2D {
     /// The box as JSON.
     pub fn into_json(self) -> Value {
         Value::Object(self.0)
+    }
+}
+
+/// How [`BoundingBoxes2D::from_boxes_with`] builds the set: its class labels.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BoundingBoxes2DOptions {
+    class_labels: Option<ClassLabels>,
+}
+
+impl BoundingBoxes2DOptions {
+    /// The class labels (`class_labels`, written into the sidecar); without them every box
+    /// needs a class id and each id `c` is labelled `class_<c>`.
+    pub fn with_class_labels(mut self, labels: impl Into<ClassLabels>) -> Self {
+        self.class_labels = Some(labels.into());
+        self
+    }
+
+    /// The class labels, if set.
+    pub fn class_labels(&self) -> Option<&ClassLabels> {
+        self.class_labels.as_ref()
     }
 }

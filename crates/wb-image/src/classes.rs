@@ -63,9 +63,14 @@ impl ClassLabels {
         )
     }
 
-    /// Reads a JSON object of labels. Keys must be integers (`"1"`) and values strings;
-    /// otherwise `message` (the SDK's words for the caller) is the error.
-    pub fn from_json(v: &Value, message: &str) -> Result<ClassLabels> {
+    /// Reads a JSON object of labels (`{"1": "car"}`, as the SDK writes them). Keys must be
+    /// integers and values strings.
+    pub fn from_json(v: &Value) -> Result<ClassLabels> {
+        Self::parse(v, LABELS_ERROR)
+    }
+
+    /// [`ClassLabels::from_json`] with `message` (the SDK's words for the caller) as the error.
+    pub(crate) fn parse(v: &Value, message: &str) -> Result<ClassLabels> {
         let obj = v.as_object().ok_or_else(|| Error::type_error(message))?;
         let mut out = ClassLabels::new();
         for (k, name) in obj {
@@ -83,7 +88,7 @@ impl ClassLabels {
 
     /// The labels as a Python `str()` of a list of `{'id': .., 'name': ..}` dicts, the text
     /// whose MD5 names an image's classes file.
-    pub fn python_repr(&self) -> String {
+    pub(crate) fn python_repr(&self) -> String {
         let items: Vec<String> = self
             .0
             .iter()
@@ -92,6 +97,9 @@ impl ClassLabels {
         format!("[{}]", items.join(", "))
     }
 }
+
+/// The SDK's message for labels that are not a `{number: str}` dict.
+const LABELS_ERROR: &str = "Class labels must be a dictionary of numbers to strings";
 
 /// Whether a JSON object key is a Python number: `Some(Some(id))` for an integer,
 /// `Some(None)` for another number (`"1.5"`), `None` for anything else.
@@ -123,7 +131,7 @@ impl<S: Into<String>, const N: usize> From<[(i64, S); N]> for ClassLabels {
 }
 
 /// Python's `repr()` of a `str`, as CPython writes it (wb-core's, the one implementation).
-pub use wb_core::internal::text::py_str_repr;
+pub(crate) use wb_core::internal::text::py_str_repr;
 
 /// `wandb.Classes`: a list of `{"id": .., "name": ..}` dicts (`_type` `classes`).
 ///
@@ -169,7 +177,7 @@ impl Classes {
 
     /// The classes as labels (entries whose id is not an integer or name not a string are
     /// skipped).
-    pub fn labels(&self) -> ClassLabels {
+    pub fn to_labels(&self) -> ClassLabels {
         self.class_set
             .iter()
             .filter_map(|c| Some((c.get("id")?.as_i64()?, c.get("name")?.as_str()?.to_owned())))
@@ -253,6 +261,6 @@ mod tests {
     fn labels_need_number_keys() {
         let mut m = Map::new();
         m.insert("car".into(), "x".into());
-        assert!(ClassLabels::from_json(&Value::Object(m), "msg").is_err());
+        assert!(ClassLabels::from_json(&Value::Object(m)).is_err());
     }
 }

@@ -2,7 +2,6 @@
 
 use crate::classes::ClassLabels;
 use crate::image::Image;
-use indexmap::IndexMap;
 use wb_core::json::{Map, Value};
 
 /// `{"wb_type": "const", "params": {"val": val, "is_set": is_set}}`.
@@ -24,7 +23,7 @@ fn id_set(ids: impl Iterator<Item = i64>) -> Value {
 /// The column type an image gives a table column: `image-file` with its box layers (class ids
 /// per box set), box score keys (sorted: Python's set order of strings is random), mask layers,
 /// per-set class maps and the merged class map, each wrapped as a `const`.
-pub fn image_file_type(img: &Image) -> Value {
+pub(crate) fn image_file_type(img: &Image) -> Value {
     let box_layers: Map = img
         .boxes()
         .iter()
@@ -71,109 +70,4 @@ pub fn image_file_type(img: &Image) -> Value {
             "class_map" => constant(class_map, false),
         }),
     })
-}
-
-/// The `val` of the const param `name` of an `image-file` type.
-fn param<'a>(t: &'a Value, name: &str) -> Option<&'a Value> {
-    t.get("params")?.get(name)?.get("params")?.get("val")
-}
-
-/// Union of two `{layer: [ids]}` maps, ids ascending.
-fn merge_layers(a: Option<&Value>, b: Option<&Value>) -> Value {
-    let mut out: IndexMap<String, Vec<i64>> = IndexMap::new();
-    for m in [a, b].into_iter().flatten().filter_map(Value::as_object) {
-        for (k, ids) in m {
-            let e = out.entry(k.clone()).or_default();
-            e.extend(
-                ids.as_array()
-                    .unwrap_or(&[])
-                    .iter()
-                    .filter_map(Value::as_i64),
-            );
-        }
-    }
-    Value::Object(
-        out.into_iter()
-            .map(|(k, ids)| (k, id_set(ids.into_iter())))
-            .collect(),
-    )
-}
-
-/// Union of two `{"<id>": name}` maps, `a`'s names winning, ids in ascending order.
-fn merge_class_map(a: Option<&Value>, b: Option<&Value>) -> Value {
-    let mut entries: Vec<(String, Value)> = Vec::new();
-    for m in [a, b].into_iter().flatten().filter_map(Value::as_object) {
-        for (k, v) in m {
-            if !entries.iter().any(|(e, _)| e == k) {
-                entries.push((k.clone(), v.clone()));
-            }
-        }
-    }
-    entries.sort_by(
-        |(x, _), (y, _)| match (x.parse::<i64>(), y.parse::<i64>()) {
-            (Ok(p), Ok(q)) => p.cmp(&q),
-            _ => x.cmp(y),
-        },
-    );
-    Value::Object(entries.into_iter().collect())
-}
-
-/// Union of two `{layer: {"<id>": name}}` maps.
-fn merge_per_layer(a: Option<&Value>, b: Option<&Value>) -> Value {
-    let mut keys: Vec<String> = Vec::new();
-    for m in [a, b].into_iter().flatten().filter_map(Value::as_object) {
-        keys.extend(
-            m.keys()
-                .filter(|k| !keys.contains(k))
-                .cloned()
-                .collect::<Vec<_>>(),
-        );
-    }
-    Value::Object(
-        keys.into_iter()
-            .map(|k| {
-                let v = merge_class_map(a.and_then(|a| a.get(&k)), b.and_then(|b| b.get(&k)));
-                (k, v)
-            })
-            .collect(),
-    )
-}
-
-/// `_ImageFileType.assign_type`: the column type of a column holding images of types `a` and
-/// `b` (both `image-file` JSON as [`image_file_type`] writes them): layers, score keys and class
-/// maps united, `a`'s names winning where both name an id. `None` if either is not an
-/// `image-file` type.
-pub fn merge_image_file_types(a: &Value, b: &Value) -> Option<Value> {
-    for t in [a, b] {
-        if t.get("wb_type").and_then(Value::as_str) != Some("image-file") {
-            return None;
-        }
-    }
-    let mut keys: Vec<String> = Vec::new();
-    for t in [a, b] {
-        for k in param(t, "box_score_keys")
-            .and_then(Value::as_array)
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(Value::as_str)
-        {
-            keys.push(k.to_owned());
-        }
-    }
-    keys.sort();
-    keys.dedup();
-    let p = |n: &str| (param(a, n), param(b, n));
-    let (bl, sk, ml) = (p("box_layers"), keys, p("mask_layers"));
-    let (bc, mc, cm) = (p("box_class_maps"), p("mask_class_maps"), p("class_map"));
-    Some(Value::Object(wb_core::json_map! {
-        "wb_type" => "image-file",
-        "params" => Value::Object(wb_core::json_map! {
-            "box_layers" => constant(merge_layers(bl.0, bl.1), false),
-            "box_score_keys" => constant(sk.into(), true),
-            "mask_layers" => constant(merge_layers(ml.0, ml.1), false),
-            "box_class_maps" => constant(merge_per_layer(bc.0, bc.1), false),
-            "mask_class_maps" => constant(merge_per_layer(mc.0, mc.1), false),
-            "class_map" => constant(merge_class_map(cm.0, cm.1), false),
-        }),
-    }))
 }

@@ -1,176 +1,307 @@
-//! [`Image`] (`image-file`) and its builder.
+//! [`Image`] (`image-file`) and its [`ImageOptions`].
 
 use crate::boxes::BoundingBoxes2D;
 use crate::classes::{ClassLabels, Classes};
 use crate::decode;
 use crate::encode;
-use crate::file_type::FileType;
+use crate::format::ImageFormat;
 use crate::mask::ImageMask;
-use crate::pixels::{self, Element, Mode, PixelScaling, Pixels};
+use crate::pixels::{self, Element, ImageMode, PixelScaling, Pixels};
 use indexmap::IndexMap;
 use ndarray::{ArrayView, Dimension};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use wb_core::artifact::{ArtifactSource, ArtifactTarget, add_value};
 use wb_core::hash::{md5_b64, md5_hex};
+use wb_core::internal::{Media, batch_captions};
 use wb_core::json::{self, Dialect, Map, Value};
-use wb_core::media::{media_artifact_json, media_run_json};
 use wb_core::value::downcast_all;
 use wb_core::{Error, MediaFile, Registry, Result, RunTarget, Step, WbValue};
 
+/// The `_type` of an image.
+const LOG_TYPE: &str = "image-file";
 /// The media folder of images.
-pub const MEDIA_DIR: &str = "media/images";
+const MEDIA_DIR: &str = "media/images";
 /// The most images one logged list keeps (the SDK's `Image.MAX_ITEMS`); the rest are dropped.
-pub const MAX_ITEMS: usize = 108;
+pub(crate) const MAX_ITEMS: usize = 108;
 
 /// An image: `wandb.Image`.
 ///
-/// Made from an array ([`Image::from_array`]), an `image` crate buffer
-/// ([`Image::from_dynamic`] and friends), [`Pixels`], a file ([`Image::from_path`], copied as
-/// it is) or encoded bytes ([`Image::from_encoded`]); each returns an [`ImageBuilder`] for the
-/// SDK's keyword arguments. Encoding happens in [`ImageBuilder::build`], as in the SDK's
-/// constructor, so every error surfaces there.
+/// Made from an array ([`Image::from_array`]), [`Pixels`] or an `image` crate buffer
+/// ([`Image::from_pixels`], [`Image::from_dynamic`], ...), a file ([`Image::from_path`], copied
+/// as it is) or encoded bytes ([`Image::from_bytes`]). The constructor encodes the image and
+/// makes every check, with the SDK's errors; how pixels are encoded (mode, format, scaling)
+/// is an [`ImageOptions`] given to the `_with` constructors. The SDK's other keyword
+/// arguments are `with_*` methods: [`Image::with_caption`], [`Image::with_grouping`],
+/// [`Image::with_classes`], [`Image::with_boxes`], [`Image::with_mask`].
 ///
 /// ```
 /// use ndarray::Array3;
-/// use wb_image::{Image, FileType};
+/// use wb_image::{Image, ImageFormat, ImageOptions};
 /// let a = Array3::<u8>::zeros((32, 48, 3));
-/// let img = Image::from_array(a.view()).caption("zeros").build()?;
+/// let img = Image::from_array(a.view())?.with_caption("zeros");
 /// assert_eq!((img.width(), img.height(), img.format()), (48, 32, "png"));
+/// let jpeg = Image::from_array_with(a.view(), ImageOptions::default().with_format(ImageFormat::Jpeg))?;
+/// assert_eq!(jpeg.format(), "jpeg");
 /// # Ok::<(), wb_core::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Image {
-    file: MediaFile,
+    media: Media,
     format: String,
     width: u32,
     height: u32,
-    caption: Option<String>,
     grouping: Option<i64>,
+    /// What [`Image::with_classes`] gave.
+    given_classes: Option<ClassLabels>,
+    /// The SDK's `_classes`: the box sets' labels, then the masks', then the given classes.
     classes: Option<ClassLabels>,
     boxes: IndexMap<String, BoundingBoxes2D>,
     masks: IndexMap<String, ImageMask>,
     warnings: Vec<String>,
 }
 
-type ArrayFn<'a> =
-    Box<dyn FnOnce(Option<Mode>, FileType, PixelScaling) -> Result<(Pixels, Vec<String>)> + 'a>;
-
-enum Source<'a> {
-    Array(ArrayFn<'a>),
-    Pixels(Result<Pixels>),
-    Path(PathBuf),
-    Encoded(Arc<[u8]>, String),
+/// How pixels become an image file: the SDK's `mode` and `file_type`, and how array values
+/// become `uint8` ([`PixelScaling`]). Files and encoded bytes are written as they are, so these
+/// do not apply to them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ImageOptions {
+    mode: Option<ImageMode>,
+    format: ImageFormat,
+    pixel_scaling: PixelScaling,
 }
 
-/// The keyword arguments of `wandb.Image`; finish with [`ImageBuilder::build`].
-#[must_use = "an ImageBuilder does nothing until build() is called"]
-pub struct ImageBuilder<'a> {
-    source: Source<'a>,
-    mode: Option<Mode>,
-    file_type: Option<FileType>,
-    scaling: PixelScaling,
-    caption: Option<String>,
-    grouping: Option<i64>,
-    classes: Option<ClassLabels>,
-    boxes: IndexMap<String, BoundingBoxes2D>,
-    masks: IndexMap<String, ImageMask>,
-}
+impl ImageOptions {
+    /// The Pillow mode to convert to (`L`, `LA`, `RGB`, `RGBA`); inferred from the array's
+    /// channels when not given (as the SDK's `guess_mode`).
+    pub fn with_mode(mut self, mode: ImageMode) -> Self {
+        self.mode = Some(mode);
+        self
+    }
 
-impl std::fmt::Debug for ImageBuilder<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ImageBuilder")
-            .field("mode", &self.mode)
-            .field("file_type", &self.file_type)
-            .field("caption", &self.caption)
-            .finish_non_exhaustive()
+    /// The file format ([`ImageFormat::Png`] by default; `Jpg`, `Jpeg` and `Bmp` are the
+    /// others the SDK writes, and any other is its error when the image is made).
+    pub fn with_format(mut self, format: ImageFormat) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// How array values become `uint8` (default [`PixelScaling::Cast`], as wandb 0.31; use
+    /// [`PixelScaling::Legacy`] for float images in `[0, 1]` or `[-1, 1]`).
+    pub fn with_pixel_scaling(mut self, scaling: PixelScaling) -> Self {
+        self.pixel_scaling = scaling;
+        self
+    }
+
+    /// The mode, if set.
+    pub fn mode(&self) -> Option<ImageMode> {
+        self.mode
+    }
+
+    /// The file format.
+    pub fn format(&self) -> ImageFormat {
+        self.format
+    }
+
+    /// The pixel scaling.
+    pub fn pixel_scaling(&self) -> PixelScaling {
+        self.pixel_scaling
     }
 }
 
 impl Image {
-    fn builder(source: Source<'_>) -> ImageBuilder<'_> {
-        ImageBuilder {
-            source,
-            mode: None,
-            file_type: None,
-            scaling: PixelScaling::default(),
-            caption: None,
+    fn new(file: MediaFile, format: String, width: u32, height: u32) -> Image {
+        Image {
+            media: Media::new(file),
+            format,
+            width,
+            height,
             grouping: None,
+            given_classes: None,
             classes: None,
             boxes: IndexMap::new(),
             masks: IndexMap::new(),
+            warnings: Vec::new(),
         }
+    }
+
+    /// Encodes `pixels` (already in their final mode) as `format`.
+    fn encoded(p: &Pixels, format: ImageFormat) -> Result<Image> {
+        let bytes = encode::encode(p, format)?;
+        let ext = format.as_str();
+        Ok(Image::new(
+            MediaFile::generated(bytes, &format!(".{ext}")),
+            ext.to_owned(),
+            p.width(),
+            p.height(),
+        ))
     }
 
     /// An image from an array view: 2-D (gray), or H×W×1/3/4 (gray, RGB, RGBA); axes of
     /// length 1 are squeezed first and the channel axis must be last, as in the SDK. Elements
     /// are any [`Element`] (`u8`, `i32`, `i64`, `f32`, `f64`, `bool`, ...), cast to `uint8`
-    /// by [`ImageBuilder::pixel_scaling`] (a plain cast by default, as wandb 0.31).
-    pub fn from_array<'a, T: Element, D: Dimension + 'a>(
-        array: ArrayView<'a, T, D>,
-    ) -> ImageBuilder<'a> {
-        Self::builder(Source::Array(Box::new(move |mode, ft, scaling| {
-            let mut warnings = Vec::new();
-            if pixels::drops_alpha(array.shape(), mode, ft) {
-                warnings.push(pixels::JPEG_ALPHA_WARNING.to_owned());
-            }
-            Ok((pixels::from_array(array, mode, ft, scaling)?, warnings))
-        })))
+    /// as wandb 0.31 casts them (see [`PixelScaling`]); written as PNG.
+    pub fn from_array<T: Element, D: Dimension>(array: ArrayView<'_, T, D>) -> Result<Image> {
+        Self::from_array_with(array, ImageOptions::default())
     }
 
-    /// An image from 8-bit pixels.
-    pub fn from_pixels(pixels: Pixels) -> ImageBuilder<'static> {
-        Self::builder(Source::Pixels(Ok(pixels)))
+    /// [`Image::from_array`] with `options` (mode, format, pixel scaling).
+    pub fn from_array_with<T: Element, D: Dimension>(
+        array: ArrayView<'_, T, D>,
+        options: ImageOptions,
+    ) -> Result<Image> {
+        let format = options.format;
+        format.check_writable()?;
+        let warn = pixels::drops_alpha(array.shape(), options.mode, format);
+        let p = pixels::from_array(array, options.mode, format, options.pixel_scaling)?;
+        let mut img = Self::encoded(&p, format)?;
+        if warn {
+            img.warnings.push(pixels::JPEG_ALPHA_WARNING.to_owned());
+        }
+        Ok(img)
     }
 
-    /// An image from an `image` crate buffer (16-bit and float buffers are reduced to 8 bits).
-    pub fn from_dynamic(img: &image::DynamicImage) -> ImageBuilder<'static> {
-        Self::builder(Source::Pixels(decode::from_dynamic(img)))
+    /// An image from 8-bit pixels, written as PNG.
+    pub fn from_pixels(pixels: Pixels) -> Result<Image> {
+        Self::from_pixels_with(pixels, ImageOptions::default())
+    }
+
+    /// [`Image::from_pixels`] with `options` (mode and format; pixel scaling does not apply).
+    pub fn from_pixels_with(pixels: Pixels, options: ImageOptions) -> Result<Image> {
+        let p = match options.mode {
+            Some(m) => pixels.into_mode(m),
+            None => pixels,
+        };
+        options.format.check_writable()?;
+        Self::encoded(&p, options.format)
+    }
+
+    /// An image from an `image` crate buffer (16-bit and float buffers are reduced to 8 bits);
+    /// for options, [`Image::from_pixels_with`] of [`Pixels::from_dynamic`].
+    pub fn from_dynamic(img: &image::DynamicImage) -> Result<Image> {
+        Self::from_pixels(Pixels::from_dynamic(img)?)
     }
 
     /// An image from an RGB buffer.
-    pub fn from_rgb(img: &image::RgbImage) -> ImageBuilder<'static> {
-        Self::builder(Source::Pixels(Pixels::new(
+    pub fn from_rgb(img: &image::RgbImage) -> Result<Image> {
+        let p = Pixels::from_raw(
             img.width(),
             img.height(),
-            Mode::Rgb,
+            ImageMode::Rgb,
             img.as_raw().clone(),
-        )))
+        );
+        Self::from_pixels(p?)
     }
 
     /// An image from an RGBA buffer.
-    pub fn from_rgba(img: &image::RgbaImage) -> ImageBuilder<'static> {
-        Self::builder(Source::Pixels(Pixels::new(
+    pub fn from_rgba(img: &image::RgbaImage) -> Result<Image> {
+        let p = Pixels::from_raw(
             img.width(),
             img.height(),
-            Mode::Rgba,
+            ImageMode::Rgba,
             img.as_raw().clone(),
-        )))
+        );
+        Self::from_pixels(p?)
     }
 
     /// An image from a grayscale buffer.
-    pub fn from_gray(img: &image::GrayImage) -> ImageBuilder<'static> {
-        Self::builder(Source::Pixels(Pixels::new(
+    pub fn from_gray(img: &image::GrayImage) -> Result<Image> {
+        let p = Pixels::from_raw(
             img.width(),
             img.height(),
-            Mode::L,
+            ImageMode::L,
             img.as_raw().clone(),
-        )))
+        );
+        Self::from_pixels(p?)
     }
 
-    /// An image file (PNG, JPEG, BMP, GIF, WebP): copied as it is when logged, `format` = its
-    /// extension without the dot (case kept); `mode` and `file_type` do not apply.
-    pub fn from_path(path: impl AsRef<Path>) -> ImageBuilder<'static> {
-        Self::builder(Source::Path(path.as_ref().to_path_buf()))
+    /// An image file (PNG, JPEG, BMP, GIF, WebP): copied as it is when logged, its JSON
+    /// `format` its extension without the dot (case kept).
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Image> {
+        let path = path.as_ref();
+        let file = MediaFile::from_path(path, None)?;
+        let what = format!("{:?}", path.display().to_string());
+        let (w, h) = decode::dimensions(&file.bytes()?, &what)?;
+        let format = file.extension().trim_start_matches('.').to_owned();
+        Ok(Image::new(file, format, w, h))
     }
 
-    /// An already encoded image and its format (`"png"`, `"jpg"`, `"gif"`, ...), written as it
-    /// is with that extension; `mode` and `file_type` do not apply.
-    pub fn from_encoded(bytes: impl Into<Arc<[u8]>>, format: &str) -> ImageBuilder<'static> {
-        Self::builder(Source::Encoded(bytes.into(), format.to_owned()))
+    /// An encoded image file's bytes in `format`, written as they are with its extension.
+    pub fn from_bytes(bytes: impl Into<Arc<[u8]>>, format: ImageFormat) -> Result<Image> {
+        Self::from_encoded(bytes.into(), format.as_str())
     }
 
-    /// The JSON `format` (`png`, `jpg`, ..., or a file's extension).
+    /// Encoded bytes with the extension `ext` (no dot), as an artifact entry holds them.
+    fn from_encoded(bytes: Arc<[u8]>, ext: &str) -> Result<Image> {
+        let (w, h) = decode::dimensions(&bytes, &format!("of format {ext:?}"))?;
+        let file = MediaFile::generated(bytes, &format!(".{ext}"));
+        Ok(Image::new(file, ext.to_owned(), w, h))
+    }
+
+    /// The caption.
+    #[must_use]
+    pub fn with_caption(mut self, caption: impl Into<String>) -> Self {
+        self.media = self.media.with_caption(caption);
+        self
+    }
+
+    /// The grouping number (written when non-zero).
+    #[must_use]
+    pub fn with_grouping(mut self, grouping: i64) -> Self {
+        self.grouping = Some(grouping);
+        self
+    }
+
+    /// The class set (`classes=`), merged after the boxes' and masks' labels; a second call
+    /// adds to the first (later names win).
+    #[must_use]
+    pub fn with_classes(mut self, classes: impl Into<ClassLabels>) -> Self {
+        let mut c = self.given_classes.take().unwrap_or_default();
+        c.update(&classes.into());
+        self.given_classes = Some(c);
+        self.merge_classes();
+        self
+    }
+
+    /// Adds a box set under `key` (its name in `boxes=`); a set already under `key` is
+    /// replaced.
+    #[must_use]
+    pub fn with_boxes(mut self, key: impl Into<String>, boxes: BoundingBoxes2D) -> Self {
+        let key = key.into();
+        self.boxes.insert(key.clone(), boxes.with_key(key));
+        self.merge_classes();
+        self
+    }
+
+    /// Adds a mask under `key` (its name in `masks=`); a mask already under `key` is
+    /// replaced.
+    #[must_use]
+    pub fn with_mask(mut self, key: impl Into<String>, mask: ImageMask) -> Self {
+        let key = key.into();
+        self.masks.insert(key.clone(), mask.with_key(key));
+        self.merge_classes();
+        self
+    }
+
+    /// The SDK's `_classes`: each box set's labels, then each mask's, then `classes`.
+    fn merge_classes(&mut self) {
+        let mut total = ClassLabels::new();
+        for b in self.boxes.values() {
+            total.update(b.class_labels());
+        }
+        for m in self.masks.values() {
+            if let Some(l) = m.class_labels() {
+                total.update(l);
+            }
+        }
+        if let Some(c) = &self.given_classes {
+            total.update(c);
+        }
+        self.classes = (!total.is_empty()).then_some(total);
+    }
+
+    /// The JSON `format` (`png`, `jpg`, ..., or a file's extension as written).
     pub fn format(&self) -> &str {
         &self.format
     }
@@ -186,12 +317,12 @@ impl Image {
     }
 
     /// The caption.
-    pub fn caption_text(&self) -> Option<&str> {
-        self.caption.as_deref()
+    pub fn caption(&self) -> Option<&str> {
+        self.media.caption()
     }
 
     /// The grouping number.
-    pub fn grouping_number(&self) -> Option<i64> {
+    pub fn grouping(&self) -> Option<i64> {
         self.grouping
     }
 
@@ -211,43 +342,24 @@ impl Image {
         &self.masks
     }
 
-    /// Warnings the SDK prints while building this image (JPEG dropping an alpha channel).
+    /// Warnings the SDK prints while making this image (JPEG dropping an alpha channel).
     pub fn warnings(&self) -> &[String] {
         &self.warnings
     }
 
     /// The image file.
     pub fn file(&self) -> &MediaFile {
-        &self.file
+        self.media.file()
     }
 
     /// The decoded pixels of the image file.
-    pub fn pixels(&self) -> Result<Pixels> {
-        decode::pixels(&self.file.bytes()?, "of this image")
-    }
-
-    /// The class-label records the SDK stores in the run config when this image is logged
-    /// under `log_key`: `(section, key, value)` meaning `config._wandb[section][key] = value`,
-    /// with section `bounding_box/class_labels` or `mask/class_labels`, key
-    /// `<log_key>_wandb_delimeter_<set>` and value `{"type", "key", "value": {"<id>": name}}`.
-    /// [`WbValue::bind_to_run`] records them with `RunTarget::update_config_singleton`.
-    pub fn config_singletons(&self, log_key: &str) -> Vec<(&'static str, String, Value)> {
-        let mut out: Vec<_> = self
-            .boxes
-            .values()
-            .map(|b| b.config_singleton(log_key))
-            .collect();
-        out.extend(
-            self.masks
-                .values()
-                .filter_map(|m| m.config_singleton(log_key)),
-        );
-        out
+    pub fn to_pixels(&self) -> Result<Pixels> {
+        decode::pixels(&self.file().bytes()?, "of this image")
     }
 
     /// The artifact name of this image's classes file,
     /// `media/classes/<md5 of the class list as Python prints it>_cls`.
-    pub fn classes_entry_name(&self) -> Option<String> {
+    fn classes_entry_name(&self) -> Option<String> {
         let c = self.classes.as_ref()?;
         Some(format!(
             "media/classes/{}_cls",
@@ -258,44 +370,39 @@ impl Image {
     /// Reads an artifact entry back (`Image.from_json`): the image file, caption, grouping,
     /// the classes file, box lists and mask files.
     pub fn from_json(json: &Value, source: &dyn ArtifactSource) -> Result<Image> {
-        let path = json
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::decode("image-file", "`path` must be a string"))?;
+        let path = wb_core::internal::entry_path(json, LOG_TYPE)?;
         let ext = wb_core::path::splitext_ext(path);
         let bytes = source.read_entry(path)?;
-        let mut b = Image::from_encoded(bytes, ext.trim_start_matches('.'));
-        if let Some(c) = json.get("caption").and_then(Value::as_str) {
-            b = b.caption(c);
-        }
+        let mut img = Image::from_encoded(bytes, ext.trim_start_matches('.'))?;
+        img.media = img.media.with_caption_from_json(json);
         if let Some(g) = json.get("grouping").and_then(Value::as_i64) {
-            b = b.grouping(g);
+            img = img.with_grouping(g);
         }
         if let Some(c) = json.get("classes").filter(|c| !c.is_null()) {
             let cpath = c
                 .get("path")
                 .and_then(Value::as_str)
-                .ok_or_else(|| Error::decode("image-file", "`classes.path` must be a string"))?;
+                .ok_or_else(|| Error::decode(LOG_TYPE, "`classes.path` must be a string"))?;
             let text = source.read_entry(cpath)?;
             let text = std::str::from_utf8(&text)
                 .map_err(|_| Error::decode("classes", "the classes file is not UTF-8"))?;
-            b = b.classes(Classes::from_json(&json::parse(text)?)?.labels());
+            img = img.with_classes(Classes::from_json(&json::parse(text)?)?.to_labels());
         }
         if let Some(boxes) = json.get("boxes").and_then(Value::as_object) {
             for (k, v) in boxes {
-                b = b.boxes(k, BoundingBoxes2D::from_json(v)?);
+                img = img.with_boxes(k, BoundingBoxes2D::from_json(v)?);
             }
         }
         if let Some(masks) = json.get("masks").and_then(Value::as_object) {
             for (k, v) in masks {
-                b = b.mask(k, ImageMask::from_json(v, source)?);
+                img = img.with_mask(k, ImageMask::from_json(v, source)?);
             }
         }
-        b.build()
+        Ok(img)
     }
 
     fn run_json_map(&self, run: &dyn RunTarget) -> Result<Map> {
-        let mut m = media_run_json(self.caption.as_deref(), "image-file", &self.file, None)?;
+        let mut m = self.media.run_json(LOG_TYPE)?;
         self.add_common(&mut m);
         if !self.boxes.is_empty() {
             let mut b = Map::new();
@@ -324,147 +431,21 @@ impl Image {
     }
 }
 
-impl<'a> ImageBuilder<'a> {
-    /// The Pillow mode to convert to (`L`, `LA`, `RGB`, `RGBA`); inferred from the array's
-    /// channels when not given ([`pixels::guess_mode`]).
-    pub fn mode(mut self, mode: Mode) -> Self {
-        self.mode = Some(mode);
-        self
-    }
-
-    /// The file type for pixel data (PNG by default); see [`FileType::parse`] for names.
-    pub fn file_type(mut self, file_type: FileType) -> Self {
-        self.file_type = Some(file_type);
-        self
-    }
-
-    /// How array values become `uint8` (default [`PixelScaling::Cast`], as wandb 0.31; use
-    /// [`PixelScaling::Legacy`] for float images in `[0, 1]` or `[-1, 1]`).
-    pub fn pixel_scaling(mut self, scaling: PixelScaling) -> Self {
-        self.scaling = scaling;
-        self
-    }
-
-    /// The caption.
-    pub fn caption(mut self, caption: impl Into<String>) -> Self {
-        self.caption = Some(caption.into());
-        self
-    }
-
-    /// The grouping number (written when non-zero).
-    pub fn grouping(mut self, grouping: i64) -> Self {
-        self.grouping = Some(grouping);
-        self
-    }
-
-    /// The class set (`classes=`), merged after the boxes' and masks' labels.
-    pub fn classes(mut self, classes: impl Into<ClassLabels>) -> Self {
-        let mut c = self.classes.take().unwrap_or_default();
-        c.update(&classes.into());
-        self.classes = Some(c);
-        self
-    }
-
-    /// Adds a box set under `key` (its name in `boxes=`).
-    pub fn boxes(mut self, key: impl Into<String>, boxes: BoundingBoxes2D) -> Self {
-        let key = key.into();
-        self.boxes.insert(key.clone(), boxes.with_key(key));
-        self
-    }
-
-    /// Adds a mask under `key` (its name in `masks=`).
-    pub fn mask(mut self, key: impl Into<String>, mask: ImageMask) -> Self {
-        let key = key.into();
-        self.masks.insert(key.clone(), mask.with_key(key));
-        self
-    }
-
-    /// Encodes the image (for pixel sources) or reads the file's size, and assembles the
-    /// value, with the SDK's errors.
-    pub fn build(self) -> Result<Image> {
-        let file_type = self.file_type.unwrap_or_default();
-        let encoded = |p: Pixels| -> Result<(MediaFile, String, u32, u32)> {
-            let p = match self.mode {
-                Some(m) => p.convert(m),
-                None => p,
-            };
-            let bytes = encode::encode(&p, file_type)?;
-            Ok((
-                MediaFile::generated(bytes, &format!(".{}", file_type.name())),
-                file_type.name().to_owned(),
-                p.width(),
-                p.height(),
-            ))
-        };
-        let mut warnings = Vec::new();
-        let (file, format, width, height) = match self.source {
-            Source::Array(f) => {
-                let (p, w) = f(self.mode, file_type, self.scaling)?;
-                warnings = w;
-                let bytes = encode::encode(&p, file_type)?;
-                (
-                    MediaFile::generated(bytes, &format!(".{}", file_type.name())),
-                    file_type.name().to_owned(),
-                    p.width(),
-                    p.height(),
-                )
-            }
-            Source::Pixels(p) => encoded(p?)?,
-            Source::Path(path) => {
-                let file = MediaFile::from_path(&path, None)?;
-                let what = format!("{:?}", path.display().to_string());
-                let (w, h) = decode::dimensions(&file.bytes()?, &what)?;
-                let format = file.extension().trim_start_matches('.').to_owned();
-                (file, format, w, h)
-            }
-            Source::Encoded(bytes, format) => {
-                let (w, h) = decode::dimensions(&bytes, &format!("of format {format:?}"))?;
-                let file = MediaFile::generated(bytes, &format!(".{format}"));
-                (file, format, w, h)
-            }
-        };
-        let mut total = ClassLabels::new();
-        for b in self.boxes.values() {
-            total.update(b.class_labels());
-        }
-        for m in self.masks.values() {
-            if let Some(l) = m.class_labels() {
-                total.update(l);
-            }
-        }
-        if let Some(c) = &self.classes {
-            total.update(c);
-        }
-        Ok(Image {
-            file,
-            format,
-            width,
-            height,
-            caption: self.caption,
-            grouping: self.grouping,
-            classes: (!total.is_empty()).then_some(total),
-            boxes: self.boxes,
-            masks: self.masks,
-            warnings,
-        })
-    }
-}
-
 impl From<&Classes> for ClassLabels {
     fn from(c: &Classes) -> Self {
-        c.labels()
+        c.to_labels()
     }
 }
 
 impl From<Classes> for ClassLabels {
     fn from(c: Classes) -> Self {
-        c.labels()
+        c.to_labels()
     }
 }
 
 impl WbValue for Image {
     fn log_type(&self) -> Option<&'static str> {
-        Some("image-file")
+        Some(LOG_TYPE)
     }
 
     fn class_name(&self) -> &'static str {
@@ -472,10 +453,10 @@ impl WbValue for Image {
     }
 
     fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        if self.file.binding().is_some() {
+        if self.media.is_bound() {
             return Ok(());
         }
-        self.file.bind(run, MEDIA_DIR, key, step)?;
+        self.media.bind(run, MEDIA_DIR, key, step)?;
         for b in self.boxes.values() {
             b.bind(run, key, step)?;
         }
@@ -490,13 +471,7 @@ impl WbValue for Image {
     }
 
     fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-        let mut m = media_artifact_json(
-            self.caption.as_deref(),
-            "image-file",
-            MEDIA_DIR,
-            &self.file,
-            artifact,
-        )?;
+        let mut m = self.media.artifact_json(LOG_TYPE, MEDIA_DIR, artifact)?;
         self.add_common(&mut m);
         if (!self.boxes.is_empty() || !self.masks.is_empty()) && self.classes.is_none() {
             return Err(Error::value(
@@ -539,13 +514,13 @@ impl WbValue for Image {
             return false;
         };
         let same_meta = self.grouping == o.grouping
-            && self.caption == o.caption
+            && self.media.caption_json() == o.media.caption_json()
             && self.width == o.width
             && self.height == o.height
             && self.classes.as_ref().map(Classes::new) == o.classes.as_ref().map(Classes::new);
         same_meta
-            && (self.file.sha256() == o.file.sha256()
-                || matches!((self.pixels(), o.pixels()), (Ok(a), Ok(b)) if a == b))
+            && (self.media.same_file(&o.media)
+                || matches!((self.to_pixels(), o.to_pixels()), (Ok(a), Ok(b)) if a == b))
     }
 
     fn column_type(&self) -> Option<Value> {
@@ -591,11 +566,9 @@ impl WbValue for Image {
                     .collect(),
             ),
         );
-        if first.caption.is_some() {
-            m.insert(
-                "captions".into(),
-                Value::Array(images.iter().map(|i| i.caption.clone().into()).collect()),
-            );
+        let captions = batch_captions(images.iter().map(|i| &i.media));
+        if captions.as_array().is_some() {
+            m.insert("captions".into(), captions);
         }
         if images.iter().any(|i| !i.masks.is_empty()) {
             m.insert(

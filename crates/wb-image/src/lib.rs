@@ -1,60 +1,53 @@
 //! # wb-image
 //!
 //! The image family of wb-types: [`Image`], [`ImageMask`], [`BoundingBoxes2D`] and
-//! [`Classes`], written as `wandb==0.31.0` writes them.
+//! [`Classes`], written as `wandb==0.31.0` writes them. PNG files are Pillow's byte for byte
+//! (its filters and chunking, deflated by crate `wb-zlib`, an exact port of zlib's level 6),
+//! BMP files too, JPEG at Pillow's quality 75.
 //!
 //! ```
-//! use ndarray::Array3;
+//! use ndarray::{Array2, Array3};
 //! use wb_core::{DirRun, LogValue, Step};
-//! use wb_image::{BoundingBoxes2D, Box2D, ClassLabels, Image};
+//! use wb_image::{BoundingBoxes2D, BoundingBoxes2DOptions, Box2D, ClassLabels, Image, ImageMask};
 //!
 //! let pixels = Array3::<u8>::from_elem((64, 64, 3), 200);
-//! let boxes = BoundingBoxes2D::from_boxes(
-//!     [Box2D::min_max(0.1, 0.4, 0.2, 0.5).class_id(1).caption("car").score("acc", 0.9)],
-//!     Some(&ClassLabels::from([(1, "car")])),
-//!     "predictions",
+//! let labels = ClassLabels::from([(0, "background"), (1, "car")]);
+//! let boxes = BoundingBoxes2D::from_boxes_with(
+//!     [Box2D::from_min_max(0.1, 0.4, 0.2, 0.5)
+//!         .with_class_id(1)
+//!         .with_caption("car")
+//!         .with_score("acc", 0.9)],
+//!     BoundingBoxes2DOptions::default().with_class_labels(labels.clone()),
 //! )?;
-//! let img = Image::from_array(pixels.view())
-//!     .caption("a grey square")
-//!     .boxes("predictions", boxes)
-//!     .build()?;
+//! let mask = ImageMask::from_array(Array2::<u8>::zeros((64, 64)).view())?.with_class_labels(labels);
+//! let img = Image::from_array(pixels.view())?
+//!     .with_caption("a grey square")
+//!     .with_boxes("predictions", boxes)
+//!     .with_mask("segmentation", mask);
 //! let dir = tempfile::tempdir().unwrap();
 //! let run = DirRun::new(dir.path());
 //! let json = wb_core::value::val_to_json(&run, "examples", &LogValue::media(img), Step::Num(0))?;
 //! assert_eq!(json.get("_type").and_then(|t| t.as_str()), Some("image-file"));
 //! # Ok::<(), wb_core::Error>(())
 //! ```
-//!
-//! ## Map of the crate
-//! - [`image`]: [`Image`] and its [`ImageBuilder`] (inputs, keyword arguments, run and
-//!   artifact JSON, lists as `images/separated`, `from_json`).
-//! - [`pixels`]: arrays → pixels: squeeze, [`pixels::guess_mode`], the `uint8` cast and the
-//!   opt-in legacy scaling ([`PixelScaling`]), Pillow's mode conversions.
-//! - [`encode`]: PNG (byte-identical to Pillow's: its filters and chunking, deflated by our exact port of zlib's level 6, [`encode::zdeflate`]), BMP
-//!   (byte-identical to Pillow), JPEG (quality 75); [`FileType`] in [`file_type`].
-//! - [`decode`]: sizes and pixels of image files.
-//! - [`boxes`]: [`BoundingBoxes2D`], its validation and the [`Box2D`] builder.
-//! - [`mask`]: masks, [`ImageMask`].
-//! - [`classes`]: [`ClassLabels`] and [`Classes`].
-//! - [`column_type`]: the `image-file` table column type.
 #![warn(missing_docs)]
 
-pub mod boxes;
-pub mod classes;
-pub mod column_type;
-pub mod decode;
-pub mod encode;
-pub mod file_type;
-pub mod image;
-pub mod mask;
-pub mod pixels;
+mod boxes;
+mod classes;
+mod column_type;
+mod decode;
+mod encode;
+mod format;
+mod image;
+mod mask;
+mod pixels;
 
-pub use boxes::{BoundingBoxes2D, Box2D};
+pub use boxes::{BoundingBoxes2D, BoundingBoxes2DOptions, Box2D};
 pub use classes::{ClassLabels, Classes};
-pub use file_type::FileType;
-pub use image::{Image, ImageBuilder};
+pub use format::ImageFormat;
+pub use image::{Image, ImageOptions};
 pub use mask::ImageMask;
-pub use pixels::{Element, Mode, PixelScaling, Pixels};
+pub use pixels::{Element, ImageMode, PixelScaling, Pixels};
 
 /// The `ndarray` this crate takes views of (re-exported so callers use the same version).
 pub use ndarray;
@@ -62,8 +55,9 @@ pub use ndarray;
 /// Registers this family's decodable `_type`s: `image-file`, `mask`, `bounding-boxes`,
 /// `classes`.
 pub fn register(registry: &mut wb_core::Registry) {
+    use wb_core::internal::{MediaType, media_decoder};
     registry.register("image-file", image::decode_entry);
-    registry.register("mask", mask::decode);
+    registry.register(ImageMask::LOG_TYPE, media_decoder::<ImageMask>);
     registry.register("bounding-boxes", boxes::decode);
     registry.register("classes", classes::decode);
 }

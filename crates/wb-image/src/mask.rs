@@ -2,63 +2,65 @@
 
 use crate::classes::ClassLabels;
 use crate::encode::png;
-use crate::pixels::{Element, Mode, Pixels};
+use crate::pixels::{Element, ImageMode, Pixels};
 use ndarray::{ArrayView, Dimension};
 use std::sync::Arc;
 use wb_core::artifact::{ArtifactSource, ArtifactTarget};
+use wb_core::internal::{Media, MediaType};
 use wb_core::json::Value;
-use wb_core::media::{media_artifact_json, media_run_json};
-use wb_core::{Error, MediaFile, Registry, Result, RunTarget, Step, WbValue};
+use wb_core::{Error, MediaFile, Result, RunTarget, Step, WbValue};
 
 /// The media folder of masks.
-pub const MEDIA_DIR: &str = "media/images/mask";
+pub(crate) const MEDIA_DIR: &str = "media/images/mask";
 /// The extension of mask files.
-pub const EXTENSION: &str = ".mask.png";
+pub(crate) const EXTENSION: &str = ".mask.png";
 /// The config section masks record their class labels in.
-pub const CONFIG_SECTION: &str = "mask/class_labels";
+pub(crate) const CONFIG_SECTION: &str = "mask/class_labels";
 
-/// A segmentation mask: `wandb.ImageMask({"mask_data": array, "class_labels": {...}}, key)`.
+/// A segmentation mask: `wandb.ImageMask({"mask_data": array, "class_labels": {...}}, key)`,
+/// attached to an image with [`Image::with_mask(key, mask)`](crate::Image::with_mask), which
+/// names it.
 ///
 /// The data is a 2-D array of class ids in 0–255 (floats are truncated), written as an 8-bit
 /// grayscale PNG `media/images/mask/<key>_<step>_<sha20>.mask.png`. Without class labels each
 /// distinct value `c` is labelled `class_<c>`. The labels go to the run config, never into the
 /// JSON.
+///
+/// ```
+/// use wb_image::{ClassLabels, ImageMask};
+/// let data = ndarray::Array2::<u8>::from_elem((4, 6), 1);
+/// let mask = ImageMask::from_array(data.view())?
+///     .with_class_labels(ClassLabels::from([(0, "bg"), (1, "car")]));
+/// assert_eq!(mask.class_labels().and_then(|l| l.get(1)), Some("car"));
+/// # Ok::<(), wb_core::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct ImageMask {
-    file: MediaFile,
+    media: Media,
     key: String,
     class_labels: Option<ClassLabels>,
 }
 
 impl ImageMask {
-    /// A mask from an array, with the SDK's checks and messages: the array must be 2-D
-    /// (`mask_data must be a 2D array`) and every value in 0–255 (`Mask data must be integers
-    /// between 0 and 255`). `key` names the mask set (an [`crate::Image`] sets its map key).
-    pub fn new<T: Element, D: Dimension>(
-        mask_data: ArrayView<'_, T, D>,
-        class_labels: Option<ClassLabels>,
-        key: impl Into<String>,
-    ) -> Result<Self> {
+    /// A mask from a 2-D array of class ids, with the SDK's checks and messages: the array
+    /// must be 2-D (`mask_data must be a 2D array`) and every value in 0–255 (`Mask data must
+    /// be integers between 0 and 255`). Each distinct value `c` is labelled `class_<c>` until
+    /// [`ImageMask::with_class_labels`] says otherwise.
+    pub fn from_array<T: Element, D: Dimension>(mask_data: ArrayView<'_, T, D>) -> Result<Self> {
         let data = mask_data.into_dyn();
         if let [h, w] = data.shape() {
             crate::pixels::check_size(*w, *h)?;
         }
-        let class_labels = match class_labels {
-            Some(l) => l,
-            None => {
-                let mut ids: Vec<f64> = data.iter().map(|v| v.to_f64()).collect();
-                ids.sort_by(f64::total_cmp);
-                ids.dedup_by(|a, b| a.to_bits() == b.to_bits());
-                let mut labels = ClassLabels::new();
-                for v in ids {
-                    let c = i64::from(f64_to_i32(v));
-                    if labels.get(c).is_none() {
-                        labels.insert(c, format!("class_{c}"));
-                    }
-                }
-                labels
+        let mut ids: Vec<f64> = data.iter().map(|v| v.to_f64()).collect();
+        ids.sort_by(f64::total_cmp);
+        ids.dedup_by(|a, b| a.to_bits() == b.to_bits());
+        let mut class_labels = ClassLabels::new();
+        for v in ids {
+            let c = i64::from(f64_to_i32(v));
+            if class_labels.get(c).is_none() {
+                class_labels.insert(c, format!("class_{c}"));
             }
-        };
+        }
         let shape = data.shape().to_vec();
         let [h, w] = shape[..] else {
             return Err(Error::type_error("mask_data must be a 2D array"));
@@ -76,19 +78,28 @@ impl ImageMask {
             u32::try_from(w).map_err(|_| Error::value("mask too wide"))?,
             u32::try_from(h).map_err(|_| Error::value("mask too tall"))?,
         );
-        let pixels = Pixels::new(w, h, Mode::L, bytes)?;
+        let pixels = Pixels::from_raw(w, h, ImageMode::L, bytes)?;
         let file = MediaFile::generated(png::encode(&pixels)?, EXTENSION);
         Ok(ImageMask {
-            file,
-            key: key.into(),
+            media: Media::new(file),
+            key: String::new(),
             class_labels: Some(class_labels),
         })
     }
 
-    /// A mask from an existing PNG's bytes (what `from_json` reads back; no class labels).
-    pub fn from_png_bytes(bytes: impl Into<Arc<[u8]>>) -> Self {
+    /// A mask from an existing PNG file's bytes (no class labels); refused when they are not
+    /// an image file.
+    pub fn from_png_bytes(bytes: impl Into<Arc<[u8]>>) -> Result<Self> {
+        let bytes = bytes.into();
+        crate::decode::dimensions(&bytes, "of this mask")?;
+        Ok(Self::from_media_file(MediaFile::generated(
+            bytes, EXTENSION,
+        )))
+    }
+
+    fn from_media_file(file: MediaFile) -> Self {
         ImageMask {
-            file: MediaFile::generated(bytes, EXTENSION),
+            media: Media::new(file),
             key: String::new(),
             class_labels: None,
         }
@@ -96,19 +107,18 @@ impl ImageMask {
 
     /// Reads an artifact entry back (`{"path": ..., "sha256": ..., "_type": "mask"}`).
     pub fn from_json(json: &Value, source: &dyn ArtifactSource) -> Result<Self> {
-        let path = json
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::decode("mask", "`path` must be a string"))?;
-        Ok(Self::from_png_bytes(source.read_entry(path)?))
+        Self::decode_media(json, source)
     }
 
-    /// The mask set's name.
-    pub fn key(&self) -> &str {
-        &self.key
+    /// The class labels (`class_labels`), replacing the `class_<c>` defaults.
+    pub fn with_class_labels(mut self, labels: impl Into<ClassLabels>) -> Self {
+        self.class_labels = Some(labels.into());
+        self
     }
 
-    /// Renames the set.
+    /// The mask's name when it is logged on its own (the SDK's `key`, which names its class
+    /// labels in the run config). An image names its masks by the key given to
+    /// [`Image::with_mask`](crate::Image::with_mask) instead.
     pub fn with_key(mut self, key: impl Into<String>) -> Self {
         self.key = key.into();
         self
@@ -121,12 +131,12 @@ impl ImageMask {
 
     /// The PNG file.
     pub fn file(&self) -> &MediaFile {
-        &self.file
+        self.media.file()
     }
 
     /// The config record for an image logged under `log_key`:
     /// `(section, key, {"type", "key", "value"})`, if the mask has labels.
-    pub fn config_singleton(&self, log_key: &str) -> Option<(&'static str, String, Value)> {
+    pub(crate) fn config_singleton(&self, log_key: &str) -> Option<(&'static str, String, Value)> {
         let labels = self.class_labels.as_ref()?;
         let key = crate::boxes::singleton_key(log_key, &self.key);
         let value = crate::boxes::singleton_value(CONFIG_SECTION, &key, labels);
@@ -134,8 +144,8 @@ impl ImageMask {
     }
 
     pub(crate) fn bind(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        let was_bound = self.file.binding().is_some();
-        self.file.bind(run, MEDIA_DIR, key, step)?;
+        let was_bound = self.media.is_bound();
+        self.bind_media(run, key, step)?;
         if !was_bound && let Some((section, k, v)) = self.config_singleton(key) {
             run.update_config_singleton(section, &k, v)?;
         }
@@ -151,9 +161,24 @@ fn f64_to_i32(v: f64) -> i32 {
     }
 }
 
+impl MediaType for ImageMask {
+    const LOG_TYPE: &'static str = "mask";
+    const MEDIA_DIR: &'static str = MEDIA_DIR;
+    const HAS_CAPTION: bool = false;
+    fn media(&self) -> &Media {
+        &self.media
+    }
+    fn from_media(media: Media, _json: &Value) -> Result<Self> {
+        Ok(Self::from_media_file(media.file().clone()))
+    }
+    fn entry_extension(_path: &str) -> Result<String> {
+        Ok(EXTENSION.to_owned())
+    }
+}
+
 impl WbValue for ImageMask {
     fn log_type(&self) -> Option<&'static str> {
-        Some("mask")
+        Some(Self::LOG_TYPE)
     }
     fn class_name(&self) -> &'static str {
         "ImageMask"
@@ -162,22 +187,12 @@ impl WbValue for ImageMask {
         self.bind(run, key, step)
     }
     fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        media_run_json(None, "mask", &self.file, None).map(Value::Object)
+        self.media_run_json().map(Value::Object)
     }
     fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-        media_artifact_json(None, "mask", MEDIA_DIR, &self.file, artifact).map(Value::Object)
+        self.media_artifact_json(artifact).map(Value::Object)
     }
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
-        other
-            .downcast_ref::<ImageMask>()
-            .is_some_and(|o| o.file.sha256() == self.file.sha256())
+        self.same_media(other)
     }
-}
-
-pub(crate) fn decode(
-    json: &Value,
-    source: &dyn ArtifactSource,
-    _: &Registry,
-) -> Result<Arc<dyn WbValue>> {
-    Ok(Arc::new(ImageMask::from_json(json, source)?))
 }

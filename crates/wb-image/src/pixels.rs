@@ -2,13 +2,13 @@
 //! [`guess_mode`], the cast to `uint8` ([`PixelScaling`]), Pillow's `fromarray` layout and
 //! `convert(mode)`.
 
-use crate::file_type::FileType;
+use crate::format::ImageFormat;
 use ndarray::{ArrayView, ArrayViewD, Dimension, IxDyn};
 use wb_core::{Error, Result};
 
 /// A Pillow image mode this crate can produce and write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Mode {
+pub enum ImageMode {
     /// 8-bit grayscale (`"L"`).
     L,
     /// Grayscale with alpha (`"LA"`).
@@ -19,49 +19,58 @@ pub enum Mode {
     Rgba,
 }
 
-impl Mode {
+impl ImageMode {
     /// Bytes per pixel.
     pub fn channels(self) -> usize {
         match self {
-            Mode::L => 1,
-            Mode::La => 2,
-            Mode::Rgb => 3,
-            Mode::Rgba => 4,
+            ImageMode::L => 1,
+            ImageMode::La => 2,
+            ImageMode::Rgb => 3,
+            ImageMode::Rgba => 4,
         }
     }
 
-    /// Pillow's name for the mode.
-    pub fn name(self) -> &'static str {
+    /// Pillow's name for the mode (`"L"`, `"LA"`, `"RGB"`, `"RGBA"`).
+    pub fn as_str(self) -> &'static str {
         match self {
-            Mode::L => "L",
-            Mode::La => "LA",
-            Mode::Rgb => "RGB",
-            Mode::Rgba => "RGBA",
+            ImageMode::L => "L",
+            ImageMode::La => "LA",
+            ImageMode::Rgb => "RGB",
+            ImageMode::Rgba => "RGBA",
         }
     }
 
+    /// The mode of an image with `channels` bytes per pixel.
+    pub(crate) fn from_channels(channels: usize) -> Option<ImageMode> {
+        match channels {
+            1 => Some(ImageMode::L),
+            2 => Some(ImageMode::La),
+            3 => Some(ImageMode::Rgb),
+            4 => Some(ImageMode::Rgba),
+            _ => None,
+        }
+    }
+}
+
+impl std::str::FromStr for ImageMode {
+    type Err = Error;
     /// Parses Pillow's name (`"L"`, `"LA"`, `"RGB"`, `"RGBA"`).
-    pub fn parse(name: &str) -> Result<Mode> {
+    fn from_str(name: &str) -> Result<ImageMode> {
         match name {
-            "L" => Ok(Mode::L),
-            "LA" => Ok(Mode::La),
-            "RGB" => Ok(Mode::Rgb),
-            "RGBA" => Ok(Mode::Rgba),
+            "L" => Ok(ImageMode::L),
+            "LA" => Ok(ImageMode::La),
+            "RGB" => Ok(ImageMode::Rgb),
+            "RGBA" => Ok(ImageMode::Rgba),
             other => Err(Error::value(format!(
                 "image mode {other:?} is not supported: use one of L, LA, RGB, RGBA"
             ))),
         }
     }
+}
 
-    /// The mode of an image with `channels` bytes per pixel.
-    pub fn from_channels(channels: usize) -> Option<Mode> {
-        match channels {
-            1 => Some(Mode::L),
-            2 => Some(Mode::La),
-            3 => Some(Mode::Rgb),
-            4 => Some(Mode::Rgba),
-            _ => None,
-        }
+impl std::fmt::Display for ImageMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -82,6 +91,36 @@ pub enum PixelScaling {
     /// (`[[-0.2, 0.6]]` → `[[102, 204]]`, `[[0.2, 0.3]]` → `[[51, 76]]`,
     /// `[[-9, 0.1, 100, 254.5, 270]]` → `[[0, 0, 100, 254, 255]]`.)
     Legacy,
+}
+
+impl PixelScaling {
+    /// The name: `cast` or `legacy`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PixelScaling::Cast => "cast",
+            PixelScaling::Legacy => "legacy",
+        }
+    }
+}
+
+impl std::str::FromStr for PixelScaling {
+    type Err = Error;
+    /// Parses `cast` or `legacy`.
+    fn from_str(name: &str) -> Result<PixelScaling> {
+        match name {
+            "cast" => Ok(PixelScaling::Cast),
+            "legacy" => Ok(PixelScaling::Legacy),
+            other => Err(Error::value(format!(
+                "pixel scaling {other:?} is not supported: use cast or legacy"
+            ))),
+        }
+    }
+}
+
+impl std::fmt::Display for PixelScaling {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// An element type `wandb.Image` accepts in an array (numpy's `uint8`, `int16`, `int32`,
@@ -183,20 +222,21 @@ impl Element for bool {
 pub struct Pixels {
     width: u32,
     height: u32,
-    mode: Mode,
+    mode: ImageMode,
     data: Vec<u8>,
 }
 
 impl Pixels {
-    /// Pixels from a buffer; `data.len()` must be `width * height * mode.channels()`.
-    pub fn new(width: u32, height: u32, mode: Mode, data: Vec<u8>) -> Result<Pixels> {
+    /// Pixels from a buffer; `data.len()` must be `width * height * mode.channels()`, and
+    /// there must be at least one pixel.
+    pub fn from_raw(width: u32, height: u32, mode: ImageMode, data: Vec<u8>) -> Result<Pixels> {
         let expected = (width as usize)
             .checked_mul(height as usize)
             .and_then(|n| n.checked_mul(mode.channels()));
         if expected != Some(data.len()) {
             return Err(Error::value(format!(
                 "a {width}x{height} {} image needs {} bytes, got {}",
-                mode.name(),
+                mode.as_str(),
                 expected.map_or_else(|| "too many".to_owned(), |n| n.to_string()),
                 data.len()
             )));
@@ -214,6 +254,12 @@ impl Pixels {
         })
     }
 
+    /// Pixels of an `image` crate buffer in the nearest 8-bit mode (L, LA, RGB, RGBA; 16-bit
+    /// and float buffers are reduced to 8 bits).
+    pub fn from_dynamic(img: &image::DynamicImage) -> Result<Pixels> {
+        crate::decode::from_dynamic(img)
+    }
+
     /// Width in pixels.
     pub fn width(&self) -> u32 {
         self.width
@@ -225,7 +271,7 @@ impl Pixels {
     }
 
     /// The mode.
-    pub fn mode(&self) -> Mode {
+    pub fn mode(&self) -> ImageMode {
         self.mode
     }
 
@@ -236,7 +282,7 @@ impl Pixels {
 
     /// Pillow's `convert(mode)` between L, LA, RGB and RGBA (ITU-R 601-2 luma for colour to
     /// gray, as Pillow rounds it; alpha 255 where none was).
-    pub fn convert(self, mode: Mode) -> Pixels {
+    pub fn into_mode(self, mode: ImageMode) -> Pixels {
         if mode == self.mode {
             return self;
         }
@@ -245,16 +291,16 @@ impl Pixels {
         let mut out = Vec::with_capacity(n * mode.channels());
         for px in self.data.chunks_exact(from.channels()) {
             let (l, rgb, a) = match from {
-                Mode::L => (px[0], [px[0]; 3], 255),
-                Mode::La => (px[0], [px[0]; 3], px[1]),
-                Mode::Rgb => (luma(px[0], px[1], px[2]), [px[0], px[1], px[2]], 255),
-                Mode::Rgba => (luma(px[0], px[1], px[2]), [px[0], px[1], px[2]], px[3]),
+                ImageMode::L => (px[0], [px[0]; 3], 255),
+                ImageMode::La => (px[0], [px[0]; 3], px[1]),
+                ImageMode::Rgb => (luma(px[0], px[1], px[2]), [px[0], px[1], px[2]], 255),
+                ImageMode::Rgba => (luma(px[0], px[1], px[2]), [px[0], px[1], px[2]], px[3]),
             };
             match mode {
-                Mode::L => out.push(l),
-                Mode::La => out.extend_from_slice(&[l, a]),
-                Mode::Rgb => out.extend_from_slice(&rgb),
-                Mode::Rgba => out.extend_from_slice(&[rgb[0], rgb[1], rgb[2], a]),
+                ImageMode::L => out.push(l),
+                ImageMode::La => out.extend_from_slice(&[l, a]),
+                ImageMode::Rgb => out.extend_from_slice(&rgb),
+                ImageMode::Rgba => out.extend_from_slice(&[rgb[0], rgb[1], rgb[2], a]),
             }
         }
         Pixels {
@@ -279,7 +325,7 @@ fn squeezed(shape: &[usize]) -> Vec<usize> {
 /// The SDK's `guess_mode` for a (squeezed) numpy shape: `L` for 2-D or one channel, `RGB` for
 /// 3, `RGBA` for 4 (`RGB` when writing JPEG, which has no alpha), otherwise the SDK's error.
 /// The channel axis is the last one: channel-first arrays are refused, as the SDK refuses them.
-pub fn guess_mode(shape: &[usize], file_type: FileType) -> Result<Mode> {
+pub(crate) fn guess_mode(shape: &[usize], file_type: ImageFormat) -> Result<ImageMode> {
     let Some(&channels) = shape.last() else {
         // numpy raises IndexError on `shape[-1]` of a 0-d array.
         return Err(Error::value(
@@ -287,12 +333,12 @@ pub fn guess_mode(shape: &[usize], file_type: FileType) -> Result<Mode> {
         ));
     };
     if shape.len() == 2 || channels == 1 {
-        return Ok(Mode::L);
+        return Ok(ImageMode::L);
     }
     match channels {
-        3 => Ok(Mode::Rgb),
-        4 if file_type.is_jpeg() => Ok(Mode::Rgb),
-        4 => Ok(Mode::Rgba),
+        3 => Ok(ImageMode::Rgb),
+        4 if file_type.is_jpeg() => Ok(ImageMode::Rgb),
+        4 => Ok(ImageMode::Rgba),
         _ => Err(Error::value(format!(
             "Un-supported shape for image conversion {}",
             py_list(shape)
@@ -306,12 +352,16 @@ fn py_list(shape: &[usize]) -> String {
 }
 
 /// The SDK's warning when a 4-channel array is written as JPEG without an explicit mode.
-pub const JPEG_ALPHA_WARNING: &str =
+pub(crate) const JPEG_ALPHA_WARNING: &str =
     "JPEG format does not support transparency. Ignoring alpha channel.";
 
 /// Whether building `shape` as `file_type` without a mode drops an alpha channel (the case the
 /// SDK warns about with [`JPEG_ALPHA_WARNING`]).
-pub fn drops_alpha(shape: &[usize], mode: Option<Mode>, file_type: FileType) -> bool {
+pub(crate) fn drops_alpha(
+    shape: &[usize],
+    mode: Option<ImageMode>,
+    file_type: ImageFormat,
+) -> bool {
     let shape = if shape.len() > 2 {
         squeezed(shape)
     } else {
@@ -323,10 +373,10 @@ pub fn drops_alpha(shape: &[usize], mode: Option<Mode>, file_type: FileType) -> 
 /// The most pixels an image built from an array may have: Pillow's decompression-bomb limit
 /// (`2 * Image.MAX_IMAGE_PIXELS`, past which Pillow refuses to open an image file). Larger
 /// arrays are refused before any pixel buffer is allocated.
-pub const MAX_PIXELS: u64 = 178_956_970;
+pub(crate) const MAX_PIXELS: u64 = 178_956_970;
 
 /// Refuses a `width` × `height` image of more than [`MAX_PIXELS`] pixels.
-pub fn check_size(width: usize, height: usize) -> Result<()> {
+pub(crate) fn check_size(width: usize, height: usize) -> Result<()> {
     if width as u128 * height as u128 > u128::from(MAX_PIXELS) {
         return Err(Error::value(format!(
             "image of {width}x{height} pixels is too large: at most {MAX_PIXELS} pixels are \
@@ -339,10 +389,10 @@ pub fn check_size(width: usize, height: usize) -> Result<()> {
 /// Builds pixels from an array as `wandb.Image(array, mode=...)` does: squeeze when the array
 /// has more than two axes, infer the mode unless given, cast to `uint8` by `scaling`, lay out
 /// as Pillow's `fromarray` (a 1-D array of `n` values is a 1×`n` column), then convert.
-pub fn from_array<T: Element, D: Dimension>(
+pub(crate) fn from_array<T: Element, D: Dimension>(
     array: ArrayView<'_, T, D>,
-    mode: Option<Mode>,
-    file_type: FileType,
+    mode: Option<ImageMode>,
+    file_type: ImageFormat,
     scaling: PixelScaling,
 ) -> Result<Pixels> {
     let array: ArrayViewD<'_, T> = array.into_dyn();
@@ -375,9 +425,9 @@ pub fn from_array<T: Element, D: Dimension>(
         None => to_u8(array.iter().copied(), array.len(), scaling),
     };
     let (width, height, source_mode) = match shape.as_slice() {
-        [n] => (1, *n, Mode::L),
-        [h, w] => (*w, *h, Mode::L),
-        [h, w, c] => match Mode::from_channels(*c).filter(|_| *c != 1) {
+        [n] => (1, *n, ImageMode::L),
+        [h, w] => (*w, *h, ImageMode::L),
+        [h, w, c] => match ImageMode::from_channels(*c).filter(|_| *c != 1) {
             Some(m) => (*w, *h, m),
             None => return Err(cannot_handle(&shape)),
         },
@@ -391,7 +441,7 @@ pub fn from_array<T: Element, D: Dimension>(
             )));
         }
     };
-    Ok(Pixels::new(width, height, source_mode, bytes)?.convert(mode))
+    Ok(Pixels::from_raw(width, height, source_mode, bytes)?.into_mode(mode))
 }
 
 /// Pillow's `fromarray` error for a shape it has no mode for.
@@ -482,7 +532,7 @@ mod tests {
             from_array(
                 Array::from_shape_vec((1, n), a).unwrap().view(),
                 None,
-                FileType::Png,
+                ImageFormat::Png,
                 PixelScaling::Legacy,
             )
             .unwrap()
@@ -502,15 +552,15 @@ mod tests {
         let p = |shape: &[usize]| {
             let n = shape.iter().product();
             let a = Array::from_shape_vec(IxDyn(shape), vec![7u8; n]).unwrap();
-            from_array(a.view(), None, FileType::Png, PixelScaling::Cast)
+            from_array(a.view(), None, ImageFormat::Png, PixelScaling::Cast)
                 .map(|p| (p.width(), p.height(), p.mode()))
         };
-        assert_eq!(p(&[1, 1, 3]).unwrap(), (1, 3, Mode::Rgb));
-        assert_eq!(p(&[1, 5, 3]).unwrap(), (3, 5, Mode::L));
-        assert_eq!(p(&[2, 2, 1]).unwrap(), (2, 2, Mode::L));
-        assert_eq!(p(&[1, 2, 2, 3]).unwrap(), (2, 2, Mode::Rgb));
-        assert_eq!(p(&[4]).unwrap(), (1, 4, Mode::Rgba));
-        assert_eq!(p(&[1, 4]).unwrap(), (4, 1, Mode::L));
+        assert_eq!(p(&[1, 1, 3]).unwrap(), (1, 3, ImageMode::Rgb));
+        assert_eq!(p(&[1, 5, 3]).unwrap(), (3, 5, ImageMode::L));
+        assert_eq!(p(&[2, 2, 1]).unwrap(), (2, 2, ImageMode::L));
+        assert_eq!(p(&[1, 2, 2, 3]).unwrap(), (2, 2, ImageMode::Rgb));
+        assert_eq!(p(&[4]).unwrap(), (1, 4, ImageMode::Rgba));
+        assert_eq!(p(&[1, 4]).unwrap(), (4, 1, ImageMode::L));
         assert_eq!(
             p(&[3, 4, 6]).unwrap_err().to_string(),
             "Un-supported shape for image conversion [3, 4, 6]"
@@ -523,8 +573,8 @@ mod tests {
         let _ = arr1(&[1u8]);
         let g = from_array(
             arr2(&[[10u8, 200]]).view(),
-            Some(Mode::Rgba),
-            FileType::Png,
+            Some(ImageMode::Rgba),
+            ImageFormat::Png,
             PixelScaling::Cast,
         )
         .unwrap();
@@ -533,9 +583,9 @@ mod tests {
 
     #[test]
     fn rgb_to_l_uses_pillows_rounding() {
-        let p = Pixels::new(2, 1, Mode::Rgb, vec![255, 0, 0, 12, 200, 99])
+        let p = Pixels::from_raw(2, 1, ImageMode::Rgb, vec![255, 0, 0, 12, 200, 99])
             .unwrap()
-            .convert(Mode::L);
+            .into_mode(ImageMode::L);
         assert_eq!(p.data(), [luma(255, 0, 0), luma(12, 200, 99)]);
         assert_eq!(luma(255, 0, 0), 76);
     }

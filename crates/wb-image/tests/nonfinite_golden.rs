@@ -19,9 +19,7 @@ fn check(image: Image, sha256: &str, size: u64, width: u32, height: u32) {
 fn float_arrays_with_nan_and_infinities_give_the_sdks_png() {
     let nan = f32::NAN;
     check(
-        Image::from_array(Array2::from_elem((4, 5), nan).view())
-            .build()
-            .unwrap(),
+        Image::from_array(Array2::from_elem((4, 5), nan).view()).unwrap(),
         "3dcf16ab12dec1f7851000e60a8184804e617fbf61454be268055805a9871fd0",
         68,
         5,
@@ -33,16 +31,14 @@ fn float_arrays_with_nan_and_infinities_give_the_sdks_png() {
     )
     .unwrap();
     check(
-        Image::from_array(a.view()).build().unwrap(),
+        Image::from_array(a.view()).unwrap(),
         "066d8ced9004597284ebef1de2ff30a2858c42840038ad3d324a2ffc65d12c21",
         73,
         3,
         2,
     );
     check(
-        Image::from_array(Array3::from_elem((3, 4, 3), f64::NAN).view())
-            .build()
-            .unwrap(),
+        Image::from_array(Array3::from_elem((3, 4, 3), f64::NAN).view()).unwrap(),
         "d3a67710b6bcc7b5cb13cfa10d2fd256d372a44903e1c4056f00fabba1a073c0",
         69,
         4,
@@ -50,7 +46,7 @@ fn float_arrays_with_nan_and_infinities_give_the_sdks_png() {
     );
     let a = Array2::from_shape_vec((1, 4), vec![0.0f32, 0.25, nan, 1.0]).unwrap();
     check(
-        Image::from_array(a.view()).build().unwrap(),
+        Image::from_array(a.view()).unwrap(),
         "67b59a9ec7265bac7b75e6dc82fb5e406bfd7b85dc388ea5e6702b65b1353c4c",
         70,
         4,

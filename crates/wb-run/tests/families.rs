@@ -7,7 +7,7 @@ mod common;
 
 use common::{data, golden, normalize, simple_records};
 use wb_core::json::{Value, parse};
-use wb_image::{BoundingBoxes2D, Image};
+use wb_image::{BoundingBoxes2D, Image, ImageFormat};
 use wb_run::{Row, Run};
 use wb_table::Table;
 
@@ -33,13 +33,11 @@ fn a_table_and_an_image_with_boxes_give_the_sdks_records() {
                 "class_id": 1}], "class_labels": {"1": "car"}}"#,
         )
         .unwrap(),
-        "pred",
     )
     .unwrap();
-    let image = Image::from_encoded(png, "png")
-        .boxes("pred", boxes)
-        .build()
-        .unwrap();
+    let image = Image::from_bytes(png, ImageFormat::Png)
+        .unwrap()
+        .with_boxes("pred", boxes);
     run.log(Row::new().media("tbl", table).media("img", image))
         .unwrap();
     run.finish(0).unwrap();

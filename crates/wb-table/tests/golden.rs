@@ -204,11 +204,11 @@ fn build(class: &str, args: &Value) -> Result<Built, String> {
                 return Err("image data must be uint8".into());
             };
             let arr = ndarray::ArrayViewD::from_shape(nd.shape(), px).map_err(err)?;
-            let mut b = wb_image::Image::from_array(arr);
+            let mut b = wb_image::Image::from_array(arr).map_err(err)?;
             if let Some(c) = a("caption").and_then(Value::as_str) {
-                b = b.caption(c);
+                b = b.with_caption(c);
             }
-            Ok(Built::Wb(Arc::new(b.build().map_err(err)?)))
+            Ok(Built::Wb(Arc::new(b)))
         }
         "Audio" => {
             let nd = ndarray(a("data_or_path").unwrap().get("$ndarray").unwrap())?;

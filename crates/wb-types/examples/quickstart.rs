@@ -8,7 +8,9 @@
 use ndarray::{Array2, Array3, Array5};
 use wb_types::audio::Audio;
 use wb_types::graph::{Graph, Module};
-use wb_types::image::{BoundingBoxes2D, Box2D, ClassLabels, Image, ImageMask};
+use wb_types::image::{
+    BoundingBoxes2D, BoundingBoxes2DOptions, Box2D, ClassLabels, Image, ImageMask,
+};
 use wb_types::object3d::{Atom, Bond, Molecule, Object3D, Vector3D, box3d, triple};
 use wb_types::run::{Row, Run, RunLog};
 use wb_types::table::{Cell, Table};
@@ -43,26 +45,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ((x * 2 + y * 3 + c * 60) % 256) as u8
     });
     let labels = ClassLabels::from([(0, "background"), (1, "car"), (2, "road")]);
-    let boxes = BoundingBoxes2D::from_boxes(
-        [Box2D::min_max(0.1, 0.5, 0.2, 0.6)
-            .class_id(1)
-            .caption("car")
-            .score("confidence", 0.92)],
-        Some(&labels),
-        "predictions",
+    let boxes = BoundingBoxes2D::from_boxes_with(
+        [Box2D::from_min_max(0.1, 0.5, 0.2, 0.6)
+            .with_class_id(1)
+            .with_caption("car")
+            .with_score("confidence", 0.92)],
+        BoundingBoxes2DOptions::default().with_class_labels(labels.clone()),
     )?;
     let mask_data = Array2::from_shape_fn((h, w), |(y, _)| if y > 40 { 2u8 } else { 0 });
-    let mask = ImageMask::new(mask_data.view(), Some(labels.clone()), "segmentation")?;
-    let image = Image::from_array(pixels.view())
-        .caption("a synthetic street")
-        .boxes("predictions", boxes)
-        .mask("segmentation", mask)
-        .build()?;
+    let mask = ImageMask::from_array(mask_data.view())?.with_class_labels(labels.clone());
+    let image = Image::from_array(pixels.view())?
+        .with_caption("a synthetic street")
+        .with_boxes("predictions", boxes)
+        .with_mask("segmentation", mask);
     let thumbs: Vec<Image> = (0..4u8)
         .map(|i| {
             Image::from_array(Array3::from_elem((16, 16, 3), i * 60).view())
-                .caption(format!("thumb {i}"))
-                .build()
+                .map(|img| img.with_caption(format!("thumb {i}")))
         })
         .collect::<Result<_, _>>()?;
 
@@ -139,8 +138,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ["id", "prediction", "score", "ok", "sample"],
         (0..3i64)
             .map(|i| {
-                let img = Image::from_array(Array3::from_elem((8, 8, 3), (i * 80) as u8).view())
-                    .build()?;
+                let img = Image::from_array(Array3::from_elem((8, 8, 3), (i * 80) as u8).view())?;
                 Ok(vec![
                     Cell::Int(i),
                     Cell::from(["cat", "dog", "car"][i as usize]),

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use wb_types::audio::Audio;
 use wb_types::core::json::Value;
 use wb_types::graph::{Graph, Node};
-use wb_types::image::{BoundingBoxes2D, Box2D, Image, ImageMask};
+use wb_types::image::{BoundingBoxes2D, Box2D, Image, ImageFormat, ImageMask, ImageOptions};
 use wb_types::object3d::{Atom, Bond, Molecule, Object3D, box3d, molecule, object3d, triple};
 use wb_types::table::{Cell, Nullability, Table};
 use wb_types::video::{Video, VideoFormat};
@@ -81,39 +81,38 @@ proptest! {
 
     #[test]
     fn images(a in array(4), mode in 0usize..5) {
-        let b = Image::from_array(a.view());
-        let b = match mode {
-            0 => b,
-            n => b.mode(wb_types::image::Mode::parse(["L", "LA", "RGB", "RGBA"][n - 1]).unwrap()),
+        let options = match mode {
+            0 => ImageOptions::default(),
+            n => ImageOptions::default().with_mode(["L", "LA", "RGB", "RGBA"][n - 1].parse().unwrap()),
         };
-        if let Ok(img) = b.build() { exercise(&img); }
+        if let Ok(img) = Image::from_array_with(a.view(), options) { exercise(&img); }
         let bytes: ArrayD<u8> = a.mapv(|x| x as u8);
-        if let Ok(img) = Image::from_array(bytes.view()).build() { exercise(&img); }
-        if let Ok(m) = ImageMask::new(a.view(), None, "m") {
+        if let Ok(img) = Image::from_array(bytes.view()) { exercise(&img); }
+        if let Ok(m) = ImageMask::from_array(a.view()) {
             let base = ndarray::Array2::<u8>::zeros((2, 2));
-            if let Ok(img) = Image::from_array(base.view()).mask("m", m).build() { exercise(&img); }
+            if let Ok(img) = Image::from_array(base.view()).map(|i| i.with_mask("m", m)) { exercise(&img); }
         }
     }
 
     #[test]
     fn encoded_images(bytes in proptest::collection::vec(any::<u8>(), 0..300), fmt in "[a-z]{0,4}") {
-        if let Ok(img) = Image::from_encoded(bytes.clone(), &fmt).build() {
-            let _ = img.pixels();
+        if let Ok(img) = fmt.parse::<ImageFormat>().and_then(|f| Image::from_bytes(bytes.clone(), f)) {
+            let _ = img.to_pixels();
             exercise(&img);
         }
         let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
         png.extend(bytes);
-        if let Ok(img) = Image::from_encoded(png, "png").build() { let _ = img.pixels(); }
+        if let Ok(img) = Image::from_bytes(png, ImageFormat::Png) { let _ = img.to_pixels(); }
     }
 
     #[test]
     fn boxes(coords in proptest::collection::vec(float(), 4), class_id in any::<i64>(), val in value()) {
-        let b = Box2D::min_max(coords[0], coords[1], coords[2], coords[3]).class_id(class_id).score("s", coords[0]);
-        if let Ok(bb) = BoundingBoxes2D::from_boxes([b], None, "b") {
+        let b = Box2D::from_min_max(coords[0], coords[1], coords[2], coords[3]).with_class_id(class_id).with_score("s", coords[0]);
+        if let Ok(bb) = BoundingBoxes2D::from_boxes([b]) {
             let base = ndarray::Array2::<u8>::zeros((3, 3));
-            if let Ok(img) = Image::from_array(base.view()).boxes("b", bb).build() { exercise(&img); }
+            if let Ok(img) = Image::from_array(base.view()).map(|i| i.with_boxes("b", bb)) { exercise(&img); }
         }
-        let _ = BoundingBoxes2D::new(val, "v");
+        let _ = BoundingBoxes2D::new(val);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use ndarray::{Array, Array2, IxDyn};
 use std::path::{Path, PathBuf};
 use wb_types::audio::Audio;
 use wb_types::core::json;
-use wb_types::image::Image;
+use wb_types::image::{Image, ImageFormat};
 use wb_types::object3d::Object3D;
 use wb_types::run::{ReadError, RecordReader, Row, Run, RunLog};
 use wb_types::video::{Video, VideoFormat};
@@ -57,7 +57,7 @@ fn logs_as_is(v: &dyn WbValue, want: &[u8]) {
 
 fn png() -> Vec<u8> {
     let a = Array::from_shape_fn((16, 16, 3), |(y, x, c)| (y * 16 + x * 3 + c) as u8);
-    let img = Image::from_array(a.view()).build().unwrap();
+    let img = Image::from_array(a.view()).unwrap();
     img.file().bytes().unwrap().to_vec()
 }
 
@@ -69,13 +69,13 @@ fn truncated_and_corrupt_pngs() {
         let p = write(tmp.path(), "bad.png", &bytes);
         // By path: the size comes from the header, as Pillow's lazy open reads it; a file
         // whose header is unreadable is refused with the path in the message.
-        match Image::from_path(&p).build() {
+        match Image::from_path(&p) {
             Ok(img) => {
                 assert!(bytes.len() >= 24, "{what}: accepted without a header");
                 logs_as_is(&img, &bytes);
                 // Decoding the pixels of a damaged file fails cleanly (or succeeds if only
                 // ancillary bytes were hit).
-                let _ = img.pixels();
+                let _ = img.to_pixels();
             }
             Err(e) => {
                 let msg = e.to_string();
@@ -84,7 +84,7 @@ fn truncated_and_corrupt_pngs() {
             }
         }
         // From bytes: the same, with the format in the message.
-        if let Err(e) = Image::from_encoded(bytes.clone(), "png").build() {
+        if let Err(e) = Image::from_bytes(bytes.clone(), ImageFormat::Png) {
             assert!(
                 e.to_string().contains("cannot identify image file"),
                 "{what}: {e}"

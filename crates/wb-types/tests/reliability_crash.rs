@@ -59,7 +59,7 @@ fn child_writer() {
             );
         if i % 3 == 0 {
             let px = Array2::from_shape_fn((16, 16), |(y, x)| (i as usize + y * 16 + x) as u8);
-            row = row.media("img", Image::from_array(px.view()).build().unwrap());
+            row = row.media("img", Image::from_array(px.view()).unwrap());
         }
         if i % 25 == 0 {
             let t = Table::from_rows(

@@ -215,7 +215,7 @@ fn missing_sources_and_blocked_folders_are_errors_with_the_path() {
     let tmp = tempfile::tempdir().unwrap();
     // A user file that is not there.
     let missing = tmp.path().join("nope.png");
-    let err = Image::from_path(&missing).build().unwrap_err();
+    let err = Image::from_path(&missing).unwrap_err();
     assert!(err.to_string().contains("nope.png"), "{err}");
     let err = Html::from_path_with(
         &missing,

@@ -83,18 +83,18 @@ fn images_of_non_finite_floats_cast_as_numpy_does() {
         // The SDK casts every non-finite float32 to 0 (a black "L" image); so do we. (Our PNG
         // of it differs from Pillow's in its bytes: see docs/reliability.md, "open".)
         let gray = Array2::<f32>::from_elem((4, 4), x as f32);
-        let img = Image::from_array(gray.view()).build().unwrap();
-        let px = img.pixels().unwrap();
-        assert_eq!(px.mode().name(), "L");
+        let img = Image::from_array(gray.view()).unwrap();
+        let px = img.to_pixels().unwrap();
+        assert_eq!(px.mode().as_str(), "L");
         assert!(px.data().iter().all(|b| *b == 0), "{name}: {:?}", px.data());
         exercise(&img, "g");
         let _ = golden("image_f32_gray", name);
         // The SDK gives a black RGB image too. Its PNG bytes are Pillow's deflate, which we do
         // not reproduce (CASES.md compares PNGs by decoded pixels), so compare the pixels.
         let rgb = Array::<f64, _>::from_elem((4, 4, 3), x);
-        let img = Image::from_array(rgb.view()).build().unwrap();
-        let px = img.pixels().unwrap();
-        assert_eq!(px.mode().name(), "RGB");
+        let img = Image::from_array(rgb.view()).unwrap();
+        let px = img.to_pixels().unwrap();
+        assert_eq!(px.mode().as_str(), "RGB");
         assert!(px.data().iter().all(|b| *b == 0), "{name}: {:?}", px.data());
         let json = exercise(&img, "c");
         assert_eq!(sha(&json).len(), 64);
@@ -106,7 +106,7 @@ fn images_of_non_finite_floats_cast_as_numpy_does() {
 fn masks_of_non_finite_values_are_refused_with_the_sdk_message() {
     for (_, x) in SPECIALS {
         let m = Array2::<f64>::from_elem((4, 4), x);
-        let err = ImageMask::new(m.view(), None, "m").unwrap_err();
+        let err = ImageMask::from_array(m.view()).unwrap_err();
         assert_eq!(
             err.to_string(),
             "Mask data must be integers between 0 and 255"
@@ -117,13 +117,14 @@ fn masks_of_non_finite_values_are_refused_with_the_sdk_message() {
 #[test]
 fn boxes_with_non_finite_coordinates_and_scores_are_kept() {
     for (_, x) in SPECIALS {
-        let b = Box2D::min_max(x, 1.0, 0.0, x).class_id(1).score("s", x);
-        let boxes = BoundingBoxes2D::from_boxes([b], None, "b").unwrap();
+        let b = Box2D::from_min_max(x, 1.0, 0.0, x)
+            .with_class_id(1)
+            .with_score("s", x);
+        let boxes = BoundingBoxes2D::from_boxes([b]).unwrap();
         let pixels = Array2::<u8>::zeros((4, 4));
         let img = Image::from_array(pixels.view())
-            .boxes("b", boxes)
-            .build()
-            .unwrap();
+            .unwrap()
+            .with_boxes("b", boxes);
         let j = exercise(&img, "boxed");
         assert!(j.get("boxes").is_some(), "{j:?}");
     }

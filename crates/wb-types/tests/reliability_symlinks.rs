@@ -37,7 +37,6 @@ fn symlinked_media_are_copied_as_regular_files_with_the_targets_content() {
     let files = tmp.path().join("files");
     let px = Array2::from_shape_fn((8, 8), |(y, x)| (y * 8 + x) as u8);
     let png = Image::from_array(px.view())
-        .build()
         .unwrap()
         .file()
         .bytes()
@@ -48,7 +47,7 @@ fn symlinked_media_are_copied_as_regular_files_with_the_targets_content() {
     // A chain of links, one relative.
     symlink("link.png", tmp.path().join("link2.png")).unwrap();
     for name in ["link.png", "link2.png"] {
-        let img = Image::from_path(tmp.path().join(name)).build().unwrap();
+        let img = Image::from_path(tmp.path().join(name)).unwrap();
         assert_eq!((img.width(), img.height()), (8, 8));
         let path = stored(&img, &files, name, &png);
         assert!(
@@ -122,7 +121,7 @@ fn dangling_looping_and_folder_links_are_errors_naming_the_path() {
     symlink(tmp.path().join("dir"), tmp.path().join("folder.png")).unwrap();
     for name in ["dangling.png", "loop_a.png", "folder.png"] {
         let p = tmp.path().join(name);
-        let err = Image::from_path(&p).build().unwrap_err().to_string();
+        let err = Image::from_path(&p).unwrap_err().to_string();
         assert!(err.contains(name), "{name}: {err}");
         let err = Audio::from_path(&p).unwrap_err().to_string();
         assert!(err.contains(name), "{name}: {err}");

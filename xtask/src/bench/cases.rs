@@ -148,9 +148,9 @@ impl ImageBench {
 impl Bench for ImageBench {
     fn run(&mut self, dir: &Path) -> Result<Produced, String> {
         use wb_types::image::Image;
-        let noise = Image::from_array(self.noise.view()).build().map_err(err)?;
+        let noise = Image::from_array(self.noise.view()).map_err(err)?;
         let a = log_media(dir, "noise", noise)?;
-        let photo = Image::from_array(self.photo.view()).build().map_err(err)?;
+        let photo = Image::from_array(self.photo.view()).map_err(err)?;
         let b = log_media(dir, "photo", photo)?;
         Ok(Produced::Files(vec![a, b]))
     }

@@ -1,19 +1,19 @@
 //! BMP as Pillow writes it: `BITMAPINFOHEADER`, bottom-up rows padded to 4 bytes, 96 dpi;
 //! L as 8-bit with a 256-gray palette, RGB as 24-bit BGR, RGBA as 32-bit BGRA.
 
-use crate::pixels::{Mode, Pixels};
+use crate::pixels::{ImageMode, Pixels};
 use wb_core::{Error, Result};
 
 /// 96 dpi in pixels per metre, as Pillow rounds it.
 const PPM_96_DPI: u32 = 3780;
 
 /// Encodes `pixels` (L, RGB or RGBA) as a BMP file.
-pub fn encode(pixels: &Pixels) -> Result<Vec<u8>> {
+pub(crate) fn encode(pixels: &Pixels) -> Result<Vec<u8>> {
     let (bits, palette): (u16, u32) = match pixels.mode() {
-        Mode::L => (8, 256),
-        Mode::Rgb => (24, 0),
-        Mode::Rgba => (32, 0),
-        Mode::La => return Err(Error::value("cannot write mode LA as BMP")),
+        ImageMode::L => (8, 256),
+        ImageMode::Rgb => (24, 0),
+        ImageMode::Rgba => (32, 0),
+        ImageMode::La => return Err(Error::value("cannot write mode LA as BMP")),
     };
     let (w, h) = (pixels.width() as usize, pixels.height() as usize);
     let channels = pixels.mode().channels();
@@ -53,10 +53,10 @@ pub fn encode(pixels: &Pixels) -> Result<Vec<u8>> {
     let data = pixels.data();
     for row in data.chunks_exact(w * channels).rev() {
         match pixels.mode() {
-            Mode::Rgb => row
+            ImageMode::Rgb => row
                 .chunks_exact(3)
                 .for_each(|p| out.extend_from_slice(&[p[2], p[1], p[0]])),
-            Mode::Rgba => row
+            ImageMode::Rgba => row
                 .chunks_exact(4)
                 .for_each(|p| out.extend_from_slice(&[p[2], p[1], p[0], p[3]])),
             _ => out.extend_from_slice(row),
@@ -78,7 +78,7 @@ mod tests {
             0xd9, 0xa3, 0x82, 0x45, 0x4e, 0x0a, 0x13, 0x04, 0x2c, // top
             0x0c, 0x6c, 0xf2, 0x9e, 0x59, 0xfe, 0x9a, 0xf2, 0x04, // bottom
         ];
-        let p = Pixels::new(3, 2, Mode::Rgb, data).unwrap();
+        let p = Pixels::from_raw(3, 2, ImageMode::Rgb, data).unwrap();
         let hex: String = encode(&p)
             .unwrap()
             .iter()

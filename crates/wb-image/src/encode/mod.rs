@@ -1,41 +1,41 @@
 //! Encoders: pixels → file bytes as Pillow's `Image.save` writes them for the SDK.
 //!
 //! - [`png`]: byte-identical to Pillow's PNG: its per-row filter choice and IDAT chunking,
-//!   deflated by [`zdeflate`], which writes exactly what zlib 1.2.13 writes for Pillow's settings.
+//!   deflated by `wb_zlib`, which writes exactly what zlib 1.2.13 writes for Pillow's settings.
 //! - [`bmp`]: byte-identical to Pillow's BMP writer.
 //! - JPEG: `jpeg-encoder` (libjpeg's tables and quality scaling, 4:2:0) at Pillow's default
 //!   quality 75.
 
-pub mod bmp;
-pub mod png;
-pub mod zdeflate;
+pub(crate) mod bmp;
+pub(crate) mod png;
 
-use crate::file_type::FileType;
-use crate::pixels::{Mode, Pixels};
+use crate::format::ImageFormat;
+use crate::pixels::{ImageMode, Pixels};
 use wb_core::{Error, Result};
 
 /// Pillow's default JPEG quality.
-pub const JPEG_QUALITY: u8 = 75;
+pub(crate) const JPEG_QUALITY: u8 = 75;
 
 /// Encodes `pixels` as `file_type`, refusing what Pillow cannot write (alpha in JPEG, `LA`
 /// in BMP) with Pillow's message.
-pub fn encode(pixels: &Pixels, file_type: FileType) -> Result<Vec<u8>> {
-    match file_type {
-        FileType::Png => png::encode(pixels),
-        FileType::Bmp => bmp::encode(pixels),
-        FileType::Jpg | FileType::Jpeg => jpeg(pixels),
+pub(crate) fn encode(pixels: &Pixels, format: ImageFormat) -> Result<Vec<u8>> {
+    match format {
+        ImageFormat::Png => png::encode(pixels),
+        ImageFormat::Bmp => bmp::encode(pixels),
+        ImageFormat::Jpg | ImageFormat::Jpeg => jpeg(pixels),
+        ImageFormat::Gif | ImageFormat::Webp => Err(Error::value(crate::format::FILE_TYPE_ERROR)),
     }
 }
 
 fn jpeg(pixels: &Pixels) -> Result<Vec<u8>> {
     use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
     let color = match pixels.mode() {
-        Mode::L => ColorType::Luma,
-        Mode::Rgb => ColorType::Rgb,
+        ImageMode::L => ColorType::Luma,
+        ImageMode::Rgb => ColorType::Rgb,
         m => {
             return Err(Error::value(format!(
                 "cannot write mode {} as JPEG",
-                m.name()
+                m.as_str()
             )));
         }
     };

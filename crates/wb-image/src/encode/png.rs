@@ -8,51 +8,32 @@
 //! absolute value. So the filtered stream equals Pillow's byte for byte.
 //!
 //! Pillow deflates it with zlib 1.2.13, level 6, memLevel 9, windowBits 15, `Z_FILTERED`,
-//! fed one row per `deflate` call; [`zdeflate`] produces exactly zlib's stream for that: all
-//! 300 images of the `examples/png_sizes.py` corpus (1×1 to 299×299, L, RGB and RGBA, noise,
-//! gradients, few colours, photo-like, blocks, stripes) come out byte-identical to Pillow's
-//! files (`cargo run --release -p wb-image --example png_sizes -- DIR`: "300 of 300 files
-//! byte-identical").
-//!
-//! Before this, PNGs were deflated with zlib-rs at level 7 (and entropy coding only for
-//! noise): pixel-identical, 0.67% smaller in total on that corpus, but 29 of the 300 files up to
-//! 1.44% larger than Pillow's and none with the SDK's file name. What the exact encoder costs
-//! and gains (`examples/deflate_bench.rs`, the 512×512 RGB inputs of `cargo xtask bench`,
-//! deflate only, minimum / median of 60 interleaved runs in ms, load average 2.9 on 2 cores):
-//!
-//! | input | ours, 1 thread | ours, 2 threads | zlib-rs level 7 | zlib-rs entropy only |
-//! |---|---|---|---|---|
-//! | noise | 10.2 / 13.2 | 7.3 / 14.1 | 13.6 / 15.4 | 2.4 / 2.7 |
-//! | photo-like | 9.8 / 10.8 | 6.2 / 12.0 | 24.4 / 26.7 | 4.1 / 4.3 |
-//!
-//! Python's zlib (what Pillow runs) takes about 23 ms (noise) and 90–110 ms (photo-like) on the
-//! same filtered data on this machine. Two threads are used only when a second core looks free
-//! ([`zdeflate::split::spare_core`]). See docs/performance.md for the whole `Image` benchmark.
-//! The rows are filtered on one thread (the four filters' costs in one pass, vectorized).
+//! fed one row per `deflate` call; `wb_zlib` writes exactly zlib's stream for that (checked on
+//! a 300-image corpus: `examples/png_sizes.py` and `png_sizes.rs`). The rows are filtered on
+//! one thread, the four filters' costs in one vectorized pass.
 
-use crate::encode::zdeflate;
-use crate::pixels::{Mode, Pixels};
-use wb_core::Result;
+use crate::pixels::{ImageMode, Pixels};
+use wb_core::{Error, Result};
 
 /// Pillow's `ImageFile.MAXBLOCK`, the smallest IDAT chunk it writes.
 const MAXBLOCK: usize = 65536;
 
 /// PNG colour type of a mode.
-fn color_type(mode: Mode) -> u8 {
+fn color_type(mode: ImageMode) -> u8 {
     match mode {
-        Mode::L => 0,
-        Mode::Rgb => 2,
-        Mode::La => 4,
-        Mode::Rgba => 6,
+        ImageMode::L => 0,
+        ImageMode::Rgb => 2,
+        ImageMode::La => 4,
+        ImageMode::Rgba => 6,
     }
 }
 
 /// Encodes `pixels` as a PNG file.
-pub fn encode(pixels: &Pixels) -> Result<Vec<u8>> {
-    let filtered = filter_rows_padded(pixels, zdeflate::matcher::PAD);
+pub(crate) fn encode(pixels: &Pixels) -> Result<Vec<u8>> {
+    let filtered = filter_rows_spare(pixels, wb_zlib::SPARE_CAPACITY);
     let row = pixels.width() as usize * pixels.mode().channels() + 1;
-    let n = filtered.len() - zdeflate::matcher::PAD;
-    let z = zdeflate::compress_padded(&filtered, n, row)?;
+    let options = wb_zlib::CompressOptions::default().with_feed_size(row);
+    let z = wb_zlib::compress_vec(filtered, options).map_err(|e| Error::value(e.to_string()))?;
 
     let chunk = MAXBLOCK.max(pixels.width() as usize * 4);
     let mut out = Vec::with_capacity(z.len() + 64 + 12 * (z.len() / chunk + 1));
@@ -92,26 +73,21 @@ fn cost8(v: u8) -> u16 {
     u16::from(v.min(v.wrapping_neg()))
 }
 
-/// Every row prefixed by its filter byte, each filter chosen as Pillow chooses it.
-pub fn filter_rows(pixels: &Pixels) -> Vec<u8> {
-    filter_rows_padded(pixels, 0)
-}
-
-/// [`filter_rows`] followed by `pad` zero bytes.
-fn filter_rows_padded(pixels: &Pixels, pad: usize) -> Vec<u8> {
+/// Every row prefixed by its filter byte, each filter chosen as Pillow chooses it, in a buffer
+/// with `spare` bytes of spare capacity (for `wb_zlib::compress_vec`).
+fn filter_rows_spare(pixels: &Pixels, spare: usize) -> Vec<u8> {
     let bpp = pixels.mode().channels();
     let stride = pixels.width() as usize * bpp;
     let h = pixels.height() as usize;
     let row = stride + 1;
-    let mut out = vec![0u8; row * h + pad];
+    let mut out = Vec::with_capacity(row * h + spare);
+    out.resize(row * h, 0);
     if stride == 0 {
         return out;
     }
-    let data = pixels.data();
-    let rows = &mut out[..row * h];
-    // One thread: the filters take a fraction of a millisecond on 512×512 RGB, less than
-    // what handing half of them to a second thread saves on a busy machine.
-    filter_range(data, stride, bpp, 0, rows);
+    // One thread: the filters cost little next to deflating, less than handing half of them
+    // to a second thread would save on a busy machine.
+    filter_range(pixels.data(), stride, bpp, 0, &mut out);
     out
 }
 
@@ -225,4 +201,46 @@ fn paeth_pred(a: u8, b: u8, c: u8) -> u8 {
     // short-circuit), which vectorize.
     let bc = if pb <= pc { b } else { c };
     if pa <= pb.min(pc) { a } else { bc }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The IHDR of a PNG and its IDAT chunks, concatenated.
+    fn idat(png: &[u8]) -> (Vec<u8>, Vec<u8>) {
+        let (mut p, mut ihdr, mut data) = (8, Vec::new(), Vec::new());
+        while p + 8 <= png.len() {
+            let len = u32::from_be_bytes([png[p], png[p + 1], png[p + 2], png[p + 3]]) as usize;
+            let body = &png[p + 8..p + 8 + len];
+            match &png[p + 4..p + 8] {
+                b"IHDR" => ihdr = body.to_vec(),
+                b"IDAT" => data.extend_from_slice(body),
+                _ => {}
+            }
+            p += 12 + len;
+        }
+        (ihdr, data)
+    }
+
+    /// Pillow's files (`tests/golden/pillow_*.png`, made by `make_png_fixtures.py`): our
+    /// filtered rows are the ones Pillow deflated, and our file is Pillow's byte for byte.
+    #[test]
+    fn png_files_are_pillows_byte_for_byte() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+        for name in ["rgba_noise", "rgb_photo", "l_photo", "la_mix", "rgb_flat"] {
+            let theirs = std::fs::read(dir.join(format!("pillow_{name}.png"))).unwrap();
+            let (ihdr, z) = idat(&theirs);
+            let pixels = crate::decode::pixels(&theirs, name).unwrap();
+            let ours_filtered = filter_rows_spare(&pixels, 0);
+            let mut raw = vec![0u8; ours_filtered.len() + 16];
+            let (raw, rc) =
+                zlib_rs::decompress_slice(&mut raw, &z, zlib_rs::InflateConfig::default());
+            assert_eq!(rc, zlib_rs::ReturnCode::Ok, "{name}");
+            assert_eq!(raw, &ours_filtered[..], "{name}: filtered rows differ");
+            let ours = encode(&pixels).unwrap();
+            assert_eq!(idat(&ours).0, ihdr, "{name}");
+            assert!(ours == theirs, "{name}: PNG differs from Pillow's");
+        }
+    }
 }

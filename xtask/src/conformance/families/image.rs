@@ -1,13 +1,13 @@
 //! Conformance builders for the image family: `Image`, `ImageMask`, `BoundingBoxes2D`,
-//! `Classes`, mapped to the calls a Rust user makes (`Image::from_array(view).caption(..)
-//! .boxes(key, BoundingBoxes2D::new(val, key)?).build()`).
+//! `Classes`, mapped to the calls a Rust user makes (`Image::from_array_with(view, options)?
+//! .with_caption(..).with_boxes(key, BoundingBoxes2D::new(val)?)`).
 
 use super::{Built, Ctx};
 use crate::conformance::args::{Arg, Args, NdArray, unmapped};
 use wb_types::LogValue;
 use wb_types::core::json::{Map, Value};
 use wb_types::image::{
-    BoundingBoxes2D, ClassLabels, Classes, FileType, Image, ImageBuilder, ImageMask, Mode,
+    BoundingBoxes2D, ClassLabels, Classes, Image, ImageFormat, ImageMask, ImageMode, ImageOptions,
 };
 
 /// Maps the image family's classes to our API; `None` for classes it does not know.
@@ -112,11 +112,7 @@ fn to_json(a: &Arg) -> Result<Value, String> {
 }
 
 fn labels(a: &Arg) -> Result<ClassLabels, String> {
-    ClassLabels::from_json(
-        &to_json(a)?,
-        "Class labels must be a dictionary of numbers to strings",
-    )
-    .map_err(|e| e.to_string())
+    ClassLabels::from_json(&to_json(a)?).map_err(|e| e.to_string())
 }
 
 fn image(args: &Args) -> Result<Image, String> {
@@ -136,42 +132,91 @@ fn image(args: &Args) -> Result<Image, String> {
     let data = args
         .get("data_or_path")
         .ok_or_else(|| unmapped("Image needs data_or_path"))?;
-    match data {
-        Arg::NdArray(nd) => with_array!(nd, |a| options(Image::from_array(a.view()), args)?
-            .build()
+    // The keyword arguments, checked before the image is made (as the builder did).
+    let options = options(args)?;
+    let parts = parts(args)?;
+    let img = match data {
+        Arg::NdArray(nd) => with_array!(nd, |a| Image::from_array_with(a.view(), options)
             .map_err(|e| e.to_string())),
         Arg::Npy(p) => {
             let nd = NdArray::load_npy(p)?;
-            with_array!(&nd, |a| options(Image::from_array(a.view()), args)?
-                .build()
+            with_array!(&nd, |a| Image::from_array_with(a.view(), options)
                 .map_err(|e| e.to_string()))
         }
-        Arg::File(p) => options(Image::from_path(p), args)?
-            .build()
-            .map_err(|e| e.to_string()),
-        Arg::Json(Value::Str(p)) => options(Image::from_path(p), args)?
-            .build()
-            .map_err(|e| e.to_string()),
+        Arg::File(p) => Image::from_path(p).map_err(|e| e.to_string()),
+        Arg::Json(Value::Str(p)) => Image::from_path(p).map_err(|e| e.to_string()),
         other => Err(unmapped(format!(
             "Image data_or_path must be an array or a path, got {other:?}"
         ))),
+    }?;
+    Ok(parts.attach(img))
+}
+
+/// `mode` and `file_type`: how pixels are encoded.
+fn options(args: &Args) -> Result<ImageOptions, String> {
+    let mut o = ImageOptions::default();
+    if let Some(m) = none(args.get("mode")) {
+        o = o.with_mode(
+            text(m, "mode")?
+                .parse::<ImageMode>()
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    if let Some(f) = none(args.get("file_type")) {
+        o = o.with_format(
+            text(f, "file_type")?
+                .parse::<ImageFormat>()
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    Ok(o)
+}
+
+/// The keyword arguments set on the image once made.
+struct Parts {
+    caption: Option<String>,
+    grouping: Option<i64>,
+    boxes: Vec<(String, BoundingBoxes2D)>,
+    masks: Vec<(String, ImageMask)>,
+    classes: Option<ClassLabels>,
+}
+
+impl Parts {
+    fn attach(self, mut img: Image) -> Image {
+        if let Some(c) = self.caption {
+            img = img.with_caption(c);
+        }
+        if let Some(g) = self.grouping {
+            img = img.with_grouping(g);
+        }
+        for (k, b) in self.boxes {
+            img = img.with_boxes(k, b);
+        }
+        for (k, m) in self.masks {
+            img = img.with_mask(k, m);
+        }
+        if let Some(c) = self.classes {
+            img = img.with_classes(c);
+        }
+        img
     }
 }
 
-/// Applies every keyword argument but `data_or_path`.
-fn options<'a>(mut b: ImageBuilder<'a>, args: &Args) -> Result<ImageBuilder<'a>, String> {
-    if let Some(m) = none(args.get("mode")) {
-        b = b.mode(Mode::parse(text(m, "mode")?).map_err(|e| e.to_string())?);
-    }
-    if let Some(f) = none(args.get("file_type")) {
-        b = b.file_type(FileType::parse(text(f, "file_type")?).map_err(|e| e.to_string())?);
-    }
+/// Every keyword argument but `data_or_path`, `mode` and `file_type`.
+fn parts(args: &Args) -> Result<Parts, String> {
+    let mut p = Parts {
+        caption: None,
+        grouping: None,
+        boxes: Vec::new(),
+        masks: Vec::new(),
+        classes: None,
+    };
     if let Some(c) = none(args.get("caption")) {
-        b = b.caption(text(c, "caption")?);
+        p.caption = Some(text(c, "caption")?.to_owned());
     }
     if let Some(g) = none(args.get("grouping")) {
         match g {
-            Arg::Json(Value::Int(i)) => b = b.grouping(*i as i64),
+            Arg::Json(Value::Int(i)) => p.grouping = Some(*i as i64),
             other => return Err(unmapped(format!("grouping must be an int, got {other:?}"))),
         }
     }
@@ -179,30 +224,30 @@ fn options<'a>(mut b: ImageBuilder<'a>, args: &Args) -> Result<ImageBuilder<'a>,
         for (key, v) in entries(bx, "boxes")? {
             let set = match v {
                 Arg::Wb { class, args } if class == "BoundingBoxes2D" => boxes_value(&args)?,
-                v => BoundingBoxes2D::new(to_json(&v)?, &key).map_err(|e| e.to_string())?,
+                v => BoundingBoxes2D::new(to_json(&v)?).map_err(|e| e.to_string())?,
             };
-            b = b.boxes(key, set);
+            p.boxes.push((key, set));
         }
     }
     if let Some(ms) = none(args.get("masks")) {
         for (key, v) in entries(ms, "masks")? {
             let m = match v {
                 Arg::Wb { class, args } if class == "ImageMask" => mask_value(&args)?,
-                v => mask_from_dict(&v, &key)?,
+                v => mask_from_dict(&v)?,
             };
-            b = b.mask(key, m);
+            p.masks.push((key, m));
         }
     }
     if let Some(c) = none(args.get("classes")) {
         let c = match c {
-            Arg::Wb { class, args } if class == "Classes" => classes_value(args)?.labels(),
+            Arg::Wb { class, args } if class == "Classes" => classes_value(args)?.to_labels(),
             other => Classes::from_class_set(class_dicts(other)?)
                 .map_err(|e| e.to_string())?
-                .labels(),
+                .to_labels(),
         };
-        b = b.classes(c);
+        p.classes = Some(c);
     }
-    Ok(b)
+    Ok(p)
 }
 
 /// The entries of a dict argument (`boxes=`, `masks=`).
@@ -230,7 +275,7 @@ fn class_dicts(a: &Arg) -> Result<Vec<Map>, String> {
     }
 }
 
-fn mask_from_dict(v: &Arg, key: &str) -> Result<ImageMask, String> {
+fn mask_from_dict(v: &Arg) -> Result<ImageMask, String> {
     let items = match v {
         Arg::Map(items) => items.clone(),
         Arg::Json(Value::Object(m)) => m
@@ -244,8 +289,12 @@ fn mask_from_dict(v: &Arg, key: &str) -> Result<ImageMask, String> {
     let data = get("mask_data").ok_or("'mask_data'")?;
     match data {
         Arg::NdArray(nd) => {
-            with_array!(nd, |a| ImageMask::new(a.view(), class_labels, key)
-                .map_err(|e| e.to_string()))
+            let mask = with_array!(nd, |a| ImageMask::from_array(a.view())
+                .map_err(|e| e.to_string()))?;
+            Ok(match class_labels {
+                Some(l) => mask.with_class_labels(l),
+                None => mask,
+            })
         }
         other => Err(unmapped(format!(
             "mask_data must be an $ndarray, got {other:?}"
@@ -263,7 +312,7 @@ fn mask_value(args: &Args) -> Result<ImageMask, String> {
     let val = args
         .get("val")
         .ok_or_else(|| unmapped("ImageMask needs val"))?;
-    mask_from_dict(val, key)
+    Ok(mask_from_dict(val)?.with_key(key))
 }
 
 fn boxes_value(args: &Args) -> Result<BoundingBoxes2D, String> {
@@ -276,7 +325,9 @@ fn boxes_value(args: &Args) -> Result<BoundingBoxes2D, String> {
     let val = args
         .get("val")
         .ok_or_else(|| unmapped("BoundingBoxes2D needs val"))?;
-    BoundingBoxes2D::new(to_json(val)?, key).map_err(|e| e.to_string())
+    Ok(BoundingBoxes2D::new(to_json(val)?)
+        .map_err(|e| e.to_string())?
+        .with_key(key))
 }
 
 fn classes_value(args: &Args) -> Result<Classes, String> {

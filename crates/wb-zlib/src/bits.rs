@@ -8,7 +8,7 @@
 //! bits before that depend on where it really starts ([`BitWriter::append`]).
 
 /// Appends bits to a byte vector, least significant bit first.
-pub struct BitWriter {
+pub(crate) struct BitWriter {
     /// The output; bytes past `pos` are scratch.
     out: Vec<u8>,
     /// Bytes complete.
@@ -24,7 +24,7 @@ const SLACK: usize = 8;
 
 impl BitWriter {
     /// A writer appending to `out`.
-    pub fn new(out: Vec<u8>) -> BitWriter {
+    pub(crate) fn new(out: Vec<u8>) -> BitWriter {
         let pos = out.len();
         let mut w = BitWriter {
             out,
@@ -38,7 +38,7 @@ impl BitWriter {
     }
 
     /// Makes room for `bytes` more bytes (plus the slack).
-    pub fn reserve(&mut self, bytes: usize) {
+    pub(crate) fn reserve(&mut self, bytes: usize) {
         let need = self.pos + bytes + SLACK;
         if self.out.len() < need {
             self.out.resize(need.max(self.out.len() * 3 / 2), 0);
@@ -48,7 +48,7 @@ impl BitWriter {
     /// Appends the low `n` bits of `value` (`n` ≤ 56; the higher bits of `value` must be 0).
     /// Fastest when room was made beforehand ([`BitWriter::reserve`]).
     #[inline(always)]
-    pub fn put(&mut self, value: u64, n: u32) {
+    pub(crate) fn put(&mut self, value: u64, n: u32) {
         self.buf |= value << self.nbits;
         self.nbits += n;
         match self.out.get_mut(self.pos..self.pos + 8) {
@@ -71,12 +71,12 @@ impl BitWriter {
     }
 
     /// Bits written so far.
-    pub fn bits(&self) -> usize {
+    pub(crate) fn bits(&self) -> usize {
         self.pos * 8 + self.nbits as usize
     }
 
     /// Pads with zero bits to a byte boundary (zlib's `bi_windup`).
-    pub fn align(&mut self) {
+    pub(crate) fn align(&mut self) {
         if self.first_align.is_none() {
             self.first_align = Some(self.bits());
         }
@@ -90,7 +90,7 @@ impl BitWriter {
     }
 
     /// Appends whole bytes; the writer must be byte-aligned.
-    pub fn bytes(&mut self, b: &[u8]) {
+    pub(crate) fn bytes(&mut self, b: &[u8]) {
         debug_assert_eq!(self.nbits, 0);
         self.reserve(b.len());
         self.out[self.pos..self.pos + b.len()].copy_from_slice(b);
@@ -123,7 +123,7 @@ impl BitWriter {
     /// Appends what `next` wrote as the continuation of this stream: its bits up to its first
     /// alignment shifted to this writer's bit position, then (that alignment redone here) the
     /// rest of it as it is.
-    pub fn append(&mut self, next: BitWriter) {
+    pub(crate) fn append(&mut self, next: BitWriter) {
         let done = &next.out[..next.pos];
         match next.first_align {
             None => {
@@ -144,7 +144,7 @@ impl BitWriter {
     }
 
     /// The bytes, after padding to a byte boundary.
-    pub fn finish(mut self) -> Vec<u8> {
+    pub(crate) fn finish(mut self) -> Vec<u8> {
         self.align();
         self.out.truncate(self.pos);
         self.out

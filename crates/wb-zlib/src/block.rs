@@ -13,17 +13,17 @@ use super::trees::{BlItem, Builder, Costs, TreeKind, build_bl_tree, run_lengths}
 
 /// A parsed symbol: bits 0–7 a literal byte or a match length − 3, bits 8 and up the match
 /// distance (0 for a literal).
-pub type Sym = u32;
+pub(crate) type Sym = u32;
 
 /// A literal symbol.
 #[inline(always)]
-pub fn literal(byte: u8) -> Sym {
+pub(crate) fn literal(byte: u8) -> Sym {
     u32::from(byte)
 }
 
 /// A match symbol (`len` 3–258, `dist` 1–32768).
 #[inline(always)]
-pub fn matched(len: usize, dist: usize) -> Sym {
+pub(crate) fn matched(len: usize, dist: usize) -> Sym {
     ((dist as u32) << 8) | (len as u32 - 3)
 }
 
@@ -45,7 +45,7 @@ const DTREE: TreeKind = TreeKind {
 
 /// How a block got written (for tests and statistics).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BlockType {
+pub(crate) enum BlockType {
     /// Raw bytes.
     Stored,
     /// The fixed trees.
@@ -55,18 +55,18 @@ pub enum BlockType {
 }
 
 /// A block's symbol counts and size, from one pass over its symbols.
-pub struct Freqs {
+pub(crate) struct Freqs {
     lfreq: [u32; L_CODES],
     dfreq: [u32; D_CODES],
     /// Bytes the symbols encode.
-    pub bytes: usize,
+    pub(crate) bytes: usize,
     /// Bytes the last symbol encodes (0 for an empty block).
-    pub last_len: usize,
+    pub(crate) last_len: usize,
 }
 
 impl Freqs {
     /// Counts the symbols of `parts` (one block, possibly in two pieces).
-    pub fn count(parts: [&[Sym]; 2]) -> Freqs {
+    pub(crate) fn count(parts: [&[Sym]; 2]) -> Freqs {
         let mut lfreq = [0u32; L_CODES];
         let mut dfreq = [0u32; D_CODES];
         let mut bytes = 0usize;
@@ -99,7 +99,7 @@ impl Freqs {
 /// Writes one block: `parts` are its symbols (counted in `f`), `raw` the bytes they encode
 /// (`None` when zlib no longer holds them in its window, which rules out a stored block),
 /// `last` marks the final block.
-pub fn write_block(
+pub(crate) fn write_block(
     w: &mut BitWriter,
     b: &mut Builder,
     f: &Freqs,

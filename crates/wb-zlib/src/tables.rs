@@ -5,63 +5,64 @@
 //! Everything here is computed at compile time from the RFC's rules.
 
 /// Literal/length codes in a dynamic tree (0–255 literals, 256 end of block, 257–285 lengths).
-pub const L_CODES: usize = 286;
+pub(crate) const L_CODES: usize = 286;
 /// Distance codes.
-pub const D_CODES: usize = 30;
+pub(crate) const D_CODES: usize = 30;
 /// Code-length codes (the "bit length" tree).
-pub const BL_CODES: usize = 19;
+pub(crate) const BL_CODES: usize = 19;
 /// The end-of-block symbol.
-pub const END_BLOCK: usize = 256;
+pub(crate) const END_BLOCK: usize = 256;
 /// Length codes (257–285).
 const LENGTH_CODES: usize = 29;
 /// Longest bit length of a literal/length or distance code.
-pub const MAX_BITS: usize = 15;
+pub(crate) const MAX_BITS: usize = 15;
 /// Longest bit length of a code-length code.
-pub const MAX_BL_BITS: usize = 7;
+pub(crate) const MAX_BL_BITS: usize = 7;
 /// Repeat the previous length 3–6 times (2 extra bits).
-pub const REP_3_6: usize = 16;
+pub(crate) const REP_3_6: usize = 16;
 /// Repeat a zero length 3–10 times (3 extra bits).
-pub const REPZ_3_10: usize = 17;
+pub(crate) const REPZ_3_10: usize = 17;
 /// Repeat a zero length 11–138 times (7 extra bits).
-pub const REPZ_11_138: usize = 18;
+pub(crate) const REPZ_11_138: usize = 18;
 
 /// Extra bits of each length code (257–285).
-pub const EXTRA_LBITS: [u8; LENGTH_CODES] = [
+pub(crate) const EXTRA_LBITS: [u8; LENGTH_CODES] = [
     0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
 ];
 /// Extra bits of each distance code.
-pub const EXTRA_DBITS: [u8; D_CODES] = [
+pub(crate) const EXTRA_DBITS: [u8; D_CODES] = [
     0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13,
     13,
 ];
 /// Extra bits of each code-length code.
-pub const EXTRA_BLBITS: [u8; BL_CODES] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 7];
+pub(crate) const EXTRA_BLBITS: [u8; BL_CODES] =
+    [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 7];
 /// The order in which code-length code lengths are sent.
-pub const BL_ORDER: [usize; BL_CODES] = [
+pub(crate) const BL_ORDER: [usize; BL_CODES] = [
     16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
 ];
 
 /// Length code (0–28, i.e. symbol − 257) of each match length − 3 (0–255).
-pub const LENGTH_CODE: [u8; 256] = length_code();
+pub(crate) const LENGTH_CODE: [u8; 256] = length_code();
 /// First match length − 3 of each length code.
-pub const BASE_LENGTH: [u8; LENGTH_CODES] = base_length();
+pub(crate) const BASE_LENGTH: [u8; LENGTH_CODES] = base_length();
 /// Distance code of distance − 1: entries 0–255 for distances 1–256, then entry `256 + (d >> 7)`.
-pub const DIST_CODE: [u8; 512] = dist_code();
+pub(crate) const DIST_CODE: [u8; 512] = dist_code();
 /// First distance − 1 of each distance code.
-pub const BASE_DIST: [u16; D_CODES] = base_dist();
+pub(crate) const BASE_DIST: [u16; D_CODES] = base_dist();
 
 /// Bit lengths of the fixed literal/length tree (288 symbols).
-pub const STATIC_LTREE_LEN: [u8; 288] = static_ltree_len();
+pub(crate) const STATIC_LTREE_LEN: [u8; 288] = static_ltree_len();
 /// Codes (bit-reversed, ready to send LSB first) of the fixed literal/length tree.
-pub const STATIC_LTREE_CODE: [u16; 288] = static_ltree_code();
+pub(crate) const STATIC_LTREE_CODE: [u16; 288] = static_ltree_code();
 /// Bit lengths of the fixed distance tree.
-pub const STATIC_DTREE_LEN: [u8; D_CODES] = [5; D_CODES];
+pub(crate) const STATIC_DTREE_LEN: [u8; D_CODES] = [5; D_CODES];
 /// Codes (bit-reversed) of the fixed distance tree.
-pub const STATIC_DTREE_CODE: [u16; D_CODES] = static_dtree_code();
+pub(crate) const STATIC_DTREE_CODE: [u16; D_CODES] = static_dtree_code();
 
 /// Distance code of a distance − 1 (0–32767).
 #[inline]
-pub fn d_code(dist_minus_1: usize) -> usize {
+pub(crate) fn d_code(dist_minus_1: usize) -> usize {
     if dist_minus_1 < 256 {
         DIST_CODE[dist_minus_1] as usize
     } else {
@@ -70,7 +71,7 @@ pub fn d_code(dist_minus_1: usize) -> usize {
 }
 
 /// The low `len` bits of `code`, reversed.
-pub const fn bi_reverse(code: u32, len: u32) -> u16 {
+pub(crate) const fn bi_reverse(code: u32, len: u32) -> u16 {
     if len == 0 {
         return 0;
     }

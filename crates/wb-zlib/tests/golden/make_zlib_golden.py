@@ -1,4 +1,4 @@
-"""Writes tests/golden/zlib/zlib_golden.json: what zlib (Python's, the zlib Pillow 11.3 links,
+"""Writes tests/golden/zlib_golden.json: what zlib (Python's, the zlib Pillow 11.3 links,
 1.2.13) produces for level 6, memLevel 9, windowBits 15, Z_FILTERED on inputs built from the
 formulas below (repeated exactly in tests/zlib_golden.rs), so only the expected streams are
 stored: in full (hex) when short, else by length and SHA-256.
@@ -7,7 +7,7 @@ Each input is deflated either whole (`compress(data) + flush()`, as one call wit
 sees it) or fed in chunks of `chunk` bytes (`compress(piece)` per chunk, then `flush()`): how
 Pillow feeds zlib one filtered row at a time, which moves zlib's window slides.
 
-  /work/venv-ref/bin/python crates/wb-image/tests/golden/zlib/make_zlib_golden.py
+  /work/venv-ref/bin/python crates/wb-zlib/tests/golden/make_zlib_golden.py
 """
 import hashlib, io, json, os, struct, zlib
 

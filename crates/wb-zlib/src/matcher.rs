@@ -18,23 +18,23 @@
 //! most-recent-first order as in zlib, so "the first that beats the best" picks the same one.
 
 /// zlib's window size (`windowBits` 15).
-pub const WSIZE: usize = 1 << 15;
+pub(crate) const WSIZE: usize = 1 << 15;
 const WMASK: usize = WSIZE - 1;
 /// zlib's `MIN_LOOKAHEAD`: `MAX_MATCH + MIN_MATCH + 1`.
-pub const MIN_LOOKAHEAD: usize = 258 + 3 + 1;
+pub(crate) const MIN_LOOKAHEAD: usize = 258 + 3 + 1;
 /// zlib's `MAX_DIST`: the farthest a match may reach back.
-pub const MAX_DIST: usize = WSIZE - MIN_LOOKAHEAD;
+pub(crate) const MAX_DIST: usize = WSIZE - MIN_LOOKAHEAD;
 /// Bits of the 6-byte hash.
 const H6_BITS: u32 = 17;
 /// The low 48 bits: 6 bytes of a little-endian load.
 const MASK48: u64 = (1 << 48) - 1;
 /// Bytes the input must carry after its end, so that 8-byte loads never fall outside it.
-pub const PAD: usize = 8;
+pub(crate) const PAD: usize = 8;
 
 /// The next 8 bytes at `i` as a little-endian integer (0 if they are not all there, which the
 /// padding rules out for every position read here).
 #[inline(always)]
-pub fn load64(d: &[u8], i: usize) -> u64 {
+pub(crate) fn load64(d: &[u8], i: usize) -> u64 {
     d.get(i..i + 8)
         .and_then(|s| <[u8; 8]>::try_from(s).ok())
         .map_or(0, u64::from_le_bytes)
@@ -63,7 +63,7 @@ fn zeroed<T: Copy + Default, const N: usize>() -> Box<[T; N]> {
 
 /// The match finder's tables. Fixed-size arrays indexed by masked values, so that indexing
 /// needs no bounds checks.
-pub struct Matcher {
+pub(crate) struct Matcher {
     /// Positions inserted so far per 3-byte hash (wrapping).
     cnt3: Box<[u16; 1 << 16]>,
     /// The counter of each position's 3-byte hash right after its insertion.
@@ -87,7 +87,7 @@ impl Default for Matcher {
 
 /// The match finder's tables, borrowed for a run of the parse (so that the compiler keeps
 /// their addresses in registers).
-pub struct Tab<'m> {
+pub(crate) struct Tab<'m> {
     cnt3: &'m mut [u16; 1 << 16],
     idx3: &'m mut [u16; WSIZE],
     head6: &'m mut [u32; 1 << H6_BITS],
@@ -99,12 +99,12 @@ impl Matcher {
     /// counters are only ever compared as differences between positions of one input, and
     /// the per-position entries are only read for positions inserted since (every chain
     /// starts from a cleared head).
-    pub fn reset(&mut self) {
+    pub(crate) fn reset(&mut self) {
         self.head6.fill(0);
     }
 
     /// The tables, for a run of the parse.
-    pub fn tab(&mut self) -> Tab<'_> {
+    pub(crate) fn tab(&mut self) -> Tab<'_> {
         Tab {
             cnt3: &mut self.cnt3,
             idx3: &mut self.idx3,
@@ -114,7 +114,7 @@ impl Matcher {
     }
 
     /// Inserts position `p` of `d[..n]` (with at least 3 bytes left).
-    pub fn insert_at(&mut self, d: &[u8], p: usize, n: usize) {
+    pub(crate) fn insert_at(&mut self, d: &[u8], p: usize, n: usize) {
         self.tab().insert_at(d, p, n);
     }
 }
@@ -124,7 +124,7 @@ impl Tab<'_> {
     /// the end, as zlib's `INSERT_STRING` does (and into the 6-byte chain); returns its rank in
     /// its 3-byte hash class and the previous head of its 6-byte chain.
     #[inline(always)]
-    pub fn insert(&mut self, w: u64, p: usize) -> (u16, usize) {
+    pub(crate) fn insert(&mut self, w: u64, p: usize) -> (u16, usize) {
         let h3 = hash3(w);
         let c = self.cnt3[h3].wrapping_add(1);
         self.cnt3[h3] = c;
@@ -138,7 +138,7 @@ impl Tab<'_> {
 
     /// Inserts a position with only 3 to 5 bytes left: zlib's chain only.
     #[inline]
-    pub fn insert3(&mut self, w: u64, p: usize) {
+    pub(crate) fn insert3(&mut self, w: u64, p: usize) {
         let h3 = hash3(w);
         let c = self.cnt3[h3].wrapping_add(1);
         self.cnt3[h3] = c;
@@ -147,7 +147,7 @@ impl Tab<'_> {
 
     /// Inserts position `p` of `d[..n]` (with at least 3 bytes left), whichever way applies.
     #[inline(always)]
-    pub fn insert_at(&mut self, d: &[u8], p: usize, n: usize) {
+    pub(crate) fn insert_at(&mut self, d: &[u8], p: usize, n: usize) {
         let w = load64(d, p);
         if p + 6 <= n {
             self.insert(w, p);
@@ -161,7 +161,7 @@ impl Tab<'_> {
     /// of literals. Returns where it stopped, and for a position with a candidate its 8 bytes,
     /// rank and chain head.
     #[inline(never)]
-    pub fn literal_run(
+    pub(crate) fn literal_run(
         &mut self,
         d: &[u8],
         s: usize,
@@ -209,7 +209,7 @@ impl Tab<'_> {
     /// at or above `lim`: a cheap test with one rarely taken branch, false only when
     /// [`Tab::find`] would find nothing.
     #[inline(always)]
-    pub fn may_match(&self, d: &[u8], s: usize, key: u64, head: usize, lim: usize) -> bool {
+    pub(crate) fn may_match(&self, d: &[u8], s: usize, key: u64, head: usize, lim: usize) -> bool {
         // About a third of heads are in the window (hash collisions, mostly): a branch on that
         // would be mispredicted often, so the tests are combined without branches.
         let in1 = head >= lim;
@@ -230,7 +230,7 @@ impl Tab<'_> {
     /// search stops at `nice`.
     #[allow(clippy::too_many_arguments)]
     #[inline(never)]
-    pub fn find(
+    pub(crate) fn find(
         &self,
         d: &[u8],
         s: usize,
@@ -288,7 +288,7 @@ impl Tab<'_> {
 
 /// The 6-byte key of a load.
 #[inline(always)]
-pub fn key6(w: u64) -> u64 {
+pub(crate) fn key6(w: u64) -> u64 {
     w & MASK48
 }
 

@@ -29,25 +29,25 @@ const MAX_CHAIN: u16 = 128;
 /// The parse state at a loop top (after zlib's refill): everything the rest of the parse
 /// depends on besides the input and the match tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct State {
+pub(crate) struct State {
     /// The position (`strstart`).
-    pub s: u32,
+    pub(crate) s: u32,
     /// Symbols emitted so far by this parser.
-    pub syms: u32,
+    pub(crate) syms: u32,
     /// The previous match length (becomes `prev_length`); 2 when there is none.
-    pub match_length: u16,
+    pub(crate) match_length: u16,
     /// Whether the previous position waits to be emitted as a literal.
-    pub match_available: bool,
+    pub(crate) match_available: bool,
     /// Where the previous match starts (0 when there is no match).
-    pub match_start: u32,
+    pub(crate) match_start: u32,
     /// How far zlib's window has slid.
-    pub offset: u32,
+    pub(crate) offset: u32,
     /// How much input has been handed to zlib.
-    pub provided: u32,
+    pub(crate) provided: u32,
 }
 
 /// A parse of (part of) an input: zlib's state machine and what it has emitted.
-pub struct Parser<'a> {
+pub(crate) struct Parser<'a> {
     d: &'a [u8],
     n: usize,
     chunk: usize,
@@ -61,18 +61,18 @@ pub struct Parser<'a> {
     match_length: usize,
     match_start: usize,
     /// Every symbol emitted, in order.
-    pub syms: Vec<Sym>,
+    pub(crate) syms: Vec<Sym>,
     /// Loop tops at which zlib's window slid.
-    pub slides: Vec<usize>,
+    pub(crate) slides: Vec<usize>,
     /// Whether the last symbol is the literal zlib emits after its loop (it never ends a
     /// block early).
-    pub final_literal: bool,
+    pub(crate) final_literal: bool,
 }
 
 impl<'a> Parser<'a> {
     /// A parser of `d[..n]` (`d` carries [`super::matcher::PAD`] more bytes) fed to zlib
     /// `chunk` bytes per `deflate` call (`n` or more: all at once), from the start.
-    pub fn new(d: &'a [u8], n: usize, chunk: usize) -> Parser<'a> {
+    pub(crate) fn new(d: &'a [u8], n: usize, chunk: usize) -> Parser<'a> {
         Parser::with_capacity(d, n, chunk, n + 1)
     }
 
@@ -100,7 +100,7 @@ impl<'a> Parser<'a> {
     /// A parser starting at `start` (where zlib's window has slid by `offset` and `provided`
     /// bytes have been handed over; guesses that the start of the parse will correct), with
     /// its match tables rebuilt from the 32 KiB before `start`.
-    pub fn warm_start(
+    pub(crate) fn warm_start(
         d: &'a [u8],
         n: usize,
         chunk: usize,
@@ -121,37 +121,20 @@ impl<'a> Parser<'a> {
         p
     }
 
-    /// The state at the current loop top.
-    pub fn state(&self) -> State {
-        State {
-            s: self.s as u32,
-            syms: self.syms.len() as u32,
-            match_length: self.match_length as u16,
-            match_available: self.match_available,
-            match_start: if self.match_length >= 3 {
-                self.match_start as u32
-            } else {
-                0
-            },
-            offset: self.offset as u32,
-            provided: self.provided as u32,
-        }
-    }
-
     /// The current position.
-    pub fn pos(&self) -> usize {
+    pub(crate) fn pos(&self) -> usize {
         self.s
     }
 
     /// Runs the parse to the end of the input.
-    pub fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         self.run(usize::MAX, &mut NoHook);
     }
 
     /// Runs loop tops while the position is below `stop` and `hook` does not stop it (it is
     /// asked at each loop top, after zlib's refill). Returns true if the hook stopped it; at
     /// the end of the input, emits zlib's final literal.
-    pub fn run(&mut self, stop: usize, hook: &mut impl Hook) -> bool {
+    pub(crate) fn run(&mut self, stop: usize, hook: &mut impl Hook) -> bool {
         let d = self.d;
         let n = self.n;
         let chunk = self.chunk;
@@ -326,7 +309,7 @@ enum Outcome {
 }
 
 /// Something asked at each loop top of a parse (after zlib's refill).
-pub trait Hook {
+pub(crate) trait Hook {
     /// Whether to look at the state at position `s` (cheap; false for most positions).
     fn wants(&mut self, s: usize) -> bool;
     /// The first position from `s` on that [`Hook::wants`] (`usize::MAX` if none).
@@ -336,7 +319,7 @@ pub trait Hook {
 }
 
 /// The hook that never looks.
-pub struct NoHook;
+pub(crate) struct NoHook;
 
 impl Hook for NoHook {
     #[inline(always)]

@@ -9,11 +9,11 @@ use super::block::Sym;
 use super::matcher::Matcher;
 
 /// A parser's reusable memory.
-pub struct Scratch {
+pub(crate) struct Scratch {
     /// Match tables (reset before reuse).
-    pub m: Matcher,
+    pub(crate) m: Matcher,
     /// Symbol buffer (emptied before reuse).
-    pub syms: Vec<Sym>,
+    pub(crate) syms: Vec<Sym>,
 }
 
 /// Sets kept at most (one per thread of a two-thread stream).
@@ -27,7 +27,7 @@ static POOL: Mutex<Vec<Scratch>> = Mutex::new(Vec::new());
 
 /// Memory for a parse with room for `cap` symbols: a kept set if there is one (tables reset),
 /// else a new one.
-pub fn take(cap: usize) -> Scratch {
+pub(crate) fn take(cap: usize) -> Scratch {
     let kept = POOL.lock().ok().and_then(|mut p| p.pop());
     match kept {
         Some(mut s) => {
@@ -44,7 +44,7 @@ pub fn take(cap: usize) -> Scratch {
 }
 
 /// Hands memory back for a later parse.
-pub fn give(s: Scratch) {
+pub(crate) fn give(s: Scratch) {
     if s.syms.capacity() > MAX_KEPT_SYMS {
         return;
     }

@@ -1,13 +1,12 @@
 //! Our deflate encoder against zlib 1.2.13 (level 6, memLevel 9, windowBits 15, Z_FILTERED):
-//! each input of `tests/golden/zlib/zlib_golden.json` is rebuilt here from the formula its
-//! script (`make_zlib_golden.py`) used, deflated whole or in the same chunks, and the stream
-//! must equal zlib's byte for byte (in full for short streams, else by length and SHA-256).
+//! each input of `tests/golden/zlib_golden.json` is rebuilt here from the formula its script
+//! (`make_zlib_golden.py`) used, deflated whole or in the same chunks, and the stream must
+//! equal zlib's byte for byte (in full for short streams, else by length and SHA-256).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use sha2::{Digest, Sha256};
 use wb_core::json::{self, Value};
-use wb_image::encode::{png, zdeflate};
-use wb_image::pixels::{Mode, Pixels};
+use wb_zlib::{CompressOptions, Threads};
 
 fn hash32(i: u64) -> u32 {
     let mut x = i as u32;
@@ -95,7 +94,64 @@ fn photo_filtered() -> Vec<u8> {
             }
         }
     }
-    png::filter_rows(&Pixels::new(512, 512, Mode::Rgb, data).unwrap())
+    pillow_filter(&data, 512 * 3, 3)
+}
+
+/// Rows of `stride` bytes (`bpp` a pixel), each prefixed by the filter Pillow picks: of None,
+/// Up, Sub and Paeth (in that order, a later one only while the best costs more than 0 and only
+/// when strictly cheaper), the one whose bytes, read as signed, sum to the least magnitude.
+fn pillow_filter(data: &[u8], stride: usize, bpp: usize) -> Vec<u8> {
+    let cost = |r: &[u8]| -> u64 { r.iter().map(|&v| u64::from(v.min(v.wrapping_neg()))).sum() };
+    let paeth = |a: u8, b: u8, c: u8| {
+        let (ia, ib, ic) = (i16::from(a), i16::from(b), i16::from(c));
+        let (pa, pb, pc) = ((ib - ic).abs(), (ia - ic).abs(), (ia + ib - 2 * ic).abs());
+        if pa <= pb && pa <= pc {
+            a
+        } else if pb <= pc {
+            b
+        } else {
+            c
+        }
+    };
+    let zero = vec![0u8; stride];
+    let mut out = Vec::with_capacity(data.len() + data.len() / stride);
+    for (y, row) in data.chunks(stride).enumerate() {
+        let prev = if y == 0 {
+            &zero[..]
+        } else {
+            &data[(y - 1) * stride..y * stride]
+        };
+        let left = |i: usize| if i >= bpp { row[i - bpp] } else { 0 };
+        let up_left = |i: usize| if i >= bpp { prev[i - bpp] } else { 0 };
+        let filtered: [(u8, Vec<u8>); 4] = [
+            (0, row.to_vec()),
+            (
+                2,
+                (0..stride).map(|i| row[i].wrapping_sub(prev[i])).collect(),
+            ),
+            (
+                1,
+                (0..stride).map(|i| row[i].wrapping_sub(left(i))).collect(),
+            ),
+            (
+                4,
+                (0..stride)
+                    .map(|i| row[i].wrapping_sub(paeth(left(i), prev[i], up_left(i))))
+                    .collect(),
+            ),
+        ];
+        let mut best = 0;
+        let mut best_cost = cost(&filtered[0].1);
+        for (k, (_, f)) in filtered.iter().enumerate().skip(1) {
+            let c = cost(f);
+            if best_cost > 0 && c < best_cost {
+                (best, best_cost) = (k, c);
+            }
+        }
+        out.push(filtered[best].0);
+        out.extend_from_slice(&filtered[best].1);
+    }
+    out
 }
 
 fn hex(b: &[u8]) -> String {
@@ -104,10 +160,7 @@ fn hex(b: &[u8]) -> String {
 
 #[test]
 fn deflate_equals_zlib_1_2_13_byte_for_byte() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/golden/zlib/zlib_golden.json"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/zlib_golden.json");
     let golden = json::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
     let cases = golden.get("cases").and_then(Value::as_array).unwrap();
     assert!(cases.len() >= 30);
@@ -119,41 +172,25 @@ fn deflate_equals_zlib_1_2_13_byte_for_byte() {
         let param = case.get("param").and_then(Value::as_i64).unwrap() as u64;
         let data = input(kind, n, param);
         assert_eq!(data.len(), n, "{name}: input length");
-        let chunk = case
-            .get("chunk")
-            .and_then(Value::as_i64)
-            .map_or(data.len(), |c| c as usize);
-        let ours = zdeflate::compress_chunked(&data, chunk).unwrap();
-        // Large inputs may go through the two-thread path; the one-thread path must agree.
-        if data.len() >= zdeflate::PARALLEL_MIN {
-            let mut padded = data.clone();
-            padded.resize(data.len() + zdeflate::matcher::PAD, 0);
-            let serial =
-                zdeflate::compress_serial(&padded, data.len(), chunk, vec![0x78, 0x9c]).unwrap();
+        let options = CompressOptions::default().with_feed_size(
+            case.get("chunk")
+                .and_then(Value::as_i64)
+                .map_or(0, |c| c as usize),
+        );
+        let ours = wb_zlib::compress_with(&data, options).unwrap();
+        // Large inputs may go through the two-thread path; the one-thread path must agree, and
+        // so must the owned-buffer entry point.
+        if data.len() >= 1 << 18 {
+            let serial = wb_zlib::compress_with(&data, options.with_threads(Threads::One)).unwrap();
             assert!(serial == ours, "{name}: one thread and two threads differ");
-            // Every way the two threads can share the work gives the same stream (checked on
-            // inputs where the parses meet, and where they never do).
-            use zdeflate::split::{Steer, compress_steered};
-            let steered = [
-                "photo_rows",
-                "mixed_400000_chunk_777",
-                "zeros_1000000",
-                "random_300000",
-            ];
-            for steer in [
-                Steer::Free,
-                Steer::Alone,
-                Steer::FirstWins,
-                Steer::SecondWins,
-                Steer::BackOnly,
-                Steer::FrontOnly,
-            ]
-            .into_iter()
-            .filter(|_| steered.contains(&name))
-            {
-                let two = compress_steered(&padded, data.len(), chunk, vec![0x78, 0x9c], steer);
-                assert!(two.as_ref() == Some(&ours), "{name}: {steer:?} differs");
-            }
+            let owned = wb_zlib::compress_vec(data.clone(), options).unwrap();
+            assert!(owned == ours, "{name}: compress_vec differs");
+        }
+        if options.feed_size().is_none() && data.len() < 1 << 18 {
+            assert!(
+                wb_zlib::compress(&data).unwrap() == ours,
+                "{name}: compress differs"
+            );
         }
         let want_len = case.get("out_len").and_then(Value::as_i64).unwrap() as usize;
         let want_sha = case.get("sha256").and_then(Value::as_str).unwrap();

@@ -35,7 +35,7 @@ use super::trees::Builder;
 use super::{adler32, adler32_combine};
 
 /// How far past the second thread's start the first one looks for a matching state.
-pub const SYNC_RANGE: usize = 1 << 16;
+pub(crate) const SYNC_RANGE: usize = 1 << 16;
 
 /// The second thread records its state at loop tops at multiples of this.
 const SYNC_STEP: usize = 8;
@@ -45,7 +45,7 @@ const WAIT: Duration = Duration::from_micros(300);
 
 /// After the parses meet, the first thread waits for the second to finish, and goes on alone
 /// if the second has not moved for this long.
-pub const STALL: Duration = Duration::from_millis(3);
+pub(crate) const STALL: Duration = Duration::from_millis(3);
 
 /// The second thread reports its progress, and checks whether it should stop, every this many
 /// bytes.
@@ -54,19 +54,14 @@ const CHECK: usize = 1 << 14;
 /// Above this share of time with some task waiting for a CPU (Linux's CPU pressure over the
 /// last 10 s, in percent), a second thread would mostly wait for a core too, so one thread
 /// does the work.
-pub const BUSY_PRESSURE: f64 = 40.0;
+pub(crate) const BUSY_PRESSURE: f64 = 40.0;
 
 /// Whether a second thread is likely to get a core of its own: at least two CPUs are available
 /// to this process and the machine's CPU pressure (`/proc/pressure/cpu`, `some avg10`) is below
 /// [`BUSY_PRESSURE`]; without that file (other systems, older kernels), yes. Checked at most
-/// every quarter second.
-///
-/// Measured (`examples/deflate_bench.rs`): with cores to spare, two threads deflate a 512×512
-/// RGB image in about 0.65× the time of one; on a machine whose cores are all busy with other
-/// work (load 3–5 on 2 cores), two threads were 10–20% slower than one (the scheduler shares
-/// CPU time between sessions, so a busy machine gives the second thread no extra time, only
-/// overhead and waits).
-pub fn spare_core() -> bool {
+/// every quarter second. On a machine whose cores are all busy a second thread gets no extra
+/// time, only overhead and waits, so then one thread is faster.
+pub(crate) fn spare_core() -> bool {
     static LAST: Mutex<Option<(Instant, bool)>> = Mutex::new(None);
     let now = Instant::now();
     if let Ok(last) = LAST.lock()
@@ -142,8 +137,9 @@ impl Plan<'_> {
 
 /// Ways to steer the two threads, so that tests can take every path (in normal use which path
 /// is taken depends on timing; the output never does).
+#[cfg_attr(not(test), allow(dead_code))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Steer {
+pub(crate) enum Steer {
     /// Whatever the timing gives.
     #[default]
     Free,
@@ -163,12 +159,12 @@ pub enum Steer {
 /// The zlib stream of `d[..n]` (fed `chunk` bytes at a time) written by two threads, after
 /// `header`; `None` if the input is too short to split or a thread could not be started (the
 /// caller then writes it alone).
-pub fn compress(d: &[u8], n: usize, chunk: usize, header: Vec<u8>) -> Option<Vec<u8>> {
+pub(crate) fn compress(d: &[u8], n: usize, chunk: usize, header: Vec<u8>) -> Option<Vec<u8>> {
     compress_steered(d, n, chunk, header, Steer::Free)
 }
 
 /// [`compress`], steered (for tests).
-pub fn compress_steered(
+pub(crate) fn compress_steered(
     d: &[u8],
     n: usize,
     chunk: usize,
@@ -442,5 +438,68 @@ impl Hook for Syncer {
                 ..*mine
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compress_serial;
+
+    fn hash32(i: u64) -> u32 {
+        let mut x = i as u32;
+        x ^= x >> 16;
+        x = x.wrapping_mul(0x7feb_352d);
+        x ^= x >> 15;
+        x = x.wrapping_mul(0x846c_a68b);
+        x ^= x >> 16;
+        x
+    }
+
+    /// Inputs where the two parses meet (runs, smooth rows) and where they never do (noise),
+    /// each with how it is fed.
+    fn inputs() -> Vec<(&'static str, Vec<u8>, usize)> {
+        let random: Vec<u8> = (0..300_000).map(|i| (hash32(i) >> 24) as u8).collect();
+        let mixed: Vec<u8> = (0..400_000u64)
+            .map(|i| match (i / 20_000) % 4 {
+                0 => (hash32(i) >> 24) as u8,
+                1 => 0,
+                2 => (hash32(i / 23) >> 24) as u8,
+                _ => ((hash32(i) >> 24) % 4) as u8,
+            })
+            .collect();
+        let rows: Vec<u8> = (0..512u64 * 1537)
+            .map(|i| {
+                let (y, x) = (i / 1537, i % 1537);
+                ((x + y) / 7 + u64::from(hash32(i) >> 29)) as u8
+            })
+            .collect();
+        let n = random.len();
+        vec![
+            ("random", random, n),
+            ("zeros", vec![0; 1_000_000], 1_000_000),
+            ("mixed, fed 777 bytes at a time", mixed, 777),
+            ("rows", rows, 1537),
+        ]
+    }
+
+    #[test]
+    fn every_way_of_sharing_the_work_writes_the_one_thread_stream() {
+        for (name, mut d, chunk) in inputs() {
+            let n = d.len();
+            d.resize(n + crate::PAD, 0);
+            let serial = compress_serial(&d, n, chunk, vec![0x78, 0x9c]);
+            for steer in [
+                Steer::Free,
+                Steer::Alone,
+                Steer::FirstWins,
+                Steer::SecondWins,
+                Steer::BackOnly,
+                Steer::FrontOnly,
+            ] {
+                let two = compress_steered(&d, n, chunk, vec![0x78, 0x9c], steer);
+                assert!(two.as_ref() == Some(&serial), "{name}: {steer:?} differs");
+            }
+        }
     }
 }

@@ -13,50 +13,40 @@ use super::matcher::WSIZE;
 use super::trees::Builder;
 
 /// zlib's `lit_bufsize − 1` for memLevel 9: symbols per block.
-pub const SYMS_PER_BLOCK: usize = (1 << (9 + 6)) - 1;
-
-/// Bytes a symbol stands for.
-#[inline(always)]
-pub fn sym_len(s: Sym) -> usize {
-    if s >> 8 == 0 {
-        1
-    } else {
-        (s & 0xff) as usize + 3
-    }
-}
+pub(crate) const SYMS_PER_BLOCK: usize = (1 << (9 + 6)) - 1;
 
 /// A parse's symbols, possibly in two pieces (a first parser's up to where a second parser's
 /// took over), and what decides its blocks.
 #[derive(Clone, Copy)]
-pub struct Layout<'a> {
+pub(crate) struct Layout<'a> {
     /// The first piece of the symbol stream.
-    pub a: &'a [Sym],
+    pub(crate) a: &'a [Sym],
     /// The second piece.
-    pub b: &'a [Sym],
+    pub(crate) b: &'a [Sym],
     /// Loop tops where zlib's window slid.
-    pub slides: &'a [usize],
+    pub(crate) slides: &'a [usize],
     /// Whether the last symbol is zlib's after-loop literal.
-    pub final_literal: bool,
+    pub(crate) final_literal: bool,
 }
 
 impl Layout<'_> {
     /// Symbols in all.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.a.len() + self.b.len()
     }
 
     /// Whether there are no symbols.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Number of blocks (the last one may be empty).
-    pub fn blocks(&self) -> usize {
+    pub(crate) fn blocks(&self) -> usize {
         (self.len() - usize::from(self.final_literal && !self.is_empty())) / SYMS_PER_BLOCK + 1
     }
 
     /// The symbols `lo..hi`, in (up to) two pieces.
-    pub fn parts(&self, lo: usize, hi: usize) -> [&[Sym]; 2] {
+    pub(crate) fn parts(&self, lo: usize, hi: usize) -> [&[Sym]; 2] {
         let na = self.a.len();
         let a = &self.a[lo.min(na)..hi.min(na)];
         let b = &self.b[lo.max(na) - na..hi.max(na) - na];
@@ -64,7 +54,7 @@ impl Layout<'_> {
     }
 
     /// The symbols of block `g`.
-    pub fn block_syms(&self, g: usize) -> (usize, usize) {
+    pub(crate) fn block_syms(&self, g: usize) -> (usize, usize) {
         let lo = g * SYMS_PER_BLOCK;
         if g + 1 == self.blocks() {
             (lo, self.len())
@@ -80,7 +70,7 @@ impl Layout<'_> {
 
     /// Writes blocks `g0..g1` of the input `d` to `w`; block `g0` starts at byte `start`.
     /// Returns the end of the last block written.
-    pub fn write(
+    pub(crate) fn write(
         &self,
         w: &mut BitWriter,
         d: &[u8],
@@ -97,7 +87,7 @@ impl Layout<'_> {
 
     /// Writes block `g` of the input `d` to `w`, given where it starts or where it ends;
     /// returns its start and end.
-    pub fn write_one(
+    pub(crate) fn write_one(
         &self,
         w: &mut BitWriter,
         b: &mut Builder,
@@ -128,7 +118,7 @@ impl Layout<'_> {
 
 /// Where a block is known to lie: its first byte, or one past its last.
 #[derive(Clone, Copy, Debug)]
-pub enum Edge {
+pub(crate) enum Edge {
     /// The block starts here.
     Start(usize),
     /// The block ends here.

@@ -14,40 +14,40 @@ use super::tables::{
 };
 
 /// zlib's `HEAP_SIZE`: room for every node of the largest tree (2 × 286 + 1).
-pub const HEAP_SIZE: usize = 2 * 286 + 1;
+pub(crate) const HEAP_SIZE: usize = 2 * 286 + 1;
 
 /// What a tree is made of.
-pub struct TreeKind {
+pub(crate) struct TreeKind {
     /// Number of leaves (symbols).
-    pub elems: usize,
+    pub(crate) elems: usize,
     /// The longest code allowed.
-    pub max_length: usize,
+    pub(crate) max_length: usize,
     /// Extra bits per symbol from `extra_base` on.
-    pub extra: &'static [u8],
+    pub(crate) extra: &'static [u8],
     /// The first symbol with extra bits.
-    pub extra_base: usize,
+    pub(crate) extra_base: usize,
     /// Bit lengths of the fixed tree, if this tree has one.
-    pub static_len: Option<&'static [u8]>,
+    pub(crate) static_len: Option<&'static [u8]>,
 }
 
 /// Running bit counts of the current block, as zlib keeps them in `opt_len` / `static_len`.
 #[derive(Default, Clone, Copy)]
-pub struct Costs {
+pub(crate) struct Costs {
     /// Bits of the block with dynamic trees (tree descriptions included once the bit-length
     /// tree is built).
-    pub opt_len: u64,
+    pub(crate) opt_len: u64,
     /// Bits of the block with the fixed trees.
-    pub static_len: u64,
+    pub(crate) static_len: u64,
 }
 
 /// One built tree: per symbol its code length and (bit-reversed) code.
-pub struct Tree {
+pub(crate) struct Tree {
     /// Code length of each symbol (0: unused).
-    pub len: [u8; HEAP_SIZE],
+    pub(crate) len: [u8; HEAP_SIZE],
     /// Code of each symbol, bit-reversed for LSB-first output.
-    pub code: [u16; HEAP_SIZE],
+    pub(crate) code: [u16; HEAP_SIZE],
     /// The largest symbol with a code.
-    pub max_code: usize,
+    pub(crate) max_code: usize,
 }
 
 impl Tree {
@@ -61,7 +61,7 @@ impl Tree {
 }
 
 /// Scratch space for building trees (zlib's heap, depth and node arrays).
-pub struct Builder {
+pub(crate) struct Builder {
     heap: [usize; HEAP_SIZE],
     heap_len: usize,
     heap_max: usize,
@@ -115,7 +115,7 @@ impl Builder {
 
     /// Builds the tree for `freq` (one count per symbol of `kind`), adding its cost to `costs`.
     /// zlib's `build_tree`, `gen_bitlen` and `gen_codes`.
-    pub fn build(&mut self, freq: &[u32], kind: &TreeKind, costs: &mut Costs) -> Tree {
+    pub(crate) fn build(&mut self, freq: &[u32], kind: &TreeKind, costs: &mut Costs) -> Tree {
         let elems = kind.elems;
         let mut tree = Tree::new();
         self.heap_len = 0;
@@ -294,11 +294,11 @@ fn len_or_guard(tree: &Tree, n: usize) -> u32 {
 
 /// One item of a run-length coded list of code lengths: a code-length symbol (0–18) and the
 /// value of its extra bits.
-pub type BlItem = (u8, u8);
+pub(crate) type BlItem = (u8, u8);
 
 /// zlib's `scan_tree` and `send_tree` in one: the code lengths of `tree` (0..=max_code) as the
 /// run-length items zlib sends, appended to `out`.
-pub fn run_lengths(tree: &Tree, out: &mut Vec<BlItem>) {
+pub(crate) fn run_lengths(tree: &Tree, out: &mut Vec<BlItem>) {
     let mut prevlen: u32 = u32::MAX;
     let mut nextlen = len_or_guard(tree, 0);
     let mut count = 0u32;
@@ -338,7 +338,11 @@ pub fn run_lengths(tree: &Tree, out: &mut Vec<BlItem>) {
 
 /// The tree of code-length codes (zlib's `build_bl_tree`) for the run-length items of both
 /// trees, and the number of its lengths that are sent (`max_blindex + 1`).
-pub fn build_bl_tree(builder: &mut Builder, items: &[BlItem], costs: &mut Costs) -> (Tree, usize) {
+pub(crate) fn build_bl_tree(
+    builder: &mut Builder,
+    items: &[BlItem],
+    costs: &mut Costs,
+) -> (Tree, usize) {
     let mut freq = [0u32; BL_CODES];
     for &(sym, _) in items {
         freq[usize::from(sym)] += 1;
