@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use wb_core::json::{Dialect, to_string};
-use wb_core::{Histogram, Html};
+use wb_core::{Histogram, Html, HtmlOptions};
 use wb_fake_backend::{Backend, Completion};
 use wb_run::{Row, Run, RunLog};
 
@@ -125,7 +125,10 @@ fn offline_run(root: &Path) -> Run {
                 Histogram::from_sequence(&[x, x * 2.0, 1.5]).unwrap(),
             );
         if step % 2 == 0 {
-            row = row.media("page", Html::from_literal(&format!("<p>{step}</p>"), false));
+            row = row.media("page", Html::from_literal_with(
+                    &format!("<p>{step}</p>"),
+                    HtmlOptions::default().with_inject(false),
+                ));
         }
         run.log(row).unwrap();
     }

@@ -12,7 +12,7 @@ use common::{KEY, files_under, python, run_bounded, sdk_command};
 use serde_json::{Value, json};
 use std::time::Duration;
 use wb_core::json::{Dialect, to_string};
-use wb_core::{Histogram, Html};
+use wb_core::{Histogram, Html, HtmlOptions};
 use wb_fake_backend::{ArtifactState, Backend, Completion};
 use wb_run::{Row, Run, RunLog};
 use wb_table::Table;
@@ -46,7 +46,10 @@ fn wb_run_offline_run_synced_by_wandb_sync() {
         if step % 2 == 0 {
             row = row.media(
                 "page",
-                Html::from_literal(&format!("<h1>step {step}</h1>"), false),
+                Html::from_literal_with(
+                    &format!("<h1>step {step}</h1>"),
+                    HtmlOptions::default().with_inject(false),
+                ),
             );
         }
         run.log(row).unwrap();

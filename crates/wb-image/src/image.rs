@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::Arc;
 use wb_core::artifact::{ArtifactSource, ArtifactTarget, add_value};
 use wb_core::hash::{md5_b64, md5_hex};
-use wb_core::internal::{Media, batch_captions};
+use wb_core::internal::media::{Media, batch_captions};
 use wb_core::json::{self, Dialect, Map, Value};
 use wb_core::value::downcast_all;
 use wb_core::{Error, MediaFile, Registry, Result, RunTarget, Step, WbValue};
@@ -370,7 +370,7 @@ impl Image {
     /// Reads an artifact entry back (`Image.from_json`): the image file, caption, grouping,
     /// the classes file, box lists and mask files.
     pub fn from_json(json: &Value, source: &dyn ArtifactSource) -> Result<Image> {
-        let path = wb_core::internal::entry_path(json, LOG_TYPE)?;
+        let path = wb_core::internal::media::entry_path(json, LOG_TYPE)?;
         let ext = wb_core::path::splitext_ext(path);
         let bytes = source.read_entry(path)?;
         let mut img = Image::from_encoded(bytes, ext.trim_start_matches('.'))?;
