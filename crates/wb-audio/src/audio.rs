@@ -11,13 +11,9 @@ use wb_core::value::downcast_all;
 use wb_core::{ArtifactSource, ArtifactTarget, Error, Registry, Result, RunTarget, Step, WbValue};
 
 /// The media folder of audio files.
-pub const MEDIA_DIR: &str = "media/audio";
+const MEDIA_DIR: &str = "media/audio";
 /// The `_type` of one audio clip (run and artifact JSON).
-pub const LOG_TYPE: &str = "audio-file";
-
-/// The SDK's error for raw samples given without a sample rate.
-pub const MISSING_SAMPLE_RATE: &str =
-    "Argument \"sample_rate\" is required when instantiating wandb.Audio with raw data.";
+pub(crate) const LOG_TYPE: &str = "audio-file";
 
 /// An audio clip, the SDK's `wandb.Audio`.
 ///
@@ -65,16 +61,6 @@ impl Audio {
             None => wav::encode_pcm16_hashed(data.iter().copied(), channels, sample_rate)?,
         };
         Ok(Self::generated(bytes, frames, sample_rate))
-    }
-
-    /// The SDK's `wandb.Audio(array, sample_rate=...)` with an optional rate: `None` is the
-    /// SDK's error (`Argument "sample_rate" is required ...`).
-    pub fn from_array_with_rate<S: Sample, D: Dimension>(
-        data: ArrayView<'_, S, D>,
-        sample_rate: Option<u32>,
-    ) -> Result<Self> {
-        let rate = sample_rate.ok_or_else(|| Error::value(MISSING_SAMPLE_RATE))?;
-        Self::from_array(data, rate)
     }
 
     /// Mono samples.

@@ -1,7 +1,8 @@
-//! [`Video`] (`video-file`): a clip from an array (encoded here) or from a file or bytes.
+//! [`Video`] (`video-file`): a clip from an array (encoded here) or from a file or bytes, and
+//! [`VideoOptions`], how an array is encoded.
 
 use crate::format::{ACCEPTED_FORMATS, VideoFormat};
-use crate::prepare::{Frames, VideoElement, prepare};
+use crate::prepare::{Frames, VideoElement};
 use ndarray::{ArrayView, Dimension};
 use std::path::Path;
 use std::sync::Arc;
@@ -12,24 +13,69 @@ use wb_core::value::downcast_all;
 use wb_core::{ArtifactSource, ArtifactTarget, Error, Registry, Result, RunTarget, Step, WbValue};
 
 /// The media folder of videos.
-pub const MEDIA_DIR: &str = "media/videos";
+const MEDIA_DIR: &str = "media/videos";
 /// The `_type` of one video (run and artifact JSON).
-pub const LOG_TYPE: &str = "video-file";
+pub(crate) const LOG_TYPE: &str = "video-file";
 /// The frame rate arrays are encoded at unless told otherwise (the SDK's default).
-pub const DEFAULT_FPS: f64 = 4.0;
-/// The SDK's error for an array given without a `format`.
-pub const FORMAT_REQUIRED_ARRAY: &str =
-    "wandb.Video requires a `format` argument when initializing with a numpy array.";
-/// The SDK's error for bytes given without a `format`.
-pub const FORMAT_REQUIRED_BYTES: &str =
-    "wandb.Video requires a `format` argument when initializing with raw bytes (an io object).";
+const DEFAULT_FPS: f64 = 4.0;
+
+/// How an array of frames is encoded: the container format and the frame rate (the SDK's
+/// `format=` and `fps=`). The default is the SDK's 4 frames per second, as a GIF.
+///
+/// ```
+/// use wb_video::{VideoFormat, VideoOptions};
+/// let options = VideoOptions::default().with_fps(8.0).with_format(VideoFormat::Gif);
+/// assert_eq!((options.fps(), options.format()), (8.0, VideoFormat::Gif));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct VideoOptions {
+    fps: f64,
+    format: VideoFormat,
+}
+
+impl Default for VideoOptions {
+    fn default() -> Self {
+        VideoOptions {
+            fps: DEFAULT_FPS,
+            format: VideoFormat::Gif,
+        }
+    }
+}
+
+impl VideoOptions {
+    /// Sets the frame rate in frames per second: any positive number (checked when the video
+    /// is made).
+    #[must_use]
+    pub fn with_fps(mut self, fps: f64) -> Self {
+        self.fps = fps;
+        self
+    }
+
+    /// Sets the container format: [`VideoFormat::Gif`], or [`VideoFormat::Mp4`] with the `mp4`
+    /// feature (the others are not encoded from arrays: an error says so).
+    #[must_use]
+    pub fn with_format(mut self, format: VideoFormat) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// The frame rate.
+    pub fn fps(&self) -> f64 {
+        self.fps
+    }
+
+    /// The container format.
+    pub fn format(&self) -> VideoFormat {
+        self.format
+    }
+}
 
 /// A video, the SDK's `wandb.Video`.
 ///
 /// - From an array ([`Video::from_array`]): `(T, C, H, W)` frames, or `(B, T, C, H, W)` clips
 ///   tiled into one grid exactly as the SDK tiles them, of any numeric type (cast to `u8` as
-///   numpy casts, no scaling). GIF is encoded here in pure Rust, byte-identical to the SDK's
-///   (see [`crate::gif`]). MP4 is encoded with the opt-in `mp4` feature (H.264 with OpenH264;
+///   numpy casts, no scaling). GIF is encoded here in pure Rust, byte-identical to the SDK's. MP4 is encoded with the opt-in `mp4` feature (H.264 with OpenH264;
 ///   without it, an error that says so). WebM and Ogg are not encoded from arrays (the SDK
 ///   uses ffmpeg): a clear error says so.
 ///   Unlike the SDK, 1-channel (gray) arrays can be written as GIF.
@@ -41,7 +87,8 @@ pub const FORMAT_REQUIRED_BYTES: &str =
 /// use wb_video::{Video, VideoFormat};
 /// // 8 frames, 3 channels, 32x48 pixels.
 /// let frames = Array4::<u8>::from_shape_fn((8, 3, 32, 48), |(t, c, y, x)| (t * 30 + c * 80 + x + y) as u8);
-/// let video = Video::from_array(frames.view(), VideoFormat::Gif)?.with_caption("moving");
+/// let video = Video::from_array(frames.view())?.with_caption("moving");
+/// assert_eq!(video.format(), VideoFormat::Gif);
 /// assert_eq!((video.width(), video.height()), (Some(48), Some(32)));
 /// # Ok::<(), wb_core::Error>(())
 /// ```
@@ -55,27 +102,53 @@ pub struct Video {
 }
 
 impl Video {
-    /// Encodes an array at the default 4 frames per second.
-    pub fn from_array<T: VideoElement, D: Dimension>(
-        data: ArrayView<'_, T, D>,
-        format: VideoFormat,
-    ) -> Result<Self> {
-        Self::from_array_with_fps(data, format, DEFAULT_FPS)
+    /// Encodes an array as a GIF at 4 frames per second (the [`VideoOptions`] default).
+    pub fn from_array<T: VideoElement, D: Dimension>(data: ArrayView<'_, T, D>) -> Result<Self> {
+        Self::from_array_with(data, VideoOptions::default())
     }
 
-    /// Encodes an array at `fps` frames per second (any positive number).
+    /// Encodes an array in the format and at the frame rate of `options`.
+    ///
+    /// ```
+    /// use ndarray::Array5;
+    /// use wb_video::{Video, VideoFormat, VideoOptions};
+    /// let clips = Array5::<u8>::zeros((2, 4, 3, 8, 8));
+    /// let options = VideoOptions::default().with_fps(10.0).with_format(VideoFormat::Gif);
+    /// let video = Video::from_array_with(clips.view(), options)?;
+    /// assert_eq!((video.width(), video.height()), (Some(16), Some(8)));
+    /// # Ok::<(), wb_core::Error>(())
+    /// ```
+    pub fn from_array_with<T: VideoElement, D: Dimension>(
+        data: ArrayView<'_, T, D>,
+        options: VideoOptions,
+    ) -> Result<Self> {
+        let frames = Frames::from_array(data)?;
+        Self::from_frames_with(&frames, options)
+    }
+
+    /// The former name of [`Video::from_array_with`]: encodes an array in `format` at `fps`.
+    /// Kept while other crates' tests move to [`Video::from_array_with`]; it goes before 0.1.
     pub fn from_array_with_fps<T: VideoElement, D: Dimension>(
         data: ArrayView<'_, T, D>,
         format: VideoFormat,
         fps: f64,
     ) -> Result<Self> {
-        let frames = prepare(&data)?;
-        Self::from_frames(&frames, format, fps)
+        Self::from_array_with(
+            data,
+            VideoOptions::default().with_format(format).with_fps(fps),
+        )
     }
 
-    /// Encodes prepared frames (see [`crate::prepare`]): [`VideoFormat::Gif`], and
-    /// [`VideoFormat::Mp4`] with the `mp4` feature; the other formats are an error that says so.
-    pub fn from_frames(frames: &Frames<'_>, format: VideoFormat, fps: f64) -> Result<Self> {
+    /// Encodes [`Frames`] as a GIF at 4 frames per second (the [`VideoOptions`] default).
+    pub fn from_frames(frames: &Frames<'_>) -> Result<Self> {
+        Self::from_frames_with(frames, VideoOptions::default())
+    }
+
+    /// Encodes [`Frames`] in the format and at the frame rate of `options`:
+    /// [`VideoFormat::Gif`], and [`VideoFormat::Mp4`] with the `mp4` feature; the other formats
+    /// are an error that says so.
+    pub fn from_frames_with(frames: &Frames<'_>, options: VideoOptions) -> Result<Self> {
+        let VideoOptions { fps, format } = options;
         let bytes = match format {
             VideoFormat::Gif => crate::gif::encode(frames, fps)?,
             VideoFormat::Mp4 => encode_mp4(frames, fps)?,
@@ -90,8 +163,8 @@ impl Video {
             file: MediaFile::generated(bytes, format.extension()),
             format,
             caption: None,
-            width: u32::try_from(frames.width).ok(),
-            height: u32::try_from(frames.height).ok(),
+            width: u32::try_from(frames.width()).ok(),
+            height: u32::try_from(frames.height()).ok(),
         })
     }
 
@@ -192,7 +265,8 @@ fn format_of(path: &str) -> Result<VideoFormat> {
 }
 
 /// The error for mp4 from arrays when the `mp4` feature is off.
-pub const MP4_FEATURE_OFF: &str = "encoding arrays to mp4 is not available: it needs the H.264 \
+#[cfg(not(feature = "mp4"))]
+const MP4_FEATURE_OFF: &str = "encoding arrays to mp4 is not available: it needs the H.264 \
     encoder (OpenH264, compiled from C++), which is behind the opt-in `mp4` feature of wb-video \
     (`video-mp4` in wb-types); turn it on, or use VideoFormat::Gif, or write the .mp4 yourself \
     and use Video::from_path or Video::from_bytes";
