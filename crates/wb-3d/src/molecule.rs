@@ -1,5 +1,6 @@
 //! [`Molecule`] (`molecule-file`): a molecule file shown by W&B's 3-D molecule viewer.
 
+use crate::format::MoleculeFormat;
 use crate::pdb::{Atom, Bond, pdb_block};
 use std::path::Path;
 use std::sync::Arc;
@@ -10,16 +11,13 @@ use wb_core::value::downcast_all;
 use wb_core::{Error, Registry, Result, RunTarget, Step, Value, WbValue};
 
 /// The media folder of molecules.
-pub const MEDIA_DIR: &str = "media/molecule";
+const MEDIA_DIR: &str = "media/molecule";
 /// The log type (artifact `_type`).
-pub const LOG_TYPE: &str = "molecule-file";
-/// The file types a [`Molecule`] can be made from, in the SDK's source order.
-pub const SUPPORTED_TYPES: [&str; 10] = [
-    "pdb", "pqr", "mmcif", "mcif", "cif", "sdf", "sd", "gro", "mol2", "mmtf",
-];
+pub(crate) const LOG_TYPE: &str = "molecule-file";
 
-fn supported_list() -> String {
-    SUPPORTED_TYPES.join(", ")
+/// The format named by an extension (with its dot), if it is one of the SDK's.
+fn format_of(ext: &str) -> Option<MoleculeFormat> {
+    ext.strip_prefix('.')?.parse().ok()
 }
 
 /// A molecule file (`.pdb`, `.pqr`, `.mmcif`, `.mcif`, `.cif`, `.sdf`, `.sd`, `.gro`,
@@ -57,42 +55,39 @@ impl Molecule {
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let name = path.to_string_lossy();
-        let ext = splitext_ext(&name);
-        let file_type = ext.strip_prefix('.').unwrap_or(ext);
-        if !SUPPORTED_TYPES.contains(&file_type) {
+        let Some(format) = format_of(splitext_ext(&name)) else {
             return Err(Error::value(format!(
                 "Molecule only supports files of the type: {} (got '{name}')",
-                supported_list()
+                MoleculeFormat::list()
             )));
-        }
+        };
         let file = MediaFile::from_path(path, None)?;
-        crate::molcheck::check(&file.bytes()?, file_type, &format!("File '{name}'"))?;
+        crate::molcheck::check(&file.bytes()?, format.as_str(), &format!("File '{name}'"))?;
         Ok(Molecule {
             file,
             caption: None,
         })
     }
 
-    /// A molecule file's content (the SDK's io-object form with `file_type=`), checked as for
-    /// [`Molecule::from_path`].
-    pub fn from_bytes(bytes: impl Into<Arc<[u8]>>, file_type: &str) -> Result<Self> {
-        if !SUPPORTED_TYPES.contains(&file_type) {
-            return Err(Error::value(format!(
-                "Molecule 3D only supports files of the type: {} (got {file_type:?})",
-                supported_list()
-            )));
-        }
+    /// A molecule file's content in `format` (the SDK's io-object form with `file_type=`),
+    /// checked as for [`Molecule::from_path`].
+    pub fn from_bytes(bytes: impl Into<Arc<[u8]>>, format: MoleculeFormat) -> Result<Self> {
         let bytes = bytes.into();
-        crate::molcheck::check(&bytes, file_type, "The data")?;
+        crate::molcheck::check(&bytes, format.as_str(), "The data")?;
         Ok(Molecule {
-            file: MediaFile::generated(bytes, &format!(".{file_type}")),
+            file: MediaFile::generated(bytes, format.extension()),
             caption: None,
         })
     }
 
     /// A molecule from atoms (element and coordinates) and bonds, written as a `.pdb` file in
-    /// the layout of RDKit's `MolToPDBBlock` (what the SDK's `from_smiles` logs). See
-    /// [`crate::pdb::pdb_block`] for the rules.
+    /// the layout of RDKit's `MolToPDBBlock` (what the SDK's `from_smiles` logs): one `UNL`
+    /// residue of `HETATM` records, `CONECT` records with a bond's order as repeated
+    /// neighbours, `END`.
+    ///
+    /// Errors: no atoms, more than 99 999, an element that is not one or two letters, a name
+    /// longer than 4 characters, a coordinate outside PDB's columns (-999.999 to 9999.999), a
+    /// bond to a missing atom, to itself, or of an order other than 1, 2 or 3.
     pub fn from_atoms(atoms: &[Atom], bonds: &[Bond]) -> Result<Self> {
         let text = pdb_block(atoms, bonds)?;
         Ok(Molecule {
@@ -125,18 +120,17 @@ impl Molecule {
             .get("path")
             .and_then(Value::as_str)
             .ok_or_else(|| Error::decode(LOG_TYPE, "`path` must be a string"))?;
-        let ext = splitext_ext(path);
-        if !SUPPORTED_TYPES.contains(&ext.strip_prefix('.').unwrap_or(ext)) {
+        let Some(format) = format_of(splitext_ext(path)) else {
             return Err(Error::decode(
                 LOG_TYPE,
                 format!(
                     "entry {path:?} is not one of the supported types ({})",
-                    supported_list()
+                    MoleculeFormat::list()
                 ),
             ));
-        }
+        };
         Ok(Molecule {
-            file: MediaFile::generated(source.read_entry(path)?, ext),
+            file: MediaFile::generated(source.read_entry(path)?, format.extension()),
             caption: json
                 .get("caption")
                 .and_then(Value::as_str)

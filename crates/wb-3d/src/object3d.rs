@@ -1,5 +1,6 @@
 //! [`Object3D`] (`object3D-file`): point clouds, point-cloud scenes and 3-D model files.
 
+use crate::format::Object3DFormat;
 use crate::pts::{Encoded, PointScalar, encode_points, stream_points};
 use crate::scene::{Box3D, Vector3D};
 use ndarray::{ArrayView, ArrayView2, Dimension, Ix2};
@@ -12,13 +13,11 @@ use wb_core::value::downcast_all;
 use wb_core::{Error, Registry, Result, RunTarget, Step, Value, WbValue};
 
 /// The media folder of 3-D objects.
-pub const MEDIA_DIR: &str = "media/object3D";
+const MEDIA_DIR: &str = "media/object3D";
 /// The log type (artifact `_type`).
-pub const LOG_TYPE: &str = "object3D-file";
-/// The file types an [`Object3D`] can be made from, in the SDK's source order.
-pub const SUPPORTED_TYPES: [&str; 6] = ["obj", "gltf", "glb", "babylon", "stl", "pts.json"];
+pub(crate) const LOG_TYPE: &str = "object3D-file";
 /// The only point-cloud scene type the SDK supports.
-pub const LIDAR_BETA: &str = "lidar/beta";
+const LIDAR_BETA: &str = "lidar/beta";
 
 /// Arrays with at least this many values are written to a temporary file as they are
 /// formatted (about 600 KB of text and up).
@@ -29,10 +28,6 @@ const SHAPE_MESSAGE: &str = "The shape of the numpy array must be one of either
      [x y z c],     ...] nx4 where c is a category with supported range [1, 14]
      [x y z r g b], ...] nx6 where rgb is color";
 
-fn supported_list() -> String {
-    SUPPORTED_TYPES.join(", ")
-}
-
 /// A 3-D object: a point cloud (`.pts.json`) or a model file (`.obj`, `.gltf`, `.glb`,
 /// `.babylon`, `.stl`), with an optional caption (the SDK's `wandb.Object3D`).
 ///
@@ -40,7 +35,7 @@ fn supported_list() -> String {
 /// use ndarray::array;
 /// use wb_3d::Object3D;
 /// let points = array![[0.0, 0.0, 0.0], [1.0, 2.0, 3.5]];
-/// let obj = Object3D::from_numpy(points.view()).unwrap().with_caption("two points");
+/// let obj = Object3D::from_array(points.view()).unwrap().with_caption("two points");
 /// assert_eq!(obj.file().extension(), ".pts.json");
 /// ```
 #[derive(Debug, Clone)]
@@ -58,7 +53,7 @@ impl Object3D {
     /// file in the system's temporary folder (as the SDK writes its media to a temporary
     /// folder): binding the value to a run links that file into the run, and it is removed when
     /// the last value holding it is dropped. Smaller arrays stay in memory until bound.
-    pub fn from_numpy<T: PointScalar, D: Dimension>(data: ArrayView<'_, T, D>) -> Result<Self> {
+    pub fn from_array<T: PointScalar, D: Dimension>(data: ArrayView<'_, T, D>) -> Result<Self> {
         let shape = data.shape().to_vec();
         let points = data
             .into_dimensionality::<Ix2>()
@@ -95,26 +90,46 @@ impl Object3D {
         ))
     }
 
-    /// The SDK's dict form, `wandb.Object3D({"type": ..., "vectors": ..., "points": ...,
-    /// "boxes": ...})`, with each member as arbitrary JSON (`None` for a missing one, written as
-    /// `[]`). `scene_type` must be `"lidar/beta"`.
-    pub fn from_scene_json(
-        scene_type: &str,
-        vectors: Option<&Value>,
-        points: Option<&Value>,
-        boxes: Option<&Value>,
-    ) -> Result<Self> {
-        if scene_type != LIDAR_BETA {
-            return Err(Error::value(format!(
-                "Type not supported, only 'lidar/beta' is currently supported (got {scene_type:?})"
-            )));
+    /// The SDK's dict form, `wandb.Object3D({"type": "lidar/beta", "vectors": ..., "points":
+    /// ..., "boxes": ...})`, given as JSON: `type` must be `"lidar/beta"`; each other member is
+    /// written as it is (a missing one as `[]`); other keys are ignored, as in the SDK. The file
+    /// is `{"type":"lidar/beta","vectors":[...],"points":[...],"boxes":[...]}`.
+    ///
+    /// ```
+    /// use wb_3d::Object3D;
+    /// let scene = wb_core::json::parse(r#"{"type": "lidar/beta", "points": [[0, 0, 1]]}"#)?;
+    /// let obj = Object3D::from_scene_json(&scene)?;
+    /// assert_eq!(
+    ///     &*obj.file().bytes()?,
+    ///     br#"{"type":"lidar/beta","vectors":[],"points":[[0,0,1]],"boxes":[]}"#
+    /// );
+    /// # Ok::<(), wb_core::Error>(())
+    /// ```
+    pub fn from_scene_json(scene: &Value) -> Result<Self> {
+        let Value::Object(members) = scene else {
+            return Err(Error::value(
+                "a scene must be a JSON object with a `type` (only 'lidar/beta' is supported)",
+            ));
+        };
+        match members.get("type") {
+            Some(Value::Str(t)) if t == LIDAR_BETA => {}
+            other => {
+                return Err(Error::value(format!(
+                    "Type not supported, only 'lidar/beta' is currently supported (got {})",
+                    other.map_or_else(
+                        || "no type".to_owned(),
+                        |t| json::to_string(t, Dialect::Compact)
+                    )
+                )));
+            }
         }
         let empty = Value::Array(Vec::new());
+        let member = |k: &str| members.get(k).unwrap_or(&empty).clone();
         let mut m = json::Map::new();
         m.insert("type".into(), LIDAR_BETA.into());
-        m.insert("vectors".into(), vectors.unwrap_or(&empty).clone());
-        m.insert("points".into(), points.unwrap_or(&empty).clone());
-        m.insert("boxes".into(), boxes.unwrap_or(&empty).clone());
+        m.insert("vectors".into(), member("vectors"));
+        m.insert("points".into(), member("points"));
+        m.insert("boxes".into(), member("boxes"));
         let text = json::to_string(&Value::Object(m), Dialect::Compact);
         Ok(Self::generated(text.into_bytes()))
     }
@@ -125,40 +140,37 @@ impl Object3D {
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let name = path.to_string_lossy();
-        let Some(file_type) = SUPPORTED_TYPES.iter().find(|t| name.ends_with(*t)) else {
+        let Some(format) = Object3DFormat::ALL
+            .iter()
+            .copied()
+            .find(|f| name.ends_with(f.as_str()))
+        else {
             return Err(Error::value(format!(
                 "File '{name}' is not compatible with Object3D: supported types are: {}",
-                supported_list()
+                Object3DFormat::list()
             )));
         };
-        let ext = format!(".{file_type}");
-        if !name.ends_with(&ext) {
+        let ext = format.extension();
+        if !name.ends_with(ext) {
             return Err(Error::value(format!(
                 "Media file extension \"{ext}\" must occur at the end of path \"{name}\"."
             )));
         }
-        let file = MediaFile::from_path(path, Some(&ext))?;
-        crate::check3d::check(&file.bytes()?, file_type, &format!("File '{name}'"))?;
+        let file = MediaFile::from_path(path, Some(ext))?;
+        crate::check3d::check(&file.bytes()?, format.as_str(), &format!("File '{name}'"))?;
         Ok(Object3D {
             file,
             caption: None,
         })
     }
 
-    /// A 3-D file's content (the SDK's io-object form, `file_type=`): `file_type` is one of
-    /// `obj`, `gltf`, `glb`, `babylon`, `stl`, `pts.json`; the content is checked as for
-    /// [`Object3D::from_path`].
-    pub fn from_bytes(bytes: impl Into<Arc<[u8]>>, file_type: &str) -> Result<Self> {
-        if !SUPPORTED_TYPES.contains(&file_type) {
-            return Err(Error::value(format!(
-                "Object 3D only supports numpy arrays or files of the type: {} (got {file_type:?})",
-                supported_list()
-            )));
-        }
+    /// A 3-D file's content in `format` (the SDK's io-object form, `file_type=`), checked as
+    /// for [`Object3D::from_path`].
+    pub fn from_bytes(bytes: impl Into<Arc<[u8]>>, format: Object3DFormat) -> Result<Self> {
         let bytes = bytes.into();
-        crate::check3d::check(&bytes, file_type, "The data")?;
+        crate::check3d::check(&bytes, format.as_str(), "The data")?;
         Ok(Object3D {
-            file: MediaFile::generated(bytes, &format!(".{file_type}")),
+            file: MediaFile::generated(bytes, format.extension()),
             caption: None,
         })
     }
@@ -241,21 +253,22 @@ impl Object3D {
             .get("path")
             .and_then(Value::as_str)
             .ok_or_else(|| Error::decode(LOG_TYPE, "`path` must be a string"))?;
-        let file_type = SUPPORTED_TYPES
+        let format = Object3DFormat::ALL
             .iter()
-            .find(|t| path.ends_with(&format!(".{t}")))
+            .copied()
+            .find(|f| path.ends_with(f.extension()))
             .ok_or_else(|| {
                 Error::decode(
                     LOG_TYPE,
                     format!(
                         "entry {path:?} is not one of the supported types ({})",
-                        supported_list()
+                        Object3DFormat::list()
                     ),
                 )
             })?;
         let bytes = source.read_entry(path)?;
         let obj = Object3D {
-            file: MediaFile::generated(bytes, &format!(".{file_type}")),
+            file: MediaFile::generated(bytes, format.extension()),
             caption: json
                 .get("caption")
                 .and_then(Value::as_str)
