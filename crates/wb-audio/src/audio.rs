@@ -3,12 +3,11 @@
 use crate::wav::{self, Sample};
 use ndarray::{ArrayView, Dimension};
 use std::path::Path;
-use std::sync::Arc;
+use wb_core::internal::{Media, MediaType};
 use wb_core::json::{Map, Value};
-use wb_core::media::{MediaFile, media_artifact_json, media_run_json};
-use wb_core::path::splitext_ext;
+use wb_core::media::MediaFile;
 use wb_core::value::downcast_all;
-use wb_core::{ArtifactSource, ArtifactTarget, Error, Registry, Result, RunTarget, Step, WbValue};
+use wb_core::{ArtifactSource, ArtifactTarget, Error, Result, RunTarget, Step, WbValue};
 
 /// The media folder of audio files.
 const MEDIA_DIR: &str = "media/audio";
@@ -31,10 +30,9 @@ pub(crate) const LOG_TYPE: &str = "audio-file";
 /// ```
 #[derive(Debug, Clone)]
 pub struct Audio {
-    file: MediaFile,
+    media: Media,
     sample_rate: Option<u32>,
     duration: Option<f64>,
-    caption: Option<String>,
 }
 
 impl Audio {
@@ -105,32 +103,32 @@ impl Audio {
             )));
         }
         Ok(Audio {
-            file: MediaFile::from_path(path, None)?,
+            media: Media::new(MediaFile::from_path(path, None)?),
             sample_rate: None,
             duration: None,
-            caption: None,
         })
     }
 
     fn generated(wav: wav::Hashed, frames: usize, sample_rate: u32) -> Self {
         Audio {
-            file: MediaFile::generated_prehashed(wav.bytes, ".wav", wav.sha256),
+            media: Media::new(MediaFile::generated_prehashed(
+                wav.bytes, ".wav", wav.sha256,
+            )),
             sample_rate: Some(sample_rate),
             duration: Some(frames as f64 / f64::from(sample_rate)),
-            caption: None,
         }
     }
 
     /// Sets the caption shown with the clip.
     #[must_use]
     pub fn with_caption(mut self, caption: impl Into<String>) -> Self {
-        self.caption = Some(caption.into());
+        self.media = self.media.with_caption(caption);
         self
     }
 
     /// The caption.
     pub fn caption(&self) -> Option<&str> {
-        self.caption.as_deref()
+        self.media.caption()
     }
 
     /// The sample rate, for clips made from samples.
@@ -145,7 +143,7 @@ impl Audio {
 
     /// The file behind the clip.
     pub fn file(&self) -> &MediaFile {
-        &self.file
+        self.media.file()
     }
 
     /// Reads an artifact entry back (the SDK's `Audio.from_json`). The caption is optional:
@@ -153,26 +151,21 @@ impl Audio {
     /// clip logged without a caption; we read them. As in the SDK, the sample rate and
     /// duration are not stored, so they are unknown after reading.
     pub fn from_json(json: &Value, source: &dyn ArtifactSource) -> Result<Self> {
-        let path = json
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::decode(LOG_TYPE, "`path` must be a string"))?;
-        let caption = match json.get("caption") {
-            None | Some(Value::Null) => None,
-            Some(Value::Str(s)) => Some(s.clone()),
-            Some(other) => {
-                return Err(Error::decode(
-                    LOG_TYPE,
-                    format!("`caption` must be a string, got {other:?}"),
-                ));
-            }
-        };
-        let bytes = source.read_entry(path)?;
+        Self::decode_media(json, source)
+    }
+}
+
+impl MediaType for Audio {
+    const LOG_TYPE: &'static str = LOG_TYPE;
+    const MEDIA_DIR: &'static str = MEDIA_DIR;
+    fn media(&self) -> &Media {
+        &self.media
+    }
+    fn from_media(media: Media, _json: &Value) -> Result<Self> {
         Ok(Audio {
-            file: MediaFile::generated(bytes, splitext_ext(path)),
+            media,
             sample_rate: None,
             duration: None,
-            caption,
         })
     }
 }
@@ -199,20 +192,20 @@ impl WbValue for Audio {
         "Audio"
     }
     fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.file.bind(run, MEDIA_DIR, key, step).map(drop)
+        self.bind_media(run, key, step)
     }
     fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        media_run_json(self.caption(), LOG_TYPE, &self.file, None).map(Value::Object)
+        self.media_run_json().map(Value::Object)
     }
     fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-        media_artifact_json(self.caption(), LOG_TYPE, MEDIA_DIR, &self.file, artifact)
-            .map(Value::Object)
+        self.media_artifact_json(artifact).map(Value::Object)
     }
     /// Same file content (`sha256`) and same caption, as the SDK's `Audio.__eq__`.
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
-        other
-            .downcast_ref::<Audio>()
-            .is_some_and(|o| o.file.sha256() == self.file.sha256() && o.caption == self.caption)
+        self.same_media(other)
+            && other
+                .downcast_ref::<Audio>()
+                .is_some_and(|o| o.media.caption_json() == self.media.caption_json())
     }
     fn column_type(&self) -> Option<Value> {
         let mut m = Map::new();
@@ -250,10 +243,10 @@ impl WbValue for Audio {
             let durations = items.iter().map(|a| Value::from(a.duration)).collect();
             m.insert("durations".into(), Value::Array(durations));
         }
-        if items.iter().any(|a| a.caption.is_some()) {
+        if items.iter().any(|a| a.media.caption_json().is_some()) {
             let captions = items
                 .iter()
-                .map(|a| Value::from(a.caption.clone().unwrap_or_default()))
+                .map(|a| a.media.caption_json().cloned().unwrap_or_else(|| "".into()))
                 .collect();
             m.insert("captions".into(), Value::Array(captions));
         }
@@ -261,10 +254,39 @@ impl WbValue for Audio {
     }
 }
 
-pub(crate) fn decode(
-    json: &Value,
-    source: &dyn ArtifactSource,
-    _: &Registry,
-) -> Result<Arc<dyn WbValue>> {
-    Ok(Arc::new(Audio::from_json(json, source)?))
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wb_core::json::{self, Dialect};
+    use wb_core::{Artifact, DirRun};
+
+    /// The shared caption rule: a caption the SDK wrote as another JSON value (`caption=5` in
+    /// Python) is read, kept and written back as it was, also in a logged list's `captions`.
+    #[test]
+    fn a_non_string_caption_is_kept_as_the_sdk_keeps_it() {
+        let clip = Audio::from_samples(&[0i16, 1, 2], 8000).unwrap();
+        let mut art = Artifact::new("a", "t");
+        let mut j = clip.to_artifact_json(&mut art).unwrap();
+        j.as_object_mut()
+            .unwrap()
+            .insert("caption".into(), Value::Int(5));
+        let back = Audio::from_json(&j, &art).unwrap();
+        assert_eq!(back.caption(), None);
+        let again = back.to_artifact_json(&mut Artifact::new("a", "t")).unwrap();
+        assert_eq!(again.get("caption"), Some(&Value::Int(5)));
+        let dir = tempfile::tempdir().unwrap();
+        let run = DirRun::new(dir.path());
+        let items: [&dyn WbValue; 2] = [&back, &clip];
+        for i in items {
+            i.bind_to_run(&run, "k", Step::Num(0)).unwrap();
+        }
+        let list = back
+            .seq_to_run_json(&items, &run, "k", Step::Num(0))
+            .unwrap();
+        assert_eq!(
+            list.get("captions")
+                .map(|c| json::to_string(c, Dialect::Compact)),
+            Some(r#"[5,""]"#.to_owned())
+        );
+    }
 }

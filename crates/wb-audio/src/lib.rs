@@ -38,5 +38,8 @@ pub use wav::Sample;
 
 /// Registers `audio-file`, so `Registry::from_json` reads audio entries back.
 pub fn register(registry: &mut wb_core::Registry) {
-    registry.register(audio::LOG_TYPE, audio::decode);
+    registry.register(
+        audio::LOG_TYPE,
+        wb_core::internal::media_decoder::<audio::Audio>,
+    );
 }

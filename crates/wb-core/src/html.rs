@@ -3,13 +3,12 @@
 use crate::artifact::{ArtifactSource, ArtifactTarget};
 use crate::error::{Error, Result};
 use crate::json::Value;
-use crate::media::{MediaFile, media_artifact_json, media_run_json};
+use crate::media::MediaFile;
+use crate::media_type::{Media, MediaType};
 use crate::path::Step;
-use crate::registry::Registry;
 use crate::target::RunTarget;
 use crate::value::{WbValue, downcast_all};
 use std::path::Path;
-use std::sync::Arc;
 
 /// The media folder of HTML files.
 pub const MEDIA_DIR: &str = "media/html";
@@ -19,7 +18,7 @@ pub const INJECTED_HEAD: &str = r#"<base target="_blank"><link rel="stylesheet" 
 /// An HTML document logged as a file.
 #[derive(Debug, Clone)]
 pub struct Html {
-    file: MediaFile,
+    media: Media,
 }
 
 /// The SDK's `inject_head`: after the first `<head>`; else replacing the first `<html>` by
@@ -40,82 +39,142 @@ fn py_strip(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
 
+/// How HTML is written (the SDK's `inject=`).
+///
+/// ```
+/// use wb_core::{Html, HtmlOptions};
+/// let raw = Html::from_literal_with("<p>as is</p>", HtmlOptions::default().with_inject(false));
+/// assert_eq!(&raw.file().bytes()?[..], b"<p>as is</p>");
+/// # Ok::<(), wb_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HtmlOptions {
+    inject: bool,
+}
+
+impl Default for HtmlOptions {
+    /// W&B's head injected, as the SDK's default (`inject=True`).
+    fn default() -> Self {
+        HtmlOptions { inject: true }
+    }
+}
+
+impl HtmlOptions {
+    /// Whether W&B's head ([`INJECTED_HEAD`], see [`inject_head`]) is added to the document;
+    /// without it the document is logged exactly as given.
+    #[must_use]
+    pub fn with_inject(mut self, inject: bool) -> Self {
+        self.inject = inject;
+        self
+    }
+
+    /// Whether W&B's head is added.
+    pub fn inject(&self) -> bool {
+        self.inject
+    }
+}
+
 impl Html {
     /// `wandb.Html(data)`: `data` is a path when it names an existing file whose extension is
-    /// exactly `.html`, otherwise literal HTML. With `inject`, W&B's head is added.
-    pub fn new(data: &str, inject: bool) -> Result<Self> {
+    /// exactly `.html`, otherwise literal HTML; W&B's head is injected. Fails only when the
+    /// file cannot be read.
+    pub fn new(data: &str) -> Result<Self> {
+        Self::new_with(data, HtmlOptions::default())
+    }
+
+    /// [`Html::new`] with options (`wandb.Html(data, inject=...)`).
+    pub fn new_with(data: &str, options: HtmlOptions) -> Result<Self> {
         let p = Path::new(data);
         if p.is_file() && crate::path::splitext_ext(data) == ".html" {
-            Self::from_path(p, inject)
+            Self::from_path_with(p, options)
         } else {
-            Ok(Self::from_literal(data, inject))
+            Ok(Self::from_literal_with(data, options))
         }
     }
 
-    /// `wandb.Html(data, data_is_not_path=True)`: `html` is literal HTML.
-    pub fn from_literal(html: &str, inject: bool) -> Self {
-        let text = if inject {
+    /// Literal HTML, with W&B's head injected (`wandb.Html(html, data_is_not_path=True)`).
+    pub fn from_literal(html: &str) -> Self {
+        Self::from_literal_with(html, HtmlOptions::default())
+    }
+
+    /// Literal HTML, with options.
+    pub fn from_literal_with(html: &str, options: HtmlOptions) -> Self {
+        let text = if options.inject {
             inject_head(html)
         } else {
             html.to_owned()
         };
         Html {
-            file: MediaFile::generated(text.into_bytes(), ".html"),
+            media: Media::new(MediaFile::generated(text.into_bytes(), ".html")),
         }
     }
 
-    /// HTML read from a file. Without `inject` the file is copied as it is; with it, the
-    /// injected text is written as a new file.
-    pub fn from_path(path: impl AsRef<Path>, inject: bool) -> Result<Self> {
+    /// HTML read from a file, with W&B's head injected (written as a new file). Fails when
+    /// the file cannot be read, or, to be injected, is not UTF-8.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self> {
+        Self::from_path_with(path, HtmlOptions::default())
+    }
+
+    /// HTML read from a file, with options. Without injection the file is copied as it is
+    /// when logged.
+    pub fn from_path_with(path: impl AsRef<Path>, options: HtmlOptions) -> Result<Self> {
         let path = path.as_ref();
-        if inject {
+        if options.inject {
             let text = std::fs::read_to_string(path).map_err(|e| Error::io("reading", path, e))?;
-            Ok(Self::from_literal(&text, true))
+            Ok(Self::from_literal(&text))
         } else {
             Ok(Html {
-                file: MediaFile::from_path(path, Some(".html"))?,
+                media: Media::new(MediaFile::from_path(path, Some(".html"))?),
             })
         }
     }
 
     /// The file behind the value.
     pub fn file(&self) -> &MediaFile {
-        &self.file
+        self.media.file()
     }
 
-    /// Reads an artifact entry back (`from_json` uses `inject=False`).
+    /// Reads an artifact entry back (the file as it is, as the SDK's `inject=False`).
     pub fn from_json(json: &Value, source: &dyn ArtifactSource) -> Result<Self> {
-        let path = json
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::decode("html-file", "`path` must be a string"))?;
-        let bytes = source.read_entry(path)?;
-        Ok(Html {
-            file: MediaFile::generated(bytes, ".html"),
-        })
+        Self::decode_media(json, source)
+    }
+}
+
+impl MediaType for Html {
+    const LOG_TYPE: &'static str = "html-file";
+    const MEDIA_DIR: &'static str = MEDIA_DIR;
+    const HAS_CAPTION: bool = false;
+    fn media(&self) -> &Media {
+        &self.media
+    }
+    fn from_media(media: Media, _json: &Value) -> Result<Self> {
+        Ok(Html { media })
+    }
+    /// Always `.html`: the SDK reads the entry back as an HTML file.
+    fn entry_extension(_path: &str) -> Result<String> {
+        Ok(".html".to_owned())
     }
 }
 
 impl WbValue for Html {
     fn log_type(&self) -> Option<&'static str> {
-        Some("html-file")
+        Some(Self::LOG_TYPE)
     }
     fn class_name(&self) -> &'static str {
         "Html"
     }
     fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.file.bind(run, MEDIA_DIR, key, step).map(drop)
+        self.bind_media(run, key, step)
     }
     fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        media_run_json(None, "html-file", &self.file, None).map(Value::Object)
+        self.media_run_json().map(Value::Object)
     }
     fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-        media_artifact_json(None, "html-file", MEDIA_DIR, &self.file, artifact).map(Value::Object)
+        self.media_artifact_json(artifact).map(Value::Object)
     }
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
-        other
-            .downcast_ref::<Html>()
-            .is_some_and(|o| o.file.sha256() == self.file.sha256())
+        self.same_media(other)
     }
     fn batch_limit(&self) -> Option<Option<usize>> {
         Some(None)
@@ -138,14 +197,6 @@ impl WbValue for Html {
             "html" => Value::Array(html),
         }))
     }
-}
-
-pub(crate) fn decode(
-    json: &Value,
-    source: &dyn ArtifactSource,
-    _: &Registry,
-) -> Result<Arc<dyn WbValue>> {
-    Ok(Arc::new(Html::from_json(json, source)?))
 }
 
 #[cfg(test)]

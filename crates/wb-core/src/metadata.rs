@@ -3,7 +3,8 @@
 use crate::artifact::ArtifactTarget;
 use crate::error::Result;
 use crate::json::{self, Dialect, Value};
-use crate::media::{MediaFile, media_artifact_json, media_run_json};
+use crate::media::MediaFile;
+use crate::media_type::Media;
 use crate::path::Step;
 use crate::target::RunTarget;
 use crate::value::WbValue;
@@ -14,25 +15,31 @@ use crate::value::WbValue;
 pub struct JsonMetadata {
     type_name: &'static str,
     val: Value,
-    file: MediaFile,
+    media: Media,
 }
 
 /// A validation hook run on the value before anything is written.
 pub type Validator = fn(&Value) -> Result<()>;
 
 impl JsonMetadata {
-    /// Metadata of type `type_name` (the SDK default is `"metadata"`), checked by `validate`.
-    pub fn new(type_name: &'static str, val: Value, validate: Option<Validator>) -> Result<Self> {
-        if let Some(v) = validate {
-            v(&val)?;
-        }
+    /// Metadata of type `type_name` (the SDK's default is `"metadata"`): `val` as it is,
+    /// written as compact JSON.
+    pub fn new(type_name: &'static str, val: Value) -> Self {
         let text = json::to_string(&val, Dialect::Compact);
         let file = MediaFile::generated(text.into_bytes(), &format!(".{type_name}.json"));
-        Ok(JsonMetadata {
+        JsonMetadata {
             type_name,
             val,
-            file,
-        })
+            media: Media::new(file),
+        }
+    }
+
+    /// [`JsonMetadata::new`] for a type whose value must pass `validate` (the `validate` of
+    /// the SDK's `JSONMetadata` subclasses), checked before anything is encoded: its error
+    /// when the value does not pass.
+    pub fn from_value(type_name: &'static str, val: Value, validate: Validator) -> Result<Self> {
+        validate(&val)?;
+        Ok(Self::new(type_name, val))
     }
 
     /// The type name (`_type` in the run JSON).
@@ -52,7 +59,7 @@ impl JsonMetadata {
 
     /// The file behind the value.
     pub fn file(&self) -> &MediaFile {
-        &self.file
+        self.media.file()
     }
 }
 
@@ -64,20 +71,15 @@ impl WbValue for JsonMetadata {
         "JSONMetadata"
     }
     fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.file.bind(run, &self.media_dir(), key, step).map(drop)
+        self.media.bind(run, &self.media_dir(), key, step)
     }
     fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        media_run_json(None, self.type_name, &self.file, None).map(Value::Object)
+        self.media.run_json(self.type_name).map(Value::Object)
     }
     fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-        media_artifact_json(
-            None,
-            self.type_name,
-            &self.media_dir(),
-            &self.file,
-            artifact,
-        )
-        .map(Value::Object)
+        self.media
+            .artifact_json(self.type_name, &self.media_dir(), artifact)
+            .map(Value::Object)
     }
     fn artifact_addable(&self) -> bool {
         false
@@ -85,6 +87,6 @@ impl WbValue for JsonMetadata {
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
         other
             .downcast_ref::<JsonMetadata>()
-            .is_some_and(|o| o.type_name == self.type_name && o.file.sha256() == self.file.sha256())
+            .is_some_and(|o| o.type_name == self.type_name && o.media.same_file(&self.media))
     }
 }

@@ -3,20 +3,21 @@
 use crate::artifact::{ArtifactSource, ArtifactTarget};
 use crate::error::{Error, Result};
 use crate::json::{self, Dialect, Value};
-use crate::media::{MediaFile, media_artifact_json, media_run_json};
+use crate::media::MediaFile;
+use crate::media_type::{Media, MediaType};
 use crate::path::Step;
-use crate::registry::Registry;
 use crate::target::RunTarget;
 use crate::value::WbValue;
-use std::sync::Arc;
 
 /// The media folder of plotly figures.
 pub const MEDIA_DIR: &str = "media/plotly";
+/// The extension of plotly files.
+const EXTENSION: &str = ".plotly.json";
 
 /// A plotly figure, written as `.plotly.json` (compact, keys in the figure's order).
 #[derive(Debug, Clone)]
 pub struct Plotly {
-    file: MediaFile,
+    media: Media,
 }
 
 impl Plotly {
@@ -45,7 +46,7 @@ impl Plotly {
         }
         let text = json::to_string(&Value::Object(full), Dialect::Compact);
         Ok(Plotly {
-            file: MediaFile::generated(text.into_bytes(), ".plotly.json"),
+            media: Media::new(MediaFile::generated(text.into_bytes(), EXTENSION)),
         })
     }
 
@@ -62,51 +63,51 @@ impl Plotly {
 
     /// The file behind the value.
     pub fn file(&self) -> &MediaFile {
-        &self.file
+        self.media.file()
     }
 
     /// Reads an artifact entry back.
     pub fn from_json(json: &Value, source: &dyn ArtifactSource) -> Result<Self> {
-        let path = json
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::decode("plotly-file", "`path` must be a string"))?;
-        Ok(Plotly {
-            file: MediaFile::generated(source.read_entry(path)?, ".plotly.json"),
-        })
+        Self::decode_media(json, source)
+    }
+}
+
+impl MediaType for Plotly {
+    const LOG_TYPE: &'static str = "plotly-file";
+    const MEDIA_DIR: &'static str = MEDIA_DIR;
+    const HAS_CAPTION: bool = false;
+    fn media(&self) -> &Media {
+        &self.media
+    }
+    fn from_media(media: Media, _json: &Value) -> Result<Self> {
+        Ok(Plotly { media })
+    }
+    /// Always `.plotly.json`.
+    fn entry_extension(_path: &str) -> Result<String> {
+        Ok(EXTENSION.to_owned())
     }
 }
 
 impl WbValue for Plotly {
     fn log_type(&self) -> Option<&'static str> {
-        Some("plotly-file")
+        Some(Self::LOG_TYPE)
     }
     fn class_name(&self) -> &'static str {
         "Plotly"
     }
     fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.file.bind(run, MEDIA_DIR, key, step).map(drop)
+        self.bind_media(run, key, step)
     }
     fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        media_run_json(None, "plotly-file", &self.file, None).map(Value::Object)
+        self.media_run_json().map(Value::Object)
     }
     fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-        media_artifact_json(None, "plotly-file", MEDIA_DIR, &self.file, artifact).map(Value::Object)
+        self.media_artifact_json(artifact).map(Value::Object)
     }
     fn artifact_addable(&self) -> bool {
         false
     }
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
-        other
-            .downcast_ref::<Plotly>()
-            .is_some_and(|o| o.file.sha256() == self.file.sha256())
+        self.same_media(other)
     }
-}
-
-pub(crate) fn decode(
-    json: &Value,
-    source: &dyn ArtifactSource,
-    _: &Registry,
-) -> Result<Arc<dyn WbValue>> {
-    Ok(Arc::new(Plotly::from_json(json, source)?))
 }

@@ -262,7 +262,12 @@ mod tests {
     fn lists_follow_the_sdk() {
         let dir = tempfile::tempdir().unwrap();
         let run = DirRun::new(dir.path());
-        let html = || LogValue::media(Html::from_literal("<p>x</p>", false));
+        let html = || {
+            LogValue::media(Html::from_literal_with(
+                "<p>x</p>",
+                crate::HtmlOptions::default().with_inject(false),
+            ))
+        };
         let hist = || LogValue::media(Histogram::from_sequence(&[1.0, 2.0]).unwrap());
         // Html is batchable: one `html` object.
         let v = val_to_json(

@@ -47,7 +47,7 @@ impl BoundingBoxes2D {
     /// Validates `val` with the SDK's rules and messages and encodes the sidecar. `key` is the
     /// set's name (`"predictions"`); an [`crate::Image`] sets it to its map key.
     pub fn new(val: Value, key: impl Into<String>) -> Result<Self> {
-        let meta = JsonMetadata::new("boxes2D", val, Some(validate))?;
+        let meta = JsonMetadata::from_value("boxes2D", val, validate)?;
         let val = meta.val();
         let class_labels = match val.get("class_labels") {
             Some(labels) => ClassLabels::from_json(labels, LABELS_ERROR)?,

@@ -1,0 +1,512 @@
+//! The machinery every file-backed media type shares: [`Media`] (a value's file and caption)
+//! and [`MediaType`] (what a type declares so that binding, its JSON shapes and its registry
+//! decoder come for free).
+
+use crate::artifact::{ArtifactSource, ArtifactTarget};
+use crate::error::{Error, Result};
+use crate::json::{Map, Value};
+use crate::media::MediaFile;
+use crate::path::{Step, splitext_ext};
+use crate::registry::Registry;
+use crate::target::RunTarget;
+use crate::value::WbValue;
+use std::sync::Arc;
+
+/// The file and caption of a file-backed media value (the SDK's `Media` base: `_path`,
+/// `_sha256`, `_size`, `_caption`). Cloning shares nothing mutable but the file's binding
+/// state, which the clone copies.
+///
+/// # Captions: one rule
+///
+/// The SDK stores whatever it was given as a caption (`wandb.Image(x, caption=5)` writes
+/// `"caption": 5`) and its decoders never refuse one: `Image` and `Audio` keep the JSON value
+/// as it is, the others drop it. Here every captioned type keeps it: a string is the caption
+/// ([`Media::caption`]); any other JSON value (a number, a list) is kept as it is and written
+/// back unchanged ([`Media::caption_json`]), so a value read from an SDK artifact is written
+/// again with the SDK's bytes; `null` or no `caption` is no caption. Decoding never fails on
+/// a caption.
+#[derive(Debug, Clone)]
+pub struct Media {
+    file: MediaFile,
+    caption: Option<Value>,
+}
+
+impl Media {
+    /// Media of `file`, without a caption.
+    pub fn new(file: MediaFile) -> Self {
+        Media {
+            file,
+            caption: None,
+        }
+    }
+
+    /// Sets the caption (replacing any).
+    #[must_use]
+    pub fn with_caption(mut self, caption: impl Into<String>) -> Self {
+        self.caption = Some(Value::Str(caption.into()));
+        self
+    }
+
+    /// Takes the caption of a value's JSON, by the caption rule (see [`Media`]): a string or any other
+    /// JSON value is kept as it is; `null` or no `caption` leaves none.
+    #[must_use]
+    pub fn with_caption_from_json(mut self, json: &Value) -> Self {
+        self.caption = json.get("caption").filter(|c| !c.is_null()).cloned();
+        self
+    }
+
+    /// The caption, when it is text.
+    pub fn caption(&self) -> Option<&str> {
+        self.caption.as_ref().and_then(Value::as_str)
+    }
+
+    /// The caption as it is written into JSON: text, or another JSON value read from an SDK
+    /// artifact.
+    pub fn caption_json(&self) -> Option<&Value> {
+        self.caption.as_ref()
+    }
+
+    /// The file.
+    pub fn file(&self) -> &MediaFile {
+        &self.file
+    }
+
+    /// `true` once the file is bound to a run.
+    pub fn is_bound(&self) -> bool {
+        self.file.binding().is_some()
+    }
+
+    /// Binds the file to `run` under `media_dir` for `key` at `step` (see
+    /// [`MediaFile::bind`]); a file already bound keeps its place.
+    pub fn bind(&self, run: &dyn RunTarget, media_dir: &str, key: &str, step: Step) -> Result<()> {
+        self.file.bind(run, media_dir, key, step).map(drop)
+    }
+
+    /// The run JSON of a bound value (SDK `Media.to_json(run)`):
+    /// `{"caption"?, "_type", "sha256", "size", "path"}`. Types add their own members to it.
+    pub fn run_json(&self, log_type: &str) -> Result<Map> {
+        let b = self.file.binding().ok_or_else(|| {
+            Error::value(format!(
+                "a {log_type} value must be bound to a run before its run JSON is made: \
+                 log it, or call bind_to_run() first"
+            ))
+        })?;
+        let mut m = Map::new();
+        if let Some(c) = &self.caption {
+            m.insert("caption".into(), c.clone());
+        }
+        m.insert("_type".into(), log_type.into());
+        m.insert("sha256".into(), self.file.sha256().into());
+        m.insert("size".into(), self.file.size().into());
+        m.insert("path".into(), b.rel_path.into());
+        Ok(m)
+    }
+
+    /// Adds the file to `artifact` under `media_dir` and returns the artifact JSON (SDK
+    /// `Media.to_json(artifact)`): `{"caption"?, "path", "sha256", "_type"}`. Types add their
+    /// own members to it.
+    pub fn artifact_json(
+        &self,
+        log_type: &str,
+        media_dir: &str,
+        artifact: &mut dyn ArtifactTarget,
+    ) -> Result<Map> {
+        let name = self.file.add_to_artifact(artifact, media_dir)?;
+        let mut m = Map::new();
+        if let Some(c) = &self.caption {
+            m.insert("caption".into(), c.clone());
+        }
+        m.insert("path".into(), name.into());
+        m.insert("sha256".into(), self.file.sha256().into());
+        m.insert("_type".into(), log_type.into());
+        Ok(m)
+    }
+
+    /// Same file content (`sha256`), the SDK's `Media.__eq__` once the classes match.
+    pub fn same_file(&self, other: &Media) -> bool {
+        self.file.sha256() == other.file.sha256()
+    }
+
+    /// Reads the file a value's artifact JSON names (`path`) from `source`, as generated bytes
+    /// with the extension `extension` gives for the entry name. No caption is taken (see
+    /// [`Media::with_caption_from_json`]).
+    pub fn read_entry(
+        json: &Value,
+        source: &dyn ArtifactSource,
+        log_type: &str,
+        extension: impl FnOnce(&str) -> Result<String>,
+    ) -> Result<Media> {
+        let path = entry_path(json, log_type)?;
+        let ext = extension(path)?;
+        let bytes = source.read_entry(path)?;
+        Ok(Media::new(MediaFile::generated(bytes, &ext)))
+    }
+}
+
+/// The `path` of a value's artifact JSON, or the decoding error that says it is missing.
+pub fn entry_path<'a>(json: &'a Value, log_type: &str) -> Result<&'a str> {
+    json.get("path").and_then(Value::as_str).ok_or_else(|| {
+        Error::decode(
+            log_type,
+            match json.get("path") {
+                None => "`path` is missing: it must name the artifact entry of the file".to_owned(),
+                Some(other) => format!(
+                    "`path` must be a string naming the artifact entry of the file, got {}",
+                    crate::json::to_string(other, crate::json::Dialect::Compact)
+                ),
+            },
+        )
+    })
+}
+
+/// The SDK's `Media.captions` of a batch: every caption (`null` where missing) when the first
+/// item has one, else `false`.
+pub fn batch_captions<'a>(items: impl IntoIterator<Item = &'a Media>) -> Value {
+    let mut items = items.into_iter().peekable();
+    match items.peek() {
+        Some(first) if first.caption.is_some() => Value::Array(
+            items
+                .map(|m| m.caption.clone().unwrap_or(Value::Null))
+                .collect(),
+        ),
+        _ => Value::Bool(false),
+    }
+}
+
+/// What a file-backed media type declares; the provided methods are its [`WbValue`] methods
+/// and its decoder.
+///
+/// # Adopting it
+///
+/// A media type holds a [`Media`] instead of its own `MediaFile` and caption, implements
+/// [`MediaType`] (its `_type`, its media folder, how it is rebuilt from a decoded file), and
+/// lets [`WbValue`] delegate to the provided methods:
+///
+/// ```
+/// use std::sync::Arc;
+/// use wb_core::internal::{Media, MediaType};
+/// use wb_core::{ArtifactSource, ArtifactTarget, MediaFile, Result, RunTarget, Step, Value, WbValue};
+///
+/// /// A text file logged as `text-file`.
+/// #[derive(Debug, Clone)]
+/// struct Text {
+///     media: Media,
+/// }
+///
+/// impl Text {
+///     /// The encoder: everything else is shared.
+///     fn new(text: &str) -> Self {
+///         Text { media: Media::new(MediaFile::generated(text.as_bytes().to_vec(), ".txt")) }
+///     }
+///     fn with_caption(self, caption: impl Into<String>) -> Self {
+///         Text { media: self.media.with_caption(caption) }
+///     }
+///     fn from_json(json: &Value, source: &dyn ArtifactSource) -> Result<Self> {
+///         Self::decode_media(json, source)
+///     }
+/// }
+///
+/// impl MediaType for Text {
+///     const LOG_TYPE: &'static str = "text-file";
+///     const MEDIA_DIR: &'static str = "media/text";
+///     fn media(&self) -> &Media {
+///         &self.media
+///     }
+///     fn from_media(media: Media, _json: &Value) -> Result<Self> {
+///         Ok(Text { media })
+///     }
+/// }
+///
+/// impl WbValue for Text {
+///     fn log_type(&self) -> Option<&'static str> {
+///         Some(Self::LOG_TYPE)
+///     }
+///     fn class_name(&self) -> &'static str {
+///         "Text"
+///     }
+///     fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
+///         self.bind_media(run, key, step)
+///     }
+///     fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
+///         self.media_run_json().map(Value::Object)
+///     }
+///     fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
+///         self.media_artifact_json(artifact).map(Value::Object)
+///     }
+///     fn wb_eq(&self, other: &dyn WbValue) -> bool {
+///         self.same_media(other)
+///     }
+/// }
+///
+/// // Registered by the family's `register`:
+/// let mut registry = wb_core::Registry::new();
+/// registry.register(Text::LOG_TYPE, wb_core::internal::media_decoder::<Text>);
+/// # let _ = Text::new("x").with_caption("c");
+/// ```
+///
+/// A type with more in its JSON (a video's `width`, an image's boxes) inserts it into the map
+/// `media_run_json` / `media_artifact_json` return; one whose file is not a plain file of the
+/// entry's extension overrides [`MediaType::entry_extension`] (and may refuse the entry
+/// there); one without a caption sets [`MediaType::HAS_CAPTION`] to `false`. A type whose
+/// folder or `_type` is not a constant (`JsonMetadata`) uses [`Media`]'s methods directly.
+///
+pub trait MediaType: WbValue + Sized {
+    /// The `_type` of one value in its run and artifact JSON, and its registry key.
+    const LOG_TYPE: &'static str;
+    /// The folder its files go in, under the run's `files/` and in artifacts.
+    const MEDIA_DIR: &'static str;
+    /// Whether the type has a caption; decoding a type without one ignores a `caption` in the
+    /// JSON, as the SDK does.
+    const HAS_CAPTION: bool = true;
+
+    /// The value's media.
+    fn media(&self) -> &Media;
+
+    /// Rebuilds a value from the media decoded from `json` (its file, and its caption when
+    /// [`MediaType::HAS_CAPTION`]); `json` holds the type's own members.
+    fn from_media(media: Media, json: &Value) -> Result<Self>;
+
+    /// The extension a decoded entry's file gets, from the entry name: by default its last
+    /// extension (`.wav`). A type with a multi-dot extension (`.plotly.json`) or a fixed set
+    /// of file types returns it here, or the decoding error for an entry it cannot hold.
+    fn entry_extension(path: &str) -> Result<String> {
+        Ok(splitext_ext(path).to_owned())
+    }
+
+    /// [`WbValue::bind_to_run`]: binds the file under [`MediaType::MEDIA_DIR`].
+    fn bind_media(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
+        self.media().bind(run, Self::MEDIA_DIR, key, step)
+    }
+
+    /// [`WbValue::to_run_json`]'s map: [`Media::run_json`] with [`MediaType::LOG_TYPE`].
+    fn media_run_json(&self) -> Result<Map> {
+        self.media().run_json(Self::LOG_TYPE)
+    }
+
+    /// [`WbValue::to_artifact_json`]'s map: [`Media::artifact_json`] with the type's
+    /// `_type` and folder.
+    fn media_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Map> {
+        self.media()
+            .artifact_json(Self::LOG_TYPE, Self::MEDIA_DIR, artifact)
+    }
+
+    /// [`WbValue::wb_eq`] as the SDK's `Media.__eq__`: same class and same file content.
+    fn same_media(&self, other: &dyn WbValue) -> bool {
+        other
+            .downcast_ref::<Self>()
+            .is_some_and(|o| o.media().same_file(self.media()))
+    }
+
+    /// The type's `from_json`: reads the entry `path` names, applies the caption rule, then
+    /// [`MediaType::from_media`].
+    fn decode_media(json: &Value, source: &dyn ArtifactSource) -> Result<Self> {
+        let media = Media::read_entry(json, source, Self::LOG_TYPE, Self::entry_extension)?;
+        let media = if Self::HAS_CAPTION {
+            media.with_caption_from_json(json)
+        } else {
+            media
+        };
+        Self::from_media(media, json)
+    }
+}
+
+/// The registry decoder of a [`MediaType`]:
+/// `registry.register(T::LOG_TYPE, media_decoder::<T>)`.
+pub fn media_decoder<T: MediaType>(
+    json: &Value,
+    source: &dyn ArtifactSource,
+    _registry: &Registry,
+) -> Result<Arc<dyn WbValue>> {
+    Ok(Arc::new(T::decode_media(json, source)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::artifact::Artifact;
+    use crate::target::DirRun;
+    use crate::{Html, Plotly, json};
+
+    /// A captioned media type, declared as the trait's documentation says a type adopts it.
+    #[derive(Debug, Clone)]
+    struct Clip {
+        media: Media,
+    }
+
+    impl MediaType for Clip {
+        const LOG_TYPE: &'static str = "clip-file";
+        const MEDIA_DIR: &'static str = "media/clips";
+        fn media(&self) -> &Media {
+            &self.media
+        }
+        fn from_media(media: Media, _json: &Value) -> Result<Self> {
+            Ok(Clip { media })
+        }
+    }
+
+    impl WbValue for Clip {
+        fn log_type(&self) -> Option<&'static str> {
+            Some(Self::LOG_TYPE)
+        }
+        fn class_name(&self) -> &'static str {
+            "Clip"
+        }
+        fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
+            self.bind_media(run, key, step)
+        }
+        fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
+            self.media_run_json().map(Value::Object)
+        }
+        fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
+            self.media_artifact_json(artifact).map(Value::Object)
+        }
+        fn wb_eq(&self, other: &dyn WbValue) -> bool {
+            self.same_media(other)
+        }
+    }
+
+    fn clip(bytes: &[u8]) -> Clip {
+        Clip {
+            media: Media::new(MediaFile::generated(bytes.to_vec(), ".clip")),
+        }
+    }
+
+    /// Adds `v` to a new artifact; returns the artifact and the entry's JSON.
+    fn in_artifact(v: &dyn WbValue) -> (Artifact, Value) {
+        let mut art = Artifact::new("a", "t");
+        let j = v.to_artifact_json(&mut art).unwrap();
+        (art, j)
+    }
+
+    fn compact(v: &Value) -> String {
+        json::to_string(v, json::Dialect::Compact)
+    }
+
+    #[test]
+    fn run_and_artifact_json_have_the_sdk_shapes() {
+        let dir = tempfile::tempdir().unwrap();
+        let run = DirRun::new(dir.path());
+        let c = Clip {
+            media: clip(b"abc").media.with_caption("hello"),
+        };
+        let err = c.to_run_json(&run).unwrap_err().to_string();
+        assert!(err.contains("must be bound to a run"), "{err}");
+        c.bind_to_run(&run, "k", Step::Num(2)).unwrap();
+        let sha = crate::hash::sha256_hex(b"abc");
+        assert_eq!(
+            compact(&c.to_run_json(&run).unwrap()),
+            format!(
+                r#"{{"caption":"hello","_type":"clip-file","sha256":"{sha}","size":3,"path":"media/clips/k_2_{}.clip"}}"#,
+                &sha[..20]
+            )
+        );
+        let (_, j) = in_artifact(&clip(b"abc"));
+        let md5 = crate::hash::md5_hex(b"abc");
+        assert_eq!(
+            compact(&j),
+            format!(
+                r#"{{"path":"media/clips/{}.clip","sha256":"{sha}","_type":"clip-file"}}"#,
+                &md5[..20]
+            )
+        );
+    }
+
+    #[test]
+    fn one_caption_rule_for_every_type() {
+        let (art, j) = in_artifact(&clip(b"abc").with_caption_json(Value::Null));
+        assert!(j.get("caption").is_none());
+        let mut j = j;
+        let reread = |j: &Value| Clip::decode_media(j, &art).unwrap();
+        // A string: the caption.
+        j.as_object_mut()
+            .unwrap()
+            .insert("caption".into(), "c".into());
+        assert_eq!(reread(&j).media.caption(), Some("c"));
+        // Any other JSON value (Python's `caption=5`): kept and written back as it was.
+        for other in [Value::Int(5), Value::Array(vec![1.into(), "x".into()])] {
+            j.as_object_mut()
+                .unwrap()
+                .insert("caption".into(), other.clone());
+            let c = reread(&j);
+            assert_eq!(c.media.caption(), None);
+            assert_eq!(c.media.caption_json(), Some(&other));
+            let (_, again) = in_artifact(&c);
+            assert_eq!(again.get("caption"), Some(&other));
+        }
+        // `null`: no caption.
+        j.as_object_mut()
+            .unwrap()
+            .insert("caption".into(), Value::Null);
+        assert_eq!(reread(&j).media.caption_json(), None);
+        // A type without captions ignores one, as the SDK's decoder does.
+        let (art, mut j) = in_artifact(&Html::from_literal_with(
+            "<p>x</p>",
+            crate::HtmlOptions::default().with_inject(false),
+        ));
+        j.as_object_mut()
+            .unwrap()
+            .insert("caption".into(), "c".into());
+        let h = Html::from_json(&j, &art).unwrap();
+        let (_, again) = in_artifact(&h);
+        assert!(again.get("caption").is_none());
+    }
+
+    impl Clip {
+        fn with_caption_json(self, caption: Value) -> Self {
+            let mut m = Map::new();
+            m.insert("caption".into(), caption);
+            Clip {
+                media: self.media.with_caption_from_json(&Value::Object(m)),
+            }
+        }
+    }
+
+    #[test]
+    fn decoding_round_trips_and_names_what_is_wrong() {
+        let registry = {
+            let mut r = Registry::with_core();
+            r.register(Clip::LOG_TYPE, media_decoder::<Clip>);
+            r
+        };
+        let values: [Box<dyn WbValue>; 3] = [
+            Box::new(clip(b"abc").with_caption_json("c".into())),
+            Box::new(Html::from_literal("<p>x</p>")),
+            Box::new(Plotly::from_figure_json(r#"{"data":[{"x":[1]}]}"#).unwrap()),
+        ];
+        for v in values {
+            let (art, j) = in_artifact(v.as_ref());
+            let back = registry.decode(&j, &art).unwrap().unwrap();
+            assert!(back.wb_eq(v.as_ref()), "{j:?}");
+            // The same entry: the same file name, so the same run file name.
+            let (_, j2) = in_artifact(back.as_ref());
+            assert_eq!(compact(&j), compact(&j2));
+        }
+        let (art, _) = in_artifact(&clip(b"abc"));
+        for (json, says) in [
+            (r#"{"_type":"clip-file"}"#, "`path` is missing"),
+            (
+                r#"{"_type":"clip-file","path":3}"#,
+                "`path` must be a string",
+            ),
+        ] {
+            let e = registry
+                .decode(&json::parse(json).unwrap(), &art)
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with("cannot read clip-file from JSON: "), "{e}");
+            assert!(e.contains(says), "{e}");
+        }
+    }
+
+    #[test]
+    fn batch_captions_follow_the_first_item() {
+        let a = clip(b"a").media.with_caption("a");
+        let b = clip(b"b").media;
+        assert_eq!(
+            batch_captions([&a, &b]),
+            Value::Array(vec!["a".into(), Value::Null])
+        );
+        assert_eq!(batch_captions([&b, &a]), Value::Bool(false));
+        assert_eq!(batch_captions(std::iter::empty()), Value::Bool(false));
+    }
+}
