@@ -19,7 +19,8 @@
 //! ## Differences from the SDK, on purpose
 //! - Files are checked: the SDK copies any file with a supported extension; we refuse one that
 //!   is not of that format (a `.glb` that is not GLB, a PDB without atoms...) with the reason.
-//! - `from_json` keeps the caption the JSON has (the SDK drops it).
+//! - `from_json` keeps the caption the JSON has, of any JSON type (the SDK drops it), as
+//!   wb-core's caption rule says.
 //! - No RDKit: see [`Molecule::from_atoms`].
 #![warn(missing_docs)]
 
@@ -36,7 +37,6 @@ mod streamed_tests;
 
 pub use format::{MoleculeFormat, Object3DFormat};
 pub use molecule::Molecule;
-pub use ndarray;
 pub use object3d::Object3D;
 pub use pdb::{Atom, Bond};
 pub use pts::PointScalar;
@@ -44,6 +44,7 @@ pub use scene::{Box3D, Num, Triple, Vector3D, box3d, triple};
 
 /// Registers this family's decodable `_type`s: `object3D-file` and `molecule-file`.
 pub fn register(registry: &mut wb_core::Registry) {
-    registry.register(object3d::LOG_TYPE, object3d::decode);
-    registry.register(molecule::LOG_TYPE, molecule::decode);
+    use wb_core::internal::media_decoder;
+    registry.register(object3d::LOG_TYPE, media_decoder::<object3d::Object3D>);
+    registry.register(molecule::LOG_TYPE, media_decoder::<molecule::Molecule>);
 }

@@ -6,11 +6,15 @@ use crate::scene::{Box3D, Vector3D};
 use ndarray::{ArrayView, ArrayView2, Dimension, Ix2};
 use std::path::Path;
 use std::sync::Arc;
-use wb_core::artifact::{ArtifactSource, ArtifactTarget};
+use wb_core::internal::media::{
+    Media, MediaType, TempMediaFile, generated_file, prehashed_file, prehashed_temp_file,
+    user_file_with_extension,
+};
+use wb_core::internal::value::downcast_all;
 use wb_core::json::{self, Dialect};
-use wb_core::media::{MediaFile, TempMediaFile, media_artifact_json, media_run_json};
-use wb_core::value::downcast_all;
-use wb_core::{Error, Registry, Result, RunTarget, Step, Value, WbValue};
+use wb_core::{
+    ArtifactSource, ArtifactTarget, Error, MediaFile, Result, RunTarget, Step, Value, WbValue,
+};
 
 /// The media folder of 3-D objects.
 const MEDIA_DIR: &str = "media/object3D";
@@ -40,8 +44,7 @@ const SHAPE_MESSAGE: &str = "The shape of the numpy array must be one of either
 /// ```
 #[derive(Debug, Clone)]
 pub struct Object3D {
-    file: MediaFile,
-    caption: Option<String>,
+    media: Media,
 }
 
 impl Object3D {
@@ -156,11 +159,10 @@ impl Object3D {
                 "Media file extension \"{ext}\" must occur at the end of path \"{name}\"."
             )));
         }
-        let file = MediaFile::from_path(path, Some(ext))?;
+        let file = user_file_with_extension(path, ext)?;
         crate::check3d::check(&file.bytes()?, format.as_str(), &format!("File '{name}'"))?;
         Ok(Object3D {
-            file,
-            caption: None,
+            media: Media::new(file),
         })
     }
 
@@ -170,15 +172,13 @@ impl Object3D {
         let bytes = bytes.into();
         crate::check3d::check(&bytes, format.as_str(), "The data")?;
         Ok(Object3D {
-            file: MediaFile::generated(bytes, format.extension()),
-            caption: None,
+            media: Media::new(generated_file(bytes, format.extension())),
         })
     }
 
     fn generated(bytes: Vec<u8>) -> Self {
         Object3D {
-            file: MediaFile::generated(bytes, ".pts.json"),
-            caption: None,
+            media: Media::new(generated_file(bytes, ".pts.json")),
         }
     }
 
@@ -194,8 +194,7 @@ impl Object3D {
             && let Ok(file) = Self::streamed(prefix, points, suffix)
         {
             return Object3D {
-                file,
-                caption: None,
+                media: Media::new(file),
             };
         }
         Self::encoded(encode_points(prefix, points, suffix))
@@ -209,54 +208,57 @@ impl Object3D {
         let mut tmp = TempMediaFile::create(".pts.json")?;
         let (sha256, size) = stream_points(prefix, points, suffix, tmp.file())
             .map_err(|e| Error::io("writing", tmp.path(), e))?;
-        Ok(MediaFile::generated_file_prehashed(
-            tmp,
-            ".pts.json",
-            sha256,
-            size,
-        ))
+        Ok(prehashed_temp_file(tmp, ".pts.json", sha256, size))
     }
 
     fn encoded(e: Encoded) -> Self {
         Object3D {
-            file: MediaFile::generated_prehashed(Arc::from(e.bytes), ".pts.json", e.sha256),
-            caption: None,
+            media: Media::new(prehashed_file(Arc::from(e.bytes), ".pts.json", e.sha256)),
         }
     }
 
     /// Sets the caption shown with the object.
     #[must_use]
     pub fn with_caption(mut self, caption: impl Into<String>) -> Self {
-        self.caption = Some(caption.into());
+        self.media = self.media.with_caption(caption);
         self
     }
 
-    /// The caption, if any.
+    /// The caption, when it is text (a caption of another JSON type read from an SDK
+    /// artifact is kept and written back, but is not text).
     pub fn caption(&self) -> Option<&str> {
-        self.caption.as_deref()
+        self.media.caption()
     }
 
     /// The file behind the value.
     pub fn file(&self) -> &MediaFile {
-        &self.file
+        self.media.file()
     }
 
     /// `true` for a point cloud (`.pts.json`), the only kind an artifact accepts.
     pub fn is_point_cloud(&self) -> bool {
-        self.file.extension() == ".pts.json"
+        self.file().extension() == ".pts.json"
     }
 
     /// Reads an artifact entry back (`Object3D.from_json`): the file named by `path`, whose
     /// type comes from how the entry name ends. The caption is kept when the JSON has one.
     pub fn from_json(json: &Value, source: &dyn ArtifactSource) -> Result<Self> {
-        let path = json
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::decode(LOG_TYPE, "`path` must be a string"))?;
-        let format = Object3DFormat::ALL
+        Self::decode_media(json, source)
+    }
+}
+
+impl MediaType for Object3D {
+    const LOG_TYPE: &'static str = LOG_TYPE;
+    const MEDIA_DIR: &'static str = MEDIA_DIR;
+    fn media(&self) -> &Media {
+        &self.media
+    }
+    /// The [`Object3DFormat`] the entry name ends with (`.pts.json` as a whole).
+    fn entry_extension(path: &str) -> Result<String> {
+        Object3DFormat::ALL
             .iter()
-            .copied()
             .find(|f| path.ends_with(f.extension()))
+            .map(|f| f.extension().to_owned())
             .ok_or_else(|| {
                 Error::decode(
                     LOG_TYPE,
@@ -265,16 +267,10 @@ impl Object3D {
                         Object3DFormat::list()
                     ),
                 )
-            })?;
-        let bytes = source.read_entry(path)?;
-        let obj = Object3D {
-            file: MediaFile::generated(bytes, format.extension()),
-            caption: json
-                .get("caption")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-        };
-        Ok(obj)
+            })
+    }
+    fn from_media(media: Media, _json: &Value) -> Result<Self> {
+        Ok(Object3D { media })
     }
 }
 
@@ -286,31 +282,22 @@ impl WbValue for Object3D {
         "Object3D"
     }
     fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.file.bind(run, MEDIA_DIR, key, step).map(drop)
+        self.bind_media(run, key, step)
     }
     fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        media_run_json(self.caption.as_deref(), LOG_TYPE, &self.file, None).map(Value::Object)
+        self.media_run_json().map(Value::Object)
     }
     fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
         if !self.is_point_cloud() {
             return Err(Error::value(format!(
                 "Non-point cloud 3D objects are not yet supported with Artifacts (this object is a {} file; only .pts.json point clouds can be added)",
-                self.file.extension()
+                self.file().extension()
             )));
         }
-        media_artifact_json(
-            self.caption.as_deref(),
-            LOG_TYPE,
-            MEDIA_DIR,
-            &self.file,
-            artifact,
-        )
-        .map(Value::Object)
+        self.media_artifact_json(artifact).map(Value::Object)
     }
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
-        other
-            .downcast_ref::<Object3D>()
-            .is_some_and(|o| o.file.sha256() == self.file.sha256())
+        self.same_media(other)
     }
     fn column_type(&self) -> Option<Value> {
         Some(Value::Object(wb_core::json_map! { "wb_type" => LOG_TYPE }))
@@ -347,12 +334,4 @@ impl WbValue for Object3D {
             "objects" => Value::Array(objects),
         }))
     }
-}
-
-pub(crate) fn decode(
-    json: &Value,
-    source: &dyn ArtifactSource,
-    _: &Registry,
-) -> Result<Arc<dyn WbValue>> {
-    Ok(Arc::new(Object3D::from_json(json, source)?))
 }

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::sync::Mutex;
 use wb_core::Value;
-use wb_core::hash::hex;
+use wb_core::internal::hash::hex;
 
 mod sealed {
     use super::{ArrayView2, Value, write_rows_each};
@@ -306,7 +306,7 @@ pub fn stream_points<T: PointScalar>(
     head.push(b'[');
     put(&head)?;
     let mut failed = None;
-    wb_core::parallel::in_order(nchunks, threads, write_chunk, |v| {
+    wb_core::internal::parallel::in_order(nchunks, threads, write_chunk, |v| {
         if let Err(e) = put(&v) {
             failed = Some(e);
             return false;
@@ -455,7 +455,7 @@ mod tests {
         write_points(standard.view(), &mut plain);
         plain.push(b'}');
         assert_eq!(e1.bytes, plain);
-        assert_eq!(e1.sha256, wb_core::hash::sha256_hex(&plain));
+        assert_eq!(e1.sha256, wb_core::internal::hash::sha256_hex(&plain));
         // A strided slice (every other row).
         let s = standard.slice(ndarray::s![..;2, ..]);
         assert_eq!(points_json(s), points_json(s.to_owned().view()));

@@ -5,9 +5,10 @@
 use crate::Object3D;
 use crate::pts::{encode_points, points_json};
 use ndarray::Array2;
-use wb_core::hash::sha256_hex;
-use wb_core::media::MediaSource;
-use wb_core::value::{LogValue, val_to_json};
+use wb_core::LogValue;
+use wb_core::internal::hash::sha256_hex;
+use wb_core::internal::media::MediaSource;
+use wb_core::internal::value::val_to_json;
 use wb_core::{DirRun, Step, Value};
 
 fn cloud(rows: usize) -> Array2<f64> {

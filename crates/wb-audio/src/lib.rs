@@ -33,7 +33,6 @@ mod audio;
 mod wav;
 
 pub use audio::Audio;
-pub use ndarray;
 pub use wav::Sample;
 
 /// Registers `audio-file`, so `Registry::from_json` reads audio entries back.

@@ -49,7 +49,8 @@
 //! - Like the SDK, some frame rates drop the last frame (moviepy samples `int(n/fps*fps)`
 //!   frames: 6 frames at 3 fps give 5); we keep that so the GIF is the SDK's. A frame count and
 //!   rate that leave no frame (1 frame at 49 fps) is an error here; the SDK writes an empty file.
-//! - [`Video::from_json`] keeps `caption`, `width` and `height`; the SDK drops them.
+//! - [`Video::from_json`] keeps `caption` (of any JSON type, as wb-core's caption rule says),
+//!   `width` and `height`; the SDK drops them.
 #![warn(missing_docs)]
 
 mod format;
@@ -60,11 +61,13 @@ mod prepare;
 mod video;
 
 pub use format::VideoFormat;
-pub use ndarray;
 pub use prepare::{Frames, VideoElement};
 pub use video::{Video, VideoOptions};
 
 /// Registers `video-file`, so `Registry::from_json` reads video entries back.
 pub fn register(registry: &mut wb_core::Registry) {
-    registry.register(video::LOG_TYPE, video::decode);
+    registry.register(
+        video::LOG_TYPE,
+        wb_core::internal::media_decoder::<video::Video>,
+    );
 }

@@ -5,12 +5,13 @@ use crate::format::{ACCEPTED_FORMATS, VideoFormat};
 use crate::prepare::{Frames, VideoElement};
 use ndarray::{ArrayView, Dimension};
 use std::path::Path;
-use std::sync::Arc;
+use wb_core::internal::media::{
+    Media, MediaType, batch_captions, entry_path, generated_file, user_file,
+};
+use wb_core::internal::path::splitext_ext;
+use wb_core::internal::value::downcast_all;
 use wb_core::json::{Map, Value};
-use wb_core::media::{MediaFile, media_artifact_json, media_run_json};
-use wb_core::path::splitext_ext;
-use wb_core::value::downcast_all;
-use wb_core::{ArtifactSource, ArtifactTarget, Error, Registry, Result, RunTarget, Step, WbValue};
+use wb_core::{ArtifactSource, ArtifactTarget, Error, MediaFile, Result, RunTarget, Step, WbValue};
 
 /// The media folder of videos.
 const MEDIA_DIR: &str = "media/videos";
@@ -94,9 +95,8 @@ impl VideoOptions {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Video {
-    file: MediaFile,
+    media: Media,
     format: VideoFormat,
-    caption: Option<String>,
     width: Option<u32>,
     height: Option<u32>,
 }
@@ -160,9 +160,8 @@ impl Video {
             }
         };
         Ok(Video {
-            file: MediaFile::generated(bytes, format.extension()),
+            media: Media::new(generated_file(bytes, format.extension())),
             format,
-            caption: None,
             width: u32::try_from(frames.width()).ok(),
             height: u32::try_from(frames.height()).ok(),
         })
@@ -174,9 +173,8 @@ impl Video {
         let path = path.as_ref();
         let format = format_of(&path.to_string_lossy())?;
         Ok(Video {
-            file: MediaFile::from_path(path, None)?,
+            media: Media::new(user_file(path)?),
             format,
-            caption: None,
             width: None,
             height: None,
         })
@@ -185,9 +183,8 @@ impl Video {
     /// Encoded video bytes in `format` (the SDK's `BytesIO` input), stored as they are.
     pub fn from_bytes(bytes: impl Into<Vec<u8>>, format: VideoFormat) -> Self {
         Video {
-            file: MediaFile::generated(bytes.into(), format.extension()),
+            media: Media::new(generated_file(bytes.into(), format.extension())),
             format,
-            caption: None,
             width: None,
             height: None,
         }
@@ -196,13 +193,14 @@ impl Video {
     /// Sets the caption.
     #[must_use]
     pub fn with_caption(mut self, caption: impl Into<String>) -> Self {
-        self.caption = Some(caption.into());
+        self.media = self.media.with_caption(caption);
         self
     }
 
-    /// The caption.
+    /// The caption, when it is text (a caption of another JSON type read from an SDK
+    /// artifact is kept and written back, but is not text).
     pub fn caption(&self) -> Option<&str> {
-        self.caption.as_deref()
+        self.media.caption()
     }
 
     /// The container format.
@@ -222,36 +220,37 @@ impl Video {
 
     /// The file behind the video.
     pub fn file(&self) -> &MediaFile {
-        &self.file
+        self.media.file()
     }
 
     /// Reads an artifact entry back (the SDK's `Video.from_json`). The SDK rebuilds the video
     /// from the file alone, dropping `caption`, `width` and `height`; we keep them.
     pub fn from_json(json: &Value, source: &dyn ArtifactSource) -> Result<Self> {
-        let path = json
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::decode(LOG_TYPE, "`path` must be a string"))?;
-        let format = format_of(path)?;
-        let caption = match json.get("caption") {
-            None | Some(Value::Null) => None,
-            Some(Value::Str(s)) => Some(s.clone()),
-            Some(other) => {
-                return Err(Error::decode(
-                    LOG_TYPE,
-                    format!("`caption` must be a string, got {other:?}"),
-                ));
-            }
-        };
+        Self::decode_media(json, source)
+    }
+}
+
+impl MediaType for Video {
+    const LOG_TYPE: &'static str = LOG_TYPE;
+    const MEDIA_DIR: &'static str = MEDIA_DIR;
+    fn media(&self) -> &Media {
+        &self.media
+    }
+    /// The entry's own extension, which must name a [`VideoFormat`] (the SDK's error if not).
+    fn entry_extension(path: &str) -> Result<String> {
+        format_of(path)?;
+        Ok(splitext_ext(path).to_owned())
+    }
+    fn from_media(media: Media, json: &Value) -> Result<Self> {
+        let format = format_of(entry_path(json, LOG_TYPE)?)?;
         let dim = |k: &str| {
             json.get(k)
                 .and_then(Value::as_i64)
                 .and_then(|v| u32::try_from(v).ok())
         };
         Ok(Video {
-            file: MediaFile::generated(source.read_entry(path)?, splitext_ext(path)),
+            media,
             format,
-            caption,
             width: dim("width"),
             height: dim("height"),
         })
@@ -289,23 +288,21 @@ impl WbValue for Video {
         "Video"
     }
     fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.file.bind(run, MEDIA_DIR, key, step).map(drop)
+        self.bind_media(run, key, step)
     }
     fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        let mut m = media_run_json(self.caption(), LOG_TYPE, &self.file, None)?;
+        let mut m = self.media_run_json()?;
         self.add_size(&mut m);
         Ok(Value::Object(m))
     }
     fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-        let mut m = media_artifact_json(self.caption(), LOG_TYPE, MEDIA_DIR, &self.file, artifact)?;
+        let mut m = self.media_artifact_json(artifact)?;
         self.add_size(&mut m);
         Ok(Value::Object(m))
     }
     /// Same file content (`sha256`), as the SDK's `Media.__eq__`.
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
-        other
-            .downcast_ref::<Video>()
-            .is_some_and(|o| o.file.sha256() == self.file.sha256())
+        self.same_media(other)
     }
     fn column_type(&self) -> Option<Value> {
         let mut m = Map::new();
@@ -329,15 +326,7 @@ impl WbValue for Video {
             .iter()
             .map(|v| v.to_run_json(run))
             .collect::<Result<Vec<_>>>()?;
-        let captions = match items.first() {
-            Some(first) if first.caption.is_some() => Value::Array(
-                items
-                    .iter()
-                    .map(|v| Value::from(v.caption.clone()))
-                    .collect(),
-            ),
-            _ => Value::Bool(false),
-        };
+        let captions = batch_captions(items.iter().map(|v| &v.media));
         let mut m = Map::new();
         m.insert("_type".into(), "videos".into());
         m.insert("count".into(), items.len().into());
@@ -356,12 +345,4 @@ impl Video {
             m.insert("height".into(), Value::Int(h.into()));
         }
     }
-}
-
-pub(crate) fn decode(
-    json: &Value,
-    source: &dyn ArtifactSource,
-    _: &Registry,
-) -> Result<Arc<dyn WbValue>> {
-    Ok(Arc::new(Video::from_json(json, source)?))
 }

@@ -5,8 +5,8 @@ use super::{Built, Ctx};
 use crate::conformance::args::{Arg, Args, NdArray, unmapped};
 use wb_types::LogValue;
 use wb_types::audio::Audio;
-use wb_types::audio::ndarray::{ArrayD, IxDyn};
 use wb_types::core::json::Value;
+use wb_types::core::ndarray::{ArrayD, IxDyn};
 
 /// The SDK's error for raw data without a sample rate (a Rust caller always passes one).
 const MISSING_SAMPLE_RATE: &str =

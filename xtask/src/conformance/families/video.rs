@@ -7,7 +7,7 @@ use super::{Built, Ctx};
 use crate::conformance::args::{Arg, Args, NdArray, unmapped};
 use wb_types::LogValue;
 use wb_types::core::json::Value;
-use wb_types::video::ndarray::{ArrayD, IxDyn};
+use wb_types::core::ndarray::{ArrayD, IxDyn};
 use wb_types::video::{Video, VideoElement, VideoFormat, VideoOptions};
 
 /// The SDK's error for an array without `format=` (the Rust API defaults to GIF).
