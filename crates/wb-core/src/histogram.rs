@@ -234,7 +234,7 @@ pub struct HistogramOptions {
 }
 
 impl Default for HistogramOptions {
-    /// [`DEFAULT_NUM_BINS`] bins, the SDK's default.
+    /// [`Histogram::DEFAULT_NUM_BINS`] bins, the SDK's default.
     fn default() -> Self {
         HistogramOptions {
             num_bins: DEFAULT_NUM_BINS,
@@ -243,7 +243,7 @@ impl Default for HistogramOptions {
 }
 
 impl HistogramOptions {
-    /// The number of bins (`num_bins=`): 1 to [`MAX_LENGTH`], checked by the constructor.
+    /// The number of bins (`num_bins=`): 1 to [`Histogram::MAX_LENGTH`], checked by the constructor.
     #[must_use]
     pub fn with_num_bins(mut self, num_bins: usize) -> Self {
         self.num_bins = num_bins;
@@ -257,12 +257,17 @@ impl HistogramOptions {
 }
 
 impl Histogram {
-    /// `wandb.Histogram(sequence)`: [`DEFAULT_NUM_BINS`] bins over the data's range.
+    /// The SDK's `Histogram.MAX_LENGTH`: at most 512 bins.
+    pub const MAX_LENGTH: usize = MAX_LENGTH;
+    /// The default number of bins (the SDK's `num_bins=64`).
+    pub const DEFAULT_NUM_BINS: usize = DEFAULT_NUM_BINS;
+
+    /// `wandb.Histogram(sequence)`: [`Histogram::DEFAULT_NUM_BINS`] bins over the data's range.
     pub fn from_sequence<T: HistogramSample>(data: &[T]) -> Result<Self> {
         Self::from_sequence_with(data, HistogramOptions::default())
     }
 
-    /// `wandb.Histogram(sequence, num_bins=...)`: at most [`MAX_LENGTH`] bins; the data's
+    /// `wandb.Histogram(sequence, num_bins=...)`: at most [`Histogram::MAX_LENGTH`] bins; the data's
     /// range must be finite.
     pub fn from_sequence_with<T: HistogramSample>(
         data: &[T],
@@ -277,7 +282,7 @@ impl Histogram {
     }
 
     /// A histogram of every element of an array of any dimension, in logical (row-major)
-    /// order, with [`DEFAULT_NUM_BINS`] bins.
+    /// order, with [`Histogram::DEFAULT_NUM_BINS`] bins.
     pub fn from_array<T: HistogramSample, D: ndarray::Dimension>(
         data: ndarray::ArrayView<'_, T, D>,
     ) -> Result<Self> {

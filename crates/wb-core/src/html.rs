@@ -61,7 +61,8 @@ impl Default for HtmlOptions {
 }
 
 impl HtmlOptions {
-    /// Whether W&B's head ([`INJECTED_HEAD`], see [`inject_head`]) is added to the document;
+    /// Whether W&B's head (a `_blank` base target and W&B's stylesheet, after the first
+    /// `<head>`) is added to the document;
     /// without it the document is logged exactly as given.
     #[must_use]
     pub fn with_inject(mut self, inject: bool) -> Self {

@@ -5,7 +5,7 @@
 use crate::artifact::{ArtifactSource, ArtifactTarget};
 use crate::error::{Error, Result};
 use crate::json::{Map, Value};
-use crate::media::MediaFile;
+use crate::media::{MediaFile, artifact_json_map, run_json_map};
 use crate::path::{Step, splitext_ext};
 use crate::registry::Registry;
 use crate::target::RunTarget;
@@ -85,21 +85,7 @@ impl Media {
     /// The run JSON of a bound value (SDK `Media.to_json(run)`):
     /// `{"caption"?, "_type", "sha256", "size", "path"}`. Types add their own members to it.
     pub fn run_json(&self, log_type: &str) -> Result<Map> {
-        let b = self.file.binding().ok_or_else(|| {
-            Error::value(format!(
-                "a {log_type} value must be bound to a run before its run JSON is made: \
-                 log it, or call bind_to_run() first"
-            ))
-        })?;
-        let mut m = Map::new();
-        if let Some(c) = &self.caption {
-            m.insert("caption".into(), c.clone());
-        }
-        m.insert("_type".into(), log_type.into());
-        m.insert("sha256".into(), self.file.sha256().into());
-        m.insert("size".into(), self.file.size().into());
-        m.insert("path".into(), b.rel_path.into());
-        Ok(m)
+        run_json_map(self.caption.clone(), log_type, &self.file, None)
     }
 
     /// Adds the file to `artifact` under `media_dir` and returns the artifact JSON (SDK
@@ -111,15 +97,13 @@ impl Media {
         media_dir: &str,
         artifact: &mut dyn ArtifactTarget,
     ) -> Result<Map> {
-        let name = self.file.add_to_artifact(artifact, media_dir)?;
-        let mut m = Map::new();
-        if let Some(c) = &self.caption {
-            m.insert("caption".into(), c.clone());
-        }
-        m.insert("path".into(), name.into());
-        m.insert("sha256".into(), self.file.sha256().into());
-        m.insert("_type".into(), log_type.into());
-        Ok(m)
+        artifact_json_map(
+            self.caption.clone(),
+            log_type,
+            media_dir,
+            &self.file,
+            artifact,
+        )
     }
 
     /// Same file content (`sha256`), the SDK's `Media.__eq__` once the classes match.

@@ -18,9 +18,6 @@ pub struct JsonMetadata {
     media: Media,
 }
 
-/// A validation hook run on the value before anything is written.
-pub type Validator = fn(&Value) -> Result<()>;
-
 impl JsonMetadata {
     /// Metadata of type `type_name` (the SDK's default is `"metadata"`): `val` as it is,
     /// written as compact JSON.
@@ -37,7 +34,11 @@ impl JsonMetadata {
     /// [`JsonMetadata::new`] for a type whose value must pass `validate` (the `validate` of
     /// the SDK's `JSONMetadata` subclasses), checked before anything is encoded: its error
     /// when the value does not pass.
-    pub fn from_value(type_name: &'static str, val: Value, validate: Validator) -> Result<Self> {
+    pub fn from_value(
+        type_name: &'static str,
+        val: Value,
+        validate: impl FnOnce(&Value) -> Result<()>,
+    ) -> Result<Self> {
         validate(&val)?;
         Ok(Self::new(type_name, val))
     }

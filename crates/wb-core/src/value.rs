@@ -102,8 +102,13 @@ pub fn downcast_all<'a, T: WbValue>(items: &[&'a dyn WbValue]) -> Result<Vec<&'a
     items
         .iter()
         .map(|v| {
-            v.downcast_ref::<T>()
-                .ok_or_else(|| Error::type_error("all items of a batched list must be of one type"))
+            v.downcast_ref::<T>().ok_or_else(|| {
+                Error::type_error(format!(
+                    "a batched list holds items of one type only: found a {} among {} items",
+                    v.class_name(),
+                    items.first().map_or("other", |f| f.class_name())
+                ))
+            })
         })
         .collect()
 }

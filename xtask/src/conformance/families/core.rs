@@ -36,19 +36,19 @@ fn numbers(a: &Arg) -> Result<Vec<Value>, String> {
 
 fn histogram(args: &Args) -> Result<LogValue, String> {
     args.only("Histogram", &["sequence", "np_histogram", "num_bins"])?;
-    let num_bins = match args.get("num_bins") {
-        None => wb_types::core::histogram::DEFAULT_NUM_BINS,
-        Some(Arg::Json(v)) => v
-            .as_i64()
-            .and_then(|n| usize::try_from(n).ok())
-            .ok_or_else(|| unmapped("num_bins must be a non-negative integer (a usize)"))?,
+    let options = match args.get("num_bins") {
+        None => HistogramOptions::default(),
+        Some(Arg::Json(v)) => HistogramOptions::default().with_num_bins(
+            v.as_i64()
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or_else(|| unmapped("num_bins must be a non-negative integer (a usize)"))?,
+        ),
         Some(other) => {
             return Err(unmapped(format!(
                 "num_bins must be an integer, got {other:?}"
             )));
         }
     };
-    let options = HistogramOptions::default().with_num_bins(num_bins);
     let h = if let Some(nh) = args
         .get("np_histogram")
         .filter(|a| !matches!(a, Arg::Json(Value::Null)))
