@@ -9,8 +9,9 @@ use std::sync::Arc;
 use wb_3d::{
     Box3D, Molecule, MoleculeFormat, Object3D, Object3DFormat, PointScalar, Vector3D, box3d, triple,
 };
+use wb_core::LogValue;
+use wb_core::internal::value::val_to_json;
 use wb_core::json::{self, Dialect, Value};
-use wb_core::value::{LogValue, val_to_json};
 use wb_core::{Artifact, DirArtifact, DirRun, Registry, Step, WbValue};
 
 const STEP: Step = Step::Num(3);

@@ -5,8 +5,9 @@
 use ndarray::{Array1, Array2, Array3};
 use std::path::{Path, PathBuf};
 use wb_audio::Audio;
+use wb_core::LogValue;
+use wb_core::internal::value::val_to_json;
 use wb_core::json::{self, Dialect, Value};
-use wb_core::value::{LogValue, val_to_json};
 use wb_core::{Artifact, DirArtifact, DirRun, Registry, RunTarget, Step};
 
 const STEP: Step = Step::Num(3);

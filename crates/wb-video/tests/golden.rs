@@ -9,8 +9,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use ndarray::{ArrayD, IxDyn};
 use std::path::{Path, PathBuf};
+use wb_core::LogValue;
+use wb_core::internal::value::val_to_json;
 use wb_core::json::{self, Dialect, Value};
-use wb_core::value::{LogValue, val_to_json};
 use wb_core::{Artifact, DirArtifact, DirRun, Registry, RunTarget, Step};
 use wb_video::{Video, VideoElement, VideoFormat, VideoOptions};
 

@@ -14,8 +14,9 @@ use openh264::decoder::Decoder;
 use openh264::formats::YUVSource;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use wb_core::LogValue;
+use wb_core::internal::value::val_to_json;
 use wb_core::json::{self, Dialect, Value};
-use wb_core::value::{LogValue, val_to_json};
 use wb_core::{Artifact, DirRun, Registry, RunTarget, Step};
 use wb_video::{Video, VideoElement, VideoFormat, VideoOptions};
 
