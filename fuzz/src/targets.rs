@@ -158,12 +158,12 @@ pub fn case_parser(data: &[u8]) {
 pub fn media_bytes(data: &[u8]) {
     use wb_types::graph::Graph;
     use wb_types::image::{Image, ImageFormat};
-    use wb_types::object3d::{Molecule, molecule, object3d};
+    use wb_types::object3d::{Molecule, MoleculeFormat, Object3DFormat};
     let Some((sel, rest)) = data.split_first() else {
         return;
     };
-    let o3d = object3d::SUPPORTED_TYPES;
-    let mol = molecule::SUPPORTED_TYPES;
+    let o3d = Object3DFormat::ALL;
+    let mol = MoleculeFormat::ALL;
     let sel = usize::from(*sel);
     if sel < o3d.len() {
         if let Ok(o) = wb_types::object3d::Object3D::from_bytes(rest.to_vec(), o3d[sel]) {

@@ -65,7 +65,7 @@ fn main() {
     let mut path = String::new();
     for step in 0..reps {
         let t = Instant::now();
-        let o = Object3D::from_numpy(a.view()).unwrap();
+        let o = Object3D::from_array(a.view()).unwrap();
         o.bind_to_run(&run, "pc", Step::Num(step)).unwrap();
         let j = o.to_run_json(&run).unwrap();
         times.push(t.elapsed());

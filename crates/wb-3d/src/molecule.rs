@@ -1,25 +1,24 @@
 //! [`Molecule`] (`molecule-file`): a molecule file shown by W&B's 3-D molecule viewer.
 
+use crate::format::MoleculeFormat;
 use crate::pdb::{Atom, Bond, pdb_block};
 use std::path::Path;
 use std::sync::Arc;
-use wb_core::artifact::{ArtifactSource, ArtifactTarget};
-use wb_core::media::{MediaFile, media_artifact_json, media_run_json};
-use wb_core::path::splitext_ext;
-use wb_core::value::downcast_all;
-use wb_core::{Error, Registry, Result, RunTarget, Step, Value, WbValue};
+use wb_core::internal::media::{Media, MediaType, batch_captions, generated_file, user_file};
+use wb_core::internal::path::splitext_ext;
+use wb_core::internal::value::downcast_all;
+use wb_core::{
+    ArtifactSource, ArtifactTarget, Error, MediaFile, Result, RunTarget, Step, Value, WbValue,
+};
 
 /// The media folder of molecules.
-pub const MEDIA_DIR: &str = "media/molecule";
+const MEDIA_DIR: &str = "media/molecule";
 /// The log type (artifact `_type`).
-pub const LOG_TYPE: &str = "molecule-file";
-/// The file types a [`Molecule`] can be made from, in the SDK's source order.
-pub const SUPPORTED_TYPES: [&str; 10] = [
-    "pdb", "pqr", "mmcif", "mcif", "cif", "sdf", "sd", "gro", "mol2", "mmtf",
-];
+pub(crate) const LOG_TYPE: &str = "molecule-file";
 
-fn supported_list() -> String {
-    SUPPORTED_TYPES.join(", ")
+/// The format named by an extension (with its dot), if it is one of the SDK's.
+fn format_of(ext: &str) -> Option<MoleculeFormat> {
+    ext.strip_prefix('.')?.parse().ok()
 }
 
 /// A molecule file (`.pdb`, `.pqr`, `.mmcif`, `.mcif`, `.cif`, `.sdf`, `.sd`, `.gro`,
@@ -46,8 +45,7 @@ fn supported_list() -> String {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Molecule {
-    file: MediaFile,
-    caption: Option<String>,
+    media: Media,
 }
 
 impl Molecule {
@@ -57,91 +55,91 @@ impl Molecule {
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let name = path.to_string_lossy();
-        let ext = splitext_ext(&name);
-        let file_type = ext.strip_prefix('.').unwrap_or(ext);
-        if !SUPPORTED_TYPES.contains(&file_type) {
+        let Some(format) = format_of(splitext_ext(&name)) else {
             return Err(Error::value(format!(
                 "Molecule only supports files of the type: {} (got '{name}')",
-                supported_list()
+                MoleculeFormat::list()
             )));
-        }
-        let file = MediaFile::from_path(path, None)?;
-        crate::molcheck::check(&file.bytes()?, file_type, &format!("File '{name}'"))?;
+        };
+        let file = user_file(path)?;
+        crate::molcheck::check(&file.bytes()?, format.as_str(), &format!("File '{name}'"))?;
         Ok(Molecule {
-            file,
-            caption: None,
+            media: Media::new(file),
         })
     }
 
-    /// A molecule file's content (the SDK's io-object form with `file_type=`), checked as for
-    /// [`Molecule::from_path`].
-    pub fn from_bytes(bytes: impl Into<Arc<[u8]>>, file_type: &str) -> Result<Self> {
-        if !SUPPORTED_TYPES.contains(&file_type) {
-            return Err(Error::value(format!(
-                "Molecule 3D only supports files of the type: {} (got {file_type:?})",
-                supported_list()
-            )));
-        }
+    /// A molecule file's content in `format` (the SDK's io-object form with `file_type=`),
+    /// checked as for [`Molecule::from_path`].
+    pub fn from_bytes(bytes: impl Into<Arc<[u8]>>, format: MoleculeFormat) -> Result<Self> {
         let bytes = bytes.into();
-        crate::molcheck::check(&bytes, file_type, "The data")?;
+        crate::molcheck::check(&bytes, format.as_str(), "The data")?;
         Ok(Molecule {
-            file: MediaFile::generated(bytes, &format!(".{file_type}")),
-            caption: None,
+            media: Media::new(generated_file(bytes, format.extension())),
         })
     }
 
     /// A molecule from atoms (element and coordinates) and bonds, written as a `.pdb` file in
-    /// the layout of RDKit's `MolToPDBBlock` (what the SDK's `from_smiles` logs). See
-    /// [`crate::pdb::pdb_block`] for the rules.
+    /// the layout of RDKit's `MolToPDBBlock` (what the SDK's `from_smiles` logs): one `UNL`
+    /// residue of `HETATM` records, `CONECT` records with a bond's order as repeated
+    /// neighbours, `END`.
+    ///
+    /// Errors: no atoms, more than 99 999, an element that is not one or two letters, a name
+    /// longer than 4 characters, a coordinate outside PDB's columns (-999.999 to 9999.999), a
+    /// bond to a missing atom, to itself, or of an order other than 1, 2 or 3.
     pub fn from_atoms(atoms: &[Atom], bonds: &[Bond]) -> Result<Self> {
         let text = pdb_block(atoms, bonds)?;
         Ok(Molecule {
-            file: MediaFile::generated(text.into_bytes(), ".pdb"),
-            caption: None,
+            media: Media::new(generated_file(text.into_bytes(), ".pdb")),
         })
     }
 
     /// Sets the caption shown with the molecule.
     #[must_use]
     pub fn with_caption(mut self, caption: impl Into<String>) -> Self {
-        self.caption = Some(caption.into());
+        self.media = self.media.with_caption(caption);
         self
     }
 
-    /// The caption, if any.
+    /// The caption, when it is text (a caption of another JSON type read from an SDK
+    /// artifact is kept and written back, but is not text).
     pub fn caption(&self) -> Option<&str> {
-        self.caption.as_deref()
+        self.media.caption()
     }
 
     /// The file behind the value.
     pub fn file(&self) -> &MediaFile {
-        &self.file
+        self.media.file()
     }
 
     /// Reads an artifact entry back (`Molecule.from_json`): the file named by `path`. The
     /// caption is kept when the JSON has one.
     pub fn from_json(json: &Value, source: &dyn ArtifactSource) -> Result<Self> {
-        let path = json
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::decode(LOG_TYPE, "`path` must be a string"))?;
-        let ext = splitext_ext(path);
-        if !SUPPORTED_TYPES.contains(&ext.strip_prefix('.').unwrap_or(ext)) {
-            return Err(Error::decode(
-                LOG_TYPE,
-                format!(
-                    "entry {path:?} is not one of the supported types ({})",
-                    supported_list()
-                ),
-            ));
-        }
-        Ok(Molecule {
-            file: MediaFile::generated(source.read_entry(path)?, ext),
-            caption: json
-                .get("caption")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-        })
+        Self::decode_media(json, source)
+    }
+}
+
+impl MediaType for Molecule {
+    const LOG_TYPE: &'static str = LOG_TYPE;
+    const MEDIA_DIR: &'static str = MEDIA_DIR;
+    fn media(&self) -> &Media {
+        &self.media
+    }
+    /// The entry's extension, which must name a [`MoleculeFormat`].
+    fn entry_extension(path: &str) -> Result<String> {
+        format_of(splitext_ext(path))
+            .map(|f| f.extension().to_owned())
+            .ok_or_else(|| {
+                Error::decode(
+                    LOG_TYPE,
+                    format!(
+                        "entry {path:?} is not one of the supported types ({})",
+                        MoleculeFormat::list()
+                    ),
+                )
+            })
+    }
+    fn from_media(media: Media, _json: &Value) -> Result<Self> {
+        Ok(Molecule { media })
     }
 }
 
@@ -153,25 +151,16 @@ impl WbValue for Molecule {
         "Molecule"
     }
     fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.file.bind(run, MEDIA_DIR, key, step).map(drop)
+        self.bind_media(run, key, step)
     }
     fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        media_run_json(self.caption.as_deref(), LOG_TYPE, &self.file, None).map(Value::Object)
+        self.media_run_json().map(Value::Object)
     }
     fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-        media_artifact_json(
-            self.caption.as_deref(),
-            LOG_TYPE,
-            MEDIA_DIR,
-            &self.file,
-            artifact,
-        )
-        .map(Value::Object)
+        self.media_artifact_json(artifact).map(Value::Object)
     }
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
-        other
-            .downcast_ref::<Molecule>()
-            .is_some_and(|o| o.file.sha256() == self.file.sha256())
+        self.same_media(other)
     }
     fn batch_limit(&self) -> Option<Option<usize>> {
         Some(None)
@@ -196,13 +185,7 @@ impl WbValue for Molecule {
             }
             filenames.push(Value::from(path));
         }
-        // The SDK's `Media.captions`: every caption (null where missing) when the first item
-        // has one, else `false`.
-        let captions = if items.first().is_some_and(|m| m.caption.is_some()) {
-            Value::Array(items.iter().map(|m| m.caption.clone().into()).collect())
-        } else {
-            Value::Bool(false)
-        };
+        let captions = batch_captions(items.iter().map(|m| &m.media));
         Ok(Value::Object(wb_core::json_map! {
             "_type" => "molecule",
             "filenames" => Value::Array(filenames),
@@ -210,12 +193,4 @@ impl WbValue for Molecule {
             "captions" => captions,
         }))
     }
-}
-
-pub(crate) fn decode(
-    json: &Value,
-    source: &dyn ArtifactSource,
-    _: &Registry,
-) -> Result<Arc<dyn WbValue>> {
-    Ok(Arc::new(Molecule::from_json(json, source)?))
 }

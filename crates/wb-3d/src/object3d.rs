@@ -1,24 +1,27 @@
 //! [`Object3D`] (`object3D-file`): point clouds, point-cloud scenes and 3-D model files.
 
+use crate::format::Object3DFormat;
 use crate::pts::{Encoded, PointScalar, encode_points, stream_points};
 use crate::scene::{Box3D, Vector3D};
 use ndarray::{ArrayView, ArrayView2, Dimension, Ix2};
 use std::path::Path;
 use std::sync::Arc;
-use wb_core::artifact::{ArtifactSource, ArtifactTarget};
+use wb_core::internal::media::{
+    Media, MediaType, TempMediaFile, generated_file, prehashed_file, prehashed_temp_file,
+    user_file_with_extension,
+};
+use wb_core::internal::value::downcast_all;
 use wb_core::json::{self, Dialect};
-use wb_core::media::{MediaFile, TempMediaFile, media_artifact_json, media_run_json};
-use wb_core::value::downcast_all;
-use wb_core::{Error, Registry, Result, RunTarget, Step, Value, WbValue};
+use wb_core::{
+    ArtifactSource, ArtifactTarget, Error, MediaFile, Result, RunTarget, Step, Value, WbValue,
+};
 
 /// The media folder of 3-D objects.
-pub const MEDIA_DIR: &str = "media/object3D";
+const MEDIA_DIR: &str = "media/object3D";
 /// The log type (artifact `_type`).
-pub const LOG_TYPE: &str = "object3D-file";
-/// The file types an [`Object3D`] can be made from, in the SDK's source order.
-pub const SUPPORTED_TYPES: [&str; 6] = ["obj", "gltf", "glb", "babylon", "stl", "pts.json"];
+pub(crate) const LOG_TYPE: &str = "object3D-file";
 /// The only point-cloud scene type the SDK supports.
-pub const LIDAR_BETA: &str = "lidar/beta";
+const LIDAR_BETA: &str = "lidar/beta";
 
 /// Arrays with at least this many values are written to a temporary file as they are
 /// formatted (about 600 KB of text and up).
@@ -29,10 +32,6 @@ const SHAPE_MESSAGE: &str = "The shape of the numpy array must be one of either
      [x y z c],     ...] nx4 where c is a category with supported range [1, 14]
      [x y z r g b], ...] nx6 where rgb is color";
 
-fn supported_list() -> String {
-    SUPPORTED_TYPES.join(", ")
-}
-
 /// A 3-D object: a point cloud (`.pts.json`) or a model file (`.obj`, `.gltf`, `.glb`,
 /// `.babylon`, `.stl`), with an optional caption (the SDK's `wandb.Object3D`).
 ///
@@ -40,13 +39,12 @@ fn supported_list() -> String {
 /// use ndarray::array;
 /// use wb_3d::Object3D;
 /// let points = array![[0.0, 0.0, 0.0], [1.0, 2.0, 3.5]];
-/// let obj = Object3D::from_numpy(points.view()).unwrap().with_caption("two points");
+/// let obj = Object3D::from_array(points.view()).unwrap().with_caption("two points");
 /// assert_eq!(obj.file().extension(), ".pts.json");
 /// ```
 #[derive(Debug, Clone)]
 pub struct Object3D {
-    file: MediaFile,
-    caption: Option<String>,
+    media: Media,
 }
 
 impl Object3D {
@@ -58,7 +56,7 @@ impl Object3D {
     /// file in the system's temporary folder (as the SDK writes its media to a temporary
     /// folder): binding the value to a run links that file into the run, and it is removed when
     /// the last value holding it is dropped. Smaller arrays stay in memory until bound.
-    pub fn from_numpy<T: PointScalar, D: Dimension>(data: ArrayView<'_, T, D>) -> Result<Self> {
+    pub fn from_array<T: PointScalar, D: Dimension>(data: ArrayView<'_, T, D>) -> Result<Self> {
         let shape = data.shape().to_vec();
         let points = data
             .into_dimensionality::<Ix2>()
@@ -95,26 +93,46 @@ impl Object3D {
         ))
     }
 
-    /// The SDK's dict form, `wandb.Object3D({"type": ..., "vectors": ..., "points": ...,
-    /// "boxes": ...})`, with each member as arbitrary JSON (`None` for a missing one, written as
-    /// `[]`). `scene_type` must be `"lidar/beta"`.
-    pub fn from_scene_json(
-        scene_type: &str,
-        vectors: Option<&Value>,
-        points: Option<&Value>,
-        boxes: Option<&Value>,
-    ) -> Result<Self> {
-        if scene_type != LIDAR_BETA {
-            return Err(Error::value(format!(
-                "Type not supported, only 'lidar/beta' is currently supported (got {scene_type:?})"
-            )));
+    /// The SDK's dict form, `wandb.Object3D({"type": "lidar/beta", "vectors": ..., "points":
+    /// ..., "boxes": ...})`, given as JSON: `type` must be `"lidar/beta"`; each other member is
+    /// written as it is (a missing one as `[]`); other keys are ignored, as in the SDK. The file
+    /// is `{"type":"lidar/beta","vectors":[...],"points":[...],"boxes":[...]}`.
+    ///
+    /// ```
+    /// use wb_3d::Object3D;
+    /// let scene = wb_core::json::parse(r#"{"type": "lidar/beta", "points": [[0, 0, 1]]}"#)?;
+    /// let obj = Object3D::from_scene_json(&scene)?;
+    /// assert_eq!(
+    ///     &*obj.file().bytes()?,
+    ///     br#"{"type":"lidar/beta","vectors":[],"points":[[0,0,1]],"boxes":[]}"#
+    /// );
+    /// # Ok::<(), wb_core::Error>(())
+    /// ```
+    pub fn from_scene_json(scene: &Value) -> Result<Self> {
+        let Value::Object(members) = scene else {
+            return Err(Error::value(
+                "a scene must be a JSON object with a `type` (only 'lidar/beta' is supported)",
+            ));
+        };
+        match members.get("type") {
+            Some(Value::Str(t)) if t == LIDAR_BETA => {}
+            other => {
+                return Err(Error::value(format!(
+                    "Type not supported, only 'lidar/beta' is currently supported (got {})",
+                    other.map_or_else(
+                        || "no type".to_owned(),
+                        |t| json::to_string(t, Dialect::Compact)
+                    )
+                )));
+            }
         }
         let empty = Value::Array(Vec::new());
+        let member = |k: &str| members.get(k).unwrap_or(&empty).clone();
         let mut m = json::Map::new();
         m.insert("type".into(), LIDAR_BETA.into());
-        m.insert("vectors".into(), vectors.unwrap_or(&empty).clone());
-        m.insert("points".into(), points.unwrap_or(&empty).clone());
-        m.insert("boxes".into(), boxes.unwrap_or(&empty).clone());
+        m.insert("vectors".into(), member("vectors"));
+        m.insert("points".into(), member("points"));
+        m.insert("boxes".into(), member("boxes"));
         let text = json::to_string(&Value::Object(m), Dialect::Compact);
         Ok(Self::generated(text.into_bytes()))
     }
@@ -125,48 +143,42 @@ impl Object3D {
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let name = path.to_string_lossy();
-        let Some(file_type) = SUPPORTED_TYPES.iter().find(|t| name.ends_with(*t)) else {
+        let Some(format) = Object3DFormat::ALL
+            .iter()
+            .copied()
+            .find(|f| name.ends_with(f.as_str()))
+        else {
             return Err(Error::value(format!(
                 "File '{name}' is not compatible with Object3D: supported types are: {}",
-                supported_list()
+                Object3DFormat::list()
             )));
         };
-        let ext = format!(".{file_type}");
-        if !name.ends_with(&ext) {
+        let ext = format.extension();
+        if !name.ends_with(ext) {
             return Err(Error::value(format!(
                 "Media file extension \"{ext}\" must occur at the end of path \"{name}\"."
             )));
         }
-        let file = MediaFile::from_path(path, Some(&ext))?;
-        crate::check3d::check(&file.bytes()?, file_type, &format!("File '{name}'"))?;
+        let file = user_file_with_extension(path, ext)?;
+        crate::check3d::check(&file.bytes()?, format.as_str(), &format!("File '{name}'"))?;
         Ok(Object3D {
-            file,
-            caption: None,
+            media: Media::new(file),
         })
     }
 
-    /// A 3-D file's content (the SDK's io-object form, `file_type=`): `file_type` is one of
-    /// `obj`, `gltf`, `glb`, `babylon`, `stl`, `pts.json`; the content is checked as for
-    /// [`Object3D::from_path`].
-    pub fn from_bytes(bytes: impl Into<Arc<[u8]>>, file_type: &str) -> Result<Self> {
-        if !SUPPORTED_TYPES.contains(&file_type) {
-            return Err(Error::value(format!(
-                "Object 3D only supports numpy arrays or files of the type: {} (got {file_type:?})",
-                supported_list()
-            )));
-        }
+    /// A 3-D file's content in `format` (the SDK's io-object form, `file_type=`), checked as
+    /// for [`Object3D::from_path`].
+    pub fn from_bytes(bytes: impl Into<Arc<[u8]>>, format: Object3DFormat) -> Result<Self> {
         let bytes = bytes.into();
-        crate::check3d::check(&bytes, file_type, "The data")?;
+        crate::check3d::check(&bytes, format.as_str(), "The data")?;
         Ok(Object3D {
-            file: MediaFile::generated(bytes, &format!(".{file_type}")),
-            caption: None,
+            media: Media::new(generated_file(bytes, format.extension())),
         })
     }
 
     fn generated(bytes: Vec<u8>) -> Self {
         Object3D {
-            file: MediaFile::generated(bytes, ".pts.json"),
-            caption: None,
+            media: Media::new(generated_file(bytes, ".pts.json")),
         }
     }
 
@@ -182,8 +194,7 @@ impl Object3D {
             && let Ok(file) = Self::streamed(prefix, points, suffix)
         {
             return Object3D {
-                file,
-                caption: None,
+                media: Media::new(file),
             };
         }
         Self::encoded(encode_points(prefix, points, suffix))
@@ -197,71 +208,69 @@ impl Object3D {
         let mut tmp = TempMediaFile::create(".pts.json")?;
         let (sha256, size) = stream_points(prefix, points, suffix, tmp.file())
             .map_err(|e| Error::io("writing", tmp.path(), e))?;
-        Ok(MediaFile::generated_file_prehashed(
-            tmp,
-            ".pts.json",
-            sha256,
-            size,
-        ))
+        Ok(prehashed_temp_file(tmp, ".pts.json", sha256, size))
     }
 
     fn encoded(e: Encoded) -> Self {
         Object3D {
-            file: MediaFile::generated_prehashed(Arc::from(e.bytes), ".pts.json", e.sha256),
-            caption: None,
+            media: Media::new(prehashed_file(Arc::from(e.bytes), ".pts.json", e.sha256)),
         }
     }
 
     /// Sets the caption shown with the object.
     #[must_use]
     pub fn with_caption(mut self, caption: impl Into<String>) -> Self {
-        self.caption = Some(caption.into());
+        self.media = self.media.with_caption(caption);
         self
     }
 
-    /// The caption, if any.
+    /// The caption, when it is text (a caption of another JSON type read from an SDK
+    /// artifact is kept and written back, but is not text).
     pub fn caption(&self) -> Option<&str> {
-        self.caption.as_deref()
+        self.media.caption()
     }
 
     /// The file behind the value.
     pub fn file(&self) -> &MediaFile {
-        &self.file
+        self.media.file()
     }
 
     /// `true` for a point cloud (`.pts.json`), the only kind an artifact accepts.
     pub fn is_point_cloud(&self) -> bool {
-        self.file.extension() == ".pts.json"
+        self.file().extension() == ".pts.json"
     }
 
     /// Reads an artifact entry back (`Object3D.from_json`): the file named by `path`, whose
     /// type comes from how the entry name ends. The caption is kept when the JSON has one.
     pub fn from_json(json: &Value, source: &dyn ArtifactSource) -> Result<Self> {
-        let path = json
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::decode(LOG_TYPE, "`path` must be a string"))?;
-        let file_type = SUPPORTED_TYPES
+        Self::decode_media(json, source)
+    }
+}
+
+impl MediaType for Object3D {
+    const LOG_TYPE: &'static str = LOG_TYPE;
+    const MEDIA_DIR: &'static str = MEDIA_DIR;
+    fn media(&self) -> &Media {
+        &self.media
+    }
+    /// The [`Object3DFormat`] the entry name ends with (`.pts.json` as a whole).
+    fn entry_extension(path: &str) -> Result<String> {
+        Object3DFormat::ALL
             .iter()
-            .find(|t| path.ends_with(&format!(".{t}")))
+            .find(|f| path.ends_with(f.extension()))
+            .map(|f| f.extension().to_owned())
             .ok_or_else(|| {
                 Error::decode(
                     LOG_TYPE,
                     format!(
                         "entry {path:?} is not one of the supported types ({})",
-                        supported_list()
+                        Object3DFormat::list()
                     ),
                 )
-            })?;
-        let bytes = source.read_entry(path)?;
-        let obj = Object3D {
-            file: MediaFile::generated(bytes, &format!(".{file_type}")),
-            caption: json
-                .get("caption")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-        };
-        Ok(obj)
+            })
+    }
+    fn from_media(media: Media, _json: &Value) -> Result<Self> {
+        Ok(Object3D { media })
     }
 }
 
@@ -273,31 +282,22 @@ impl WbValue for Object3D {
         "Object3D"
     }
     fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.file.bind(run, MEDIA_DIR, key, step).map(drop)
+        self.bind_media(run, key, step)
     }
     fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        media_run_json(self.caption.as_deref(), LOG_TYPE, &self.file, None).map(Value::Object)
+        self.media_run_json().map(Value::Object)
     }
     fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
         if !self.is_point_cloud() {
             return Err(Error::value(format!(
                 "Non-point cloud 3D objects are not yet supported with Artifacts (this object is a {} file; only .pts.json point clouds can be added)",
-                self.file.extension()
+                self.file().extension()
             )));
         }
-        media_artifact_json(
-            self.caption.as_deref(),
-            LOG_TYPE,
-            MEDIA_DIR,
-            &self.file,
-            artifact,
-        )
-        .map(Value::Object)
+        self.media_artifact_json(artifact).map(Value::Object)
     }
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
-        other
-            .downcast_ref::<Object3D>()
-            .is_some_and(|o| o.file.sha256() == self.file.sha256())
+        self.same_media(other)
     }
     fn column_type(&self) -> Option<Value> {
         Some(Value::Object(wb_core::json_map! { "wb_type" => LOG_TYPE }))
@@ -334,12 +334,4 @@ impl WbValue for Object3D {
             "objects" => Value::Array(objects),
         }))
     }
-}
-
-pub(crate) fn decode(
-    json: &Value,
-    source: &dyn ArtifactSource,
-    _: &Registry,
-) -> Result<Arc<dyn WbValue>> {
-    Ok(Arc::new(Object3D::from_json(json, source)?))
 }

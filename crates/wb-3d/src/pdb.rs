@@ -6,15 +6,13 @@
 use std::fmt::Write;
 use wb_core::{Error, Result};
 
-/// An atom: its element symbol (`"C"`, `"Cl"`) and position in ångström.
+/// An atom of a [`Molecule::from_atoms`](crate::Molecule::from_atoms): its element symbol
+/// (`"C"`, `"Cl"`), position in ångström and optional name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Atom {
-    /// Element symbol, one or two letters.
-    pub element: String,
-    /// x, y, z in ångström.
-    pub position: [f64; 3],
-    /// The atom name (at most 4 characters); `None` names it element + number (`C1`, `O2`).
-    pub name: Option<String>,
+    element: String,
+    position: [f64; 3],
+    name: Option<String>,
 }
 
 impl Atom {
@@ -27,23 +25,38 @@ impl Atom {
         }
     }
 
-    /// Sets the atom name.
+    /// Sets the atom name (at most 4 characters); without one, an atom is named element +
+    /// number (`C1`, `O2`).
     #[must_use]
-    pub fn named(mut self, name: impl Into<String>) -> Self {
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
+
+    /// The element symbol, one or two letters.
+    pub fn element(&self) -> &str {
+        &self.element
+    }
+
+    /// x, y, z in ångström.
+    pub fn position(&self) -> [f64; 3] {
+        self.position
+    }
+
+    /// The atom name, if one was set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
 }
 
-/// A bond between atoms `a` and `b` (indices into the atom list, from 0) of `order` 1, 2 or 3.
+/// A bond between atoms `a` and `b` (indices into the atom list, from 0) of `order` 1
+/// (single), 2 (double) or 3 (triple), checked by
+/// [`Molecule::from_atoms`](crate::Molecule::from_atoms).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bond {
-    /// First atom index.
-    pub a: usize,
-    /// Second atom index.
-    pub b: usize,
-    /// Bond order: 1 single, 2 double, 3 triple.
-    pub order: u8,
+    a: usize,
+    b: usize,
+    order: u8,
 }
 
 impl Bond {
@@ -51,10 +64,20 @@ impl Bond {
     pub fn new(a: usize, b: usize, order: u8) -> Self {
         Bond { a, b, order }
     }
+
+    /// The indices of the two atoms.
+    pub fn atoms(&self) -> [usize; 2] {
+        [self.a, self.b]
+    }
+
+    /// The bond order.
+    pub fn order(&self) -> u8 {
+        self.order
+    }
 }
 
 /// The most atoms a PDB serial number (5 columns) can count.
-pub const MAX_ATOMS: usize = 99_999;
+const MAX_ATOMS: usize = 99_999;
 
 fn check_coordinate(x: f64, atom: usize) -> Result<()> {
     if !x.is_finite() || !(-999.9995..9999.9995).contains(&x) {
@@ -70,7 +93,7 @@ fn check_coordinate(x: f64, atom: usize) -> Result<()> {
 /// Errors: no atoms, more than [`MAX_ATOMS`], an element that is not one or two letters, a
 /// name longer than 4 characters, a coordinate outside PDB's columns, a bond to a missing atom,
 /// to itself, or of an order other than 1, 2 or 3.
-pub fn pdb_block(atoms: &[Atom], bonds: &[Bond]) -> Result<String> {
+pub(crate) fn pdb_block(atoms: &[Atom], bonds: &[Bond]) -> Result<String> {
     if atoms.is_empty() {
         return Err(Error::value("a molecule needs at least one atom"));
     }

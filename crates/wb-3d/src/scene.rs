@@ -69,14 +69,10 @@ fn triple_value(t: &Triple) -> Value {
 /// score. Made by [`box3d`] from a center, size and orientation, or from corners directly.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Box3D {
-    /// The eight corners, in the order [`box3d`] produces them.
-    pub corners: [[f64; 3]; 8],
-    /// The colour (written as given: integers or floats).
-    pub color: Triple,
-    /// An optional label.
-    pub label: Option<String>,
-    /// An optional score (for example a detection's confidence).
-    pub score: Option<Num>,
+    corners: [[f64; 3]; 8],
+    color: Triple,
+    label: Option<String>,
+    score: Option<Num>,
 }
 
 impl Box3D {
@@ -92,16 +88,36 @@ impl Box3D {
 
     /// Sets the label.
     #[must_use]
-    pub fn label(mut self, label: impl Into<String>) -> Self {
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
     }
 
-    /// Sets the score.
+    /// Sets the score (for example a detection's confidence).
     #[must_use]
-    pub fn score(mut self, score: impl Into<Num>) -> Self {
+    pub fn with_score(mut self, score: impl Into<Num>) -> Self {
         self.score = Some(score.into());
         self
+    }
+
+    /// The eight corners, in the order [`box3d`] produces them.
+    pub fn corners(&self) -> &[[f64; 3]; 8] {
+        &self.corners
+    }
+
+    /// The colour (written as given: integers or floats).
+    pub fn color(&self) -> Triple {
+        self.color
+    }
+
+    /// The label, if any.
+    pub fn label(&self) -> Option<&str> {
+        self.label.as_deref()
+    }
+
+    /// The score, if any.
+    pub fn score(&self) -> Option<Num> {
+        self.score
     }
 
     /// The JSON the SDK writes for the box: `{"corners", "color", "label", "score"}`, with
@@ -124,16 +140,24 @@ impl Box3D {
 /// An arrow drawn in a point-cloud scene, from `start` to `end`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vector3D {
-    /// Where the arrow starts.
-    pub start: Triple,
-    /// Where it ends.
-    pub end: Triple,
+    start: Triple,
+    end: Triple,
 }
 
 impl Vector3D {
     /// A vector from `start` to `end`.
     pub fn new(start: Triple, end: Triple) -> Self {
         Vector3D { start, end }
+    }
+
+    /// Where the arrow starts.
+    pub fn start(&self) -> Triple {
+        self.start
+    }
+
+    /// Where it ends.
+    pub fn end(&self) -> Triple {
+        self.end
     }
 
     /// `{"start": [...], "end": [...]}`.
@@ -195,10 +219,11 @@ fn rotation(q: [f64; 4]) -> Result<[[f64; 3]; 3]> {
 /// use wb_3d::{box3d, triple};
 /// let b = box3d([0.0, 0.0, 0.0], [2.0, 2.0, 2.0], [1.0, 0.0, 0.0, 0.0], triple(255, 0, 0))
 ///     .unwrap()
-///     .label("car")
-///     .score(0.9);
-/// assert_eq!(b.corners[0], [-1.0, -1.0, -1.0]);
-/// assert_eq!(b.corners[7], [1.0, 1.0, 1.0]);
+///     .with_label("car")
+///     .with_score(0.9);
+/// assert_eq!(b.corners()[0], [-1.0, -1.0, -1.0]);
+/// assert_eq!(b.corners()[7], [1.0, 1.0, 1.0]);
+/// assert_eq!(b.label(), Some("car"));
 /// ```
 pub fn box3d(
     center: [f64; 3],

@@ -6,9 +6,12 @@
 use ndarray::{Array, Array2, ArrayD, IxDyn, array};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use wb_3d::{Box3D, Molecule, Object3D, PointScalar, Vector3D, box3d, triple};
+use wb_3d::{
+    Box3D, Molecule, MoleculeFormat, Object3D, Object3DFormat, PointScalar, Vector3D, box3d, triple,
+};
+use wb_core::LogValue;
+use wb_core::internal::value::val_to_json;
 use wb_core::json::{self, Dialect, Value};
-use wb_core::value::{LogValue, val_to_json};
 use wb_core::{Artifact, DirArtifact, DirRun, Registry, Step, WbValue};
 
 const STEP: Step = Step::Num(3);
@@ -41,8 +44,8 @@ fn boxes() -> Vec<Box3D> {
             triple(255, 0, 0),
         )
         .unwrap()
-        .label("car")
-        .score(0.9),
+        .with_label("car")
+        .with_score(0.9),
         box3d(
             [1.5, -2.0, 0.25],
             [0.5, 0.5, 2.0],
@@ -78,7 +81,7 @@ fn media(v: impl WbValue) -> LogValue {
 }
 
 fn run_cases() -> Vec<(&'static str, &'static str, LogValue)> {
-    let np = |a: Array2<f64>| media(Object3D::from_numpy(a.view()).unwrap());
+    let np = |a: Array2<f64>| media(Object3D::from_array(a.view()).unwrap());
     vec![
         (
             "pc_f64",
@@ -88,13 +91,13 @@ fn run_cases() -> Vec<(&'static str, &'static str, LogValue)> {
         (
             "pc_int_nx4",
             "pc",
-            media(Object3D::from_numpy(array![[1i64, 2, 3, 1], [4, 5, 6, 14]].view()).unwrap()),
+            media(Object3D::from_array(array![[1i64, 2, 3, 1], [4, 5, 6, 14]].view()).unwrap()),
         ),
         (
             "pc_rgb_nx6",
             "pc",
             media(
-                Object3D::from_numpy(array![[0.5, 1.0, 2.0, 255.0, 0.0, 0.0]].view())
+                Object3D::from_array(array![[0.5, 1.0, 2.0, 255.0, 0.0, 0.0]].view())
                     .unwrap()
                     .with_caption("rgb"),
             ),
@@ -102,12 +105,12 @@ fn run_cases() -> Vec<(&'static str, &'static str, LogValue)> {
         (
             "pc_f32_from_numpy",
             "pc",
-            media(Object3D::from_numpy(array![[0.1f32, 0.2, 0.3]].view()).unwrap()),
+            media(Object3D::from_array(array![[0.1f32, 0.2, 0.3]].view()).unwrap()),
         ),
         (
             "pc_uint8",
             "pc",
-            media(Object3D::from_numpy(array![[0u8, 128, 255]].view()).unwrap()),
+            media(Object3D::from_array(array![[0u8, 128, 255]].view()).unwrap()),
         ),
         ("pc_empty", "pc", np(Array2::zeros((0, 3)))),
         (
@@ -116,7 +119,7 @@ fn run_cases() -> Vec<(&'static str, &'static str, LogValue)> {
             LogValue::List(vec![
                 np(array![[1.0, 2.0, 3.0]]),
                 media(
-                    Object3D::from_numpy(array![[4i64, 5, 6]].view())
+                    Object3D::from_array(array![[4i64, 5, 6]].view())
                         .unwrap()
                         .with_caption("second"),
                 ),
@@ -133,10 +136,10 @@ fn run_cases() -> Vec<(&'static str, &'static str, LogValue)> {
             "scene",
             media(
                 Object3D::from_scene_json(
-                    "lidar/beta",
-                    Some(&json::parse("[[[0,0,0],[1,1,1]]]").unwrap()),
-                    Some(&json::parse("[[1.0,2.0,3.0]]").unwrap()),
-                    None,
+                    &json::parse(
+                        r#"{"type": "lidar/beta", "vectors": [[[0,0,0],[1,1,1]]], "points": [[1.0,2.0,3.0]]}"#,
+                    )
+                    .unwrap(),
                 )
                 .unwrap(),
             ),
@@ -242,13 +245,13 @@ fn artifact_cases() -> Vec<(&'static str, Arc<dyn WbValue>)> {
         (
             "pc",
             Arc::new(
-                Object3D::from_numpy(array![[0.0, 1.5, -2.0], [3.0, 4.0, 5.0]].view()).unwrap(),
+                Object3D::from_array(array![[0.0, 1.5, -2.0], [3.0, 4.0, 5.0]].view()).unwrap(),
             ),
         ),
         (
             "pc_caption",
             Arc::new(
-                Object3D::from_numpy(array![[1i64, 2, 3]].view())
+                Object3D::from_array(array![[1i64, 2, 3]].view())
                     .unwrap()
                     .with_caption("c"),
             ),
@@ -310,15 +313,15 @@ fn says(ours: &wb_core::Error, case: &str) {
 
 #[test]
 fn errors_say_what_the_sdk_says() {
-    let e = Object3D::from_numpy(ArrayD::<f64>::zeros(IxDyn(&[3])).view()).unwrap_err();
+    let e = Object3D::from_array(ArrayD::<f64>::zeros(IxDyn(&[3])).view()).unwrap_err();
     says(&e, "shape_1d");
-    let e = Object3D::from_numpy(Array2::<f64>::zeros((2, 5)).view()).unwrap_err();
+    let e = Object3D::from_array(Array2::<f64>::zeros((2, 5)).view()).unwrap_err();
     says(&e, "shape_nx5");
-    let e = Object3D::from_numpy(Array::<f64, _>::zeros((2, 2, 3)).view()).unwrap_err();
+    let e = Object3D::from_array(Array::<f64, _>::zeros((2, 2, 3)).view()).unwrap_err();
     assert!(e.to_string().contains("[2, 2, 3]"));
     let e = Object3D::from_path(fx("make_fixtures.py")).unwrap_err();
     says(&e, "bad_extension");
-    let e = Object3D::from_scene_json("radar", None, None, None).unwrap_err();
+    let e = Object3D::from_scene_json(&json::parse(r#"{"type": "radar"}"#).unwrap()).unwrap_err();
     says(&e, "scene_type");
     let e = box3d([0.0; 3], [1.0; 3], [0.0; 4], triple(1, 1, 1)).unwrap_err();
     says(&e, "zero_quaternion");
@@ -369,21 +372,25 @@ fn broken_files_are_refused_with_the_reason() {
     );
     // A JSON glTF named .glb, a GLB named .gltf.
     let glb = std::fs::read(fx("tri.glb")).unwrap();
-    refuse(Object3D::from_bytes(glb, "gltf").map(drop), "name it .glb");
     refuse(
-        Object3D::from_bytes(b"[[1, 2], {}]".to_vec(), "pts.json").map(drop),
+        Object3D::from_bytes(glb, Object3DFormat::Gltf).map(drop),
+        "name it .glb",
+    );
+    refuse(
+        Object3D::from_bytes(b"[[1, 2], {}]".to_vec(), Object3DFormat::PtsJson).map(drop),
         "points",
     );
     refuse(
-        Object3D::from_bytes(b"{}".to_vec(), "zip").map(drop),
+        "zip".parse::<Object3DFormat>().map(drop),
         "Object 3D only supports numpy arrays or files of the type",
     );
     refuse(
-        Molecule::from_bytes(b"x".to_vec(), "xyz").map(drop),
+        "xyz".parse::<MoleculeFormat>().map(drop),
         "Molecule 3D only supports files of the type",
     );
     // The same content is accepted under the right type, and bytes are kept as given.
-    let m = Molecule::from_bytes(std::fs::read(fx("water.pdb")).unwrap(), "pdb").unwrap();
+    let m =
+        Molecule::from_bytes(std::fs::read(fx("water.pdb")).unwrap(), MoleculeFormat::Pdb).unwrap();
     assert_eq!(m.file().sha256(), mol("water.pdb").file().sha256());
 }
 
@@ -401,7 +408,7 @@ fn ours_for(dtype: &str, bytes: &[u8], shape: (usize, usize), tile: usize) -> Ve
     fn go<T: PointScalar>(a: Array2<T>, tile: usize) -> Vec<u8> {
         let views: Vec<_> = (0..tile).map(|_| a.view()).collect();
         let a = ndarray::concatenate(ndarray::Axis(0), &views).unwrap();
-        Object3D::from_numpy(a.view())
+        Object3D::from_array(a.view())
             .unwrap()
             .file()
             .bytes()
@@ -514,10 +521,10 @@ fn box3d_corners_are_the_sdks_bit_for_bit() {
         for (k, w) in want.iter().enumerate() {
             let w: [f64; 3] = arr(w);
             assert_eq!(
-                b.corners[k].map(f64::to_bits),
+                b.corners()[k].map(f64::to_bits),
                 w.map(f64::to_bits),
                 "case {n} corner {k}: {:?} vs {w:?}",
-                b.corners[k]
+                b.corners()[k]
             );
         }
     }

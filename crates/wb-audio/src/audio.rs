@@ -3,20 +3,15 @@
 use crate::wav::{self, Sample};
 use ndarray::{ArrayView, Dimension};
 use std::path::Path;
-use wb_core::internal::{Media, MediaType};
+use wb_core::internal::media::{Media, MediaType, prehashed_file, user_file};
+use wb_core::internal::value::downcast_all;
 use wb_core::json::{Map, Value};
-use wb_core::media::MediaFile;
-use wb_core::value::downcast_all;
-use wb_core::{ArtifactSource, ArtifactTarget, Error, Result, RunTarget, Step, WbValue};
+use wb_core::{ArtifactSource, ArtifactTarget, Error, MediaFile, Result, RunTarget, Step, WbValue};
 
 /// The media folder of audio files.
-pub const MEDIA_DIR: &str = "media/audio";
+const MEDIA_DIR: &str = "media/audio";
 /// The `_type` of one audio clip (run and artifact JSON).
-pub const LOG_TYPE: &str = "audio-file";
-
-/// The SDK's error for raw samples given without a sample rate.
-pub const MISSING_SAMPLE_RATE: &str =
-    "Argument \"sample_rate\" is required when instantiating wandb.Audio with raw data.";
+pub(crate) const LOG_TYPE: &str = "audio-file";
 
 /// An audio clip, the SDK's `wandb.Audio`.
 ///
@@ -65,16 +60,6 @@ impl Audio {
         Ok(Self::generated(bytes, frames, sample_rate))
     }
 
-    /// The SDK's `wandb.Audio(array, sample_rate=...)` with an optional rate: `None` is the
-    /// SDK's error (`Argument "sample_rate" is required ...`).
-    pub fn from_array_with_rate<S: Sample, D: Dimension>(
-        data: ArrayView<'_, S, D>,
-        sample_rate: Option<u32>,
-    ) -> Result<Self> {
-        let rate = sample_rate.ok_or_else(|| Error::value(MISSING_SAMPLE_RATE))?;
-        Self::from_array(data, rate)
-    }
-
     /// Mono samples.
     pub fn from_samples<S: Sample>(samples: &[S], sample_rate: u32) -> Result<Self> {
         let bytes = wav::encode_pcm16_hashed(samples.iter().copied(), 1, sample_rate)?;
@@ -117,7 +102,7 @@ impl Audio {
             )));
         }
         Ok(Audio {
-            media: Media::new(MediaFile::from_path(path, None)?),
+            media: Media::new(user_file(path)?),
             sample_rate: None,
             duration: None,
         })
@@ -125,9 +110,7 @@ impl Audio {
 
     fn generated(wav: wav::Hashed, frames: usize, sample_rate: u32) -> Self {
         Audio {
-            media: Media::new(MediaFile::generated_prehashed(
-                wav.bytes, ".wav", wav.sha256,
-            )),
+            media: Media::new(prehashed_file(wav.bytes, ".wav", wav.sha256)),
             sample_rate: Some(sample_rate),
             duration: Some(frames as f64 / f64::from(sample_rate)),
         }

@@ -19,9 +19,9 @@
 //! ```
 //!
 //! ## Map of the crate
-//! - [`audio`]: [`Audio`], its run and artifact JSON, lists (`_type: "audio"`), `from_json`.
-//! - [`wav`]: the WAV writer and the [`Sample`] types (`f32`, `f64`, `i16`, `i32`), with
-//!   libsndfile's exact sample conversion.
+//! - [`Audio`]: a clip, its run and artifact JSON, lists (`_type: "audio"`), `from_json`.
+//! - [`Sample`]: the sample types (`f32`, `f64`, `i16`, `i32`), converted to 16-bit PCM with
+//!   libsndfile's exact rules by the crate's private WAV writer.
 //!
 //! ## Differences from the SDK
 //! - `Audio.from_json` in the SDK raises `KeyError` for entries without a caption (which it
@@ -29,11 +29,10 @@
 //! - External references (`s3://...`) are refused with an error.
 #![warn(missing_docs)]
 
-pub mod audio;
-pub mod wav;
+mod audio;
+mod wav;
 
 pub use audio::Audio;
-pub use ndarray;
 pub use wav::Sample;
 
 /// Registers `audio-file`, so `Registry::from_json` reads audio entries back.

@@ -106,6 +106,7 @@ pub fn check_sample_rate(sample_rate: u32) -> Result<()> {
 }
 
 /// Encodes interleaved samples (`frames * channels` of them) as a PCM 16-bit WAV file.
+#[cfg(test)]
 pub fn encode_pcm16<S: Sample>(
     samples: impl ExactSizeIterator<Item = S>,
     channels: usize,
@@ -129,8 +130,9 @@ pub struct Hashed {
 /// still in cache.
 const PIECE_SAMPLES: usize = 8 * 1024;
 
-/// [`encode_pcm16`], written straight into the shared buffer a media file keeps (no copy) and
-/// hashed piece by piece as it is written.
+/// Encodes interleaved samples (`frames * channels` of them) as a PCM 16-bit WAV file, written
+/// straight into the shared buffer a media file keeps (no copy) and hashed piece by piece as it
+/// is written.
 pub fn encode_pcm16_hashed<S: Sample>(
     samples: impl ExactSizeIterator<Item = S>,
     channels: usize,
@@ -170,7 +172,7 @@ pub fn encode_pcm16_hashed<S: Sample>(
     }
     Ok(Hashed {
         bytes,
-        sha256: wb_core::hash::hex(&hasher.finalize()),
+        sha256: wb_core::internal::hash::hex(&hasher.finalize()),
     })
 }
 

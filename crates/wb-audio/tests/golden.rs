@@ -5,8 +5,9 @@
 use ndarray::{Array1, Array2, Array3};
 use std::path::{Path, PathBuf};
 use wb_audio::Audio;
+use wb_core::LogValue;
+use wb_core::internal::value::val_to_json;
 use wb_core::json::{self, Dialect, Value};
-use wb_core::value::{LogValue, val_to_json};
 use wb_core::{Artifact, DirArtifact, DirRun, Registry, RunTarget, Step};
 
 const STEP: Step = Step::Num(3);
@@ -266,9 +267,8 @@ fn artifact_json_matches_the_sdk_and_reads_back() {
 fn errors_use_the_sdks_words() {
     let errors = read_json(&golden().join("errors.json"));
     let sdk = |k: &str| errors.get(k).and_then(Value::as_str).unwrap().to_owned();
-    let e =
-        Audio::from_array_with_rate(Array1::from(ramp(10, -1.0, 1.0)).view(), None).unwrap_err();
-    assert_eq!(format!("ValueError: {e}"), sdk("no_sample_rate"));
+    // `sdk("no_sample_rate")` (raw data without a rate) cannot happen here: the rate is a
+    // required parameter. The conformance case `audio_missing_sample_rate` checks the text.
     let e = Audio::from_array(Array3::<i16>::zeros((3, 2, 2)).view(), 8000).unwrap_err();
     assert!(
         format!("ValueError: {e}").starts_with(&sdk("three_dims")),

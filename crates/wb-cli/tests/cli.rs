@@ -125,10 +125,13 @@ fn offline_run(root: &Path) -> Run {
                 Histogram::from_sequence(&[x, x * 2.0, 1.5]).unwrap(),
             );
         if step % 2 == 0 {
-            row = row.media("page", Html::from_literal_with(
+            row = row.media(
+                "page",
+                Html::from_literal_with(
                     &format!("<p>{step}</p>"),
                     HtmlOptions::default().with_inject(false),
-                ));
+                ),
+            );
         }
         run.log(row).unwrap();
     }

@@ -4,7 +4,12 @@
 //! ```sh
 //! WB_CORE_PATH=/path/to/wandb-core cargo run --release -p wb-service --example publish_rate -- 10000
 //! ```
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout
+)]
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 

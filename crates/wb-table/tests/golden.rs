@@ -228,8 +228,11 @@ fn build(class: &str, args: &Value) -> Result<Built, String> {
             let arr = ndarray::ArrayViewD::from_shape(nd.shape(), px).map_err(err)?;
             let fps = a("fps").and_then(Value::as_f64).unwrap_or(4.0);
             Ok(Built::Wb(Arc::new(
-                wb_video::Video::from_array_with_fps(arr, wb_video::VideoFormat::Gif, fps)
-                    .map_err(err)?,
+                wb_video::Video::from_array_with(
+                    arr,
+                    wb_video::VideoOptions::default().with_fps(fps),
+                )
+                .map_err(err)?,
             )))
         }
         other => Err(format!("SKIP {other}")),

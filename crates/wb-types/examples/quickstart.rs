@@ -14,7 +14,7 @@ use wb_types::image::{
 use wb_types::object3d::{Atom, Bond, Molecule, Object3D, Vector3D, box3d, triple};
 use wb_types::run::{Row, Run, RunLog};
 use wb_types::table::{Cell, Table};
-use wb_types::video::{Video, VideoFormat};
+use wb_types::video::Video;
 use wb_types::{Histogram, Html, Plotly};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -75,8 +75,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let frames = Array5::from_shape_fn((1, 8, 3, 32, 32), |(_, t, c, y, x)| {
         ((x * 8 + t * 16 + c * 40 + y) % 256) as u8
     });
-    let video =
-        Video::from_array_with_fps(frames.view(), VideoFormat::Gif, 4.0)?.with_caption("gradient");
+    let video = Video::from_array(frames.view())?.with_caption("gradient");
 
     // A point cloud scene with a box, and a molecule.
     let points = Array2::from_shape_fn((500, 3), |(i, d)| ((i * (d + 3)) % 97) as f64 / 10.0);
@@ -86,7 +85,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         [1.0, 0.0, 0.0, 0.0],
         triple(255, 0, 0),
     )?
-    .label("cube");
+    .with_label("cube");
     let scene = Object3D::from_point_cloud(
         points.view(),
         &[cube],
@@ -98,18 +97,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Atom::new("H", [0.96, 0.0, 0.0]),
             Atom::new("H", [-0.24, 0.93, 0.0]),
         ],
-        &[
-            Bond {
-                a: 0,
-                b: 1,
-                order: 1,
-            },
-            Bond {
-                a: 0,
-                b: 2,
-                order: 1,
-            },
-        ],
+        &[Bond::new(0, 1, 1), Bond::new(0, 2, 1)],
     )?
     .with_caption("water");
 

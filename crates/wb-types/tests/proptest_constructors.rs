@@ -9,9 +9,11 @@ use wb_types::audio::Audio;
 use wb_types::core::json::Value;
 use wb_types::graph::{Graph, Node};
 use wb_types::image::{BoundingBoxes2D, Box2D, Image, ImageFormat, ImageMask, ImageOptions};
-use wb_types::object3d::{Atom, Bond, Molecule, Object3D, box3d, molecule, object3d, triple};
+use wb_types::object3d::{
+    Atom, Bond, Molecule, MoleculeFormat, Object3D, Object3DFormat, box3d, triple,
+};
 use wb_types::table::{Cell, Nullability, Table};
-use wb_types::video::{Video, VideoFormat};
+use wb_types::video::{Video, VideoOptions};
 use wb_types::{Artifact, DirRun, Histogram, Html, Plotly, Step, WbValue};
 
 fn float() -> impl Strategy<Value = f64> {
@@ -127,15 +129,15 @@ proptest! {
 
     #[test]
     fn video(a in array(5), fps in float()) {
-        if let Ok(v) = Video::from_array_with_fps(a.view(), VideoFormat::Gif, fps) { exercise(&v); }
+        if let Ok(v) = Video::from_array_with(a.view(), VideoOptions::default().with_fps(fps)) { exercise(&v); }
         let bytes: ArrayD<u8> = a.mapv(|x| x as u8);
-        let _ = Video::from_array(bytes.view(), VideoFormat::Gif);
+        let _ = Video::from_array(bytes.view());
     }
 
     #[test]
     fn objects_3d(a in array(3), bytes in proptest::collection::vec(any::<u8>(), 0..200), c in proptest::collection::vec(float(), 11)) {
-        if let Ok(o) = Object3D::from_numpy(a.view()) { exercise(&o); }
-        for t in object3d::SUPPORTED_TYPES.iter().chain(&["", "png"]) {
+        if let Ok(o) = Object3D::from_array(a.view()) { exercise(&o); }
+        for &t in Object3DFormat::ALL {
             if let Ok(o) = Object3D::from_bytes(bytes.clone(), t) { exercise(&o); }
         }
         if let Ok(b) = box3d([c[0], c[1], c[2]], [c[3], c[4], c[5]], [c[6], c[7], c[8], c[9]], triple(c[10], 0, 1))
@@ -148,7 +150,7 @@ proptest! {
 
     #[test]
     fn molecules(bytes in proptest::collection::vec(any::<u8>(), 0..200), xs in proptest::collection::vec(float(), 0..9), bonds in proptest::collection::vec((0usize..6, 0usize..6, any::<u8>()), 0..4), el in "[A-Za-z]{0,3}") {
-        for t in molecule::SUPPORTED_TYPES.iter().chain(&["xyz"]) {
+        for &t in MoleculeFormat::ALL {
             if let Ok(m) = Molecule::from_bytes(bytes.clone(), t) { exercise(&m); }
         }
         let atoms: Vec<Atom> = xs.chunks(3).filter(|c| c.len() == 3).map(|c| Atom::new(el.clone(), [c[0], c[1], c[2]])).collect();

@@ -115,7 +115,7 @@ fn truncated_and_corrupt_gifs_are_stored_as_given() {
     let frames = Array::from_shape_fn(IxDyn(&[3, 3, 8, 8]), |i| {
         (i[0] * 40 + i[2] * 8 + i[3]) as u8
     });
-    let good = Video::from_array(frames.view(), VideoFormat::Gif).unwrap();
+    let good = Video::from_array(frames.view()).unwrap();
     let good = good.file().bytes().unwrap().to_vec();
     for (what, bytes) in damaged(&good) {
         // wandb.Video(path) copies the file without reading it: so do we.
@@ -182,7 +182,7 @@ fn truncated_and_corrupt_gltf_files_are_refused_with_the_file_name() {
                 Ok(o) => logs_as_is(&o, &bytes),
                 Err(e) => assert!(e.to_string().contains(&name), "{ext} {what}: {e}"),
             }
-            let _ = Object3D::from_bytes(bytes.clone(), ext);
+            let _ = Object3D::from_bytes(bytes.clone(), ext.parse().unwrap());
         }
     }
 }

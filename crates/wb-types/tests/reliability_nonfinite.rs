@@ -10,7 +10,7 @@ use wb_types::core::json::{self, Dialect, Value};
 use wb_types::image::{BoundingBoxes2D, Box2D, Image, ImageMask};
 use wb_types::object3d::{Object3D, Vector3D, box3d, triple};
 use wb_types::table::{Cell, Table};
-use wb_types::video::{Video, VideoFormat};
+use wb_types::video::Video;
 use wb_types::{Artifact, DirRun, Histogram, Plotly, Step, WbValue};
 
 const SPECIALS: [(&str, f64); 3] = [
@@ -144,7 +144,7 @@ fn audio_of_non_finite_samples_matches_libsndfile() {
 fn videos_of_non_finite_floats_cast_as_numpy_does() {
     for (name, x) in SPECIALS {
         let v = Array::<f64, _>::from_elem(IxDyn(&[2, 3, 4, 4]), x);
-        let video = Video::from_array(v.view(), VideoFormat::Gif).unwrap();
+        let video = Video::from_array(v.view()).unwrap();
         assert_eq!(sha(&exercise(&video, "v")), golden("video", name));
     }
 }
@@ -153,7 +153,7 @@ fn videos_of_non_finite_floats_cast_as_numpy_does() {
 fn point_clouds_write_non_finite_coordinates_as_the_sdk_does() {
     for (name, x) in SPECIALS {
         let pts = Array2::<f64>::from_elem((2, 3), x);
-        let o = Object3D::from_numpy(pts.view()).unwrap();
+        let o = Object3D::from_array(pts.view()).unwrap();
         assert_eq!(sha(&exercise(&o, "o")), golden("object3d", name));
         let b = box3d(
             [x, 0.0, 0.0],
@@ -162,8 +162,8 @@ fn point_clouds_write_non_finite_coordinates_as_the_sdk_does() {
             triple(1, 2, 3),
         )
         .unwrap()
-        .label("l")
-        .score(x);
+        .with_label("l")
+        .with_score(x);
         let b2 = box3d([0.0; 3], [x, 1.0, 1.0], [x, 0.0, 0.0, 0.0], triple(1, 2, 3)).unwrap();
         let vectors = [Vector3D::new(triple(x, 0.0, 0.0), triple(1, 1, 1))];
         let o = Object3D::from_point_cloud(pts.view(), &[b, b2], &vectors).unwrap();

@@ -17,7 +17,7 @@
 use ndarray::Array4;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use wb_video::{Video, VideoFormat};
+use wb_video::Video;
 
 const PATTERNS: [&str; 4] = ["stripes", "smooth", "gradient", "noise"];
 const SHAPE: (usize, usize, usize, usize) = (16, 3, 256, 256);
@@ -104,7 +104,7 @@ fn main() {
         let mut video = None;
         for _ in 0..20 {
             let t0 = Instant::now();
-            let v = Video::from_array(a.view(), VideoFormat::Gif).expect("encodes");
+            let v = Video::from_array(a.view()).expect("encodes");
             times.push(t0.elapsed().as_secs_f64() * 1000.0);
             video = Some(v);
         }

@@ -2,7 +2,7 @@
 //! (A tool to compare our GIFs with the SDK's on the same input; see `bench_gif`.)
 #![allow(clippy::print_stdout)]
 
-use wb_video::prepare::Frames;
+use wb_video::{Frames, Video, VideoOptions};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let a: Vec<String> = std::env::args().collect();
@@ -18,12 +18,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .and_then(|r| r.parse().ok())
         .unwrap_or(1);
     let mut best = f64::INFINITY;
-    let mut gif = Vec::new();
+    let mut gif = None;
     for _ in 0..repeat.max(1) {
         let t0 = std::time::Instant::now();
-        gif = wb_video::gif::encode(&frames, fps)?;
+        let video = Video::from_frames_with(&frames, VideoOptions::default().with_fps(fps))?;
         best = best.min(t0.elapsed().as_secs_f64());
+        gif = Some(video.file().bytes()?);
     }
+    let gif = gif.ok_or("no GIF encoded")?;
     std::fs::write(&a[7], &gif)?;
     println!(
         "{} bytes in {:.2} ms (best of {repeat})",

@@ -13,7 +13,7 @@
 use ndarray::{ArrayD, IxDyn};
 use std::fmt::Write as _;
 use std::time::Instant;
-use wb_video::{Video, VideoFormat};
+use wb_video::{Frames, Video, VideoFormat, VideoOptions};
 
 /// Smooth moving content: `(T, C, H, W)`.
 fn waves(t: usize, c: usize, h: usize, w: usize) -> ArrayD<u8> {
@@ -70,23 +70,29 @@ fn main() {
     let mut manifest = String::from("[\n");
     for (k, (name, a, fps)) in cases.iter().enumerate() {
         let t0 = Instant::now();
-        let v = Video::from_array_with_fps(a.view(), VideoFormat::Mp4, *fps).unwrap();
+        let v = Video::from_array_with(
+            a.view(),
+            VideoOptions::default()
+                .with_format(VideoFormat::Mp4)
+                .with_fps(*fps),
+        )
+        .unwrap();
         let ms = t0.elapsed().as_secs_f64() * 1000.0;
         let bytes = v.file().bytes().unwrap();
         std::fs::write(out.join(format!("{name}.mp4")), &*bytes).unwrap();
         // The frames as the SDK sees them: batches tiled, (T, H, W, 3).
-        let frames = wb_video::prepare::prepare(&a.view()).unwrap();
+        let frames = Frames::from_array(a.view()).unwrap();
         let mut rgb = Vec::new();
-        for i in 0..frames.t {
+        for i in 0..frames.frame_count() {
             let planes: Vec<&[u8]> = (0..3)
-                .map(|c| frames.plane(i, c.min(frames.channels - 1)))
+                .map(|c| frames.plane(i, c.min(frames.channels() - 1)).unwrap())
                 .collect();
-            let planes = if frames.channels < 3 {
+            let planes = if frames.channels() < 3 {
                 vec![planes[0]; 3]
             } else {
                 planes
             };
-            for p in 0..frames.width * frames.height {
+            for p in 0..frames.width() * frames.height() {
                 rgb.extend(planes.iter().map(|pl| pl[p]));
             }
         }
@@ -95,9 +101,9 @@ fn main() {
             manifest,
             "{{\"name\": \"{name}\", \"shape\": {:?}, \"fps\": {fps}, \"t\": {}, \"height\": {}, \"width\": {}, \"ms\": {ms:.2}}}{}",
             a.shape(),
-            frames.t,
-            frames.height,
-            frames.width,
+            frames.frame_count(),
+            frames.height(),
+            frames.width(),
             if k + 1 < cases.len() { "," } else { "" }
         );
         println!("{name}: {} bytes in {ms:.1} ms", bytes.len());

@@ -5,7 +5,7 @@ use std::str::FromStr;
 use wb_core::Error;
 
 /// The SDK's error for a format or extension it does not accept.
-pub const ACCEPTED_FORMATS: &str = "wandb.Video accepts gif, mp4, webm, ogg formats";
+pub(crate) const ACCEPTED_FORMATS: &str = "wandb.Video accepts gif, mp4, webm, ogg formats";
 
 /// A video container: the SDK's `Video.EXTS`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -26,7 +26,7 @@ impl VideoFormat {
     pub const ALL: [VideoFormat; 4] = [Self::Gif, Self::Mp4, Self::Webm, Self::Ogg];
 
     /// The name (and extension without the dot): `"gif"`, `"mp4"`, `"webm"`, `"ogg"`.
-    pub fn name(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Self::Gif => "gif",
             Self::Mp4 => "mp4",
@@ -48,7 +48,7 @@ impl VideoFormat {
 
 impl fmt::Display for VideoFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        f.write_str(self.as_str())
     }
 }
 
@@ -58,7 +58,7 @@ impl FromStr for VideoFormat {
     fn from_str(s: &str) -> Result<Self, Error> {
         Self::ALL
             .into_iter()
-            .find(|f| f.name() == s)
+            .find(|f| f.as_str() == s)
             .ok_or_else(|| Error::value(ACCEPTED_FORMATS))
     }
 }

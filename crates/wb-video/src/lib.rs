@@ -11,29 +11,31 @@
 //!
 //! With the opt-in **`mp4` feature** (`video-mp4` in wb-types), arrays are also encoded to MP4:
 //! H.264 from OpenH264 (compiled from C++, so it is not on by default), in an MP4 file written
-//! here, with the frames, frame rate and JSON of the SDK's `format="mp4"` (the `mp4` module
-//! says what differs). Without the feature, [`VideoFormat::Mp4`] from arrays is an error that
+//! here, with the frames, frame rate and JSON of the SDK's `format="mp4"` (what differs is
+//! below). Without the feature, [`VideoFormat::Mp4`] from arrays is an error that
 //! says how to turn it on.
 //!
 //! ```
 //! use ndarray::Array5;
-//! use wb_video::{Video, VideoFormat};
+//! use wb_video::{Video, VideoFormat, VideoOptions};
 //! // A batch of 3 clips of 4 frames, RGB, 16x16: tiled into a 1x4 grid (the 4th clip black).
 //! let clips = Array5::<f32>::from_elem((3, 4, 3, 16, 16), 128.0);
-//! let v = Video::from_array_with_fps(clips.view(), VideoFormat::Gif, 8.0)?;
+//! let options = VideoOptions::default().with_fps(8.0).with_format(VideoFormat::Gif);
+//! let v = Video::from_array_with(clips.view(), options)?;
 //! assert_eq!((v.width(), v.height()), (Some(64), Some(16)));
 //! # Ok::<(), wb_core::Error>(())
 //! ```
 //!
 //! ## Map of the crate
-//! - [`video`]: [`Video`], its run, list (`_type: "videos"`) and artifact JSON, `from_json`.
-//! - [`format`](mod@format): [`VideoFormat`] (`gif`, `mp4`, `webm`, `ogg`).
-//! - [`prepare`]: the SDK's array rules: the `u8` cast ([`VideoElement`]) and batch tiling.
-//! - [`gif`]: the GIF writer, its median-cut palette quantizer and its LZW coder.
-//! - `mp4` (feature `mp4`): the YUV conversion, the OpenH264 settings, the SPS cropping and the
-//!   MP4 writer.
+//! - [`Video`]: a video, its run, list (`_type: "videos"`) and artifact JSON, `from_json`.
+//! - [`VideoOptions`]: how an array is encoded (format and frame rate); [`VideoFormat`]
+//!   (`gif`, `mp4`, `webm`, `ogg`).
+//! - [`Frames`]: the SDK's array rules, the `u8` cast ([`VideoElement`]) and batch tiling.
+//! - Private: the GIF writer (median-cut palette quantizer, LZW coder) and, with the `mp4`
+//!   feature, the YUV conversion, the OpenH264 settings, the SPS cropping and the MP4 writer.
 //!
 //! ## Differences from the SDK
+//! - The format of an array defaults to GIF ([`VideoOptions`]); the SDK requires `format=`.
 //! - 1-channel (gray) arrays are written as GIF; the SDK fails on them ("Can't write images
 //!   with one color channel.").
 //! - WebM and Ogg are not encoded from arrays (the SDK calls ffmpeg), nor MP4 without the
@@ -47,22 +49,25 @@
 //! - Like the SDK, some frame rates drop the last frame (moviepy samples `int(n/fps*fps)`
 //!   frames: 6 frames at 3 fps give 5); we keep that so the GIF is the SDK's. A frame count and
 //!   rate that leave no frame (1 frame at 49 fps) is an error here; the SDK writes an empty file.
-//! - [`Video::from_json`] keeps `caption`, `width` and `height`; the SDK drops them.
+//! - [`Video::from_json`] keeps `caption` (of any JSON type, as wb-core's caption rule says),
+//!   `width` and `height`; the SDK drops them.
 #![warn(missing_docs)]
 
-pub mod format;
-pub mod gif;
+mod format;
+mod gif;
 #[cfg(feature = "mp4")]
-pub mod mp4;
-pub mod prepare;
-pub mod video;
+mod mp4;
+mod prepare;
+mod video;
 
 pub use format::VideoFormat;
-pub use ndarray;
-pub use prepare::VideoElement;
-pub use video::Video;
+pub use prepare::{Frames, VideoElement};
+pub use video::{Video, VideoOptions};
 
 /// Registers `video-file`, so `Registry::from_json` reads video entries back.
 pub fn register(registry: &mut wb_core::Registry) {
-    registry.register(video::LOG_TYPE, video::decode);
+    registry.register(
+        video::LOG_TYPE,
+        wb_core::internal::media_decoder::<video::Video>,
+    );
 }

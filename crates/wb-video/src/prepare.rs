@@ -1,13 +1,13 @@
-//! From the user's array to the frames that get encoded, as the SDK's `_prepare_video` does:
-//! every element cast to `uint8` as numpy's `astype(np.uint8)` casts it, and a batch of clips
-//! tiled into one grid.
+//! [`Frames`] from the user's array, as the SDK's `_prepare_video` makes them: every element
+//! cast to `uint8` as numpy's `astype(np.uint8)` casts it, and a batch of clips tiled into one
+//! grid.
 
 use ndarray::{ArrayView, Dimension};
 use std::borrow::Cow;
 use wb_core::{Error, Result};
 
 /// The SDK's error for arrays of fewer than 4 dimensions.
-pub const TOO_FEW_DIMS: &str = "Video must be at least 4 dimensions: time, channels, height, width";
+const TOO_FEW_DIMS: &str = "Video must be at least 4 dimensions: time, channels, height, width";
 
 /// An element type a video array can hold. Each is cast to `u8` exactly as numpy's
 /// `astype(np.uint8)` casts it on x86-64 (no scaling, as the SDK does):
@@ -69,21 +69,38 @@ impl VideoElement for f32 {
 }
 
 /// Frames ready to encode: `t` frames of `height × width` pixels with `channels` channels,
-/// stored planar, `[t][channel][y][x]`.
+/// stored planar, `[t][channel][y][x]`; made from an array ([`Frames::from_array`], what
+/// [`Video::from_array`](crate::Video::from_array) does) or from planar bytes
+/// ([`Frames::from_planar`]), and encoded by [`Video::from_frames`](crate::Video::from_frames).
+///
+/// ```
+/// use ndarray::Array5;
+/// use wb_video::Frames;
+/// // 3 clips of 2 frames, RGB, 4x4: tiled into a 1x4 grid, as the SDK tiles them.
+/// let clips = Array5::<f32>::from_elem((3, 2, 3, 4, 4), 300.0);
+/// let frames = Frames::from_array(clips.view())?;
+/// assert_eq!((frames.frame_count(), frames.height(), frames.width()), (2, 4, 16));
+/// assert_eq!(frames.plane(0, 0).map(|p| p[0]), Some(44)); // 300 cast to u8 as numpy casts it
+/// # Ok::<(), wb_core::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Frames<'a> {
-    /// Number of frames.
-    pub t: usize,
-    /// Channels per pixel.
-    pub channels: usize,
-    /// Height in pixels (of the whole grid for a batch).
-    pub height: usize,
-    /// Width in pixels (of the whole grid for a batch).
-    pub width: usize,
+    pub(crate) t: usize,
+    pub(crate) channels: usize,
+    pub(crate) height: usize,
+    pub(crate) width: usize,
     data: Cow<'a, [u8]>,
 }
 
 impl<'a> Frames<'a> {
+    /// Checks the shape and builds the frames: `(T, C, H, W)`, or `(B, T, C, H, W)` tiled into
+    /// a grid as the SDK tiles a batch (padded with black clips up to a power of two). Every
+    /// element is cast to `u8` as numpy casts it ([`VideoElement`]). Borrows the array when it
+    /// already is one contiguous `u8` clip.
+    pub fn from_array<T: VideoElement, D: Dimension>(data: ArrayView<'a, T, D>) -> Result<Self> {
+        prepare(&data)
+    }
+
     /// Frames from planar `[t][channel][y][x]` data.
     pub fn from_planar(
         t: usize,
@@ -112,31 +129,44 @@ impl<'a> Frames<'a> {
         })
     }
 
-    /// Channel `c` of frame `i`, `height * width` bytes, row by row.
-    pub fn plane(&self, i: usize, c: usize) -> &[u8] {
+    /// The number of frames.
+    pub fn frame_count(&self) -> usize {
+        self.t
+    }
+
+    /// Channels per pixel.
+    pub fn channels(&self) -> usize {
+        self.channels
+    }
+
+    /// Height in pixels (of the whole grid for a batch).
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    /// Width in pixels (of the whole grid for a batch).
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Channel `c` of frame `i`, `height * width` bytes, row by row; `None` when there is no
+    /// such frame or channel.
+    pub fn plane(&self, i: usize, c: usize) -> Option<&[u8]> {
+        (i < self.t && c < self.channels).then(|| self.plane_at(i, c))
+    }
+
+    /// [`Frames::plane`] for indices the encoders know to be in range.
+    pub(crate) fn plane_at(&self, i: usize, c: usize) -> &[u8] {
         let n = self.height * self.width;
         let at = (i * self.channels + c) * n;
         &self.data[at..at + n]
-    }
-
-    /// Frame `i` as interleaved `height × width × channels` bytes (for encoders that take
-    /// packed pixels).
-    pub fn interleaved(&self, i: usize) -> Vec<u8> {
-        let n = self.height * self.width;
-        let mut out = vec![0u8; n * self.channels];
-        for c in 0..self.channels {
-            for (p, v) in self.plane(i, c).iter().enumerate() {
-                out[p * self.channels + c] = *v;
-            }
-        }
-        out
     }
 }
 
 /// The grid a batch of `b` clips is tiled into, as the SDK computes it: `b` padded with black
 /// clips up to a power of two, `rows = 2^((bitlen(b) - 1) / 2)` (from the original `b`),
 /// `cols = padded / rows`.
-pub fn grid(b: usize) -> (usize, usize) {
+pub(crate) fn grid(b: usize) -> (usize, usize) {
     let bitlen = usize::BITS - b.leading_zeros();
     let padded = if b.is_power_of_two() {
         b
@@ -147,11 +177,8 @@ pub fn grid(b: usize) -> (usize, usize) {
     (rows, padded / rows)
 }
 
-/// Checks the shape and builds the frames: `(T, C, H, W)`, or `(B, T, C, H, W)` tiled into a
-/// grid. Borrows the array when it already is one contiguous `u8` clip.
-pub fn prepare<'a, T: VideoElement, D: Dimension>(
-    data: &ArrayView<'a, T, D>,
-) -> Result<Frames<'a>> {
+/// [`Frames::from_array`].
+fn prepare<'a, T: VideoElement, D: Dimension>(data: &ArrayView<'a, T, D>) -> Result<Frames<'a>> {
     let shape = data.shape();
     let (b, t, c, h, w) = match *shape {
         [t, c, h, w] => (1, t, c, h, w),
@@ -290,13 +317,13 @@ mod tests {
             Array5::from_shape_vec((3, 1, 1, 1, 2), vec![1u8, 2, 3, 4, 5, 6]).unwrap_or_default();
         let f = prepare(&a.view()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((f.height, f.width), (1, 8));
-        assert_eq!(f.plane(0, 0), &[1, 2, 3, 4, 5, 6, 0, 0]);
+        assert_eq!(f.plane_at(0, 0), &[1, 2, 3, 4, 5, 6, 0, 0]);
         // 5 clips: 2 rows of 4.
         let a = Array::from_shape_vec(IxDyn(&[5, 1, 1, 1, 1]), vec![1i64, 2, 3, 4, 5])
             .unwrap_or_else(|e| panic!("{e}"));
         let f = prepare(&a.view()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((f.height, f.width), (2, 4));
-        assert_eq!(f.plane(0, 0), &[1, 2, 3, 4, 5, 0, 0, 0]);
+        assert_eq!(f.plane_at(0, 0), &[1, 2, 3, 4, 5, 0, 0, 0]);
     }
 
     #[test]

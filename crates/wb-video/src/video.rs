@@ -1,35 +1,82 @@
-//! [`Video`] (`video-file`): a clip from an array (encoded here) or from a file or bytes.
+//! [`Video`] (`video-file`): a clip from an array (encoded here) or from a file or bytes, and
+//! [`VideoOptions`], how an array is encoded.
 
 use crate::format::{ACCEPTED_FORMATS, VideoFormat};
-use crate::prepare::{Frames, VideoElement, prepare};
+use crate::prepare::{Frames, VideoElement};
 use ndarray::{ArrayView, Dimension};
 use std::path::Path;
-use std::sync::Arc;
+use wb_core::internal::media::{
+    Media, MediaType, batch_captions, entry_path, generated_file, user_file,
+};
+use wb_core::internal::path::splitext_ext;
+use wb_core::internal::value::downcast_all;
 use wb_core::json::{Map, Value};
-use wb_core::media::{MediaFile, media_artifact_json, media_run_json};
-use wb_core::path::splitext_ext;
-use wb_core::value::downcast_all;
-use wb_core::{ArtifactSource, ArtifactTarget, Error, Registry, Result, RunTarget, Step, WbValue};
+use wb_core::{ArtifactSource, ArtifactTarget, Error, MediaFile, Result, RunTarget, Step, WbValue};
 
 /// The media folder of videos.
-pub const MEDIA_DIR: &str = "media/videos";
+const MEDIA_DIR: &str = "media/videos";
 /// The `_type` of one video (run and artifact JSON).
-pub const LOG_TYPE: &str = "video-file";
+pub(crate) const LOG_TYPE: &str = "video-file";
 /// The frame rate arrays are encoded at unless told otherwise (the SDK's default).
-pub const DEFAULT_FPS: f64 = 4.0;
-/// The SDK's error for an array given without a `format`.
-pub const FORMAT_REQUIRED_ARRAY: &str =
-    "wandb.Video requires a `format` argument when initializing with a numpy array.";
-/// The SDK's error for bytes given without a `format`.
-pub const FORMAT_REQUIRED_BYTES: &str =
-    "wandb.Video requires a `format` argument when initializing with raw bytes (an io object).";
+const DEFAULT_FPS: f64 = 4.0;
+
+/// How an array of frames is encoded: the container format and the frame rate (the SDK's
+/// `format=` and `fps=`). The default is the SDK's 4 frames per second, as a GIF.
+///
+/// ```
+/// use wb_video::{VideoFormat, VideoOptions};
+/// let options = VideoOptions::default().with_fps(8.0).with_format(VideoFormat::Gif);
+/// assert_eq!((options.fps(), options.format()), (8.0, VideoFormat::Gif));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct VideoOptions {
+    fps: f64,
+    format: VideoFormat,
+}
+
+impl Default for VideoOptions {
+    fn default() -> Self {
+        VideoOptions {
+            fps: DEFAULT_FPS,
+            format: VideoFormat::Gif,
+        }
+    }
+}
+
+impl VideoOptions {
+    /// Sets the frame rate in frames per second: any positive number (checked when the video
+    /// is made).
+    #[must_use]
+    pub fn with_fps(mut self, fps: f64) -> Self {
+        self.fps = fps;
+        self
+    }
+
+    /// Sets the container format: [`VideoFormat::Gif`], or [`VideoFormat::Mp4`] with the `mp4`
+    /// feature (the others are not encoded from arrays: an error says so).
+    #[must_use]
+    pub fn with_format(mut self, format: VideoFormat) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// The frame rate.
+    pub fn fps(&self) -> f64 {
+        self.fps
+    }
+
+    /// The container format.
+    pub fn format(&self) -> VideoFormat {
+        self.format
+    }
+}
 
 /// A video, the SDK's `wandb.Video`.
 ///
 /// - From an array ([`Video::from_array`]): `(T, C, H, W)` frames, or `(B, T, C, H, W)` clips
 ///   tiled into one grid exactly as the SDK tiles them, of any numeric type (cast to `u8` as
-///   numpy casts, no scaling). GIF is encoded here in pure Rust, byte-identical to the SDK's
-///   (see [`crate::gif`]). MP4 is encoded with the opt-in `mp4` feature (H.264 with OpenH264;
+///   numpy casts, no scaling). GIF is encoded here in pure Rust, byte-identical to the SDK's. MP4 is encoded with the opt-in `mp4` feature (H.264 with OpenH264;
 ///   without it, an error that says so). WebM and Ogg are not encoded from arrays (the SDK
 ///   uses ffmpeg): a clear error says so.
 ///   Unlike the SDK, 1-channel (gray) arrays can be written as GIF.
@@ -41,41 +88,54 @@ pub const FORMAT_REQUIRED_BYTES: &str =
 /// use wb_video::{Video, VideoFormat};
 /// // 8 frames, 3 channels, 32x48 pixels.
 /// let frames = Array4::<u8>::from_shape_fn((8, 3, 32, 48), |(t, c, y, x)| (t * 30 + c * 80 + x + y) as u8);
-/// let video = Video::from_array(frames.view(), VideoFormat::Gif)?.with_caption("moving");
+/// let video = Video::from_array(frames.view())?.with_caption("moving");
+/// assert_eq!(video.format(), VideoFormat::Gif);
 /// assert_eq!((video.width(), video.height()), (Some(48), Some(32)));
 /// # Ok::<(), wb_core::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Video {
-    file: MediaFile,
+    media: Media,
     format: VideoFormat,
-    caption: Option<String>,
     width: Option<u32>,
     height: Option<u32>,
 }
 
 impl Video {
-    /// Encodes an array at the default 4 frames per second.
-    pub fn from_array<T: VideoElement, D: Dimension>(
-        data: ArrayView<'_, T, D>,
-        format: VideoFormat,
-    ) -> Result<Self> {
-        Self::from_array_with_fps(data, format, DEFAULT_FPS)
+    /// Encodes an array as a GIF at 4 frames per second (the [`VideoOptions`] default).
+    pub fn from_array<T: VideoElement, D: Dimension>(data: ArrayView<'_, T, D>) -> Result<Self> {
+        Self::from_array_with(data, VideoOptions::default())
     }
 
-    /// Encodes an array at `fps` frames per second (any positive number).
-    pub fn from_array_with_fps<T: VideoElement, D: Dimension>(
+    /// Encodes an array in the format and at the frame rate of `options`.
+    ///
+    /// ```
+    /// use ndarray::Array5;
+    /// use wb_video::{Video, VideoFormat, VideoOptions};
+    /// let clips = Array5::<u8>::zeros((2, 4, 3, 8, 8));
+    /// let options = VideoOptions::default().with_fps(10.0).with_format(VideoFormat::Gif);
+    /// let video = Video::from_array_with(clips.view(), options)?;
+    /// assert_eq!((video.width(), video.height()), (Some(16), Some(8)));
+    /// # Ok::<(), wb_core::Error>(())
+    /// ```
+    pub fn from_array_with<T: VideoElement, D: Dimension>(
         data: ArrayView<'_, T, D>,
-        format: VideoFormat,
-        fps: f64,
+        options: VideoOptions,
     ) -> Result<Self> {
-        let frames = prepare(&data)?;
-        Self::from_frames(&frames, format, fps)
+        let frames = Frames::from_array(data)?;
+        Self::from_frames_with(&frames, options)
     }
 
-    /// Encodes prepared frames (see [`crate::prepare`]): [`VideoFormat::Gif`], and
-    /// [`VideoFormat::Mp4`] with the `mp4` feature; the other formats are an error that says so.
-    pub fn from_frames(frames: &Frames<'_>, format: VideoFormat, fps: f64) -> Result<Self> {
+    /// Encodes [`Frames`] as a GIF at 4 frames per second (the [`VideoOptions`] default).
+    pub fn from_frames(frames: &Frames<'_>) -> Result<Self> {
+        Self::from_frames_with(frames, VideoOptions::default())
+    }
+
+    /// Encodes [`Frames`] in the format and at the frame rate of `options`:
+    /// [`VideoFormat::Gif`], and [`VideoFormat::Mp4`] with the `mp4` feature; the other formats
+    /// are an error that says so.
+    pub fn from_frames_with(frames: &Frames<'_>, options: VideoOptions) -> Result<Self> {
+        let VideoOptions { fps, format } = options;
         let bytes = match format {
             VideoFormat::Gif => crate::gif::encode(frames, fps)?,
             VideoFormat::Mp4 => encode_mp4(frames, fps)?,
@@ -87,11 +147,10 @@ impl Video {
             }
         };
         Ok(Video {
-            file: MediaFile::generated(bytes, format.extension()),
+            media: Media::new(generated_file(bytes, format.extension())),
             format,
-            caption: None,
-            width: u32::try_from(frames.width).ok(),
-            height: u32::try_from(frames.height).ok(),
+            width: u32::try_from(frames.width()).ok(),
+            height: u32::try_from(frames.height()).ok(),
         })
     }
 
@@ -101,9 +160,8 @@ impl Video {
         let path = path.as_ref();
         let format = format_of(&path.to_string_lossy())?;
         Ok(Video {
-            file: MediaFile::from_path(path, None)?,
+            media: Media::new(user_file(path)?),
             format,
-            caption: None,
             width: None,
             height: None,
         })
@@ -112,9 +170,8 @@ impl Video {
     /// Encoded video bytes in `format` (the SDK's `BytesIO` input), stored as they are.
     pub fn from_bytes(bytes: impl Into<Vec<u8>>, format: VideoFormat) -> Self {
         Video {
-            file: MediaFile::generated(bytes.into(), format.extension()),
+            media: Media::new(generated_file(bytes.into(), format.extension())),
             format,
-            caption: None,
             width: None,
             height: None,
         }
@@ -123,13 +180,14 @@ impl Video {
     /// Sets the caption.
     #[must_use]
     pub fn with_caption(mut self, caption: impl Into<String>) -> Self {
-        self.caption = Some(caption.into());
+        self.media = self.media.with_caption(caption);
         self
     }
 
-    /// The caption.
+    /// The caption, when it is text (a caption of another JSON type read from an SDK
+    /// artifact is kept and written back, but is not text).
     pub fn caption(&self) -> Option<&str> {
-        self.caption.as_deref()
+        self.media.caption()
     }
 
     /// The container format.
@@ -149,36 +207,37 @@ impl Video {
 
     /// The file behind the video.
     pub fn file(&self) -> &MediaFile {
-        &self.file
+        self.media.file()
     }
 
     /// Reads an artifact entry back (the SDK's `Video.from_json`). The SDK rebuilds the video
     /// from the file alone, dropping `caption`, `width` and `height`; we keep them.
     pub fn from_json(json: &Value, source: &dyn ArtifactSource) -> Result<Self> {
-        let path = json
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::decode(LOG_TYPE, "`path` must be a string"))?;
-        let format = format_of(path)?;
-        let caption = match json.get("caption") {
-            None | Some(Value::Null) => None,
-            Some(Value::Str(s)) => Some(s.clone()),
-            Some(other) => {
-                return Err(Error::decode(
-                    LOG_TYPE,
-                    format!("`caption` must be a string, got {other:?}"),
-                ));
-            }
-        };
+        Self::decode_media(json, source)
+    }
+}
+
+impl MediaType for Video {
+    const LOG_TYPE: &'static str = LOG_TYPE;
+    const MEDIA_DIR: &'static str = MEDIA_DIR;
+    fn media(&self) -> &Media {
+        &self.media
+    }
+    /// The entry's own extension, which must name a [`VideoFormat`] (the SDK's error if not).
+    fn entry_extension(path: &str) -> Result<String> {
+        format_of(path)?;
+        Ok(splitext_ext(path).to_owned())
+    }
+    fn from_media(media: Media, json: &Value) -> Result<Self> {
+        let format = format_of(entry_path(json, LOG_TYPE)?)?;
         let dim = |k: &str| {
             json.get(k)
                 .and_then(Value::as_i64)
                 .and_then(|v| u32::try_from(v).ok())
         };
         Ok(Video {
-            file: MediaFile::generated(source.read_entry(path)?, splitext_ext(path)),
+            media,
             format,
-            caption,
             width: dim("width"),
             height: dim("height"),
         })
@@ -192,7 +251,8 @@ fn format_of(path: &str) -> Result<VideoFormat> {
 }
 
 /// The error for mp4 from arrays when the `mp4` feature is off.
-pub const MP4_FEATURE_OFF: &str = "encoding arrays to mp4 is not available: it needs the H.264 \
+#[cfg(not(feature = "mp4"))]
+const MP4_FEATURE_OFF: &str = "encoding arrays to mp4 is not available: it needs the H.264 \
     encoder (OpenH264, compiled from C++), which is behind the opt-in `mp4` feature of wb-video \
     (`video-mp4` in wb-types); turn it on, or use VideoFormat::Gif, or write the .mp4 yourself \
     and use Video::from_path or Video::from_bytes";
@@ -215,23 +275,21 @@ impl WbValue for Video {
         "Video"
     }
     fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.file.bind(run, MEDIA_DIR, key, step).map(drop)
+        self.bind_media(run, key, step)
     }
     fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        let mut m = media_run_json(self.caption(), LOG_TYPE, &self.file, None)?;
+        let mut m = self.media_run_json()?;
         self.add_size(&mut m);
         Ok(Value::Object(m))
     }
     fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-        let mut m = media_artifact_json(self.caption(), LOG_TYPE, MEDIA_DIR, &self.file, artifact)?;
+        let mut m = self.media_artifact_json(artifact)?;
         self.add_size(&mut m);
         Ok(Value::Object(m))
     }
     /// Same file content (`sha256`), as the SDK's `Media.__eq__`.
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
-        other
-            .downcast_ref::<Video>()
-            .is_some_and(|o| o.file.sha256() == self.file.sha256())
+        self.same_media(other)
     }
     fn column_type(&self) -> Option<Value> {
         let mut m = Map::new();
@@ -255,15 +313,7 @@ impl WbValue for Video {
             .iter()
             .map(|v| v.to_run_json(run))
             .collect::<Result<Vec<_>>>()?;
-        let captions = match items.first() {
-            Some(first) if first.caption.is_some() => Value::Array(
-                items
-                    .iter()
-                    .map(|v| Value::from(v.caption.clone()))
-                    .collect(),
-            ),
-            _ => Value::Bool(false),
-        };
+        let captions = batch_captions(items.iter().map(|v| &v.media));
         let mut m = Map::new();
         m.insert("_type".into(), "videos".into());
         m.insert("count".into(), items.len().into());
@@ -282,12 +332,4 @@ impl Video {
             m.insert("height".into(), Value::Int(h.into()));
         }
     }
-}
-
-pub(crate) fn decode(
-    json: &Value,
-    source: &dyn ArtifactSource,
-    _: &Registry,
-) -> Result<Arc<dyn WbValue>> {
-    Ok(Arc::new(Video::from_json(json, source)?))
 }

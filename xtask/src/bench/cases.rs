@@ -190,7 +190,7 @@ impl Object3dBench {
 
 impl Bench for Object3dBench {
     fn run(&mut self, dir: &Path) -> Result<Produced, String> {
-        let o = wb_types::object3d::Object3D::from_numpy(self.points.view()).map_err(err)?;
+        let o = wb_types::object3d::Object3D::from_array(self.points.view()).map_err(err)?;
         Ok(Produced::Files(vec![log_media(dir, "points", o)?]))
     }
 }
@@ -286,9 +286,14 @@ struct VideoBench {
 
 impl Bench for VideoBench {
     fn run(&mut self, dir: &Path) -> Result<Produced, String> {
-        use wb_types::video::{Video, VideoFormat};
-        let v =
-            Video::from_array_with_fps(self.frames.view(), VideoFormat::Gif, 4.0).map_err(err)?;
+        use wb_types::video::{Video, VideoFormat, VideoOptions};
+        let v = Video::from_array_with(
+            self.frames.view(),
+            VideoOptions::default()
+                .with_format(VideoFormat::Gif)
+                .with_fps(4.0),
+        )
+        .map_err(err)?;
         Ok(Produced::Files(vec![log_media(dir, "video", v)?]))
     }
 }

@@ -10,6 +10,7 @@ const MAX_CODES: u32 = 4096;
 const SLOTS: usize = 1 << 14;
 
 /// The smallest LZW code size (2..=8) for indices up to `max_index`.
+#[cfg(test)]
 pub fn min_code_size(max_index: u8) -> u8 {
     let bits = 8 - max_index.leading_zeros() as u8;
     bits.max(2)

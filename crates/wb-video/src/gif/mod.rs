@@ -24,8 +24,8 @@
 //! the same `sha256` and the same media file name), and the work is spread over all cores: all
 //! frames are quantized, then all built, each thread taking the next frame as it goes.
 
-pub mod lzw;
-pub mod quantize;
+mod lzw;
+mod quantize;
 
 use crate::prepare::Frames;
 use quantize::Quantized;
@@ -146,12 +146,12 @@ fn optimize_palette(q: &mut Quantized, pixels: usize, gray: bool) {
 fn quantize_frame(frames: &Frames<'_>, i: usize) -> Quantized {
     let gray = frames.channels < 3;
     let mut q = if gray {
-        quantize::quantize_gray(frames.plane(i, 0))
+        quantize::quantize_gray(frames.plane_at(i, 0))
     } else {
         quantize::quantize_rgb(
-            frames.plane(i, 0),
-            frames.plane(i, 1),
-            frames.plane(i, 2),
+            frames.plane_at(i, 0),
+            frames.plane_at(i, 1),
+            frames.plane_at(i, 2),
             256,
         )
     };

@@ -18,10 +18,10 @@
 //! - 1- and 2-channel arrays are written as gray (the SDK's ffmpeg reads them as if they were
 //!   RGB and writes scrambled frames); of 4 channels, the first three (as the SDK).
 
-pub mod h264;
-pub mod mux;
-pub mod sps;
-pub mod yuv;
+mod h264;
+mod mux;
+mod sps;
+mod yuv;
 
 use crate::gif::sampled_frame_count;
 use crate::prepare::Frames;
@@ -98,4 +98,34 @@ pub fn encode(frames: &Frames<'_>, fps: f64) -> Result<Vec<u8>> {
         stream.sps = sps::set_display_size(&stream.sps, w, h)?;
     }
     Ok(mux::write(&stream, w as u16, h as u16, timing))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_rates_are_the_sdks_two_decimals() {
+        // Python's "%.02f" % fps (round half to even on the binary value), as the SDK gives it
+        // to ffmpeg: checked with CPython 3.11.
+        for (fps, want) in [
+            (4.0, Some((4, 1))),
+            (7.5, Some((15, 2))),
+            (0.125, Some((3, 25))),    // "0.12"
+            (0.375, Some((19, 50))),   // "0.38"
+            (2.675, Some((267, 100))), // "2.67"
+            (29.97, Some((2997, 100))),
+            (1.0 / 3.0, Some((33, 100))),
+            (0.005, Some((1, 100))),
+            (0.004, None),
+        ] {
+            assert_eq!(file_rate(fps), want, "{fps}");
+        }
+        // ffmpeg's mov muxer doubles the timescale to at least 10000 (what the SDK's files have).
+        let t = |n, d| timing(n, d).map(|t| (t.timescale, t.frame_ticks));
+        assert_eq!(t(4, 1), Some((16384, 4096)));
+        assert_eq!(t(3, 1), Some((12288, 4096)));
+        assert_eq!(t(15, 2), Some((15360, 2048)));
+        assert_eq!(t(30, 1), Some((15360, 512)));
+    }
 }

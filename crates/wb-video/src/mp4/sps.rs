@@ -219,6 +219,7 @@ pub fn set_display_size(sps: &[u8], width: usize, height: usize) -> Result<Vec<u
 }
 
 /// The display size an SPS gives: the coded size less the cropping (for tests).
+#[cfg(test)]
 pub fn display_size(sps: &[u8]) -> Result<(usize, usize)> {
     let rbsp = unescape(sps);
     let l = layout(&rbsp)?;

@@ -58,9 +58,13 @@ pub fn frame_to_i420(frames: &Frames<'_>, i: usize) -> I420 {
     let (w, h) = (frames.width, frames.height);
     let (pw, ph) = picture_size(w, h);
     let (r, g, b) = if frames.channels >= 3 {
-        (frames.plane(i, 0), frames.plane(i, 1), frames.plane(i, 2))
+        (
+            frames.plane_at(i, 0),
+            frames.plane_at(i, 1),
+            frames.plane_at(i, 2),
+        )
     } else {
-        let p = frames.plane(i, 0);
+        let p = frames.plane_at(i, 0);
         (p, p, p)
     };
     // The source pixel of padded position (x, y): the last column and row repeat.
@@ -168,7 +172,7 @@ mod tests {
         }
         assert_eq!(p.y[17 * 16..], p.y[16 * 16..17 * 16]);
         // The chroma block at (2..4, 16..18) is pixel (2, 16) four times.
-        let px = |c: usize| i32::from(f.plane(0, c)[16 * w + 2]);
+        let px = |c: usize| i32::from(f.plane_at(0, c)[16 * w + 2]);
         assert_eq!(
             p.u[8 * 8 + 1],
             chroma(&CB_COEF, 4 * px(0), 4 * px(1), 4 * px(2))

@@ -5,8 +5,12 @@ use super::{Built, Ctx};
 use crate::conformance::args::{Arg, Args, NdArray, unmapped};
 use wb_types::LogValue;
 use wb_types::audio::Audio;
-use wb_types::audio::ndarray::{ArrayD, IxDyn};
 use wb_types::core::json::Value;
+use wb_types::core::ndarray::{ArrayD, IxDyn};
+
+/// The SDK's error for raw data without a sample rate (a Rust caller always passes one).
+const MISSING_SAMPLE_RATE: &str =
+    "Argument \"sample_rate\" is required when instantiating wandb.Audio with raw data.";
 
 /// Maps `Audio` to our API; `None` for other classes.
 pub fn build(class: &str, args: &Args, _ctx: &Ctx<'_>) -> Built {
@@ -65,7 +69,7 @@ fn audio(args: &Args) -> Result<Audio, String> {
 
 fn from_ndarray(nd: &NdArray, rate: Option<u32>) -> Result<Audio, String> {
     // The SDK asks for the sample rate before it looks at the data.
-    let rate = rate.ok_or_else(|| wb_types::audio::audio::MISSING_SAMPLE_RATE.to_owned())?;
+    let rate = rate.ok_or_else(|| MISSING_SAMPLE_RATE.to_owned())?;
     let shape = IxDyn(&nd.shape);
     let r = match nd.dtype.as_str() {
         "float64" => ArrayD::from_shape_vec(shape, nd.as_f64()?)

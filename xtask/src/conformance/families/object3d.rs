@@ -1,14 +1,14 @@
 //! Conformance builders for the 3-D family: `Object3D` (arrays, `lidar/beta` dicts, files),
 //! `Object3D.from_numpy`, `Object3D.from_point_cloud`, `box3d` and `Molecule`, mapped to the
-//! calls a Rust user makes (`Object3D::from_numpy(view)`, `Object3D::from_point_cloud(points,
-//! &boxes, &vectors)`, `box3d(center, size, orientation, color)?.label(..).score(..)`,
-//! `Molecule::from_path(p)?.with_caption(..)`).
+//! calls a Rust user makes (`Object3D::from_array(view)`, `Object3D::from_point_cloud(points,
+//! &boxes, &vectors)`, `Object3D::from_scene_json(&scene)`, `box3d(center, size, orientation,
+//! color)?.with_label(..).with_score(..)`, `Molecule::from_path(p)?.with_caption(..)`).
 
 use super::{Built, Ctx};
 use crate::conformance::args::{Arg, Args, NdArray, unmapped};
 use ndarray::{Array2, ArrayD, IxDyn};
 use wb_types::LogValue;
-use wb_types::core::json::Value;
+use wb_types::core::json::{Map, Value};
 use wb_types::object3d::{Box3D, Molecule, Num, Object3D, Triple, Vector3D, box3d};
 
 /// Maps the 3-D family's classes to our API; `None` for classes it does not know.
@@ -106,7 +106,7 @@ fn object3d(args: &Args) -> Result<Object3D, String> {
     let obj = if let Some(p) = path_arg(data) {
         lib(Object3D::from_path(p))?
     } else if let Some(nd) = ndarray_arg(data)? {
-        with_typed!(&nd, |a| lib(Object3D::from_numpy(a.view())))?
+        with_typed!(&nd, |a| lib(Object3D::from_array(a.view())))?
     } else if let Some(items) = dict(data) {
         scene_dict(&items)?
     } else {
@@ -204,13 +204,14 @@ fn scene_dict(items: &[(String, Arg)]) -> Result<Object3D, String> {
             },
         }
     };
-    let (v, p, b) = (member("vectors")?, member("points")?, member("boxes")?);
-    lib(Object3D::from_scene_json(
-        t,
-        v.as_ref(),
-        p.as_ref(),
-        b.as_ref(),
-    ))
+    let mut scene = Map::new();
+    scene.insert("type".into(), Value::Str(t.clone()));
+    for k in ["vectors", "points", "boxes"] {
+        if let Some(v) = member(k)? {
+            scene.insert(k.into(), v);
+        }
+    }
+    lib(Object3D::from_scene_json(&Value::Object(scene)))
 }
 
 fn from_numpy(args: &Args) -> Result<Object3D, String> {
@@ -219,7 +220,7 @@ fn from_numpy(args: &Args) -> Result<Object3D, String> {
         .get("data")
         .ok_or_else(|| unmapped("Object3D.from_numpy needs data"))?;
     match ndarray_arg(data)? {
-        Some(nd) => with_typed!(&nd, |a| lib(Object3D::from_numpy(a.view()))),
+        Some(nd) => with_typed!(&nd, |a| lib(Object3D::from_array(a.view()))),
         None => Err("`data` must be a numpy array".into()),
     }
 }
@@ -280,12 +281,12 @@ fn box3d_value(args: &Args) -> Result<Box3D, String> {
     ))?;
     match args.get("label") {
         None | Some(Arg::Json(Value::Null)) => {}
-        Some(Arg::Json(Value::Str(s))) => b = b.label(s.clone()),
+        Some(Arg::Json(Value::Str(s))) => b = b.with_label(s.clone()),
         Some(other) => return Err(unmapped(format!("label must be a string, got {other:?}"))),
     }
     match args.get("score") {
         None | Some(Arg::Json(Value::Null)) => {}
-        Some(a) => b = b.score(num(a)?),
+        Some(a) => b = b.with_score(num(a)?),
     }
     Ok(b)
 }

@@ -1,14 +1,18 @@
 //! Conformance builders for the video family: `Video`, mapped to the calls a Rust user makes
-//! (`Video::from_array_with_fps(view, format, fps)`, `Video::from_path(p)`, `.with_caption(c)`).
+//! (`Video::from_array_with(view, VideoOptions::default().with_format(f).with_fps(fps))`,
+//! `Video::from_path(p)`, `.with_caption(c)`).
 //! Bytes (`io.BytesIO`) have no case form; `Video::from_bytes` is tested in wb-video.
 
 use super::{Built, Ctx};
 use crate::conformance::args::{Arg, Args, NdArray, unmapped};
 use wb_types::LogValue;
 use wb_types::core::json::Value;
-use wb_types::video::ndarray::{ArrayD, IxDyn};
-use wb_types::video::video::{DEFAULT_FPS, FORMAT_REQUIRED_ARRAY};
-use wb_types::video::{Video, VideoElement, VideoFormat};
+use wb_types::core::ndarray::{ArrayD, IxDyn};
+use wb_types::video::{Video, VideoElement, VideoFormat, VideoOptions};
+
+/// The SDK's error for an array without `format=` (the Rust API defaults to GIF).
+const FORMAT_REQUIRED_ARRAY: &str =
+    "wandb.Video requires a `format` argument when initializing with a numpy array.";
 
 /// Maps `Video` to our API; `None` for other classes.
 pub fn build(class: &str, args: &Args, _ctx: &Ctx<'_>) -> Built {
@@ -27,10 +31,10 @@ fn video(args: &Args) -> Result<Video, String> {
     };
     // `fps or 4`: a missing or zero fps is the default.
     let fps = match args.get("fps") {
-        None | Some(Arg::Json(Value::Null)) => DEFAULT_FPS,
+        None | Some(Arg::Json(Value::Null)) => None,
         Some(Arg::Json(v)) => match v.as_f64() {
-            Some(0.0) => DEFAULT_FPS,
-            Some(f) => f,
+            Some(0.0) => None,
+            Some(f) => Some(f),
             None => return Err(unmapped("fps must be a number")),
         },
         Some(other) => return Err(unmapped(format!("fps must be a number, got {other:?}"))),
@@ -43,7 +47,8 @@ fn video(args: &Args) -> Result<Video, String> {
                 .ok_or_else(|| FORMAT_REQUIRED_ARRAY.to_owned())?
                 .parse()
                 .map_err(|e: wb_types::Error| e.to_string())?;
-            from_ndarray(nd, format, fps)?
+            let options = VideoOptions::default().with_format(format);
+            from_ndarray(nd, fps.map_or(options, |f| options.with_fps(f)))?
         }
         other => {
             return Err(unmapped(format!(
@@ -61,46 +66,40 @@ fn video(args: &Args) -> Result<Video, String> {
 fn encode<T: VideoElement>(
     nd: &NdArray,
     v: Vec<T>,
-    format: VideoFormat,
-    fps: f64,
+    options: VideoOptions,
 ) -> Result<Video, String> {
     let a = ArrayD::from_shape_vec(IxDyn(&nd.shape), v).map_err(|e| unmapped(e.to_string()))?;
-    Video::from_array_with_fps(a.view(), format, fps).map_err(|e| e.to_string())
+    Video::from_array_with(a.view(), options).map_err(|e| e.to_string())
 }
 
-fn from_ndarray(nd: &NdArray, format: VideoFormat, fps: f64) -> Result<Video, String> {
+fn from_ndarray(nd: &NdArray, options: VideoOptions) -> Result<Video, String> {
     match nd.dtype.as_str() {
         "uint8" => encode(
             nd,
             nd.as_i64()?.into_iter().map(|x| x as u8).collect(),
-            format,
-            fps,
+            options,
         ),
         "int16" => encode(
             nd,
             nd.as_i64()?.into_iter().map(|x| x as i16).collect(),
-            format,
-            fps,
+            options,
         ),
         "int32" => encode(
             nd,
             nd.as_i64()?.into_iter().map(|x| x as i32).collect(),
-            format,
-            fps,
+            options,
         ),
-        "int64" => encode(nd, nd.as_i64()?, format, fps),
+        "int64" => encode(nd, nd.as_i64()?, options),
         "float32" => encode(
             nd,
             nd.as_f64()?.into_iter().map(|x| x as f32).collect(),
-            format,
-            fps,
+            options,
         ),
-        "float64" => encode(nd, nd.as_f64()?, format, fps),
+        "float64" => encode(nd, nd.as_f64()?, options),
         "bool" => encode(
             nd,
             nd.as_i64()?.into_iter().map(|x| x != 0).collect(),
-            format,
-            fps,
+            options,
         ),
         other => Err(unmapped(format!("unsupported dtype {other}"))),
     }

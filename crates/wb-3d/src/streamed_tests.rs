@@ -2,12 +2,13 @@
 //! becomes the run's file when bound, and disappears with the last value holding it.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+use crate::Object3D;
+use crate::pts::{encode_points, points_json};
 use ndarray::Array2;
-use wb_3d::Object3D;
-use wb_3d::pts::{encode_points, points_json};
-use wb_core::hash::sha256_hex;
-use wb_core::media::MediaSource;
-use wb_core::value::{LogValue, val_to_json};
+use wb_core::LogValue;
+use wb_core::internal::hash::sha256_hex;
+use wb_core::internal::media::MediaSource;
+use wb_core::internal::value::val_to_json;
 use wb_core::{DirRun, Step, Value};
 
 fn cloud(rows: usize) -> Array2<f64> {
@@ -27,7 +28,7 @@ fn temp_path(o: &Object3D) -> std::path::PathBuf {
 fn a_large_cloud_is_bound_with_the_bytes_and_name_of_the_in_memory_encoding() {
     let a = cloud(20_000);
     let want = points_json(a.view());
-    let o = Object3D::from_numpy(a.view()).unwrap();
+    let o = Object3D::from_array(a.view()).unwrap();
     let tmp = temp_path(&o);
     assert_eq!(std::fs::read(&tmp).unwrap(), want);
     assert_eq!(o.file().sha256(), sha256_hex(&want));
@@ -57,7 +58,7 @@ fn a_large_cloud_is_bound_with_the_bytes_and_name_of_the_in_memory_encoding() {
 
 #[test]
 fn an_unbound_cloud_leaves_no_file_behind() {
-    let o = Object3D::from_numpy(cloud(10_000).view()).unwrap();
+    let o = Object3D::from_array(cloud(10_000).view()).unwrap();
     let tmp = temp_path(&o);
     assert!(tmp.exists());
     drop(o);
@@ -70,7 +71,7 @@ fn the_same_cloud_logged_twice_gets_two_names_and_equal_files() {
     let dir = tempfile::tempdir().unwrap();
     let run = DirRun::new(dir.path().join("files"));
     for step in [1, 2] {
-        let o = Object3D::from_numpy(a.view()).unwrap();
+        let o = Object3D::from_array(a.view()).unwrap();
         let js = val_to_json(&run, "pc", &LogValue::media(o), Step::Num(step)).unwrap();
         let path = js.get("path").and_then(Value::as_str).unwrap();
         let bytes = std::fs::read(dir.path().join("files").join(path)).unwrap();
@@ -80,7 +81,7 @@ fn the_same_cloud_logged_twice_gets_two_names_and_equal_files() {
 
 #[test]
 fn a_small_cloud_stays_in_memory() {
-    let o = Object3D::from_numpy(cloud(10).view()).unwrap();
+    let o = Object3D::from_array(cloud(10).view()).unwrap();
     assert!(matches!(o.file().source(), MediaSource::Generated(_)));
 }
 
@@ -95,7 +96,7 @@ fn a_large_cloud_without_a_temporary_folder_is_kept_in_memory() {
             std::path::Path::new("/nonexistent/wb-3d")
         );
         let a = cloud(10_000);
-        let o = Object3D::from_numpy(a.view()).unwrap();
+        let o = Object3D::from_array(a.view()).unwrap();
         assert!(matches!(o.file().source(), MediaSource::Generated(_)));
         assert_eq!(&*o.file().bytes().unwrap(), &points_json(a.view())[..]);
         return;
@@ -106,7 +107,7 @@ fn a_large_cloud_without_a_temporary_folder_is_kept_in_memory() {
     let out = std::process::Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "a_large_cloud_without_a_temporary_folder_is_kept_in_memory",
+            "streamed_tests::a_large_cloud_without_a_temporary_folder_is_kept_in_memory",
             "--test-threads=1",
         ])
         .env(INNER, "1")
