@@ -3,11 +3,13 @@
 use crate::wav::{self, Sample};
 use ndarray::{ArrayView, Dimension};
 use std::path::Path;
+use wb_core::internal::media::{prehashed_file, user_file};
+use wb_core::internal::value::downcast_all;
 use wb_core::internal::{Media, MediaType};
 use wb_core::json::{Map, Value};
-use wb_core::media::MediaFile;
-use wb_core::value::downcast_all;
-use wb_core::{ArtifactSource, ArtifactTarget, Error, Result, RunTarget, Step, WbValue};
+use wb_core::{
+    ArtifactSource, ArtifactTarget, Batching, Error, MediaFile, Result, RunTarget, Step, WbValue,
+};
 
 /// The media folder of audio files.
 pub const MEDIA_DIR: &str = "media/audio";
@@ -117,7 +119,7 @@ impl Audio {
             )));
         }
         Ok(Audio {
-            media: Media::new(MediaFile::from_path(path, None)?),
+            media: Media::new(user_file(path)?),
             sample_rate: None,
             duration: None,
         })
@@ -125,9 +127,7 @@ impl Audio {
 
     fn generated(wav: wav::Hashed, frames: usize, sample_rate: u32) -> Self {
         Audio {
-            media: Media::new(MediaFile::generated_prehashed(
-                wav.bytes, ".wav", wav.sha256,
-            )),
+            media: Media::new(prehashed_file(wav.bytes, ".wav", wav.sha256)),
             sample_rate: Some(sample_rate),
             duration: Some(frames as f64 / f64::from(sample_rate)),
         }
@@ -226,8 +226,8 @@ impl WbValue for Audio {
         m.insert("wb_type".into(), LOG_TYPE.into());
         Some(Value::Object(m))
     }
-    fn batch_limit(&self) -> Option<Option<usize>> {
-        Some(None)
+    fn batching(&self) -> Batching {
+        Batching::All
     }
     /// `{"_type": "audio", "count", "audio", "sampleRates", "durations", "captions"?}`:
     /// `null` rates and durations for clips read from files; `captions` only when some clip

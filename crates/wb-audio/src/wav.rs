@@ -170,7 +170,7 @@ pub fn encode_pcm16_hashed<S: Sample>(
     }
     Ok(Hashed {
         bytes,
-        sha256: wb_core::hash::hex(&hasher.finalize()),
+        sha256: wb_core::internal::hash::hex(&hasher.finalize()),
     })
 }
 

@@ -57,7 +57,7 @@ pub use path::Step;
 pub use plotly::Plotly;
 pub use registry::Registry;
 pub use target::{DirRun, RunTarget};
-pub use value::{LogValue, WbValue};
+pub use value::{Batching, LogValue, WbValue};
 
 /// The `ndarray` crate, whose array views the array constructors (`from_array`) take.
 pub use ndarray;
