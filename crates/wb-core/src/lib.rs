@@ -48,7 +48,7 @@ pub mod value;
 
 pub use artifact::{Artifact, ArtifactSource, ArtifactTarget, DirArtifact};
 pub use error::{Error, Result};
-pub use histogram::{Histogram, HistogramOptions};
+pub use histogram::{Histogram, HistogramOptions, HistogramSample};
 pub use html::{Html, HtmlOptions};
 pub use json::{Map, Value};
 pub use media::MediaFile;
