@@ -3,10 +3,13 @@
 use crate::wav::{self, Sample};
 use ndarray::{ArrayView, Dimension};
 use std::path::Path;
-use wb_core::internal::media::{Media, MediaType, prehashed_file, user_file};
+use wb_core::internal::media::{prehashed_file, user_file};
 use wb_core::internal::value::downcast_all;
+use wb_core::internal::{Media, MediaType};
 use wb_core::json::{Map, Value};
-use wb_core::{ArtifactSource, ArtifactTarget, Error, MediaFile, Result, RunTarget, Step, WbValue};
+use wb_core::{
+    ArtifactSource, ArtifactTarget, Batching, Error, MediaFile, Result, RunTarget, Step, WbValue,
+};
 
 /// The media folder of audio files.
 const MEDIA_DIR: &str = "media/audio";
@@ -209,8 +212,8 @@ impl WbValue for Audio {
         m.insert("wb_type".into(), LOG_TYPE.into());
         Some(Value::Object(m))
     }
-    fn batch_limit(&self) -> Option<Option<usize>> {
-        Some(None)
+    fn batching(&self) -> Batching {
+        Batching::All
     }
     /// `{"_type": "audio", "count", "audio", "sampleRates", "durations", "captions"?}`:
     /// `null` rates and durations for clips read from files; `captions` only when some clip

@@ -7,7 +7,7 @@ use crate::media::MediaFile;
 use crate::media_type::{Media, MediaType};
 use crate::path::Step;
 use crate::target::RunTarget;
-use crate::value::{WbValue, downcast_all};
+use crate::value::{Batching, WbValue, downcast_all};
 use std::path::Path;
 
 /// The media folder of HTML files.
@@ -177,8 +177,8 @@ impl WbValue for Html {
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
         self.same_media(other)
     }
-    fn batch_limit(&self) -> Option<Option<usize>> {
-        Some(None)
+    fn batching(&self) -> Batching {
+        Batching::All
     }
     fn seq_to_run_json(
         &self,

@@ -48,7 +48,7 @@ pub mod value;
 
 pub use artifact::{Artifact, ArtifactSource, ArtifactTarget, DirArtifact};
 pub use error::{Error, Result};
-pub use histogram::{Histogram, HistogramOptions};
+pub use histogram::{Histogram, HistogramOptions, HistogramSample};
 pub use html::{Html, HtmlOptions};
 pub use json::{Map, Value};
 pub use media::MediaFile;
@@ -57,7 +57,7 @@ pub use path::Step;
 pub use plotly::Plotly;
 pub use registry::Registry;
 pub use target::{DirRun, RunTarget};
-pub use value::{LogValue, WbValue};
+pub use value::{Batching, LogValue, WbValue};
 
 /// The `ndarray` crate, whose array views the array constructors (`from_array`) take.
 pub use ndarray;

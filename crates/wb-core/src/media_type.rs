@@ -167,9 +167,9 @@ pub fn batch_captions<'a>(items: impl IntoIterator<Item = &'a Media>) -> Value {
 /// lets [`WbValue`] delegate to the provided methods:
 ///
 /// ```
-/// use std::sync::Arc;
+/// use wb_core::internal::media::generated_file;
 /// use wb_core::internal::{Media, MediaType};
-/// use wb_core::{ArtifactSource, ArtifactTarget, MediaFile, Result, RunTarget, Step, Value, WbValue};
+/// use wb_core::{ArtifactSource, ArtifactTarget, Result, RunTarget, Step, Value, WbValue};
 ///
 /// /// A text file logged as `text-file`.
 /// #[derive(Debug, Clone)]
@@ -180,7 +180,7 @@ pub fn batch_captions<'a>(items: impl IntoIterator<Item = &'a Media>) -> Value {
 /// impl Text {
 ///     /// The encoder: everything else is shared.
 ///     fn new(text: &str) -> Self {
-///         Text { media: Media::new(MediaFile::generated(text.as_bytes().to_vec(), ".txt")) }
+///         Text { media: Media::new(generated_file(text.as_bytes().to_vec(), ".txt")) }
 ///     }
 ///     fn with_caption(self, caption: impl Into<String>) -> Self {
 ///         Text { media: self.media.with_caption(caption) }
@@ -228,12 +228,31 @@ pub fn batch_captions<'a>(items: impl IntoIterator<Item = &'a Media>) -> Value {
 /// # let _ = Text::new("x").with_caption("c");
 /// ```
 ///
-/// A type with more in its JSON (a video's `width`, an image's boxes) inserts it into the map
-/// `media_run_json` / `media_artifact_json` return; one whose file is not a plain file of the
-/// entry's extension overrides [`MediaType::entry_extension`] (and may refuse the entry
-/// there); one without a caption sets [`MediaType::HAS_CAPTION`] to `false`. A type whose
-/// folder or `_type` is not a constant (`JsonMetadata`) uses [`Media`]'s methods directly.
+/// Steps, for a family type today holding `file: MediaFile` and `caption: Option<String>`:
 ///
+/// 1. Replace both fields by `media: Media`; constructors wrap their file in [`Media::new`]
+///    (files from `wb_core::internal::media`: `generated_file`, `prehashed_file`,
+///    `prehashed_temp_file`, `user_file`); `with_caption` is
+///    `self.media = self.media.with_caption(c)`; `caption()` is [`Media::caption`]; `file()`
+///    is [`Media::file`].
+/// 2. `impl MediaType`: the `_type`, the folder, [`MediaType::from_media`] (fill the type's
+///    other fields from `json`, or leave them unknown as the SDK does).
+/// 3. In `impl WbValue`, the five methods above become one-line calls. A type with more in
+///    its JSON (a video's `width`, an image's boxes) inserts it into the map
+///    `media_run_json` / `media_artifact_json` return; one that binds more than its file (an
+///    image's boxes and masks, a mask's class labels) calls `bind_media` first; one whose
+///    equality also compares the caption (Audio, Image) adds
+///    `media().caption_json() == ...` to `same_media`.
+/// 4. `from_json` is [`MediaType::decode_media`]; `register` uses [`media_decoder`]. A type
+///    whose entries are not plain files of their name's last extension overrides
+///    [`MediaType::entry_extension`] (`.plotly.json`; or returns the decoding error for an
+///    entry it cannot hold); one without a caption sets [`MediaType::HAS_CAPTION`] to `false`.
+/// 5. Batches: `batching()` returns [`crate::Batching`]; `seq_to_run_json` takes the
+///    `captions` list from [`batch_captions`] (the SDK's `Media.captions`), so captions read
+///    as non-strings stay as they were.
+///
+/// A type whose folder or `_type` is not a constant (`JsonMetadata`) uses [`Media`]'s
+/// methods directly.
 pub trait MediaType: WbValue + Sized {
     /// The `_type` of one value in its run and artifact JSON, and its registry key.
     const LOG_TYPE: &'static str;

@@ -68,8 +68,15 @@ pub trait WbValue: Any + Send + Sync + Debug {
         true
     }
 
-    /// For batchable media (the SDK's `BatchableMedia`): the most items one logged list keeps
-    /// (`Some(Some(108))` for images, `Some(None)` for no cap); `None` when not batchable.
+    /// Whether a logged list of values of this type is written as one batch (the SDK's
+    /// `BatchableMedia`), and how many items it keeps. The default is
+    /// [`Batching::from_limit`] of [`WbValue::batch_limit`], which is [`Batching::Never`].
+    fn batching(&self) -> Batching {
+        Batching::from_limit(self.batch_limit())
+    }
+
+    /// The former form of [`WbValue::batching`] (`Some(Some(108))` for images, `Some(None)`
+    /// for no cap, `None` when not batchable), kept until every type implements `batching`.
     fn batch_limit(&self) -> Option<Option<usize>> {
         None
     }
@@ -87,6 +94,31 @@ pub trait WbValue: Any + Send + Sync + Debug {
             "{} values cannot be logged as a batch",
             self.class_name()
         )))
+    }
+}
+
+/// How a logged list of one type's values is written ([`WbValue::batching`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Batching {
+    /// Not batchable: a list is written item by item.
+    #[default]
+    Never,
+    /// One batch of every item.
+    All,
+    /// One batch of the first `n` items (the SDK's `Image.MAX_ITEMS`: 108); the rest are
+    /// dropped, as the SDK drops them.
+    AtMost(usize),
+}
+
+impl Batching {
+    /// From the former `Option<Option<usize>>` form of [`WbValue::batch_limit`].
+    pub fn from_limit(limit: Option<Option<usize>>) -> Self {
+        match limit {
+            None => Batching::Never,
+            Some(None) => Batching::All,
+            Some(Some(n)) => Batching::AtMost(n),
+        }
     }
 }
 
@@ -178,9 +210,10 @@ fn list_to_json(run: &dyn RunTarget, key: &str, items: &[LogValue], step: Step) 
         let same_type = medias
             .iter()
             .all(|m| (*m as &dyn Any).type_id() == (first as &dyn Any).type_id());
-        if let (Some(limit), true) = (first.batch_limit(), same_type) {
-            let kept = match limit {
-                Some(max) if medias.len() > max => &medias[..max],
+        let batching = first.batching();
+        if batching != Batching::Never && same_type {
+            let kept = match batching {
+                Batching::AtMost(max) if medias.len() > max => &medias[..max],
                 _ => &medias[..],
             };
             for m in kept {
