@@ -219,14 +219,61 @@ fn linspace<F: EdgeFloat>(start: F, stop: F, num: usize) -> Vec<F> {
     y
 }
 
-impl Histogram {
-    /// `wandb.Histogram(sequence, num_bins=64)`.
-    pub fn from_sequence<T: HistogramSample>(data: &[T]) -> Result<Self> {
-        Self::with_num_bins(data, DEFAULT_NUM_BINS)
+/// How [`Histogram::from_sequence_with`] and [`Histogram::from_array_with`] bin their data.
+///
+/// ```
+/// use wb_core::{Histogram, HistogramOptions};
+/// let h = Histogram::from_sequence_with(&[1, 2, 3], HistogramOptions::default().with_num_bins(3))?;
+/// assert_eq!(h.values().len(), 3);
+/// # Ok::<(), wb_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HistogramOptions {
+    num_bins: usize,
+}
+
+impl Default for HistogramOptions {
+    /// [`Histogram::DEFAULT_NUM_BINS`] bins, the SDK's default.
+    fn default() -> Self {
+        HistogramOptions {
+            num_bins: DEFAULT_NUM_BINS,
+        }
+    }
+}
+
+impl HistogramOptions {
+    /// The number of bins (`num_bins=`): 1 to [`Histogram::MAX_LENGTH`], checked by the constructor.
+    #[must_use]
+    pub fn with_num_bins(mut self, num_bins: usize) -> Self {
+        self.num_bins = num_bins;
+        self
     }
 
-    /// `wandb.Histogram(sequence, num_bins=num_bins)`; at most [`MAX_LENGTH`] bins.
-    pub fn with_num_bins<T: HistogramSample>(data: &[T], num_bins: usize) -> Result<Self> {
+    /// The number of bins.
+    pub fn num_bins(&self) -> usize {
+        self.num_bins
+    }
+}
+
+impl Histogram {
+    /// The SDK's `Histogram.MAX_LENGTH`: at most 512 bins.
+    pub const MAX_LENGTH: usize = MAX_LENGTH;
+    /// The default number of bins (the SDK's `num_bins=64`).
+    pub const DEFAULT_NUM_BINS: usize = DEFAULT_NUM_BINS;
+
+    /// `wandb.Histogram(sequence)`: [`Histogram::DEFAULT_NUM_BINS`] bins over the data's range.
+    pub fn from_sequence<T: HistogramSample>(data: &[T]) -> Result<Self> {
+        Self::from_sequence_with(data, HistogramOptions::default())
+    }
+
+    /// `wandb.Histogram(sequence, num_bins=...)`: at most [`Histogram::MAX_LENGTH`] bins; the data's
+    /// range must be finite.
+    pub fn from_sequence_with<T: HistogramSample>(
+        data: &[T],
+        options: HistogramOptions,
+    ) -> Result<Self> {
+        let num_bins = options.num_bins;
         if num_bins > MAX_LENGTH {
             return Err(Error::value("The maximum length of a histogram is 512"));
         }
@@ -234,14 +281,22 @@ impl Histogram {
         Self::from_np_histogram(counts, edges)
     }
 
-    /// A histogram of every element of an ndarray view, in logical (row-major) order.
-    pub fn from_ndarray<T: HistogramSample, D: ndarray::Dimension>(
+    /// A histogram of every element of an array of any dimension, in logical (row-major)
+    /// order, with [`Histogram::DEFAULT_NUM_BINS`] bins.
+    pub fn from_array<T: HistogramSample, D: ndarray::Dimension>(
         data: ndarray::ArrayView<'_, T, D>,
-        num_bins: usize,
+    ) -> Result<Self> {
+        Self::from_array_with(data, HistogramOptions::default())
+    }
+
+    /// [`Histogram::from_array`] with options ([`Histogram::from_sequence_with`]'s rules).
+    pub fn from_array_with<T: HistogramSample, D: ndarray::Dimension>(
+        data: ndarray::ArrayView<'_, T, D>,
+        options: HistogramOptions,
     ) -> Result<Self> {
         match data.as_slice() {
-            Some(s) => Self::with_num_bins(s, num_bins),
-            None => Self::with_num_bins(&data.iter().copied().collect::<Vec<_>>(), num_bins),
+            Some(s) => Self::from_sequence_with(s, options),
+            None => Self::from_sequence_with(&data.iter().copied().collect::<Vec<_>>(), options),
         }
     }
 
@@ -332,10 +387,14 @@ mod tests {
         to_string(&h.json(), Dialect::Python)
     }
 
+    fn bins(n: usize) -> HistogramOptions {
+        HistogramOptions::default().with_num_bins(n)
+    }
+
     #[test]
     fn three_values_three_bins() {
         // wandb 0.31.0: Histogram([1, 2, 3], num_bins=3) (see the format reference, §3).
-        let h = Histogram::with_num_bins(&[1i64, 2, 3], 3).unwrap();
+        let h = Histogram::from_sequence_with(&[1i64, 2, 3], bins(3)).unwrap();
         assert_eq!(
             json(&h),
             r#"{"_type": "histogram", "bins": [1.0, 1.6666666666666665, 2.333333333333333, 3.0], "values": [1, 1, 1]}"#
@@ -344,7 +403,7 @@ mod tests {
 
     #[test]
     fn constant_and_empty() {
-        let h = Histogram::with_num_bins(&[5.0f64; 3], 4).unwrap();
+        let h = Histogram::from_sequence_with(&[5.0f64; 3], bins(4)).unwrap();
         assert_eq!(
             h.bins,
             vec![
@@ -363,8 +422,8 @@ mod tests {
 
     #[test]
     fn limits_and_errors() {
-        assert!(Histogram::with_num_bins(&[1.0f64, 2.0], 512).is_ok());
-        let e = Histogram::with_num_bins(&[1.0f64, 2.0], 513).unwrap_err();
+        assert!(Histogram::from_sequence_with(&[1.0f64, 2.0], bins(512)).is_ok());
+        let e = Histogram::from_sequence_with(&[1.0f64, 2.0], bins(513)).unwrap_err();
         assert_eq!(e.to_string(), "The maximum length of a histogram is 512");
         let e = Histogram::from_sequence(&[1.0, f64::NAN]).unwrap_err();
         assert_eq!(

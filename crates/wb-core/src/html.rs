@@ -39,21 +39,69 @@ fn py_strip(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
 
+/// How HTML is written (the SDK's `inject=`).
+///
+/// ```
+/// use wb_core::{Html, HtmlOptions};
+/// let raw = Html::from_literal_with("<p>as is</p>", HtmlOptions::default().with_inject(false));
+/// assert_eq!(&raw.file().bytes()?[..], b"<p>as is</p>");
+/// # Ok::<(), wb_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HtmlOptions {
+    inject: bool,
+}
+
+impl Default for HtmlOptions {
+    /// W&B's head injected, as the SDK's default (`inject=True`).
+    fn default() -> Self {
+        HtmlOptions { inject: true }
+    }
+}
+
+impl HtmlOptions {
+    /// Whether W&B's head (a `_blank` base target and W&B's stylesheet, after the first
+    /// `<head>`) is added to the document;
+    /// without it the document is logged exactly as given.
+    #[must_use]
+    pub fn with_inject(mut self, inject: bool) -> Self {
+        self.inject = inject;
+        self
+    }
+
+    /// Whether W&B's head is added.
+    pub fn inject(&self) -> bool {
+        self.inject
+    }
+}
+
 impl Html {
     /// `wandb.Html(data)`: `data` is a path when it names an existing file whose extension is
-    /// exactly `.html`, otherwise literal HTML. With `inject`, W&B's head is added.
-    pub fn new(data: &str, inject: bool) -> Result<Self> {
+    /// exactly `.html`, otherwise literal HTML; W&B's head is injected. Fails only when the
+    /// file cannot be read.
+    pub fn new(data: &str) -> Result<Self> {
+        Self::new_with(data, HtmlOptions::default())
+    }
+
+    /// [`Html::new`] with options (`wandb.Html(data, inject=...)`).
+    pub fn new_with(data: &str, options: HtmlOptions) -> Result<Self> {
         let p = Path::new(data);
         if p.is_file() && crate::path::splitext_ext(data) == ".html" {
-            Self::from_path(p, inject)
+            Self::from_path_with(p, options)
         } else {
-            Ok(Self::from_literal(data, inject))
+            Ok(Self::from_literal_with(data, options))
         }
     }
 
-    /// `wandb.Html(data, data_is_not_path=True)`: `html` is literal HTML.
-    pub fn from_literal(html: &str, inject: bool) -> Self {
-        let text = if inject {
+    /// Literal HTML, with W&B's head injected (`wandb.Html(html, data_is_not_path=True)`).
+    pub fn from_literal(html: &str) -> Self {
+        Self::from_literal_with(html, HtmlOptions::default())
+    }
+
+    /// Literal HTML, with options.
+    pub fn from_literal_with(html: &str, options: HtmlOptions) -> Self {
+        let text = if options.inject {
             inject_head(html)
         } else {
             html.to_owned()
@@ -63,13 +111,19 @@ impl Html {
         }
     }
 
-    /// HTML read from a file. Without `inject` the file is copied as it is; with it, the
-    /// injected text is written as a new file.
-    pub fn from_path(path: impl AsRef<Path>, inject: bool) -> Result<Self> {
+    /// HTML read from a file, with W&B's head injected (written as a new file). Fails when
+    /// the file cannot be read, or, to be injected, is not UTF-8.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self> {
+        Self::from_path_with(path, HtmlOptions::default())
+    }
+
+    /// HTML read from a file, with options. Without injection the file is copied as it is
+    /// when logged.
+    pub fn from_path_with(path: impl AsRef<Path>, options: HtmlOptions) -> Result<Self> {
         let path = path.as_ref();
-        if inject {
+        if options.inject {
             let text = std::fs::read_to_string(path).map_err(|e| Error::io("reading", path, e))?;
-            Ok(Self::from_literal(&text, true))
+            Ok(Self::from_literal(&text))
         } else {
             Ok(Html {
                 media: Media::new(MediaFile::from_path(path, Some(".html"))?),

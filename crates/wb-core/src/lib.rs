@@ -3,23 +3,25 @@
 //! The foundation of `wb-types`: what every Weights & Biases data type shares, and the types
 //! that need no other crate.
 //!
-//! A value flows: **construct** (check the input, encode it: [`MediaFile::generated`]) →
-//! **bind** ([`WbValue::bind_to_run`] names the file `{key}_{step}_{sha256[:20]}{ext}` and
-//! places it under the run's media folder) → **`to_json`** ([`WbValue::to_run_json`] or
+//! A value flows: **construct** (check the input, encode its file) → **bind**
+//! ([`WbValue::bind_to_run`] names the file `{key}_{step}_{sha256[:20]}{ext}` and places it
+//! under the run's media folder) → **`to_json`** ([`WbValue::to_run_json`] or
 //! [`WbValue::to_artifact_json`]) → **target** (a [`RunTarget`] such as [`DirRun`] or the
-//! offline run of `wb-run`; an [`ArtifactTarget`] such as [`Artifact`]).
+//! offline run of `wb-run`; an [`ArtifactTarget`] such as [`Artifact`]); and back:
+//! [`Registry::decode`] reads a value's artifact JSON (the SDK's `init_from_json`).
 //!
-//! ## Map of the crate
+//! ## What is here
+//! - Types: [`Histogram`] ([`HistogramOptions`]), [`Html`] ([`HtmlOptions`]), [`Plotly`],
+//!   [`JsonMetadata`].
+//! - Logging: the [`WbValue`] trait every data type implements, [`LogValue`] (what a row
+//!   holds), [`Step`], the [`RunTarget`] and [`ArtifactTarget`] traits, [`DirRun`],
+//!   [`Artifact`], [`DirArtifact`], [`ArtifactSource`], [`Registry`], [`MediaFile`] (the file
+//!   behind a media value).
 //! - [`json`]: the ordered [`json::Value`] and wandb's three JSON byte dialects.
-//! - [`value`]: the [`WbValue`] trait, [`LogValue`], `val_to_json` and batching of lists.
-//! - [`media`]: [`MediaFile`], a value's file, its hash, run binding and artifact entry naming.
-//! - [`path`]: the SDK's key → file-name rules ([`path::safe_key`], [`Step`]).
-//! - [`target`]: the [`RunTarget`] trait and the plain-directory [`DirRun`].
-//! - [`artifact`]: the [`ArtifactTarget`] trait, the in-memory [`Artifact`], artifact readers.
-//! - [`registry`]: `_type` → decoder ([`Registry`], the SDK's `init_from_json`).
-//! - Types: [`Histogram`], [`Html`], [`Plotly`], [`JsonMetadata`].
-//! - [`fs`]: atomic writes; [`hash`]: digests; [`parallel`]: pieces made on several threads,
-//!   used in order.
+//! - [`Error`] and [`Result`]; [`ndarray`], re-exported for the array constructors.
+//!
+//! The machinery the family crates share (media binding, atomic writes, the parallel
+//! pipeline, random ids, hashing, path rules) is in a hidden, unstable module, `internal`.
 #![warn(missing_docs)]
 
 pub mod artifact;
@@ -37,6 +39,8 @@ pub mod metadata;
 pub mod parallel;
 pub mod path;
 pub mod plotly;
+mod pyrepr;
+mod pyrepr_table;
 pub mod random;
 pub mod registry;
 pub mod target;
@@ -44,8 +48,8 @@ pub mod value;
 
 pub use artifact::{Artifact, ArtifactSource, ArtifactTarget, DirArtifact};
 pub use error::{Error, Result};
-pub use histogram::Histogram;
-pub use html::Html;
+pub use histogram::{Histogram, HistogramOptions};
+pub use html::{Html, HtmlOptions};
 pub use json::{Map, Value};
 pub use media::MediaFile;
 pub use metadata::JsonMetadata;
@@ -54,6 +58,9 @@ pub use plotly::Plotly;
 pub use registry::Registry;
 pub use target::{DirRun, RunTarget};
 pub use value::{LogValue, WbValue};
+
+/// The `ndarray` crate, whose array views the array constructors (`from_array`) take.
+pub use ndarray;
 
 /// Registers wb-core's decodable types (`histogram`, `html-file`, `plotly-file`).
 pub fn register(registry: &mut Registry) {

@@ -306,21 +306,32 @@ fn basename(p: &Path) -> String {
 /// `{"_type": ..., "sha256": ..., "size": ..., "path": ...}` preceded by `caption` when set: the
 /// run JSON every file-backed media starts with (SDK `Media.to_json(run)`). `artifact_urls`
 /// (`artifact_path`, `_latest_artifact_path`) go before `path` when the value was added to an
-/// artifact first.
+/// artifact first. (The former form of [`crate::internal::Media::run_json`].)
 pub fn media_run_json(
     caption: Option<&str>,
     type_name: &str,
     file: &MediaFile,
     artifact_urls: Option<(&str, &str)>,
 ) -> Result<crate::json::Map> {
+    run_json_map(caption.map(Into::into), type_name, file, artifact_urls)
+}
+
+/// The run JSON of `file` with `caption` (see [`media_run_json`]).
+pub(crate) fn run_json_map(
+    caption: Option<crate::json::Value>,
+    type_name: &str,
+    file: &MediaFile,
+    artifact_urls: Option<(&str, &str)>,
+) -> Result<crate::json::Map> {
     let b = file.binding().ok_or_else(|| {
         Error::value(format!(
-            "{type_name} value must be bound to a run with bind_to_run() before being serialized to JSON"
+            "a {type_name} value must be bound to a run before its run JSON is made: \
+             log it, or call bind_to_run() first"
         ))
     })?;
     let mut m = crate::json::Map::new();
     if let Some(c) = caption {
-        m.insert("caption".into(), c.into());
+        m.insert("caption".into(), c);
     }
     m.insert("_type".into(), type_name.into());
     m.insert("sha256".into(), file.sha256().into());
@@ -334,9 +345,21 @@ pub fn media_run_json(
 }
 
 /// `{"caption"?, "path", "sha256", "_type"}`, the artifact JSON of a file-backed media
-/// (SDK `Media.to_json(artifact)`), after adding the file to `artifact`.
+/// (SDK `Media.to_json(artifact)`), after adding the file to `artifact`. (The former form of
+/// [`crate::internal::Media::artifact_json`].)
 pub fn media_artifact_json(
     caption: Option<&str>,
+    log_type: &str,
+    media_dir: &str,
+    file: &MediaFile,
+    artifact: &mut dyn ArtifactTarget,
+) -> Result<crate::json::Map> {
+    artifact_json_map(caption.map(Into::into), log_type, media_dir, file, artifact)
+}
+
+/// The artifact JSON of `file` with `caption` (see [`media_artifact_json`]).
+pub(crate) fn artifact_json_map(
+    caption: Option<crate::json::Value>,
     log_type: &str,
     media_dir: &str,
     file: &MediaFile,
@@ -345,7 +368,7 @@ pub fn media_artifact_json(
     let name = file.add_to_artifact(artifact, media_dir)?;
     let mut m = crate::json::Map::new();
     if let Some(c) = caption {
-        m.insert("caption".into(), c.into());
+        m.insert("caption".into(), c);
     }
     m.insert("path".into(), name.into());
     m.insert("sha256".into(), file.sha256().into());

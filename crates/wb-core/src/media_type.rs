@@ -5,7 +5,7 @@
 use crate::artifact::{ArtifactSource, ArtifactTarget};
 use crate::error::{Error, Result};
 use crate::json::{Map, Value};
-use crate::media::MediaFile;
+use crate::media::{MediaFile, artifact_json_map, run_json_map};
 use crate::path::{Step, splitext_ext};
 use crate::registry::Registry;
 use crate::target::RunTarget;
@@ -85,21 +85,7 @@ impl Media {
     /// The run JSON of a bound value (SDK `Media.to_json(run)`):
     /// `{"caption"?, "_type", "sha256", "size", "path"}`. Types add their own members to it.
     pub fn run_json(&self, log_type: &str) -> Result<Map> {
-        let b = self.file.binding().ok_or_else(|| {
-            Error::value(format!(
-                "a {log_type} value must be bound to a run before its run JSON is made: \
-                 log it, or call bind_to_run() first"
-            ))
-        })?;
-        let mut m = Map::new();
-        if let Some(c) = &self.caption {
-            m.insert("caption".into(), c.clone());
-        }
-        m.insert("_type".into(), log_type.into());
-        m.insert("sha256".into(), self.file.sha256().into());
-        m.insert("size".into(), self.file.size().into());
-        m.insert("path".into(), b.rel_path.into());
-        Ok(m)
+        run_json_map(self.caption.clone(), log_type, &self.file, None)
     }
 
     /// Adds the file to `artifact` under `media_dir` and returns the artifact JSON (SDK
@@ -111,15 +97,13 @@ impl Media {
         media_dir: &str,
         artifact: &mut dyn ArtifactTarget,
     ) -> Result<Map> {
-        let name = self.file.add_to_artifact(artifact, media_dir)?;
-        let mut m = Map::new();
-        if let Some(c) = &self.caption {
-            m.insert("caption".into(), c.clone());
-        }
-        m.insert("path".into(), name.into());
-        m.insert("sha256".into(), self.file.sha256().into());
-        m.insert("_type".into(), log_type.into());
-        Ok(m)
+        artifact_json_map(
+            self.caption.clone(),
+            log_type,
+            media_dir,
+            &self.file,
+            artifact,
+        )
     }
 
     /// Same file content (`sha256`), the SDK's `Media.__eq__` once the classes match.
@@ -439,7 +423,10 @@ mod tests {
             .insert("caption".into(), Value::Null);
         assert_eq!(reread(&j).media.caption_json(), None);
         // A type without captions ignores one, as the SDK's decoder does.
-        let (art, mut j) = in_artifact(&Html::from_literal("<p>x</p>", false));
+        let (art, mut j) = in_artifact(&Html::from_literal_with(
+            "<p>x</p>",
+            crate::HtmlOptions::default().with_inject(false),
+        ));
         j.as_object_mut()
             .unwrap()
             .insert("caption".into(), "c".into());
@@ -467,12 +454,12 @@ mod tests {
         };
         let values: [Box<dyn WbValue>; 3] = [
             Box::new(clip(b"abc").with_caption_json("c".into())),
-            Box::new(Html::from_literal("<p>x</p>", true)),
+            Box::new(Html::from_literal("<p>x</p>")),
             Box::new(Plotly::from_figure_json(r#"{"data":[{"x":[1]}]}"#).unwrap()),
         ];
         for v in values {
             let (art, j) = in_artifact(v.as_ref());
-            let back = registry.from_json(&j, &art).unwrap().unwrap();
+            let back = registry.decode(&j, &art).unwrap().unwrap();
             assert!(back.wb_eq(v.as_ref()), "{j:?}");
             // The same entry: the same file name, so the same run file name.
             let (_, j2) = in_artifact(back.as_ref());
@@ -487,7 +474,7 @@ mod tests {
             ),
         ] {
             let e = registry
-                .from_json(&json::parse(json).unwrap(), &art)
+                .decode(&json::parse(json).unwrap(), &art)
                 .unwrap_err()
                 .to_string();
             assert!(e.starts_with("cannot read clip-file from JSON: "), "{e}");

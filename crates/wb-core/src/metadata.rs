@@ -18,22 +18,29 @@ pub struct JsonMetadata {
     media: Media,
 }
 
-/// A validation hook run on the value before anything is written.
-pub type Validator = fn(&Value) -> Result<()>;
-
 impl JsonMetadata {
-    /// Metadata of type `type_name` (the SDK default is `"metadata"`), checked by `validate`.
-    pub fn new(type_name: &'static str, val: Value, validate: Option<Validator>) -> Result<Self> {
-        if let Some(v) = validate {
-            v(&val)?;
-        }
+    /// Metadata of type `type_name` (the SDK's default is `"metadata"`): `val` as it is,
+    /// written as compact JSON.
+    pub fn new(type_name: &'static str, val: Value) -> Self {
         let text = json::to_string(&val, Dialect::Compact);
         let file = MediaFile::generated(text.into_bytes(), &format!(".{type_name}.json"));
-        Ok(JsonMetadata {
+        JsonMetadata {
             type_name,
             val,
             media: Media::new(file),
-        })
+        }
+    }
+
+    /// [`JsonMetadata::new`] for a type whose value must pass `validate` (the `validate` of
+    /// the SDK's `JSONMetadata` subclasses), checked before anything is encoded: its error
+    /// when the value does not pass.
+    pub fn from_value(
+        type_name: &'static str,
+        val: Value,
+        validate: impl FnOnce(&Value) -> Result<()>,
+    ) -> Result<Self> {
+        validate(&val)?;
+        Ok(Self::new(type_name, val))
     }
 
     /// The type name (`_type` in the run JSON).

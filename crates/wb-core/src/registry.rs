@@ -46,9 +46,10 @@ impl Registry {
         self.decoders.keys().copied().collect()
     }
 
-    /// `WBValue.init_from_json`: `Ok(None)` when `json` has no `_type` or one not registered;
-    /// otherwise the decoded value, or an error saying what in the JSON was wrong.
-    pub fn from_json(
+    /// Decodes a value's artifact JSON (the SDK's `WBValue.init_from_json`), reading the
+    /// files it names from `source`: `Ok(None)` when `json` has no `_type` or one not
+    /// registered; otherwise the value, or an error saying what in the JSON was wrong.
+    pub fn decode(
         &self,
         json: &Value,
         source: &dyn ArtifactSource,
@@ -60,5 +61,14 @@ impl Registry {
             Some(decode) => decode(json, source, self).map(Some),
             None => Ok(None),
         }
+    }
+
+    /// The former name of [`Registry::decode`], kept until every crate has moved to it.
+    pub fn from_json(
+        &self,
+        json: &Value,
+        source: &dyn ArtifactSource,
+    ) -> Result<Option<Arc<dyn WbValue>>> {
+        self.decode(json, source)
     }
 }

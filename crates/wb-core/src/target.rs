@@ -37,18 +37,20 @@ pub struct DirRun {
 impl DirRun {
     /// A run whose `files/` folder is `files_dir`, with a random 8-character id.
     pub fn new(files_dir: impl Into<PathBuf>) -> Self {
-        Self::with_id(files_dir, crate::random::random_id(8))
-    }
-
-    /// The same with a given run id.
-    pub fn with_id(files_dir: impl Into<PathBuf>, run_id: impl Into<String>) -> Self {
         DirRun {
             files_dir: files_dir.into(),
-            run_id: run_id.into(),
+            run_id: crate::random::random_id(8),
             published: Mutex::default(),
             artifacts: Mutex::default(),
             config: Mutex::default(),
         }
+    }
+
+    /// Sets the run id (instead of a random one).
+    #[must_use]
+    pub fn with_id(mut self, run_id: impl Into<String>) -> Self {
+        self.run_id = run_id.into();
+        self
     }
 
     /// The `files/` folder (the same as [`RunTarget::files_dir`], without importing the trait).

@@ -102,8 +102,13 @@ pub fn downcast_all<'a, T: WbValue>(items: &[&'a dyn WbValue]) -> Result<Vec<&'a
     items
         .iter()
         .map(|v| {
-            v.downcast_ref::<T>()
-                .ok_or_else(|| Error::type_error("all items of a batched list must be of one type"))
+            v.downcast_ref::<T>().ok_or_else(|| {
+                Error::type_error(format!(
+                    "a batched list holds items of one type only: found a {} among {} items",
+                    v.class_name(),
+                    items.first().map_or("other", |f| f.class_name())
+                ))
+            })
         })
         .collect()
 }
@@ -262,7 +267,12 @@ mod tests {
     fn lists_follow_the_sdk() {
         let dir = tempfile::tempdir().unwrap();
         let run = DirRun::new(dir.path());
-        let html = || LogValue::media(Html::from_literal("<p>x</p>", false));
+        let html = || {
+            LogValue::media(Html::from_literal_with(
+                "<p>x</p>",
+                crate::HtmlOptions::default().with_inject(false),
+            ))
+        };
         let hist = || LogValue::media(Histogram::from_sequence(&[1.0, 2.0]).unwrap());
         // Html is batchable: one `html` object.
         let v = val_to_json(

@@ -3,10 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use std::path::{Path, PathBuf};
+use wb_core::internal::value::val_to_json;
 use wb_core::json::{self, Dialect, Value};
-use wb_core::metadata::JsonMetadata;
-use wb_core::value::{LogValue, val_to_json};
-use wb_core::{Artifact, DirRun, Histogram, Html, Plotly, Step, WbValue};
+use wb_core::{
+    Artifact, DirRun, Histogram, HistogramOptions, Html, JsonMetadata, LogValue, Plotly, Step,
+    WbValue,
+};
 
 const STEP: Step = Step::Num(3);
 
@@ -41,7 +43,7 @@ fn linspace(start: f64, stop: f64, n: usize) -> Vec<f64> {
 }
 
 fn run_cases(tmp: &Path) -> Vec<(&'static str, &'static str, Box<dyn WbValue>)> {
-    let html = |s: &str| -> Box<dyn WbValue> { Box::new(Html::from_literal(s, true)) };
+    let html = |s: &str| -> Box<dyn WbValue> { Box::new(Html::from_literal(s)) };
     let f32s: Vec<f32> = vec![0.1, 0.2, 0.7, 1.3];
     let modded: Vec<f64> = (0..1000i64)
         .map(|i| ((i * 37) % 101) as f64 * 0.013 - 0.3)
@@ -58,12 +60,24 @@ fn run_cases(tmp: &Path) -> Vec<(&'static str, &'static str, Box<dyn WbValue>)> 
         (
             "hist_bins3",
             "h",
-            Box::new(Histogram::with_num_bins(&[1i64, 2, 3], 3).unwrap()),
+            Box::new(
+                Histogram::from_sequence_with(
+                    &[1i64, 2, 3],
+                    HistogramOptions::default().with_num_bins(3),
+                )
+                .unwrap(),
+            ),
         ),
         (
             "hist_constant",
             "h",
-            Box::new(Histogram::with_num_bins(&[5.0f64; 3], 4).unwrap()),
+            Box::new(
+                Histogram::from_sequence_with(
+                    &[5.0f64; 3],
+                    HistogramOptions::default().with_num_bins(4),
+                )
+                .unwrap(),
+            ),
         ),
         (
             "hist_empty",
@@ -73,12 +87,21 @@ fn run_cases(tmp: &Path) -> Vec<(&'static str, &'static str, Box<dyn WbValue>)> 
         (
             "hist_ints",
             "h",
-            Box::new(Histogram::with_num_bins(&[3i64, -7, 12, 0, 5, 5, 9], 7).unwrap()),
+            Box::new(
+                Histogram::from_sequence_with(
+                    &[3i64, -7, 12, 0, 5, 5, 9],
+                    HistogramOptions::default().with_num_bins(7),
+                )
+                .unwrap(),
+            ),
         ),
         (
             "hist_f32",
             "h",
-            Box::new(Histogram::with_num_bins(&f32s, 5).unwrap()),
+            Box::new(
+                Histogram::from_sequence_with(&f32s, HistogramOptions::default().with_num_bins(5))
+                    .unwrap(),
+            ),
         ),
         (
             "hist_np_int",
@@ -93,7 +116,13 @@ fn run_cases(tmp: &Path) -> Vec<(&'static str, &'static str, Box<dyn WbValue>)> 
         (
             "hist_512",
             "h",
-            Box::new(Histogram::with_num_bins(&linspace(-3.0, 7.0, 2000), 512).unwrap()),
+            Box::new(
+                Histogram::from_sequence_with(
+                    &linspace(-3.0, 7.0, 2000),
+                    HistogramOptions::default().with_num_bins(512),
+                )
+                .unwrap(),
+            ),
         ),
         (
             "hist_mod",
@@ -114,17 +143,26 @@ fn run_cases(tmp: &Path) -> Vec<(&'static str, &'static str, Box<dyn WbValue>)> 
         (
             "html_no_inject",
             "html",
-            Box::new(Html::from_literal("<p>raw</p>\n", false)),
+            Box::new(Html::from_literal_with(
+                "<p>raw</p>\n",
+                wb_core::HtmlOptions::default().with_inject(false),
+            )),
         ),
         (
             "html_path_inject",
             "html",
-            Box::new(Html::new(page_html(tmp).to_str().unwrap(), true).unwrap()),
+            Box::new(Html::new(page_html(tmp).to_str().unwrap()).unwrap()),
         ),
         (
             "html_path_no_inject",
             "html",
-            Box::new(Html::new(page_html(tmp).to_str().unwrap(), false).unwrap()),
+            Box::new(
+                Html::new_with(
+                    page_html(tmp).to_str().unwrap(),
+                    wb_core::HtmlOptions::default().with_inject(false),
+                )
+                .unwrap(),
+            ),
         ),
         ("key_slashes", "a/b/c", html("<p>k</p>")),
         ("key_dotdot", "../../up", html("<p>k</p>")),
@@ -138,14 +176,10 @@ fn run_cases(tmp: &Path) -> Vec<(&'static str, &'static str, Box<dyn WbValue>)> 
         (
             "metadata",
             "meta",
-            Box::new(
-                JsonMetadata::new(
-                    "metadata",
-                    json::parse(r#"{"z": 1, "a": [1.5, NaN, 1e-7], "s": "\u2603"}"#).unwrap(),
-                    None,
-                )
-                .unwrap(),
-            ),
+            Box::new(JsonMetadata::new(
+                "metadata",
+                json::parse(r#"{"z": 1, "a": [1.5, NaN, 1e-7], "s": "\u2603"}"#).unwrap(),
+            )),
         ),
     ]
 }
@@ -216,11 +250,17 @@ fn artifact_entries_match_the_sdk() {
     let cases: Vec<(&str, Box<dyn WbValue>)> = vec![
         (
             "html_plain",
-            Box::new(Html::from_literal("<p>hello \u{e9}</p>", true)),
+            Box::new(Html::from_literal("<p>hello \u{e9}</p>")),
         ),
         (
             "html_path_no_inject",
-            Box::new(Html::new(page_html(tmp.path()).to_str().unwrap(), false).unwrap()),
+            Box::new(
+                Html::new_with(
+                    page_html(tmp.path()).to_str().unwrap(),
+                    wb_core::HtmlOptions::default().with_inject(false),
+                )
+                .unwrap(),
+            ),
         ),
     ];
     for (case, value) in cases {
@@ -247,7 +287,7 @@ fn artifact_entries_match_the_sdk() {
         );
         // And it reads back equal through the registry.
         let back = wb_core::Registry::with_core()
-            .from_json(&read_json(&g.join("artifact").join(&entry)), &art)
+            .decode(&read_json(&g.join("artifact").join(&entry)), &art)
             .unwrap()
             .unwrap();
         assert!(back.wb_eq(value.as_ref()), "{case}: read back differs");
@@ -263,7 +303,9 @@ fn errors_match_the_sdk() {
     };
     let big: Vec<f64> = (0..600).map(f64::from).collect();
     assert_eq!(
-        Histogram::with_num_bins(&big, 513).unwrap_err().to_string(),
+        Histogram::from_sequence_with(&big, HistogramOptions::default().with_num_bins(513))
+            .unwrap_err()
+            .to_string(),
         msg("hist_513")
     );
     assert_eq!(

@@ -3,7 +3,7 @@
 //! `tests/golden/numpy/make_histogram_numpy.py`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-use wb_core::histogram::np_histogram;
+use wb_core::internal::histogram::np_histogram;
 use wb_core::json::{self, Value};
 
 /// The script's `hash_values`: `i * 2654435761 mod 2^32`, scaled into `[lo, hi)` in f64.

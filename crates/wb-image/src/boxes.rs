@@ -2,9 +2,10 @@
 
 use crate::classes::ClassLabels;
 use std::sync::Arc;
-use wb_core::artifact::{ArtifactSource, ArtifactTarget};
 use wb_core::json::{Map, Value};
-use wb_core::{Error, JsonMetadata, Registry, Result, RunTarget, Step, WbValue};
+use wb_core::{
+    ArtifactSource, ArtifactTarget, Error, JsonMetadata, Registry, Result, RunTarget, Step, WbValue,
+};
 
 /// The SDK's message for a box without a valid position (its literal embeds a line
 /// continuation, hence the run of spaces before the newline).
@@ -58,7 +59,7 @@ impl BoundingBoxes2D {
     /// The SDK's constructor: validates `val` (its dict, see above) with the SDK's rules and
     /// messages and encodes the sidecar.
     pub fn new(val: Value) -> Result<Self> {
-        let meta = JsonMetadata::new("boxes2D", val, Some(validate))?;
+        let meta = JsonMetadata::from_value("boxes2D", val, validate)?;
         let val = meta.val();
         let class_labels = match val.get("class_labels") {
             Some(labels) => ClassLabels::parse(labels, LABELS_ERROR)?,

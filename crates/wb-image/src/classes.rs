@@ -2,9 +2,9 @@
 
 use indexmap::IndexMap;
 use std::sync::Arc;
-use wb_core::artifact::{ArtifactSource, ArtifactTarget};
+use wb_core::internal::text::py_str_repr;
 use wb_core::json::{Map, Value};
-use wb_core::{Error, Registry, Result, RunTarget, WbValue};
+use wb_core::{ArtifactSource, ArtifactTarget, Error, Registry, Result, RunTarget, WbValue};
 
 /// An ordered map of integer class ids to names (a Python `{int: str}` dict).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -128,39 +128,6 @@ impl<S: Into<String>, const N: usize> From<[(i64, S); N]> for ClassLabels {
     fn from(items: [(i64, S); N]) -> Self {
         items.into_iter().collect()
     }
-}
-
-/// Python's `repr()` of a `str`: single quotes unless the text has `'` and no `"`; `\\`, the
-/// quote, `\n`, `\r`, `\t` and other control characters escaped; other characters as they are.
-pub(crate) fn py_str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if (0x80..0xa0).contains(&(c as u32)) => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
 }
 
 /// `wandb.Classes`: a list of `{"id": .., "name": ..}` dicts (`_type` `classes`).

@@ -51,7 +51,11 @@ fn rust_run(root: &Path, steps: u64) -> (f64, PathBuf) {
                 .set("lr", 0.001)
                 .media(
                     "weights",
-                    Histogram::with_num_bins(&data, 64).expect("histogram"),
+                    Histogram::from_sequence_with(
+                        &data,
+                        wb_core::HistogramOptions::default().with_num_bins(64),
+                    )
+                    .expect("histogram"),
                 ),
         )
         .expect("logging");

@@ -25,7 +25,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .set("loss", 1.0 / (x + 1.0))
             .set("accuracy", 1.0 - 0.5 / (x + 1.0))
             .set("phase", if step < 10 { "warmup" } else { "train" })
-            .media("weights", Histogram::with_num_bins(&weights, 32)?)
+            .media(
+                "weights",
+                Histogram::from_sequence_with(
+                    &weights,
+                    wb_core::HistogramOptions::default().with_num_bins(32),
+                )?,
+            )
             .nested(
                 "eval",
                 Row::new()
@@ -36,15 +42,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             row = row
                 .media(
                     "report",
-                    Html::from_literal(
-                        &format!("<h1>Step {step}</h1><p>loss {:.3}</p>", 1.0 / (x + 1.0)),
-                        true,
-                    ),
+                    Html::from_literal(&format!(
+                        "<h1>Step {step}</h1><p>loss {:.3}</p>",
+                        1.0 / (x + 1.0)
+                    )),
                 )
                 .media_list(
                     "pages",
                     (0..3).map(|i| {
-                        Html::from_literal(&format!("<p>page {i} of step {step}</p>"), false)
+                        Html::from_literal_with(
+                            &format!("<p>page {i} of step {step}</p>"),
+                            wb_core::HtmlOptions::default().with_inject(false),
+                        )
                     }),
                 );
         }

@@ -9,7 +9,7 @@
 //! use wb_run::{Row, Run};
 //!
 //! let run = Run::builder(".", "demo").name("rust-run").tags(["rust"]).create()?;
-//! run.log(Row::new().set("loss", 0.5).media("page", Html::from_literal("<b>hi</b>", false)))?;
+//! run.log(Row::new().set("loss", 0.5).media("page", Html::from_literal("<b>hi</b>")))?;
 //! run.log(Row::new().set("loss", 0.25).media("h", Histogram::from_sequence(&[1.0, 2.0])?))?;
 //! run.finish(0)?;
 //! println!("{}", run.sync_command());

@@ -15,7 +15,7 @@ use wb_core::{LogValue, Value, WbValue};
 ///     .set("epoch", 3)
 ///     .media("weights", Histogram::from_sequence(&[1.0, 2.0, 2.5]).unwrap())
 ///     .nested("eval", Row::new().set("acc", 0.9))
-///     .media_list("pages", vec![Html::from_literal("<p>a</p>", false)]);
+///     .media_list("pages", vec![Html::from_literal("<p>a</p>")]);
 /// assert_eq!(row.len(), 5);
 /// ```
 #[derive(Debug, Clone, Default)]

@@ -37,7 +37,14 @@ fn child_writer() {
                 .set("i", i)
                 .set("loss", 1.0 / (i as f64 + 1.0))
                 .set("pad", pad)
-                .media("h", Histogram::with_num_bins(&data, 64).unwrap()),
+                .media(
+                    "h",
+                    Histogram::from_sequence_with(
+                        &data,
+                        wb_core::HistogramOptions::default().with_num_bins(64),
+                    )
+                    .unwrap(),
+                ),
         )
         .unwrap();
     }

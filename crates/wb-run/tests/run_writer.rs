@@ -53,10 +53,15 @@ fn write_basic(root: &std::path::Path) -> Run {
                 "h",
                 Histogram::from_np_histogram(vec![1, 2, i], vec![0.0, 0.5, 1.5, 2.5]).unwrap(),
             )
-            .media("page", Html::from_literal("<p>hi</p>", true))
+            .media("page", Html::from_literal("<p>hi</p>"))
             .media_list(
                 "pages",
-                (0..2).map(|j| Html::from_literal(&format!("<p>{j}</p>"), false)),
+                (0..2).map(|j| {
+                    Html::from_literal_with(
+                        &format!("<p>{j}</p>"),
+                        wb_core::HtmlOptions::default().with_inject(false),
+                    )
+                }),
             )
             .set("f", vec![1e-5, 1e21, -0.0, 1234567.0])
             .set("nan", f64::NAN)
@@ -351,7 +356,13 @@ fn summary_media_and_drop_finish() {
         let run = Run::new(tmp.path(), "p").unwrap();
         run.summary(Row::new().nested(
             "d",
-            Row::new().media("page", Html::from_literal("<p>s</p>", false)),
+            Row::new().media(
+                "page",
+                Html::from_literal_with(
+                    "<p>s</p>",
+                    wb_core::HtmlOptions::default().with_inject(false),
+                ),
+            ),
         ))
         .unwrap();
         dir = run.dir().to_path_buf();

@@ -97,7 +97,14 @@ fn write_rust(root: &Path) -> Run {
                     .nested("per_class", Row::new().set("cat", 0.5).set("dog", 0.25))
                     .nested("empty", Row::new()),
             )
-            .media("hist", Histogram::with_num_bins(&data, 16).unwrap())
+            .media(
+                "hist",
+                Histogram::from_sequence_with(
+                    &data,
+                    wb_core::HistogramOptions::default().with_num_bins(16),
+                )
+                .unwrap(),
+            )
             .media(
                 "np_hist",
                 Histogram::from_np_histogram(vec![1, 2, step], vec![0.0, 0.5, 1.5, 2.5 + x])
@@ -117,20 +124,27 @@ fn write_rust(root: &Path) -> Run {
             .set("c/d", 2);
         if step % 4 == 0 {
             row = row
-                .media(
-                    "page",
-                    Html::from_literal(&format!("<h1>Step {step}</h1>"), true),
-                )
+                .media("page", Html::from_literal(&format!("<h1>Step {step}</h1>")))
                 .media_list(
                     "pages",
-                    (0..3).map(|i| Html::from_literal(&format!("<p>{i} {step}</p>"), false)),
+                    (0..3).map(|i| {
+                        Html::from_literal_with(
+                            &format!("<p>{i} {step}</p>"),
+                            wb_core::HtmlOptions::default().with_inject(false),
+                        )
+                    }),
                 )
                 .nested(
                     "nested",
                     Row::new().nested(
                         "deep",
-                        Row::new()
-                            .media("page", Html::from_literal(&format!("<i>{step}</i>"), false)),
+                        Row::new().media(
+                            "page",
+                            Html::from_literal_with(
+                                &format!("<i>{step}</i>"),
+                                wb_core::HtmlOptions::default().with_inject(false),
+                            ),
+                        ),
                     ),
                 );
         }
@@ -162,7 +176,7 @@ fn write_rust(root: &Path) -> Run {
                 "obj",
                 json_map! {"x" => Value::Array(vec![1.into(), 2.into()]), "y" => 1.0},
             )
-            .media("summary_page", Html::from_literal("<p>summary</p>", true)),
+            .media("summary_page", Html::from_literal("<p>summary</p>")),
     )
     .unwrap();
     run.config_update(json_map! {"batch_size" => 64}).unwrap();

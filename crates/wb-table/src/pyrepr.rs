@@ -16,33 +16,7 @@ pub fn float_repr(f: f64) -> String {
 }
 
 /// `repr(str)`: single quotes unless the text has a `'` and no `"`.
-pub fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
-}
+pub use wb_core::internal::text::py_str_repr as str_repr;
 
 /// Python `str()` of a JSON value as the SDK's `Const` types print it (strings bare at the
 /// top level, `repr` inside containers; arrays printed as sets when `as_set`).

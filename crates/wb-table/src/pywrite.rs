@@ -2,39 +2,13 @@
 //! entries, straight from cells (no intermediate JSON tree).
 
 use crate::cell::{Cell, Key};
-use std::fmt::Write;
 use wb_core::artifact::ArtifactTarget;
 use wb_core::json::{Dialect, FloatStyle, format_float, write_to};
 use wb_core::{Error, Result};
 
 /// Appends `s` as a JSON string with ASCII escapes (`ensure_ascii=True`).
 pub fn write_str(out: &mut String, s: &str) {
-    out.push('"');
-    if s.bytes()
-        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
-    {
-        out.push_str(s);
-    } else {
-        for c in s.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                '\u{08}' => out.push_str("\\b"),
-                '\u{0c}' => out.push_str("\\f"),
-                c if (' '..='~').contains(&c) => out.push(c),
-                c => {
-                    let mut buf = [0u16; 2];
-                    for unit in c.encode_utf16(&mut buf) {
-                        let _ = write!(out, "\\u{unit:04x}");
-                    }
-                }
-            }
-        }
-    }
-    out.push('"');
+    wb_core::json::write_str(out, s, Dialect::Python);
 }
 
 /// Appends a float as Python's `repr` (`NaN`/`Infinity` as the stdlib writes them): the

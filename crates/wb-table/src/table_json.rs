@@ -566,7 +566,10 @@ mod tests {
         // Media found by a worker sends all rows back to the calling thread, which adds the
         // media's file to the artifact; the text is the same as with the media row alone
         // written by the one-thread path.
-        let html = wb_core::Html::from_literal("<p>late</p>", false);
+        let html = wb_core::Html::from_literal_with(
+            "<p>late</p>",
+            wb_core::HtmlOptions::default().with_inject(false),
+        );
         let mut rows: Vec<Vec<Cell>> = (0..9000).map(|i| vec![Cell::Int(i), Cell::Null]).collect();
         rows[8999][1] = Cell::Media(Arc::new(html.clone()));
         let t = Table::from_rows(["i", "m"], rows).unwrap();
@@ -590,7 +593,10 @@ mod tests {
     fn md5_taken_on_the_way_is_the_md5_of_the_text() {
         // Plain rows (chunks hashed as they are joined), media early and late (a worker gives
         // up, the calling thread writes everything and the MD5 starts over).
-        let html = wb_core::Html::from_literal("<p>x</p>", false);
+        let html = wb_core::Html::from_literal_with(
+            "<p>x</p>",
+            wb_core::HtmlOptions::default().with_inject(false),
+        );
         for media_row in [None, Some(3), Some(5000), Some(8999)] {
             let mut rows: Vec<Vec<Cell>> = (0..9000)
                 .map(|i| vec![Cell::Int(i), Cell::Str(format!("r{i}")), Cell::Null])

@@ -130,7 +130,7 @@ fn strip_ids(v: &Value) -> Value {
 fn logging_again_in_each_log_mode() {
     let gd = golden();
     let dir = tempfile::tempdir().unwrap();
-    let run = DirRun::with_id(dir.path(), "abc12345");
+    let run = DirRun::new(dir.path()).with_id("abc12345");
 
     // IMMUTABLE: the second log re-uses the first (same file), only nrows is live.
     let mut t = Table::from_rows(["a"], vec![vec![1.into()]]).unwrap();
@@ -204,7 +204,7 @@ fn run_copy_keeps_ten_thousand_rows() {
     let gd = golden();
     let gb = g(&gd, "big");
     let dir = tempfile::tempdir().unwrap();
-    let run = DirRun::with_id(dir.path(), "abc12345");
+    let run = DirRun::new(dir.path()).with_id("abc12345");
     let rows = (0..10_005i64)
         .map(|i| vec![Cell::Int(i), Cell::Str(format!("r{i}"))])
         .collect();
@@ -259,7 +259,7 @@ fn incremental_artifact_reads_every_increment_in_order() {
     let first = t.add_to_artifact(&mut art, "0-200.t").unwrap();
     // Pretend the first increment was logged, then add a row and write the second increment.
     let dir = tempfile::tempdir().unwrap();
-    let run = DirRun::with_id(dir.path(), "abc12345");
+    let run = DirRun::new(dir.path()).with_id("abc12345");
     log(&run, "t", &t, 0);
     t.add_data(vec![2.into()]).unwrap();
     t.add_data(vec![3.into()]).unwrap();

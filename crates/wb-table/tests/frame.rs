@@ -72,12 +72,15 @@ fn parquet_round_trip_and_parts() {
 #[test]
 fn data_frame_json_of_the_legacy_sdk() {
     let dir = tempfile::tempdir().unwrap();
-    let run = wb_core::DirRun::with_id(dir.path(), "run12345");
+    let run = wb_core::DirRun::new(dir.path()).with_id("run12345");
     let t = Table::from_rows(
         ["x", "page"],
         vec![vec![
             Cell::Int(1),
-            Cell::media(wb_core::Html::from_literal("<p>a</p>", false)),
+            Cell::media(wb_core::Html::from_literal_with(
+                "<p>a</p>",
+                wb_core::HtmlOptions::default().with_inject(false),
+            )),
         ]],
     )
     .unwrap();

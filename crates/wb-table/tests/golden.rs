@@ -163,9 +163,10 @@ fn build(class: &str, args: &Value) -> Result<Built, String> {
             let _ = Dtype::Infer;
             Ok(Built::Wb(Arc::new(b.build().map_err(err)?)))
         }
-        "Html" => Ok(Built::Wb(Arc::new(wb_core::Html::from_literal(
+        "Html" => Ok(Built::Wb(Arc::new(wb_core::Html::from_literal_with(
             a("data").unwrap().as_str().unwrap(),
-            a("inject").and_then(Value::as_bool).unwrap_or(true),
+            wb_core::HtmlOptions::default()
+                .with_inject(a("inject").and_then(Value::as_bool).unwrap_or(true)),
         )))),
         "JoinedTable" => {
             let side = |k: &str| -> Result<TableRef, String> {
@@ -304,7 +305,7 @@ fn run_case(
             files.push((ename.clone(), bytes));
         }
     } else {
-        let run = DirRun::with_id(tmp.join(name), "abc12345");
+        let run = DirRun::new(tmp.join(name)).with_id("abc12345");
         let step = case.get("step").and_then(Value::as_i64).unwrap_or(0);
         for (key, v) in case.get("log").unwrap().as_object().unwrap() {
             let w = wb(v)?;

@@ -114,7 +114,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     .with_caption("water");
 
     // HTML, a plotly figure, a model graph and a table.
-    let html = Html::from_literal("<h1>Hello from Rust</h1><p>logged by wb-types</p>", true);
+    let html = Html::from_literal("<h1>Hello from Rust</h1><p>logged by wb-types</p>");
     let figure = wb_types::core::json::parse(
         r#"{"data": [{"type": "scatter", "x": [0, 1, 2], "y": [1.0, 0.5, 0.33], "name": "loss"}], "layout": {"title": {"text": "loss"}}}"#,
     )?;

@@ -30,7 +30,10 @@ fn eight_threads_times_ten_thousand_steps() {
                     if j % MEDIA_EVERY == 0 {
                         row = row.media(
                             "page",
-                            Html::from_literal(&format!("<p>{t} {j}</p>"), false),
+                            Html::from_literal_with(
+                                &format!("<p>{t} {j}</p>"),
+                                wb_types::core::HtmlOptions::default().with_inject(false),
+                            ),
                         );
                     }
                     run.log(row).unwrap();

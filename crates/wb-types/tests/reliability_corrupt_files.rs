@@ -199,7 +199,14 @@ fn sample_run(root: &Path) -> PathBuf {
             Row::new()
                 .set("i", i)
                 .set("pad", "p".repeat((i as usize * 997) % 40_000))
-                .media("h", Histogram::with_num_bins(&data, 16).unwrap()),
+                .media(
+                    "h",
+                    Histogram::from_sequence_with(
+                        &data,
+                        wb_types::core::HistogramOptions::default().with_num_bins(16),
+                    )
+                    .unwrap(),
+                ),
         )
         .unwrap();
     }

@@ -42,8 +42,21 @@ fn child_writer() {
             .set("i", i)
             .set("loss", 1.0 / (i as f64 + 1.0))
             .set("pad", pad)
-            .media("h", Histogram::with_num_bins(&data, 32).unwrap())
-            .media("page", Html::from_literal(&format!("<p>{i}</p>"), false));
+            .media(
+                "h",
+                Histogram::from_sequence_with(
+                    &data,
+                    wb_types::core::HistogramOptions::default().with_num_bins(32),
+                )
+                .unwrap(),
+            )
+            .media(
+                "page",
+                Html::from_literal_with(
+                    &format!("<p>{i}</p>"),
+                    wb_types::core::HtmlOptions::default().with_inject(false),
+                ),
+            );
         if i % 3 == 0 {
             let px = Array2::from_shape_fn((16, 16), |(y, x)| (i as usize + y * 16 + x) as u8);
             row = row.media("img", Image::from_array(px.view()).unwrap());

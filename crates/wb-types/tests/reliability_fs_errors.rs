@@ -94,7 +94,10 @@ fn big_html(seed: u32) -> Html {
         x ^= x << 5;
         s.push(char::from(b'a' + (x % 26) as u8));
     }
-    Html::from_literal(&s, false)
+    Html::from_literal_with(
+        &s,
+        wb_types::core::HtmlOptions::default().with_inject(false),
+    )
 }
 
 #[test]
@@ -121,7 +124,10 @@ fn a_full_disk_is_an_error_with_the_path_and_leaves_no_partial_file() {
     // Nothing half-written under the final name either.
     assert!(!path.exists());
     // Small media still fit afterwards.
-    let small = Html::from_literal("<p>fits</p>", false);
+    let small = Html::from_literal_with(
+        "<p>fits</p>",
+        wb_types::core::HtmlOptions::default().with_inject(false),
+    );
     small.bind_to_run(&run, "small", Step::Num(0)).unwrap();
 }
 
@@ -182,9 +188,12 @@ fn a_read_only_file_system_is_an_error_with_the_path() {
     fs.remount_read_only();
     let files = fs.path().join("files");
     let run = DirRun::new(&files);
-    let err = Html::from_literal("<p>x</p>", false)
-        .bind_to_run(&run, "ro", Step::Num(3))
-        .unwrap_err();
+    let err = Html::from_literal_with(
+        "<p>x</p>",
+        wb_types::core::HtmlOptions::default().with_inject(false),
+    )
+    .bind_to_run(&run, "ro", Step::Num(3))
+    .unwrap_err();
     let Error::Io { path, source, .. } = &err else {
         panic!("expected an I/O error, got {err:?}")
     };
@@ -208,7 +217,11 @@ fn missing_sources_and_blocked_folders_are_errors_with_the_path() {
     let missing = tmp.path().join("nope.png");
     let err = Image::from_path(&missing).unwrap_err();
     assert!(err.to_string().contains("nope.png"), "{err}");
-    let err = Html::from_path(&missing, false).unwrap_err();
+    let err = Html::from_path_with(
+        &missing,
+        wb_types::core::HtmlOptions::default().with_inject(false),
+    )
+    .unwrap_err();
     assert!(
         matches!(&err, Error::Io { path, .. } if path == &missing),
         "{err:?}"
@@ -218,9 +231,12 @@ fn missing_sources_and_blocked_folders_are_errors_with_the_path() {
     std::fs::create_dir(&files).unwrap();
     std::fs::write(files.join("media"), "a file, not a folder").unwrap();
     let run = DirRun::new(&files);
-    let err = Html::from_literal("<p>x</p>", false)
-        .bind_to_run(&run, "k", Step::Num(0))
-        .unwrap_err();
+    let err = Html::from_literal_with(
+        "<p>x</p>",
+        wb_types::core::HtmlOptions::default().with_inject(false),
+    )
+    .bind_to_run(&run, "k", Step::Num(0))
+    .unwrap_err();
     assert!(
         err.to_string()
             .contains(&*files.join("media").to_string_lossy()),

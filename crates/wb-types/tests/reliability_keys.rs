@@ -40,7 +40,10 @@ fn assert_no_partial_files(dir: &Path) {
 }
 
 fn html() -> Html {
-    Html::from_literal("<p>hostile keys</p>", false)
+    Html::from_literal_with(
+        "<p>hostile keys</p>",
+        wb_types::core::HtmlOptions::default().with_inject(false),
+    )
 }
 
 #[test]

@@ -58,7 +58,11 @@ fn symlinked_media_are_copied_as_regular_files_with_the_targets_content() {
     // A link whose name has another extension than its target: the name given counts.
     std::fs::write(tmp.path().join("page.txt"), "<p>linked</p>").unwrap();
     symlink(tmp.path().join("page.txt"), tmp.path().join("page.html")).unwrap();
-    let h = Html::from_path(tmp.path().join("page.html"), false).unwrap();
+    let h = Html::from_path_with(
+        tmp.path().join("page.html"),
+        wb_types::core::HtmlOptions::default().with_inject(false),
+    )
+    .unwrap();
     let path = stored(&h, &files, "h", b"<p>linked</p>");
     assert!(path.ends_with(".html"), "{path}");
 
@@ -121,7 +125,12 @@ fn dangling_looping_and_folder_links_are_errors_naming_the_path() {
         assert!(err.contains(name), "{name}: {err}");
         let err = Audio::from_path(&p).unwrap_err().to_string();
         assert!(err.contains(name), "{name}: {err}");
-        let err = Html::from_path(&p, false).unwrap_err().to_string();
+        let err = Html::from_path_with(
+            &p,
+            wb_types::core::HtmlOptions::default().with_inject(false),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains(name), "{name}: {err}");
     }
 }

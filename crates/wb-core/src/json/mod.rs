@@ -35,4 +35,4 @@ pub use float::{FloatStyle, format_float};
 pub use parse::{MAX_DEPTH, ParseError, parse};
 pub use traverse::DEBUG_DEPTH;
 pub use value::{Map, Value};
-pub use write::{Dialect, to_string, write_int, write_to};
+pub use write::{Dialect, to_string, write_int, write_str, write_to};

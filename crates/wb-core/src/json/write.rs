@@ -178,8 +178,19 @@ fn write_scalar(out: &mut String, v: &Value, dialect: Dialect) {
     }
 }
 
-fn write_str(out: &mut String, s: &str, dialect: Dialect) {
+/// Appends `s` as a JSON string in `dialect`: `"`, `\\` and control characters escaped as
+/// Python's `json` escapes them, and, in [`Dialect::Python`] (`ensure_ascii=True`), every
+/// character outside printable ASCII as `\uXXXX` UTF-16 units.
+pub fn write_str(out: &mut String, s: &str, dialect: Dialect) {
     out.push('"');
+    // Most keys and strings are printable ASCII with nothing to escape: copied at once.
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),

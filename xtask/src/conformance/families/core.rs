@@ -2,6 +2,7 @@
 
 use super::{Built, Ctx};
 use crate::conformance::args::{Arg, Args, unmapped};
+use wb_types::core::{HistogramOptions, HtmlOptions};
 use wb_types::{Histogram, Html, LogValue, Plotly, Value};
 
 /// Maps `Histogram`, `Html` and `Plotly` to our API.
@@ -35,12 +36,13 @@ fn numbers(a: &Arg) -> Result<Vec<Value>, String> {
 
 fn histogram(args: &Args) -> Result<LogValue, String> {
     args.only("Histogram", &["sequence", "np_histogram", "num_bins"])?;
-    let num_bins = match args.get("num_bins") {
-        None => wb_types::core::histogram::DEFAULT_NUM_BINS,
-        Some(Arg::Json(v)) => v
-            .as_i64()
-            .and_then(|n| usize::try_from(n).ok())
-            .ok_or_else(|| unmapped("num_bins must be a non-negative integer (a usize)"))?,
+    let options = match args.get("num_bins") {
+        None => HistogramOptions::default(),
+        Some(Arg::Json(v)) => HistogramOptions::default().with_num_bins(
+            v.as_i64()
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or_else(|| unmapped("num_bins must be a non-negative integer (a usize)"))?,
+        ),
         Some(other) => {
             return Err(unmapped(format!(
                 "num_bins must be an integer, got {other:?}"
@@ -73,17 +75,17 @@ fn histogram(args: &Args) -> Result<LogValue, String> {
         match seq {
             Arg::NdArray(nd) if nd.dtype == "float32" => {
                 let v: Vec<f32> = nd.as_f64()?.into_iter().map(|x| x as f32).collect();
-                Histogram::with_num_bins(&v, num_bins)
+                Histogram::from_sequence_with(&v, options)
             }
             Arg::NdArray(nd) if nd.dtype.starts_with("float") => {
-                Histogram::with_num_bins(&nd.as_f64()?, num_bins)
+                Histogram::from_sequence_with(&nd.as_f64()?, options)
             }
-            Arg::NdArray(nd) => Histogram::with_num_bins(&nd.as_i64()?, num_bins),
+            Arg::NdArray(nd) => Histogram::from_sequence_with(&nd.as_i64()?, options),
             other => {
                 let vals = numbers(other)?;
                 if vals.iter().all(|v| matches!(v, Value::Int(_))) {
                     let ints: Vec<i64> = vals.iter().filter_map(Value::as_i64).collect();
-                    Histogram::with_num_bins(&ints, num_bins)
+                    Histogram::from_sequence_with(&ints, options)
                 } else {
                     let fl: Vec<f64> = vals
                         .iter()
@@ -92,7 +94,7 @@ fn histogram(args: &Args) -> Result<LogValue, String> {
                                 .ok_or_else(|| unmapped("sequence must hold numbers"))
                         })
                         .collect::<Result<_, _>>()?;
-                    Histogram::with_num_bins(&fl, num_bins)
+                    Histogram::from_sequence_with(&fl, options)
                 }
             }
         }
@@ -112,11 +114,14 @@ fn html(args: &Args) -> Result<LogValue, String> {
     args.only("Html", &["data", "inject", "data_is_not_path"])?;
     let inject = flag(args, "inject", true)?;
     let not_path = flag(args, "data_is_not_path", false)?;
+    let options = HtmlOptions::default().with_inject(inject);
     let h = match args.get("data") {
-        Some(Arg::Json(Value::Str(s))) if not_path => Ok(Html::from_literal(s, inject)),
-        Some(Arg::Json(Value::Str(s))) => Html::new(s, inject),
-        Some(Arg::File(p)) if not_path => Ok(Html::from_literal(&p.to_string_lossy(), inject)),
-        Some(Arg::File(p)) => Html::new(&p.to_string_lossy(), inject),
+        Some(Arg::Json(Value::Str(s))) if not_path => Ok(Html::from_literal_with(s, options)),
+        Some(Arg::Json(Value::Str(s))) => Html::new_with(s, options),
+        Some(Arg::File(p)) if not_path => {
+            Ok(Html::from_literal_with(&p.to_string_lossy(), options))
+        }
+        Some(Arg::File(p)) => Html::new_with(&p.to_string_lossy(), options),
         _ => return Err(unmapped("Html data must be a string or a $file path")),
     };
     h.map(LogValue::media).map_err(|e| e.to_string())
