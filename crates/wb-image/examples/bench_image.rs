@@ -9,9 +9,9 @@
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Instant;
+use wb_core::ndarray::Array3;
 use wb_core::{DirRun, LogValue, Step};
 use wb_image::Image;
-use wb_image::ndarray::Array3;
 
 const H: usize = 512;
 const W: usize = 512;

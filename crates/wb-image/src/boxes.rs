@@ -2,9 +2,10 @@
 
 use crate::classes::ClassLabels;
 use std::sync::Arc;
-use wb_core::artifact::{ArtifactSource, ArtifactTarget};
 use wb_core::json::{Map, Value};
-use wb_core::{Error, JsonMetadata, Registry, Result, RunTarget, Step, WbValue};
+use wb_core::{
+    ArtifactSource, ArtifactTarget, Error, JsonMetadata, Registry, Result, RunTarget, Step, WbValue,
+};
 
 /// The SDK's message for a box without a valid position (its literal embeds a line
 /// continuation, hence the run of spaces before the newline).

@@ -2,9 +2,9 @@
 
 use indexmap::IndexMap;
 use std::sync::Arc;
-use wb_core::artifact::{ArtifactSource, ArtifactTarget};
+use wb_core::internal::text::py_str_repr;
 use wb_core::json::{Map, Value};
-use wb_core::{Error, Registry, Result, RunTarget, WbValue};
+use wb_core::{ArtifactSource, ArtifactTarget, Error, Registry, Result, RunTarget, WbValue};
 
 /// An ordered map of integer class ids to names (a Python `{int: str}` dict).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -129,9 +129,6 @@ impl<S: Into<String>, const N: usize> From<[(i64, S); N]> for ClassLabels {
         items.into_iter().collect()
     }
 }
-
-/// Python's `repr()` of a `str`, as CPython writes it (wb-core's, the one implementation).
-pub(crate) use wb_core::internal::text::py_str_repr;
 
 /// `wandb.Classes`: a list of `{"id": .., "name": ..}` dicts (`_type` `classes`).
 ///

@@ -11,12 +11,16 @@ use indexmap::IndexMap;
 use ndarray::{ArrayView, Dimension};
 use std::path::Path;
 use std::sync::Arc;
-use wb_core::artifact::{ArtifactSource, ArtifactTarget, add_value};
-use wb_core::hash::{md5_b64, md5_hex};
-use wb_core::internal::media::{Media, batch_captions};
+use wb_core::internal::Media;
+use wb_core::internal::artifact::add_value;
+use wb_core::internal::hash::{md5_b64, md5_hex};
+use wb_core::internal::media::{batch_captions, entry_path, generated_file, user_file};
+use wb_core::internal::path::splitext_ext;
+use wb_core::internal::value::downcast_all;
 use wb_core::json::{self, Dialect, Map, Value};
-use wb_core::value::downcast_all;
-use wb_core::{Error, MediaFile, Registry, Result, RunTarget, Step, WbValue};
+use wb_core::{
+    ArtifactSource, ArtifactTarget, Error, MediaFile, Registry, Result, RunTarget, Step, WbValue,
+};
 
 /// The `_type` of an image.
 const LOG_TYPE: &str = "image-file";
@@ -131,7 +135,7 @@ impl Image {
         let bytes = encode::encode(p, format)?;
         let ext = format.as_str();
         Ok(Image::new(
-            MediaFile::generated(bytes, &format!(".{ext}")),
+            generated_file(bytes, &format!(".{ext}")),
             ext.to_owned(),
             p.width(),
             p.height(),
@@ -220,7 +224,7 @@ impl Image {
     /// `format` its extension without the dot (case kept).
     pub fn from_path(path: impl AsRef<Path>) -> Result<Image> {
         let path = path.as_ref();
-        let file = MediaFile::from_path(path, None)?;
+        let file = user_file(path)?;
         let what = format!("{:?}", path.display().to_string());
         let (w, h) = decode::dimensions(&file.bytes()?, &what)?;
         let format = file.extension().trim_start_matches('.').to_owned();
@@ -235,7 +239,7 @@ impl Image {
     /// Encoded bytes with the extension `ext` (no dot), as an artifact entry holds them.
     fn from_encoded(bytes: Arc<[u8]>, ext: &str) -> Result<Image> {
         let (w, h) = decode::dimensions(&bytes, &format!("of format {ext:?}"))?;
-        let file = MediaFile::generated(bytes, &format!(".{ext}"));
+        let file = generated_file(bytes, &format!(".{ext}"));
         Ok(Image::new(file, ext.to_owned(), w, h))
     }
 
@@ -370,8 +374,8 @@ impl Image {
     /// Reads an artifact entry back (`Image.from_json`): the image file, caption, grouping,
     /// the classes file, box lists and mask files.
     pub fn from_json(json: &Value, source: &dyn ArtifactSource) -> Result<Image> {
-        let path = wb_core::internal::media::entry_path(json, LOG_TYPE)?;
-        let ext = wb_core::path::splitext_ext(path);
+        let path = entry_path(json, LOG_TYPE)?;
+        let ext = splitext_ext(path);
         let bytes = source.read_entry(path)?;
         let mut img = Image::from_encoded(bytes, ext.trim_start_matches('.'))?;
         img.media = img.media.with_caption_from_json(json);

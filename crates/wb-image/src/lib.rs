@@ -49,7 +49,8 @@ pub use image::{Image, ImageOptions};
 pub use mask::ImageMask;
 pub use pixels::{Element, ImageMode, PixelScaling, Pixels};
 
-/// The `ndarray` this crate takes views of (re-exported so callers use the same version).
+/// The `ndarray` this crate takes views of; the one path for it is `wb_core::ndarray`, this
+/// one stays until the crates that still name it have moved.
 pub use ndarray;
 
 /// Registers this family's decodable `_type`s: `image-file`, `mask`, `bounding-boxes`,

@@ -5,10 +5,10 @@ use crate::encode::png;
 use crate::pixels::{Element, ImageMode, Pixels};
 use ndarray::{ArrayView, Dimension};
 use std::sync::Arc;
-use wb_core::artifact::{ArtifactSource, ArtifactTarget};
+use wb_core::internal::media::generated_file;
 use wb_core::internal::{Media, MediaType};
 use wb_core::json::Value;
-use wb_core::{Error, MediaFile, Result, RunTarget, Step, WbValue};
+use wb_core::{ArtifactSource, ArtifactTarget, Error, MediaFile, Result, RunTarget, Step, WbValue};
 
 /// The media folder of masks.
 pub(crate) const MEDIA_DIR: &str = "media/images/mask";
@@ -79,7 +79,7 @@ impl ImageMask {
             u32::try_from(h).map_err(|_| Error::value("mask too tall"))?,
         );
         let pixels = Pixels::from_raw(w, h, ImageMode::L, bytes)?;
-        let file = MediaFile::generated(png::encode(&pixels)?, EXTENSION);
+        let file = generated_file(png::encode(&pixels)?, EXTENSION);
         Ok(ImageMask {
             media: Media::new(file),
             key: String::new(),
@@ -92,9 +92,7 @@ impl ImageMask {
     pub fn from_png_bytes(bytes: impl Into<Arc<[u8]>>) -> Result<Self> {
         let bytes = bytes.into();
         crate::decode::dimensions(&bytes, "of this mask")?;
-        Ok(Self::from_media_file(MediaFile::generated(
-            bytes, EXTENSION,
-        )))
+        Ok(Self::from_media_file(generated_file(bytes, EXTENSION)))
     }
 
     fn from_media_file(file: MediaFile) -> Self {

@@ -2,8 +2,8 @@
 //! errors, equality, re-binding.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use wb_core::ndarray::{Array2, Array3};
 use wb_core::{DirRun, LogValue, Step, WbValue};
-use wb_image::ndarray::{Array2, Array3};
 use wb_image::{Image, ImageFormat, ImageMask, ImageMode, ImageOptions, PixelScaling};
 
 #[test]

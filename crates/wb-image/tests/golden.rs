@@ -6,8 +6,8 @@
 
 use std::path::Path;
 use wb_core::json::{self, Map, Value};
+use wb_core::ndarray::{Array, ArrayD, IxDyn};
 use wb_core::{Artifact, DirRun, LogValue, Step, WbValue};
-use wb_image::ndarray::{Array, ArrayD, IxDyn};
 use wb_image::{BoundingBoxes2D, ClassLabels, Image, ImageMask};
 
 /// `v[key]` for JSON objects (a missing key is a test failure).

@@ -27,47 +27,47 @@ pub fn build(class: &str, args: &Args, ctx: &Ctx<'_>) -> Built {
 macro_rules! with_array {
     ($nd:expr, |$a:ident| $body:expr) => {{
         let nd: &NdArray = $nd;
-        let shape = wb_types::image::ndarray::IxDyn(&nd.shape);
+        let shape = wb_types::core::ndarray::IxDyn(&nd.shape);
         match nd.dtype.as_str() {
             "uint8" => {
                 let v: Vec<u8> = nd.as_i64()?.into_iter().map(|x| x as u8).collect();
-                let $a = wb_types::image::ndarray::ArrayD::from_shape_vec(shape, v)
+                let $a = wb_types::core::ndarray::ArrayD::from_shape_vec(shape, v)
                     .map_err(|e| e.to_string())?;
                 $body
             }
             "int16" => {
                 let v: Vec<i16> = nd.as_i64()?.into_iter().map(|x| x as i16).collect();
-                let $a = wb_types::image::ndarray::ArrayD::from_shape_vec(shape, v)
+                let $a = wb_types::core::ndarray::ArrayD::from_shape_vec(shape, v)
                     .map_err(|e| e.to_string())?;
                 $body
             }
             "int32" => {
                 let v: Vec<i32> = nd.as_i64()?.into_iter().map(|x| x as i32).collect();
-                let $a = wb_types::image::ndarray::ArrayD::from_shape_vec(shape, v)
+                let $a = wb_types::core::ndarray::ArrayD::from_shape_vec(shape, v)
                     .map_err(|e| e.to_string())?;
                 $body
             }
             "int64" => {
                 let v: Vec<i64> = nd.as_i64()?;
-                let $a = wb_types::image::ndarray::ArrayD::from_shape_vec(shape, v)
+                let $a = wb_types::core::ndarray::ArrayD::from_shape_vec(shape, v)
                     .map_err(|e| e.to_string())?;
                 $body
             }
             "float32" => {
                 let v: Vec<f32> = nd.as_f64()?.into_iter().map(|x| x as f32).collect();
-                let $a = wb_types::image::ndarray::ArrayD::from_shape_vec(shape, v)
+                let $a = wb_types::core::ndarray::ArrayD::from_shape_vec(shape, v)
                     .map_err(|e| e.to_string())?;
                 $body
             }
             "float64" => {
                 let v: Vec<f64> = nd.as_f64()?;
-                let $a = wb_types::image::ndarray::ArrayD::from_shape_vec(shape, v)
+                let $a = wb_types::core::ndarray::ArrayD::from_shape_vec(shape, v)
                     .map_err(|e| e.to_string())?;
                 $body
             }
             "bool" => {
                 let v: Vec<bool> = nd.as_i64()?.into_iter().map(|x| x != 0).collect();
-                let $a = wb_types::image::ndarray::ArrayD::from_shape_vec(shape, v)
+                let $a = wb_types::core::ndarray::ArrayD::from_shape_vec(shape, v)
                     .map_err(|e| e.to_string())?;
                 $body
             }
