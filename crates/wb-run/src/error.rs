@@ -25,6 +25,14 @@ pub enum Error {
     /// A run setting the SDK would refuse (run id, project name).
     #[error("{0}")]
     InvalidSetting(String),
+    /// An online run with no API key for its server.
+    #[error(
+        "no API key for {base_url}: set WANDB_API_KEY, run `wb login` (or `wandb login`) to store one in ~/.netrc, or pass RunBuilder::with_api_key; or choose Mode::Offline"
+    )]
+    NoApiKey {
+        /// The server the run was for.
+        base_url: String,
+    },
     /// The run was finished; nothing more can be logged to it.
     #[error("run {run_id} is finished; create a new Run to log more")]
     Finished {
