@@ -1,0 +1,102 @@
+//! An offline run written by our `wb-run`, uploaded by the SDK's `wandb sync` (wandb-core's
+//! `init_sync` / `sync`) to the fake backend: every history row, the summary, the config and
+//! every file arrive, the files byte for byte.
+//!
+//! Opt-in like `sdk_online` (`cargo test -p wb-fake-backend -- --ignored`): it needs the SDK's
+//! Python, and fails without it under `CI=true`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{KEY, files_under, python, run_bounded, sdk_command};
+use serde_json::{Value, json};
+use std::time::Duration;
+use wb_core::json::{Dialect, to_string};
+use wb_core::{Histogram, Html};
+use wb_fake_backend::{Backend, Completion};
+use wb_run::{Row, Run, RunLog};
+
+/// wb-core's JSON value as serde_json's, through its text.
+fn to_serde(v: &wb_core::json::Value) -> Value {
+    serde_json::from_str(&to_string(v, Dialect::Go)).unwrap()
+}
+
+#[test]
+#[ignore = "needs the SDK's Python (target/conformance-venv or WB_PYTHON)"]
+fn wb_run_offline_run_synced_by_wandb_sync() {
+    let Some(py) = python() else { return };
+    let backend = Backend::start().unwrap();
+    let home = tempfile::tempdir().unwrap();
+
+    let run = Run::builder(home.path(), "fake-proj").create().unwrap();
+    const STEPS: u32 = 6;
+    for step in 0..STEPS {
+        let x = f64::from(step);
+        let mut row = Row::new()
+            .set("loss", 1.0 / (x + 1.0))
+            .set("phase", if step < 3 { "warmup" } else { "train" })
+            .media(
+                "weights",
+                Histogram::from_sequence(&[x, x * 2.0, x * 3.0, 1.5]).unwrap(),
+            );
+        if step % 2 == 0 {
+            row = row.media(
+                "page",
+                Html::from_literal(&format!("<h1>step {step}</h1>"), false),
+            );
+        }
+        run.log(row).unwrap();
+    }
+    run.summary(Row::new().set("best", 0.875)).unwrap();
+    run.finish(0).unwrap();
+
+    let mut cmd = sdk_command(&py, home.path(), backend.base_url(), KEY);
+    cmd.args(["-m", "wandb", "sync"]).arg(run.dir());
+    let done = run_bounded(cmd, Duration::from_secs(240));
+    assert!(done.success, "wandb sync failed\n{done}");
+
+    let log = RunLog::read(run.dir()).unwrap();
+    let synced = backend
+        .run(run.id())
+        .unwrap_or_else(|| panic!("no run {} on the backend\n{done}", run.id()));
+    assert_eq!(synced.project(), "fake-proj");
+
+    // Every history row, in order, with the values of the log.
+    assert!(synced.missing_history_lines().is_empty());
+    let rows = synced.history().unwrap();
+    let logged = log.history().unwrap();
+    assert_eq!(rows.len(), logged.len());
+    assert_eq!(rows.len(), STEPS as usize);
+    for (got, want) in rows.iter().zip(&logged) {
+        let want = to_serde(&wb_core::json::Value::Object(want.values.clone()));
+        assert_eq!(got, &want);
+    }
+
+    // The summary and config of the log.
+    let summary = to_serde(&wb_core::json::Value::Object(log.summary().unwrap()));
+    let got_summary = synced.summary().unwrap().expect("a summary arrived");
+    for (k, v) in summary.as_object().unwrap() {
+        assert_eq!(got_summary.get(k), Some(v), "summary key {k}");
+    }
+    assert_eq!(got_summary["best"], json!(0.875));
+    assert!(synced.config().is_some(), "the config was upserted");
+
+    // Every file under files/ arrived with its bytes.
+    let files_dir = run.dir().join("files");
+    let local = files_under(&files_dir);
+    assert!(
+        local.iter().any(|f| f.starts_with("media/html/")),
+        "{local:?}"
+    );
+    for name in &local {
+        let bytes = std::fs::read(files_dir.join(name)).unwrap();
+        let up = synced.file(name).unwrap_or_else(|| {
+            panic!(
+                "{name} was not uploaded; uploaded: {:?}",
+                synced.files().keys()
+            )
+        });
+        assert!(up == bytes.as_slice(), "{name}: the uploaded bytes differ");
+    }
+    assert_eq!(synced.completion(), Completion::Complete { exit_code: 0 });
+}
