@@ -33,7 +33,8 @@
 //! - [`Row`] (what one `log` call logs) and [`LogOptions`] (`step=` / `commit=`).
 //! - [`RecordReader`] (record by record) and [`RunLog`] (history rows, summary, config
 //!   rebuilt); [`LogWriter`] frames encoded records in the same block format.
-//! - [`proto`]: the `wandb_internal.Record` protobuf messages, with wandb's field numbers.
+//! - [`proto`]: the `wandb_internal.Record` protobuf messages, with wandb's field numbers
+//!   (the `wb-proto` crate).
 //! - [`Error`], [`ReadError`], [`Result`].
 //!
 //! ## What is written, and when
@@ -50,11 +51,13 @@ mod error;
 mod framing;
 mod history;
 mod layout;
-pub mod proto;
 mod reader;
 mod row;
 mod run;
 mod settings;
+
+/// The protobuf messages of the `.wandb` log (the `wb-proto` crate).
+pub use wb_proto as proto;
 
 pub use error::{Error, ReadError, Result};
 pub use framing::LogWriter;

@@ -4,13 +4,13 @@
 
 use crate::error::{Error, Result};
 use crate::framing::{LogReader, ReadError};
-use crate::proto::{HistoryValue, Record, RecordType, RunRecord};
 use indexmap::IndexMap;
 use prost::Message;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use wb_core::json::{Map, Value, parse};
+use wb_proto::{HistoryValue, Record, RecordType, RunRecord};
 
 /// Finds the `.wandb` file for `path`: the file itself, or the first `*.wandb` file (by name)
 /// in a run folder.
@@ -157,7 +157,7 @@ fn parse_json(text: &str) -> Result<Value> {
 }
 
 /// The value of a history item: its `value_json`, or the typed value of 0.31's typed encoding.
-pub fn history_item_value(item: &crate::proto::HistoryItem) -> Result<Value> {
+pub fn history_item_value(item: &wb_proto::HistoryItem) -> Result<Value> {
     match &item.value {
         _ if !item.value_json.is_empty() => parse_json(&item.value_json),
         Some(HistoryValue::None(_)) | None => Ok(Value::Null),
@@ -271,7 +271,7 @@ impl RunLog {
     /// The final config: the run record's config, then every config record, in order.
     pub fn config(&self) -> Result<Map> {
         let mut tree = Tree::default();
-        let mut apply = |c: &crate::proto::ConfigRecord| -> Result<()> {
+        let mut apply = |c: &wb_proto::ConfigRecord| -> Result<()> {
             for item in &c.update {
                 tree.set(
                     &item_path(&item.key, &item.nested_key),

@@ -5,12 +5,6 @@ use crate::error::{Error, Result};
 use crate::framing::LogWriter;
 use crate::history::{Leaf, PartialRow};
 use crate::layout;
-use crate::proto::{
-    ArtifactManifest, ArtifactManifestEntry, ArtifactRecord, ConfigItem, ConfigRecord, FilePolicy,
-    FileType, FilesItem, FilesRecord, HeaderRecord, HistoryItem, HistoryRecord, HistoryStep,
-    Record, RecordInfo, RecordType, RunExitRecord, RunRecord, StoragePolicyConfigItem, SummaryItem,
-    SummaryRecord, Timestamp, VersionInfo,
-};
 use crate::row::{LogOptions, Row};
 use crate::settings::{Given, Mode, Resolved, Source};
 use prost::Message;
@@ -22,6 +16,12 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use wb_core::json::{Dialect, Map, Value, to_string};
 use wb_core::value::{history_row_to_json, summary_to_json};
 use wb_core::{Artifact, ArtifactTarget, LogValue, RunTarget};
+use wb_proto::{
+    ArtifactManifest, ArtifactManifestEntry, ArtifactRecord, ConfigItem, ConfigRecord, FilePolicy,
+    FileType, FilesItem, FilesRecord, HeaderRecord, HistoryItem, HistoryRecord, HistoryStep,
+    Record, RecordInfo, RecordType, RunExitRecord, RunRecord, StoragePolicyConfigItem, SummaryItem,
+    SummaryRecord, Timestamp, VersionInfo,
+};
 
 /// The `producer` this library writes in the header record: the wandb version whose format it
 /// writes, and who wrote it.

@@ -98,9 +98,9 @@ pub enum RecordType {
     /// `OutputLoggerRecord`, raw.
     #[prost(bytes = "vec", tag = "27")]
     OutputLogger(Vec<u8>),
-    /// `Request` (SDK to core; not normally stored), raw.
-    #[prost(bytes = "vec", tag = "100")]
-    Request(Vec<u8>),
+    /// A request from the client to core (not normally stored in a log).
+    #[prost(message, tag = "100")]
+    Request(crate::Request),
 }
 
 impl RecordType {

@@ -1,0 +1,1 @@
+//! `wb core install` (written next).
