@@ -51,6 +51,7 @@ mod error;
 mod framing;
 mod history;
 mod layout;
+mod online;
 mod reader;
 mod row;
 mod run;

@@ -5,6 +5,7 @@ use crate::error::{Error, Result};
 use crate::framing::LogWriter;
 use crate::history::{Leaf, PartialRow};
 use crate::layout;
+use crate::online::{DEFAULT_INIT_TIMEOUT, Online, Start};
 use crate::row::{LogOptions, Row};
 use crate::settings::{Given, Mode, Resolved, Source};
 use prost::Message;
@@ -41,6 +42,8 @@ pub struct RunBuilder {
     config: Map,
     host: Option<String>,
     data_dir: Option<PathBuf>,
+    core_path: Option<PathBuf>,
+    init_timeout: Option<Duration>,
     source: Source,
 }
 
@@ -158,6 +161,20 @@ impl RunBuilder {
     /// the user data folder, `~/.local/share/wandb` on Linux).
     pub fn with_data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// The wandb-core binary of an online run (default: `$WB_CORE_PATH`, an installed `wandb`
+    /// Python package, or the cache `wb core install` fills).
+    pub fn with_core_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.core_path = Some(path.into());
+        self
+    }
+
+    /// How long creating an online run waits for the server to accept it before it is an
+    /// error (default 90 seconds, the SDK's `init_timeout`).
+    pub fn with_init_timeout(mut self, timeout: Duration) -> Self {
+        self.init_timeout = Some(timeout);
         self
     }
 
@@ -284,6 +301,8 @@ pub struct Run {
     start_time: SystemTime,
     steps: Mutex<StepState>,
     log: Mutex<LogState>,
+    /// The connection to wandb-core of an online run.
+    online: Option<Online>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -417,14 +436,10 @@ impl Run {
         if !project.is_empty() {
             validate_project(&project)?;
         }
-        if mode == Mode::Online {
-            if api_key.is_none() {
-                return Err(Error::NoApiKey { base_url });
-            }
-            return Err(Error::InvalidSetting(
-                "online runs are not available in this build: use Mode::Offline and upload with `wandb sync`".into(),
-            ));
-        }
+        let api_key = match (mode, api_key) {
+            (Mode::Online, None) => return Err(Error::NoApiKey { base_url }),
+            (_, key) => key.map(|(k, _)| k),
+        };
         let id = match id {
             Some(id) => {
                 validate_run_id(&id)?;
@@ -462,6 +477,7 @@ impl Run {
                     config_wandb: Map::new(),
                     broken: None,
                 }),
+                online: None,
                 id,
             });
         }
@@ -477,7 +493,7 @@ impl Run {
         let debug_rel = Path::new(&dir_name).join("logs").join("debug.log");
         layout::relink(&wandb_dir, "debug.log", &debug_rel);
 
-        let run = Run {
+        let mut run = Run {
             mode,
             disabled_finished: std::sync::atomic::AtomicBool::new(false),
             project,
@@ -497,6 +513,7 @@ impl Run {
                 config_wandb: Map::new(),
                 broken: None,
             }),
+            online: None,
             id,
         };
 
@@ -522,34 +539,61 @@ impl Run {
             value_json: compact(&config_friendly(v)),
         }));
         let since_epoch = start_time.duration_since(UNIX_EPOCH).unwrap_or_default();
-        let run_record = record(
-            RecordType::Run(RunRecord {
-                run_id: run.id.clone(),
-                entity: run.entity.clone(),
-                project: run.project.clone(),
-                config: Some(ConfigRecord {
-                    update: config,
-                    remove: Vec::new(),
-                    info: None,
-                }),
-                run_group: group,
-                job_type,
-                display_name: run.name.clone().unwrap_or_default(),
-                notes,
-                tags,
-                host: b.host.unwrap_or_else(layout::host_name),
-                start_time: Some(Timestamp {
-                    seconds: since_epoch.as_secs() as i64,
-                    nanos: since_epoch.subsec_nanos() as i32,
-                }),
-                ..RunRecord::default()
+        let run_fields = RunRecord {
+            run_id: run.id.clone(),
+            entity: run.entity.clone(),
+            project: run.project.clone(),
+            config: Some(ConfigRecord {
+                update: config,
+                remove: Vec::new(),
+                info: None,
             }),
-            Some(&run.id),
-        );
+            run_group: group,
+            job_type,
+            display_name: run.name.clone().unwrap_or_default(),
+            notes,
+            tags,
+            host: b.host.unwrap_or_else(layout::host_name),
+            start_time: Some(Timestamp {
+                seconds: since_epoch.as_secs() as i64,
+                nanos: since_epoch.subsec_nanos() as i32,
+            }),
+            ..RunRecord::default()
+        };
+        let run_record = record(RecordType::Run(run_fields.clone()), Some(&run.id));
         run.emit(|_| Ok(vec![header, run_record]))?;
+        if let (Mode::Online, Some(api_key)) = (mode, api_key) {
+            let start = Start {
+                core_path: b.core_path.as_deref(),
+                init_timeout: b.init_timeout.unwrap_or(DEFAULT_INIT_TIMEOUT),
+                base_url: &base_url,
+                api_key: &api_key,
+                root_dir: &root,
+                wandb_dir: &wandb_dir,
+                run_dir: &run.run_dir,
+                log_path: &run.log_path,
+                start_unix: unix_seconds(start_time),
+                silent,
+            };
+            match Online::start(&start, &run_fields) {
+                Ok((online, server_run)) => {
+                    if run.entity.is_empty() {
+                        run.entity = server_run.entity;
+                    }
+                    run.online = Some(online);
+                }
+                Err(e) => {
+                    // The run never started: close its log without an exit record.
+                    let _ = lock(&run.log).file.take();
+                    run.debug_log(&format!("wb-run: online run {} failed: {e}", run.id));
+                    return Err(e);
+                }
+            }
+        }
         run.debug_log(&format!(
-            "wb-run {}: offline run {} started in {}",
+            "wb-run {}: {} run {} started in {}",
             env!("CARGO_PKG_VERSION"),
+            mode,
             run.id,
             run.run_dir.display()
         ));
@@ -600,6 +644,18 @@ impl Run {
     /// The run's mode.
     pub fn mode(&self) -> Mode {
         self.mode
+    }
+
+    /// The run's page on the W&B server (online runs).
+    pub fn url(&self) -> Option<&str> {
+        self.online.as_ref().map(Online::url)
+    }
+
+    /// Whether the run is uploading live: an online run whose wandb-core still takes its
+    /// records. False for offline and disabled runs, and once core has stopped (the run then
+    /// goes on locally; `wb sync` uploads the rest).
+    pub fn is_online(&self) -> bool {
+        self.online.as_ref().is_some_and(Online::is_alive)
     }
 
     /// Whether [`Run::finish`] was called.
@@ -757,7 +813,7 @@ impl Run {
         let mut out = vec![self.runtime_summary()];
         let next = st.core_step + 1;
         self.flush_row(&mut st, next, &mut out);
-        out.push(record(
+        let exit = record(
             RecordType::Exit(RunExitRecord {
                 exit_code,
                 runtime: self.started.elapsed().as_secs().min(i32::MAX as u64) as i32,
@@ -765,13 +821,22 @@ impl Run {
                 info: None,
             }),
             Some(&self.id),
-        ));
+        );
+        out.push(exit.clone());
         self.emit(|_| Ok(out))?;
         let file = lock(&self.log).file.take();
-        if let Some(f) = file {
-            f.sync_all()
-                .map_err(|e| Error::io("syncing", &self.log_path, e))?;
+        drop(st);
+        let synced = match file {
+            Some(f) => f
+                .sync_all()
+                .map_err(|e| Error::io("syncing", &self.log_path, e)),
+            None => Ok(()),
+        };
+        // No lock is held while core uploads what is left.
+        if let Some(online) = &self.online {
+            online.finish(exit, exit_code, &self.run_dir);
         }
+        synced?;
         self.debug_log(&format!(
             "wb-run: run {} finished with exit code {exit_code}",
             self.id
@@ -879,6 +944,21 @@ impl Run {
             });
         }
         let records = make(&mut log)?;
+        // The records core uploads: all but the header and run records (sent when the run
+        // started) and the exit record (sent by `finish`, which waits for its answer).
+        let forward: Vec<Record> = match &self.online {
+            Some(o) if o.is_alive() => records
+                .iter()
+                .filter(|r| {
+                    !matches!(
+                        r.record_type,
+                        Some(RecordType::Header(_) | RecordType::Run(_) | RecordType::Exit(_))
+                    )
+                })
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        };
         let mut buf = Vec::new();
         for mut r in records {
             r.num = log.next_num;
@@ -907,7 +987,13 @@ impl Run {
         result.map_err(|e| {
             *broken = Some(e.to_string());
             Error::io("writing", &self.log_path, e)
-        })
+        })?;
+        if let Some(o) = &self.online
+            && !forward.is_empty()
+        {
+            o.forward(&forward, &self.run_dir);
+        }
+        Ok(())
     }
 
     fn debug_log(&self, line: &str) {
