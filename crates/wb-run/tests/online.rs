@@ -52,6 +52,28 @@ fn an_online_run_reaches_the_server_as_its_local_log_holds_it() {
 }
 
 #[test]
+fn a_run_dropped_while_panicking_finishes_with_exit_code_1() {
+    let Some(core) = core() else { return };
+    let backend = Backend::start().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let run = builder(&core, &backend, tmp.path())
+        .with_id("panic001")
+        .build()
+        .unwrap();
+    let worker = std::thread::spawn(move || {
+        run.log(wb_run::Row::new().with("loss", 0.5)).unwrap();
+        panic!("the training loop failed");
+    });
+    assert!(worker.join().is_err());
+    let got = backend.run("panic001").unwrap();
+    assert_eq!(got.history().unwrap().len(), 1);
+    assert_eq!(
+        got.completion(),
+        wb_fake_backend::Completion::Complete { exit_code: 1 }
+    );
+}
+
+#[test]
 fn server_errors_for_a_while_lose_nothing() {
     let Some(core) = core() else { return };
     let backend = Backend::start().unwrap();
@@ -79,6 +101,7 @@ fn a_wrong_key_is_a_clear_error() {
         .with_init_timeout(Duration::from_secs(120))
         .build()
         .unwrap_err();
+    eprintln!("wrong key: {err}");
     assert!(matches!(err, Error::RunRefused { .. }), "{err}");
     assert!(backend.requests().iter().any(|r| r.status() == 401));
     assert!(backend.run("x").is_none() && backend.runs().is_empty());
@@ -94,6 +117,7 @@ fn a_server_that_is_down_is_an_error_in_bounded_time() {
         .with_init_timeout(Duration::from_secs(15))
         .build()
         .unwrap_err();
+    eprintln!("server down: {err}");
     assert!(
         matches!(err, Error::InitTimeout { .. } | Error::RunRefused { .. }),
         "{err}"
@@ -107,6 +131,7 @@ fn a_missing_binary_is_a_clear_error() {
     let tmp = tempfile::tempdir().unwrap();
     let missing = tmp.path().join("no-such-wandb-core");
     let err = builder(&missing, &backend, tmp.path()).build().unwrap_err();
+    eprintln!("no binary: {err}");
     assert!(matches!(err, Error::Service(_)), "{err}");
     assert!(err.to_string().contains("no-such-wandb-core"), "{err}");
 }

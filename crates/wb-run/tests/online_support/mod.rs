@@ -101,7 +101,14 @@ pub fn log_reference(run: &Run, steps: u32) {
 /// summary, the config, every file under `files/` with its bytes, the table artifact, and a
 /// complete run with exit code 0.
 pub fn assert_uploaded(backend: &Backend, run_dir: &Path, run_id: &str, rows: usize) {
+    // One `.wandb` log in the run folder, ours (core writes no second one), read whole.
+    let logs: Vec<String> = files_under(run_dir)
+        .into_iter()
+        .filter(|f| f.ends_with(".wandb"))
+        .collect();
+    assert_eq!(logs, [format!("run-{run_id}.wandb")]);
     let log = RunLog::read(run_dir).unwrap();
+    assert!(log.errors.is_empty(), "{:?}", log.errors);
     let got = backend
         .run(run_id)
         .unwrap_or_else(|| panic!("no run {run_id} on the backend"));
