@@ -1,8 +1,11 @@
 //! # wb-run
 //!
-//! An offline W&B run written from Rust, in exactly the layout and log format of the Python
-//! SDK (`wandb==0.31.0`): `wandb sync <run dir>` uploads it and `wandb leet` reads it. And a
-//! reader for the same `.wandb` log format, which also reads the files the SDK writes.
+//! A W&B run written from Rust, in exactly the layout and log format of the Python SDK
+//! (`wandb==0.31.0`): offline (`wb sync <run dir>` or `wandb sync` uploads it later), online
+//! (uploaded live through wandb-core, W&B's own uploader, started and driven by `wb-service`),
+//! or disabled, chosen and configured as the SDK does (`WANDB_MODE`, `WANDB_API_KEY`,
+//! `~/.netrc`, ...). And a reader for the same `.wandb` log format, which also reads the
+//! files the SDK writes.
 //!
 //! ```no_run
 //! use wb_core::{Histogram, Html, LogValue};

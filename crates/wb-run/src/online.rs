@@ -253,13 +253,11 @@ impl Online {
 
     /// Queues records for core (never waits on the network). A failure means core is gone:
     /// the run goes on locally.
-    pub(crate) fn forward(&self, records: &[Record], run_dir: &Path) {
+    pub(crate) fn forward(&self, records: Vec<Record>, run_dir: &Path) {
         if !self.is_alive() {
             return;
         }
         for r in records {
-            let mut r = r.clone();
-            r.num = 0;
             if let Err(e) = self.stream.publish(r) {
                 self.lose(&e.to_string(), run_dir);
                 return;

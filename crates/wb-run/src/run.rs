@@ -1,5 +1,5 @@
-//! [`Run`]: an offline run directory and its `.wandb` log, written as the Python SDK and
-//! wandb-core write them.
+//! [`Run`]: a run directory and its `.wandb` log, written as the Python SDK and wandb-core
+//! write them, and uploaded live through wandb-core in [`Mode::Online`].
 
 use crate::error::{Error, Result};
 use crate::framing::LogWriter;
@@ -258,8 +258,16 @@ struct LogState {
     broken: Option<String>,
 }
 
-/// An offline W&B run: `<root>/wandb/offline-run-YYYYMMDD_HHMMSS-<id>/` with `files/`, `logs/`
-/// and `run-<id>.wandb`, which `wandb sync` uploads and `wandb leet` reads.
+/// A W&B run: `<root>/wandb/offline-run-YYYYMMDD_HHMMSS-<id>/` (offline) or
+/// `<root>/wandb/run-YYYYMMDD_HHMMSS-<id>/` (online) with `files/`, `logs/` and
+/// `run-<id>.wandb`, which `wb sync` / `wandb sync` upload and `wandb leet` reads.
+///
+/// [`Mode::Online`] also uploads the run live through wandb-core, W&B's own uploader:
+/// creating the run returns once the server has it ([`Run::url`]), `log` only queues records
+/// for core (it never waits on the network), and [`Run::finish`] waits until everything is
+/// uploaded. The local log holds every record whatever happens to core; if core stops, the
+/// run goes on locally, says so, and [`Run::is_online`] turns false. [`Mode::Disabled`] makes
+/// every call succeed and writes nothing.
 ///
 /// Logging works as `wandb.log` does in the SDK, with wandb-core's handling of steps: each
 /// [`Run::log`] is one step; [`Run::log_with`] with a step adds to that step (rows for the same step merge
@@ -991,7 +999,7 @@ impl Run {
         if let Some(o) = &self.online
             && !forward.is_empty()
         {
-            o.forward(&forward, &self.run_dir);
+            o.forward(forward, &self.run_dir);
         }
         Ok(())
     }
