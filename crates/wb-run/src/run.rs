@@ -34,7 +34,7 @@ pub const MIN_CONSUMER: &str = "0.70.0";
 ///
 /// A setting not given here is read from the environment as the Python SDK reads it
 /// (`WANDB_MODE`, `WANDB_PROJECT`, `WANDB_ENTITY`, `WANDB_NAME`, `WANDB_NOTES`, `WANDB_TAGS`,
-/// `WANDB_RUN_ID`, `WANDB_RUN_GROUP`, `WANDB_JOB_TYPE`, `WANDB_DIR`, `WANDB_SILENT`,
+/// `WANDB_RUN_ID`, `WANDB_RUN_GROUP`, `WANDB_JOB_TYPE`, `WANDB_DIR`, `WANDB_SILENT`, `WANDB_INIT_TIMEOUT`,
 /// `WANDB_BASE_URL`, `WANDB_API_KEY`, then the `.netrc` entry for the server's host).
 #[derive(Debug, Clone, Default)]
 pub struct RunBuilder {
@@ -43,7 +43,6 @@ pub struct RunBuilder {
     host: Option<String>,
     data_dir: Option<PathBuf>,
     core_path: Option<PathBuf>,
-    init_timeout: Option<Duration>,
     source: Source,
 }
 
@@ -172,9 +171,9 @@ impl RunBuilder {
     }
 
     /// How long creating an online run waits for the server to accept it before it is an
-    /// error (default 90 seconds, the SDK's `init_timeout`).
+    /// error (default `$WANDB_INIT_TIMEOUT` seconds, else 90, the SDK's `init_timeout`).
     pub fn with_init_timeout(mut self, timeout: Duration) -> Self {
-        self.init_timeout = Some(timeout);
+        self.given.init_timeout = Some(timeout);
         self
     }
 
@@ -432,6 +431,7 @@ impl Run {
             silent,
             api_key,
             base_url,
+            init_timeout,
         } = settings;
         if !silent {
             for w in &warnings {
@@ -573,7 +573,7 @@ impl Run {
         if let (Mode::Online, Some(api_key)) = (mode, api_key) {
             let start = Start {
                 core_path: b.core_path.as_deref(),
-                init_timeout: b.init_timeout.unwrap_or(DEFAULT_INIT_TIMEOUT),
+                init_timeout: init_timeout.unwrap_or(DEFAULT_INIT_TIMEOUT),
                 base_url: &base_url,
                 api_key: &api_key,
                 root_dir: &root,

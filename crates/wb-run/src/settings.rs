@@ -8,6 +8,7 @@ use std::fmt;
 use std::path::Path;
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::time::Duration;
 
 /// The server a run goes to when neither the builder nor `WANDB_BASE_URL` names one.
 pub const DEFAULT_BASE_URL: &str = "https://api.wandb.ai";
@@ -110,6 +111,7 @@ pub(crate) struct Given {
     pub job_type: Option<String>,
     pub dir: Option<PathBuf>,
     pub silent: Option<bool>,
+    pub init_timeout: Option<Duration>,
 }
 
 /// Where the API key was found (for messages).
@@ -139,6 +141,8 @@ pub(crate) struct Resolved {
     pub job_type: String,
     pub dir: PathBuf,
     pub silent: bool,
+    /// How long creating an online run waits for the server (`None`: the default).
+    pub init_timeout: Option<Duration>,
 }
 
 /// The SDK's boolean parsing of an environment value (`true`, `1`, `yes`, `on`, ...).
@@ -372,6 +376,21 @@ pub(crate) fn resolve(given: Given, src: &Source) -> Result<(Resolved, Vec<Strin
         (None, Some(d)) => expand_home(&d, src),
         (None, None) => PathBuf::from("."),
     };
+    let init_timeout = match (given.init_timeout, src.var("WANDB_INIT_TIMEOUT")) {
+        (Some(t), _) => Some(t),
+        (None, Some(v)) => Some(
+            v.trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(|s| Duration::try_from_secs_f64(s).ok())
+                .ok_or_else(|| {
+                    Error::InvalidSetting(format!(
+                        "invalid WANDB_INIT_TIMEOUT={v:?}: give a number of seconds, 0 or more"
+                    ))
+                })?,
+        ),
+        (None, None) => None,
+    };
     let resolved = Resolved {
         mode,
         fell_back_offline,
@@ -402,6 +421,7 @@ pub(crate) fn resolve(given: Given, src: &Source) -> Result<(Resolved, Vec<Strin
             .unwrap_or_default(),
         dir,
         silent,
+        init_timeout,
     };
     Ok((resolved, warnings))
 }
@@ -557,10 +577,12 @@ mod tests {
                 ("WANDB_JOB_TYPE", "j-env"),
                 ("WANDB_DIR", "/tmp/wandb-dir-env"),
                 ("WANDB_SILENT", "true"),
+                ("WANDB_INIT_TIMEOUT", "2.5"),
             ],
             None,
         );
         let r = resolved(Given::default(), &src);
+        assert_eq!(r.init_timeout, Some(Duration::from_millis(2500)));
         assert_eq!(r.project, "p-env");
         assert_eq!(r.entity, "e-env");
         assert_eq!(r.name.as_deref(), Some("n-env"));
@@ -582,9 +604,11 @@ mod tests {
             job_type: Some("j".into()),
             dir: Some(PathBuf::from("/d")),
             silent: Some(false),
+            init_timeout: Some(Duration::from_secs(7)),
             ..Given::default()
         };
         let r = resolved(given, &src);
+        assert_eq!(r.init_timeout, Some(Duration::from_secs(7)));
         assert_eq!(
             (
                 r.project.as_str(),
@@ -620,5 +644,12 @@ mod tests {
     fn bad_tags_and_silent_values_are_refused() {
         assert!(resolve(Given::default(), &env(&[("WANDB_TAGS", "a,,b")], None)).is_err());
         assert!(resolve(Given::default(), &env(&[("WANDB_SILENT", "maybe")], None)).is_err());
+        assert!(
+            resolve(
+                Given::default(),
+                &env(&[("WANDB_INIT_TIMEOUT", "-1")], None)
+            )
+            .is_err()
+        );
     }
 }

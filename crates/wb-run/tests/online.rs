@@ -3,9 +3,16 @@
 //! log holds it, and faults (server errors, a down server, a wrong key, no binary, a killed
 //! core) end in a clear error or in a complete local log, never in a hang.
 //!
+//! The tests that start wandb-core are opt-in (`#[ignore]`), as CI runs them once
+//! `cargo xtask conformance` has built `target/conformance-venv`:
+//!
+//! ```sh
+//! cargo test -p wb-run --test online --test online_core_killed --test online_differential -- --ignored
+//! ```
+//!
 //! wandb-core is found as `$WB_CORE_PATH`, else in `target/conformance-venv` (as CI has it),
-//! else in `/work/venv`. Without it the tests are skipped with a message, except under
-//! `CI=true`, where they fail.
+//! else in `/work/venv`. Without it they are skipped with a message, except under `CI=true`,
+//! where they fail.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod online_support;
@@ -17,6 +24,7 @@ use wb_fake_backend::{Backend, Fault};
 use wb_run::{Error, Mode, Run};
 
 #[test]
+#[ignore = "needs wandb-core 0.31.0 (run with --ignored; CI runs it after the conformance venv exists)"]
 fn an_online_run_reaches_the_server_as_its_local_log_holds_it() {
     let Some(core) = core() else { return };
     let backend = Backend::start().unwrap();
@@ -52,6 +60,7 @@ fn an_online_run_reaches_the_server_as_its_local_log_holds_it() {
 }
 
 #[test]
+#[ignore = "needs wandb-core 0.31.0 (run with --ignored; CI runs it after the conformance venv exists)"]
 fn a_run_dropped_while_panicking_finishes_with_exit_code_1() {
     let Some(core) = core() else { return };
     let backend = Backend::start().unwrap();
@@ -74,6 +83,7 @@ fn a_run_dropped_while_panicking_finishes_with_exit_code_1() {
 }
 
 #[test]
+#[ignore = "needs wandb-core 0.31.0 (run with --ignored; CI runs it after the conformance venv exists)"]
 fn server_errors_for_a_while_lose_nothing() {
     let Some(core) = core() else { return };
     let backend = Backend::start().unwrap();
@@ -92,6 +102,7 @@ fn server_errors_for_a_while_lose_nothing() {
 }
 
 #[test]
+#[ignore = "needs wandb-core 0.31.0 (run with --ignored; CI runs it after the conformance venv exists)"]
 fn a_wrong_key_is_a_clear_error() {
     let Some(core) = core() else { return };
     let backend = Backend::builder().with_api_key(KEY).start().unwrap();
@@ -108,6 +119,7 @@ fn a_wrong_key_is_a_clear_error() {
 }
 
 #[test]
+#[ignore = "needs wandb-core 0.31.0 (run with --ignored; CI runs it after the conformance venv exists)"]
 fn a_server_that_is_down_is_an_error_in_bounded_time() {
     let Some(core) = core() else { return };
     let backend = Backend::start().unwrap();

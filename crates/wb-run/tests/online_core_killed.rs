@@ -13,6 +13,7 @@ use wb_fake_backend::{Backend, Completion};
 use wb_run::{Row, RunLog};
 
 #[test]
+#[ignore = "needs wandb-core 0.31.0 (run with --ignored; CI runs it after the conformance venv exists)"]
 fn a_killed_core_loses_nothing_locally_and_sync_uploads_the_rest() {
     let Some(core) = core() else { return };
     let backend = Backend::start().unwrap();

@@ -136,6 +136,7 @@ fn normalize(v: &Value, run_id: &str, drop: &[&str]) -> Value {
 }
 
 #[test]
+#[ignore = "needs wandb-core 0.31.0 (run with --ignored; CI runs it after the conformance venv exists)"]
 fn the_sdk_and_wb_run_upload_the_same_run() {
     let Some(core) = core() else { return };
     let Some(python) = python() else { return };
