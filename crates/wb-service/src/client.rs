@@ -375,18 +375,24 @@ impl Client {
         let cwd = std::env::current_dir()
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or_default();
+        self.init_sync_with(ServerInitSyncRequest {
+            path: paths
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect(),
+            cwd,
+            live,
+            settings: Some(settings),
+            ..Default::default()
+        })
+    }
+
+    /// [`Client::init_sync`] with every field of the request (a new entity, project, run id,
+    /// job type, tag replacements).
+    pub fn init_sync_with(&self, request: ServerInitSyncRequest) -> Result<String> {
         let req = ServerRequest {
             request_id: String::new(),
-            server_request_type: Some(ServerRequestType::InitSync(ServerInitSyncRequest {
-                path: paths
-                    .iter()
-                    .map(|p| p.to_string_lossy().into_owned())
-                    .collect(),
-                cwd,
-                live,
-                settings: Some(settings),
-                ..Default::default()
-            })),
+            server_request_type: Some(ServerRequestType::InitSync(request)),
         };
         match self
             .deliver(req, "init_sync")?

@@ -61,6 +61,20 @@
 //! - Uploading `.wandb` files: [`Client::init_sync`], [`Client::sync`],
 //!   [`Client::sync_status`] (what `wb sync` uses).
 //!
+//! ## The settings of an online run
+//! What core 0.31.0 needs in [`wb_proto::Settings`] for a live run: `base_url`, `api_key`,
+//! `run_id`, `project` (and `entity` if given), `mode = "online"`, `root_dir`, `wandb_dir`,
+//! `sync_dir` (the run folder; files to upload live in `sync_dir/files`), `sync_file` (core
+//! writes the run's `.wandb` transaction log there, as the SDK's online runs keep it),
+//! `log_dir`, `log_internal`, `x_start_time` (seconds since the epoch). `x_disable_stats` and
+//! `x_disable_meta` turn off system metrics and the metadata file. A refused key (401) comes
+//! back at once as the `error` of the run record's `run_result`; for an unreachable server
+//! core keeps retrying (even with `x_graphql_retry_max = 0`, no answer within 20 s here), so
+//! bound that wait with [`RunStream::communicate`]'s timeout, as the SDK does with its
+//! `init_timeout` (90 s).
+//!
+//! For `init_sync`, `base_url` and `api_key` are enough.
+//!
 //! Every wait is bounded. If core dies (killed, crashed), the reader thread sees the socket
 //! close and every waiting and later call returns [`Error::CoreDied`] with core's exit status
 //! and the end of its standard error: never a hang.
