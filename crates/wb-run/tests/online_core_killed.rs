@@ -49,6 +49,8 @@ fn a_killed_core_loses_nothing_locally_and_sync_uploads_the_rest() {
     let settings = wb_proto::Settings {
         base_url: Some(backend.base_url().to_owned()),
         api_key: Some(KEY.to_owned()),
+        // Core writes its debug-sync log under `<wandb_dir>/logs`.
+        wandb_dir: Some(tmp.path().join("wandb").to_string_lossy().into_owned()),
         ..Default::default()
     };
     let id = client
