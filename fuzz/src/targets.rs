@@ -82,7 +82,7 @@ pub fn registry_from_json(data: &[u8]) {
 /// cut at every `0xFF 0x00` pair into record payloads that are framed with valid checksums, so
 /// the protobuf decoding and the run rebuilding (history, summary, config) are reached too.
 pub fn wandb_reader(data: &[u8]) {
-    use wb_types::run::{RecordReader, RunLog, framing::LogWriter};
+    use wb_types::run::{LogWriter, RecordReader, RunLog};
     let Some((mode, rest)) = data.split_first() else {
         return;
     };

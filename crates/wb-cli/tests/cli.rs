@@ -114,18 +114,23 @@ fn to_serde(v: &wb_core::json::Value) -> Value {
 }
 
 fn offline_run(root: &Path) -> Run {
-    let run = Run::builder(root, "cli-proj").create().unwrap();
+    let run = Run::builder()
+        .with_dir(root)
+        .with_project("cli-proj")
+        .with_mode(wb_run::Mode::Offline)
+        .build()
+        .unwrap();
     for step in 0..5u32 {
         let x = f64::from(step);
         let mut row = Row::new()
-            .set("loss", 1.0 / (x + 1.0))
-            .set("phase", if step < 2 { "warmup" } else { "train" })
-            .media(
+            .with("loss", 1.0 / (x + 1.0))
+            .with("phase", if step < 2 { "warmup" } else { "train" })
+            .with_media(
                 "weights",
                 Histogram::from_sequence(&[x, x * 2.0, 1.5]).unwrap(),
             );
         if step % 2 == 0 {
-            row = row.media(
+            row = row.with_media(
                 "page",
                 Html::from_literal_with(
                     &format!("<p>{step}</p>"),
@@ -240,10 +245,13 @@ fn sync_live_follows_a_run_being_written() {
     let backend = Backend::start().unwrap();
     let home = tempfile::tempdir().unwrap();
     let core = core.to_string_lossy().into_owned();
-    let run = Run::builder(home.path().join("project"), "live-proj")
-        .create()
+    let run = Run::builder()
+        .with_dir(home.path().join("project"))
+        .with_project("live-proj")
+        .with_mode(wb_run::Mode::Offline)
+        .build()
         .unwrap();
-    run.log(Row::new().set("loss", 1.0)).unwrap();
+    run.log(Row::new().with("loss", 1.0)).unwrap();
     let dir = run.dir().to_string_lossy().into_owned();
     let args = ["sync", "--live", &dir];
     let child = spawn_wb(
@@ -263,7 +271,7 @@ fn sync_live_follows_a_run_being_written() {
         "the first row did not arrive while the run was being written"
     );
     for step in 1..4u32 {
-        run.log(Row::new().set("loss", 1.0 / f64::from(step + 1)))
+        run.log(Row::new().with("loss", 1.0 / f64::from(step + 1)))
             .unwrap();
     }
     run.finish(0).unwrap();

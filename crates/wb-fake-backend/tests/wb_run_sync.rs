@@ -29,22 +29,25 @@ fn wb_run_offline_run_synced_by_wandb_sync() {
     let backend = Backend::start().unwrap();
     let home = tempfile::tempdir().unwrap();
 
-    let run = Run::builder(home.path(), "fake-proj")
-        .data_dir(home.path().join("data"))
-        .create()
+    let run = Run::builder()
+        .with_dir(home.path())
+        .with_project("fake-proj")
+        .with_mode(wb_run::Mode::Offline)
+        .with_data_dir(home.path().join("data"))
+        .build()
         .unwrap();
     const STEPS: u32 = 6;
     for step in 0..STEPS {
         let x = f64::from(step);
         let mut row = Row::new()
-            .set("loss", 1.0 / (x + 1.0))
-            .set("phase", if step < 3 { "warmup" } else { "train" })
-            .media(
+            .with("loss", 1.0 / (x + 1.0))
+            .with("phase", if step < 3 { "warmup" } else { "train" })
+            .with_media(
                 "weights",
                 Histogram::from_sequence(&[x, x * 2.0, x * 3.0, 1.5]).unwrap(),
             );
         if step % 2 == 0 {
-            row = row.media(
+            row = row.with_media(
                 "page",
                 Html::from_literal_with(
                     &format!("<h1>step {step}</h1>"),
@@ -59,8 +62,8 @@ fn wb_run_offline_run_synced_by_wandb_sync() {
         vec![vec![1.into(), "x".into()], vec![2.into(), "y".into()]],
     )
     .unwrap();
-    run.log(Row::new().media("tbl", table)).unwrap();
-    run.summary(Row::new().set("best", 0.875)).unwrap();
+    run.log(Row::new().with("tbl", table)).unwrap();
+    run.summary(Row::new().with("best", 0.875)).unwrap();
     run.finish(0).unwrap();
 
     let mut cmd = sdk_command(&py, home.path(), backend.base_url(), KEY);

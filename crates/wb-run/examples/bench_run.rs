@@ -40,16 +40,19 @@ fn data() -> Vec<f64> {
 fn rust_run(root: &Path, steps: u64) -> (f64, PathBuf) {
     let data = data();
     let t0 = Instant::now();
-    let run = Run::builder(root, "bench")
-        .create()
+    let run = Run::builder()
+        .with_dir(root)
+        .with_project("bench")
+        .with_mode(wb_run::Mode::Offline)
+        .build()
         .expect("creating the run");
     for step in 0..steps {
         run.log(
             Row::new()
-                .set("loss", 1.0 / (step + 1) as f64)
-                .set("acc", step as f64 / steps as f64)
-                .set("lr", 0.001)
-                .media(
+                .with("loss", 1.0 / (step + 1) as f64)
+                .with("acc", step as f64 / steps as f64)
+                .with("lr", 0.001)
+                .with_media(
                     "weights",
                     Histogram::from_sequence_with(
                         &data,

@@ -12,42 +12,47 @@ use wb_run::{Row, Run};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = std::env::args().nth(1).unwrap_or_else(|| ".".into());
-    let run = Run::builder(&root, "wb-run-example")
-        .name("offline-run-example")
-        .tags(["rust", "example"])
-        .config(json_map! {"lr" => 0.001, "model" => json_map! {"layers" => 4, "act" => "relu"}})
-        .create()?;
+    let run = Run::builder()
+        .with_dir(&root)
+        .with_project("wb-run-example")
+        .with_mode(wb_run::Mode::Offline)
+        .with_name("offline-run-example")
+        .with_tags(["rust", "example"])
+        .with_config(
+            json_map! {"lr" => 0.001, "model" => json_map! {"layers" => 4, "act" => "relu"}},
+        )
+        .build()?;
 
     for step in 0..20u32 {
         let x = f64::from(step);
         let weights: Vec<f64> = (0..1000).map(|i| (f64::from(i) * 0.01 + x).sin()).collect();
         let mut row = Row::new()
-            .set("loss", 1.0 / (x + 1.0))
-            .set("accuracy", 1.0 - 0.5 / (x + 1.0))
-            .set("phase", if step < 10 { "warmup" } else { "train" })
-            .media(
+            .with("loss", 1.0 / (x + 1.0))
+            .with("accuracy", 1.0 - 0.5 / (x + 1.0))
+            .with("phase", if step < 10 { "warmup" } else { "train" })
+            .with_media(
                 "weights",
                 Histogram::from_sequence_with(
                     &weights,
                     wb_core::HistogramOptions::default().with_num_bins(32),
                 )?,
             )
-            .nested(
+            .with(
                 "eval",
                 Row::new()
-                    .set("loss", 1.2 / (x + 1.0))
-                    .nested("per_class", Row::new().set("cat", 0.5).set("dog", 0.25)),
+                    .with("loss", 1.2 / (x + 1.0))
+                    .with("per_class", Row::new().with("cat", 0.5).with("dog", 0.25)),
             );
         if step % 5 == 0 {
             row = row
-                .media(
+                .with_media(
                     "report",
                     Html::from_literal(&format!(
                         "<h1>Step {step}</h1><p>loss {:.3}</p>",
                         1.0 / (x + 1.0)
                     )),
                 )
-                .media_list(
+                .with_media_list(
                     "pages",
                     (0..3).map(|i| {
                         Html::from_literal_with(
@@ -59,7 +64,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         run.log(row)?;
     }
-    run.summary(Row::new().set("best_accuracy", 0.975).set("best_step", 19))?;
+    run.summary(
+        Row::new()
+            .with("best_accuracy", 0.975)
+            .with("best_step", 19),
+    )?;
     run.config_update(json_map! {"batch_size" => 64})?;
     run.finish(0)?;
 

@@ -25,6 +25,35 @@ pub enum Error {
     /// A run setting the SDK would refuse (run id, project name).
     #[error("{0}")]
     InvalidSetting(String),
+    /// An online run with no API key for its server.
+    #[error(
+        "no API key for {base_url}: set WANDB_API_KEY, run `wb login` (or `wandb login`) to store one in ~/.netrc, or pass RunBuilder::with_api_key; or choose Mode::Offline"
+    )]
+    NoApiKey {
+        /// The server the run was for.
+        base_url: String,
+    },
+    /// wandb-core could not be found, started or driven.
+    #[error(transparent)]
+    Service(#[from] wb_service::Error),
+    /// The server did not answer the new run in time (unreachable, or retrying errors).
+    #[error(
+        "the W&B server at {base_url} did not accept the run within {after:?}: check that it is reachable (WANDB_BASE_URL), or choose Mode::Offline and upload later with `wb sync`"
+    )]
+    InitTimeout {
+        /// The server.
+        base_url: String,
+        /// How long the run waited.
+        after: std::time::Duration,
+    },
+    /// The server refused the run (a wrong API key, a project the key may not write to).
+    #[error("the W&B server at {base_url} refused the run: {message}")]
+    RunRefused {
+        /// The server.
+        base_url: String,
+        /// The server's reason, as wandb-core reported it.
+        message: String,
+    },
     /// The run was finished; nothing more can be logged to it.
     #[error("run {run_id} is finished; create a new Run to log more")]
     Finished {

@@ -401,6 +401,23 @@ impl<R: Read> Iterator for LogReader<R> {
 mod tests {
     use super::*;
 
+    /// Our framing of the records of `.wandb` files the SDK (wandb-core 0.31.0) wrote
+    /// reproduces the files byte for byte (files made by `tests/data/make_sdk_logs.py`).
+    #[test]
+    fn our_framing_of_the_sdks_records_is_byte_identical() {
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sdk");
+        for name in ["basic", "table", "large"] {
+            let bytes = std::fs::read(data.join(format!("{name}.wandb"))).unwrap();
+            let mut w = LogWriter::new();
+            for r in LogReader::new(bytes.as_slice()) {
+                w.add_record(&r.unwrap().1);
+            }
+            assert_eq!(w.buffer(), bytes.as_slice(), "{name}");
+        }
+        // The large scenario really has records spanning blocks.
+        assert!(std::fs::metadata(data.join("large.wandb")).unwrap().len() > 2 * 32768);
+    }
+
     fn frame(records: &[Vec<u8>]) -> Vec<u8> {
         let mut w = LogWriter::new();
         for r in records {

@@ -26,10 +26,15 @@ pub fn wandb_dir(root: &Path) -> PathBuf {
     }
 }
 
-/// `offline-run-YYYYMMDD_HHMMSS-<id>` for a run started at `start` (local time, as the SDK).
-pub fn run_dir_name(start: std::time::SystemTime, run_id: &str) -> String {
+/// `offline-run-YYYYMMDD_HHMMSS-<id>` (offline) or `run-YYYYMMDD_HHMMSS-<id>` (online) for a
+/// run started at `start` (local time, as the SDK).
+pub fn run_dir_name(mode: crate::Mode, start: std::time::SystemTime, run_id: &str) -> String {
     let local: chrono::DateTime<chrono::Local> = start.into();
-    format!("offline-run-{}-{run_id}", local.format("%Y%m%d_%H%M%S"))
+    let prefix = match mode {
+        crate::Mode::Online => "run",
+        _ => "offline-run",
+    };
+    format!("{prefix}-{}-{run_id}", local.format("%Y%m%d_%H%M%S"))
 }
 
 /// Points `<wandb_dir>/<link>` at `target` (relative), replacing an older link. Best effort,

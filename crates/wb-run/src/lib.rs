@@ -1,16 +1,25 @@
 //! # wb-run
 //!
-//! An offline W&B run written from Rust, in exactly the layout and log format of the Python
-//! SDK (`wandb==0.31.0`): `wandb sync <run dir>` uploads it and `wandb leet` reads it. And a
-//! reader for the same `.wandb` log format, which also reads the files the SDK writes.
+//! A W&B run written from Rust, in exactly the layout and log format of the Python SDK
+//! (`wandb==0.31.0`): offline (`wb sync <run dir>` or `wandb sync` uploads it later), online
+//! (uploaded live through wandb-core, W&B's own uploader, started and driven by `wb-service`),
+//! or disabled, chosen and configured as the SDK does (`WANDB_MODE`, `WANDB_API_KEY`,
+//! `~/.netrc`, ...). And a reader for the same `.wandb` log format, which also reads the
+//! files the SDK writes.
 //!
 //! ```no_run
-//! use wb_core::{Histogram, Html};
-//! use wb_run::{Row, Run};
+//! use wb_core::{Histogram, Html, LogValue};
+//! use wb_run::{Mode, Row, Run};
 //!
-//! let run = Run::builder(".", "demo").name("rust-run").tags(["rust"]).create()?;
-//! run.log(Row::new().set("loss", 0.5).media("page", Html::from_literal("<b>hi</b>")))?;
-//! run.log(Row::new().set("loss", 0.25).media("h", Histogram::from_sequence(&[1.0, 2.0])?))?;
+//! let run = Run::builder()
+//!     .with_project("demo")
+//!     .with_name("rust-run")
+//!     .with_tags(["rust"])
+//!     .with_mode(Mode::Offline)
+//!     .build()?;
+//! run.log(Row::new().with("loss", 0.5).with_media("page", Html::from_literal_with("<b>hi</b>", wb_core::HtmlOptions::default().with_inject(false))))?;
+//! let h = Histogram::from_sequence(&[1.0, 2.0])?;
+//! run.log(Row::new().with("loss", 0.25).with("h", LogValue::media(h)))?;
 //! run.finish(0)?;
 //! println!("{}", run.sync_command());
 //!
@@ -20,18 +29,16 @@
 //! ```
 //!
 //! ## Map of the crate
-//! - [`run`]: [`Run`] and [`RunBuilder`]: the run directory, `log` / `log_at` / `summary` /
+//! - [`Run`] and [`RunBuilder`]: the run directory, `log` / `log_with` / `summary` /
 //!   `config_update` / `finish`; `Run` is wb-core's [`wb_core::RunTarget`] (media binding,
-//!   the automatic table artifacts, class-label config).
-//! - [`row`]: [`Row`], what one `log` call logs.
-//! - [`reader`]: [`RecordReader`] (record by record) and [`RunLog`] (history rows, summary,
-//!   config rebuilt).
+//!   the automatic table artifacts, class-label config). [`Mode`] chooses online, offline or
+//!   disabled; settings not given to the builder come from the `WANDB_*` environment.
+//! - [`Row`] (what one `log` call logs) and [`LogOptions`] (`step=` / `commit=`).
+//! - [`RecordReader`] (record by record) and [`RunLog`] (history rows, summary, config
+//!   rebuilt); [`LogWriter`] frames encoded records in the same block format.
 //! - [`proto`]: the `wandb_internal.Record` protobuf messages, with wandb's field numbers
 //!   (the `wb-proto` crate).
-//! - [`framing`]: the `.wandb` block and chunk format ([`framing::LogWriter`],
-//!   [`framing::LogReader`]).
-//! - [`layout`]: folder names, the `latest-run` link, artifact staging.
-//! - [`error`]: the [`Error`] type.
+//! - [`Error`], [`ReadError`], [`Result`].
 //!
 //! ## What is written, and when
 //! Like wandb-core, each finished step becomes three records: a summary with the whole-second
@@ -43,21 +50,25 @@
 //! record reads back.
 #![warn(missing_docs)]
 
-pub mod error;
-pub mod framing;
+mod error;
+mod framing;
 mod history;
-pub mod layout;
-pub mod reader;
-pub mod row;
-pub mod run;
+mod layout;
+mod online;
+mod reader;
+mod row;
+mod run;
+mod settings;
 
 /// The protobuf messages of the `.wandb` log (the `wb-proto` crate).
 pub use wb_proto as proto;
 
 pub use error::{Error, ReadError, Result};
+pub use framing::LogWriter;
 pub use reader::{HistoryRow, RecordReader, RunLog};
-pub use row::Row;
-pub use run::{Run, RunBuilder};
+pub use row::{LogOptions, Row};
+pub use run::{MIN_CONSUMER, PRODUCER, Run, RunBuilder};
+pub use settings::{DEFAULT_BASE_URL, Mode};
 
 /// Registers this family's decodable `_type`s (the run family adds none).
 pub fn register(registry: &mut wb_core::Registry) {

@@ -7,15 +7,15 @@ use wb_core::{LogValue, Value, WbValue};
 /// media, in insertion order (the Python dict passed to `run.log`).
 ///
 /// ```
-/// use wb_core::{Histogram, Html};
+/// use wb_core::{Histogram, Html, LogValue};
 /// use wb_run::Row;
 ///
 /// let row = Row::new()
-///     .set("loss", 0.25)
-///     .set("epoch", 3)
-///     .media("weights", Histogram::from_sequence(&[1.0, 2.0, 2.5]).unwrap())
-///     .nested("eval", Row::new().set("acc", 0.9))
-///     .media_list("pages", vec![Html::from_literal("<p>a</p>")]);
+///     .with("loss", 0.25)
+///     .with("epoch", 3)
+///     .with("weights", LogValue::media(Histogram::from_sequence(&[1.0, 2.0, 2.5]).unwrap()))
+///     .with("eval", Row::new().with("acc", 0.9))
+///     .with("pages", LogValue::list(vec![Html::from_literal_with("<p>a</p>", wb_core::HtmlOptions::default().with_inject(false))]));
 /// assert_eq!(row.len(), 5);
 /// ```
 #[derive(Debug, Clone, Default)]
@@ -27,32 +27,29 @@ impl Row {
         Row(IndexMap::new())
     }
 
-    /// Sets `key` to a scalar, string, JSON value or any [`LogValue`].
-    pub fn set(mut self, key: impl Into<String>, value: impl Into<LogValue>) -> Self {
+    /// Sets `key` to a number, string, JSON value, nested [`Row`], data type or list of data
+    /// types: anything that converts into a [`LogValue`]. A list of one batchable media type
+    /// is logged as a batch (`images/separated`, `html`, ...), as the SDK does; media inside
+    /// a nested row are named by their leaf key.
+    pub fn with(mut self, key: impl Into<String>, value: impl Into<LogValue>) -> Self {
         self.insert(key, value);
         self
     }
 
-    /// Sets `key` to a data type (a `Histogram`, an `Html`, an image, a table, ...).
-    pub fn media(mut self, key: impl Into<String>, value: impl WbValue) -> Self {
+    /// Sets `key` to a data type: `with(key, LogValue::media(value))`, for media types that
+    /// do not convert into [`LogValue`] themselves.
+    pub fn with_media(mut self, key: impl Into<String>, value: impl WbValue) -> Self {
         self.insert(key, LogValue::media(value));
         self
     }
 
-    /// Sets `key` to a list of data types; a list of one batchable media type is logged as a
-    /// batch (`images/separated`, `html`, ...), as the SDK does.
-    pub fn media_list<T: WbValue>(
+    /// Sets `key` to a list of data types: `with(key, LogValue::list(values))`.
+    pub fn with_media_list<T: WbValue>(
         mut self,
         key: impl Into<String>,
         values: impl IntoIterator<Item = T>,
     ) -> Self {
         self.insert(key, LogValue::list(values));
-        self
-    }
-
-    /// Sets `key` to a nested row (a nested dict; media inside are named by their leaf key).
-    pub fn nested(mut self, key: impl Into<String>, row: Row) -> Self {
-        self.insert(key, LogValue::Map(row.0));
         self
     }
 
@@ -79,6 +76,47 @@ impl Row {
     /// The keys and values, owned.
     pub fn into_map(self) -> IndexMap<String, LogValue> {
         self.0
+    }
+}
+
+/// How [`Run::log_with`](crate::Run::log_with) logs a row: the SDK's `step=` and `commit=`.
+///
+/// ```
+/// use wb_run::LogOptions;
+///
+/// let options = LogOptions::default().with_step(7).with_commit(false);
+/// assert_eq!((options.step(), options.commit()), (Some(7), Some(false)));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LogOptions {
+    step: Option<u64>,
+    commit: Option<bool>,
+}
+
+impl LogOptions {
+    /// Logs to `step` (`run.log(row, step=step)`): rows for the same step merge; the step's
+    /// row is written when a later step starts or the run finishes.
+    pub fn with_step(mut self, step: u64) -> Self {
+        self.step = Some(step);
+        self
+    }
+
+    /// `commit=`: `true` writes the step out and moves to the next one; `false` keeps adding
+    /// to it. Default: `true` without a step, `false` with one.
+    pub fn with_commit(mut self, commit: bool) -> Self {
+        self.commit = Some(commit);
+        self
+    }
+
+    /// The step, if one was given.
+    pub fn step(&self) -> Option<u64> {
+        self.step
+    }
+
+    /// The commit choice, if one was given.
+    pub fn commit(&self) -> Option<bool> {
+        self.commit
     }
 }
 

@@ -1,11 +1,13 @@
-//! [`Run`]: an offline run directory and its `.wandb` log, written as the Python SDK and
-//! wandb-core write them.
+//! [`Run`]: a run directory and its `.wandb` log, written as the Python SDK and wandb-core
+//! write them, and uploaded live through wandb-core in [`Mode::Online`].
 
 use crate::error::{Error, Result};
 use crate::framing::LogWriter;
 use crate::history::{Leaf, PartialRow};
 use crate::layout;
-use crate::row::Row;
+use crate::online::{DEFAULT_INIT_TIMEOUT, Online, Start};
+use crate::row::{LogOptions, Row};
+use crate::settings::{Given, Mode, Resolved, Source};
 use prost::Message;
 use std::fs::File;
 use std::io::Write;
@@ -28,112 +30,163 @@ pub const PRODUCER: &str = concat!("0.31.0+wb-run-", env!("CARGO_PKG_VERSION"));
 /// The `min_consumer` wandb-core 0.31.0 writes (the oldest server that reads the file).
 pub const MIN_CONSUMER: &str = "0.70.0";
 
-/// Builds a [`Run`]: `Run::builder(dir, project)`, then the optional settings, then
-/// [`RunBuilder::create`].
-#[derive(Debug, Clone)]
+/// Builds a [`Run`]: `Run::builder()`, then the settings, then [`RunBuilder::build`].
+///
+/// A setting not given here is read from the environment as the Python SDK reads it
+/// (`WANDB_MODE`, `WANDB_PROJECT`, `WANDB_ENTITY`, `WANDB_NAME`, `WANDB_NOTES`, `WANDB_TAGS`,
+/// `WANDB_RUN_ID`, `WANDB_RUN_GROUP`, `WANDB_JOB_TYPE`, `WANDB_DIR`, `WANDB_SILENT`, `WANDB_INIT_TIMEOUT`,
+/// `WANDB_BASE_URL`, `WANDB_API_KEY`, then the `.netrc` entry for the server's host).
+#[derive(Debug, Clone, Default)]
 pub struct RunBuilder {
-    root: PathBuf,
-    project: String,
-    entity: String,
-    name: Option<String>,
-    group: String,
-    job_type: String,
-    notes: String,
-    tags: Vec<String>,
+    given: Given,
     config: Map,
-    id: Option<String>,
     host: Option<String>,
     data_dir: Option<PathBuf>,
+    core_path: Option<PathBuf>,
+    source: Source,
 }
 
 impl RunBuilder {
-    /// A run under `root` (the run goes to `<root>/wandb/offline-run-...`) in `project`.
-    pub fn new(root: impl Into<PathBuf>, project: impl Into<String>) -> Self {
-        RunBuilder {
-            root: root.into(),
-            project: project.into(),
-            entity: String::new(),
-            name: None,
-            group: String::new(),
-            job_type: String::new(),
-            notes: String::new(),
-            tags: Vec::new(),
-            config: Map::new(),
-            id: None,
-            host: None,
-            data_dir: None,
-        }
+    /// A builder with nothing set.
+    pub fn new() -> Self {
+        RunBuilder::default()
     }
 
-    /// The display name (`wandb.init(name=...)`).
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
+    /// The folder the run goes under: `<dir>/wandb/<run folder>` (default `$WANDB_DIR`, else
+    /// the current folder).
+    pub fn with_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.given.dir = Some(dir.into());
         self
     }
 
-    /// The entity (user or team) the run will be synced to.
-    pub fn entity(mut self, entity: impl Into<String>) -> Self {
-        self.entity = entity.into();
+    /// The project (default `$WANDB_PROJECT`; the server's `uncategorized` when none).
+    pub fn with_project(mut self, project: impl Into<String>) -> Self {
+        self.given.project = Some(project.into());
         self
     }
 
-    /// The run group.
-    pub fn group(mut self, group: impl Into<String>) -> Self {
-        self.group = group.into();
+    /// The display name (`wandb.init(name=...)`, default `$WANDB_NAME`).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.given.name = Some(name.into());
         self
     }
 
-    /// The job type.
-    pub fn job_type(mut self, job_type: impl Into<String>) -> Self {
-        self.job_type = job_type.into();
+    /// The entity (user or team) of the run (default `$WANDB_ENTITY`, else the key's user).
+    pub fn with_entity(mut self, entity: impl Into<String>) -> Self {
+        self.given.entity = Some(entity.into());
         self
     }
 
-    /// Notes.
-    pub fn notes(mut self, notes: impl Into<String>) -> Self {
-        self.notes = notes.into();
+    /// The run group (default `$WANDB_RUN_GROUP`).
+    pub fn with_group(mut self, group: impl Into<String>) -> Self {
+        self.given.group = Some(group.into());
         self
     }
 
-    /// Tags, in order.
-    pub fn tags<S: Into<String>>(mut self, tags: impl IntoIterator<Item = S>) -> Self {
-        self.tags.extend(tags.into_iter().map(Into::into));
+    /// The job type (default `$WANDB_JOB_TYPE`).
+    pub fn with_job_type(mut self, job_type: impl Into<String>) -> Self {
+        self.given.job_type = Some(job_type.into());
         self
     }
 
-    /// The initial config (`wandb.init(config=...)`).
-    pub fn config(mut self, config: Map) -> Self {
+    /// Notes (default `$WANDB_NOTES`).
+    pub fn with_notes(mut self, notes: impl Into<String>) -> Self {
+        self.given.notes = Some(notes.into());
+        self
+    }
+
+    /// Tags, in order (default `$WANDB_TAGS`, comma-separated). Calling it again adds tags.
+    pub fn with_tags<S: Into<String>>(mut self, tags: impl IntoIterator<Item = S>) -> Self {
+        self.given
+            .tags
+            .get_or_insert_with(Vec::new)
+            .extend(tags.into_iter().map(Into::into));
+        self
+    }
+
+    /// The initial config (`wandb.init(config=...)`), added to what was set before.
+    pub fn with_config(mut self, config: Map) -> Self {
         self.config.extend(config);
         self
     }
 
     /// One initial config value.
-    pub fn config_value(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+    pub fn with_config_value(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
         self.config.insert(key.into(), value.into());
         self
     }
 
-    /// The run id (default: 8 random characters from `[a-z0-9]`, as the SDK generates).
-    pub fn id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
+    /// The run id (default `$WANDB_RUN_ID`, else 8 random characters from `[a-z0-9]`, as the
+    /// SDK generates).
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.given.id = Some(id.into());
+        self
+    }
+
+    /// The mode (default `$WANDB_MODE`; without either, online when an API key is found and
+    /// offline otherwise).
+    pub fn with_mode(mut self, mode: Mode) -> Self {
+        self.given.mode = Some(mode);
+        self
+    }
+
+    /// The API key of an online run (default `$WANDB_API_KEY`, else the `.netrc` entry for
+    /// the server's host, as `wandb login` writes it).
+    pub fn with_api_key(mut self, key: impl Into<String>) -> Self {
+        self.given.api_key = Some(key.into());
+        self
+    }
+
+    /// The W&B server of an online run (default `$WANDB_BASE_URL`, else
+    /// `https://api.wandb.ai`).
+    pub fn with_base_url(mut self, url: impl Into<String>) -> Self {
+        self.given.base_url = Some(url.into());
+        self
+    }
+
+    /// Whether the run prints nothing (default `$WANDB_SILENT`, else `false`).
+    pub fn with_silent(mut self, silent: bool) -> Self {
+        self.given.silent = Some(silent);
         self
     }
 
     /// The host name written in the run record (default: this machine's).
-    pub fn host(mut self, host: impl Into<String>) -> Self {
+    pub fn with_host(mut self, host: impl Into<String>) -> Self {
         self.host = Some(host.into());
         self
     }
 
     /// The wandb data folder, where artifact files are staged (default `$WANDB_DATA_DIR`, else
     /// the user data folder, `~/.local/share/wandb` on Linux).
-    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+    pub fn with_data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.data_dir = Some(dir.into());
         self
     }
 
-    /// Creates the run directory and its `.wandb` log (header and run records).
-    pub fn create(self) -> Result<Run> {
+    /// The wandb-core binary of an online run (default: `$WB_CORE_PATH`, an installed `wandb`
+    /// Python package, or the cache `wb core install` fills).
+    pub fn with_core_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.core_path = Some(path.into());
+        self
+    }
+
+    /// How long creating an online run waits for the server to accept it before it is an
+    /// error (default `$WANDB_INIT_TIMEOUT` seconds, else 90, the SDK's `init_timeout`).
+    pub fn with_init_timeout(mut self, timeout: Duration) -> Self {
+        self.given.init_timeout = Some(timeout);
+        self
+    }
+
+    /// Reads the environment from `source` instead of the process (for tests).
+    #[cfg(test)]
+    pub(crate) fn with_source(mut self, source: Source) -> Self {
+        self.source = source;
+        self
+    }
+
+    /// Creates the run: its folder and `.wandb` log (header and run records), or nothing in
+    /// [`Mode::Disabled`].
+    pub fn build(self) -> Result<Run> {
         Run::create(self)
     }
 }
@@ -204,11 +257,19 @@ struct LogState {
     broken: Option<String>,
 }
 
-/// An offline W&B run: `<root>/wandb/offline-run-YYYYMMDD_HHMMSS-<id>/` with `files/`, `logs/`
-/// and `run-<id>.wandb`, which `wandb sync` uploads and `wandb leet` reads.
+/// A W&B run: `<root>/wandb/offline-run-YYYYMMDD_HHMMSS-<id>/` (offline) or
+/// `<root>/wandb/run-YYYYMMDD_HHMMSS-<id>/` (online) with `files/`, `logs/` and
+/// `run-<id>.wandb`, which `wb sync` / `wandb sync` upload and `wandb leet` reads.
+///
+/// [`Mode::Online`] also uploads the run live through wandb-core, W&B's own uploader:
+/// creating the run returns once the server has it ([`Run::url`]), `log` only queues records
+/// for core (it never waits on the network), and [`Run::finish`] waits until everything is
+/// uploaded. The local log holds every record whatever happens to core; if core stops, the
+/// run goes on locally, says so, and [`Run::is_online`] turns false. [`Mode::Disabled`] makes
+/// every call succeed and writes nothing.
 ///
 /// Logging works as `wandb.log` does in the SDK, with wandb-core's handling of steps: each
-/// [`Run::log`] is one step; [`Run::log_at`] adds to a given step (rows for the same step merge
+/// [`Run::log`] is one step; [`Run::log_with`] with a step adds to that step (rows for the same step merge
 /// and are written when a later step starts or at [`Run::finish`]). Every method takes `&self`:
 /// share the run between threads with an `Arc`; rows are written in step order, each one whole.
 ///
@@ -216,22 +277,25 @@ struct LogState {
 /// use wb_core::Histogram;
 /// use wb_run::{Row, Run};
 ///
-/// let run = Run::builder(".", "my-project").name("first").create()?;
+/// let run = Run::builder().with_project("my-project").with_name("first").build()?;
 /// for step in 0..10 {
 ///     let weights: Vec<f64> = (0..100).map(|i| (i * step) as f64).collect();
 ///     run.log(
 ///         Row::new()
-///             .set("loss", 1.0 / (step + 1) as f64)
-///             .media("weights", Histogram::from_sequence(&weights)?),
+///             .with("loss", 1.0 / (step + 1) as f64)
+///             .with_media("weights", Histogram::from_sequence(&weights)?),
 ///     )?;
 /// }
-/// run.summary(Row::new().set("best_loss", 0.1))?;
+/// run.summary(Row::new().with("best_loss", 0.1))?;
 /// run.finish(0)?;
 /// println!("wandb sync {}", run.dir().display());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
 pub struct Run {
+    mode: Mode,
+    /// A disabled run that was finished (a disabled run has no log file to close).
+    disabled_finished: std::sync::atomic::AtomicBool,
     id: String,
     project: String,
     entity: String,
@@ -244,6 +308,8 @@ pub struct Run {
     start_time: SystemTime,
     steps: Mutex<StepState>,
     log: Mutex<LogState>,
+    /// The connection to wandb-core of an online run.
+    online: Option<Online>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -343,19 +409,46 @@ fn summary_leaf(path: Vec<String>, value_json: String) -> SummaryItem {
 }
 
 impl Run {
-    /// Starts building a run under `root` in `project`.
-    pub fn builder(root: impl Into<PathBuf>, project: impl Into<String>) -> RunBuilder {
-        RunBuilder::new(root, project)
-    }
-
-    /// A run under `root` in `project` with default settings.
-    pub fn new(root: impl Into<PathBuf>, project: impl Into<String>) -> Result<Run> {
-        RunBuilder::new(root, project).create()
+    /// Starts building a run: `Run::builder().with_project("p")...build()?`.
+    pub fn builder() -> RunBuilder {
+        RunBuilder::new()
     }
 
     fn create(b: RunBuilder) -> Result<Run> {
-        validate_project(&b.project)?;
-        let id = match b.id {
+        let (settings, warnings) = crate::settings::resolve(b.given, &b.source)?;
+        let Resolved {
+            mode,
+            fell_back_offline,
+            project,
+            entity,
+            name,
+            notes,
+            tags,
+            id,
+            group,
+            job_type,
+            dir: root,
+            silent,
+            api_key,
+            base_url,
+            init_timeout,
+        } = settings;
+        if !silent {
+            for w in &warnings {
+                eprintln!("wandb: WARNING {w}");
+            }
+            if fell_back_offline {
+                eprintln!("wandb: Using W&B in offline mode.");
+            }
+        }
+        if !project.is_empty() {
+            validate_project(&project)?;
+        }
+        let api_key = match (mode, api_key) {
+            (Mode::Online, None) => return Err(Error::NoApiKey { base_url }),
+            (_, key) => key.map(|(k, _)| k),
+        };
+        let id = match id {
             Some(id) => {
                 validate_run_id(&id)?;
                 id
@@ -364,15 +457,41 @@ impl Run {
         };
         let start_time = SystemTime::now();
         let started = Instant::now();
-        let wandb_dir = layout::wandb_dir(&b.root);
-        let dir_name = layout::run_dir_name(start_time, &id);
+        let wandb_dir = layout::wandb_dir(&root);
+        let dir_name = layout::run_dir_name(mode, start_time, &id);
         let run_dir = wandb_dir.join(&dir_name);
         let files_dir = run_dir.join("files");
         let logs_dir = run_dir.join("logs");
+        let log_path = run_dir.join(format!("run-{id}.wandb"));
+        let data_dir = b.data_dir.unwrap_or_else(layout::default_data_dir);
+        if mode == Mode::Disabled {
+            return Ok(Run {
+                mode,
+                disabled_finished: std::sync::atomic::AtomicBool::new(false),
+                project,
+                entity,
+                name,
+                run_dir,
+                files_dir,
+                log_path,
+                data_dir,
+                started,
+                start_time,
+                steps: Mutex::new(StepState::default()),
+                log: Mutex::new(LogState {
+                    file: None,
+                    framer: LogWriter::new(),
+                    next_num: 1,
+                    config_wandb: Map::new(),
+                    broken: None,
+                }),
+                online: None,
+                id,
+            });
+        }
         for d in [&files_dir, &logs_dir] {
             std::fs::create_dir_all(d).map_err(|e| Error::io("creating folder", d, e))?;
         }
-        let log_path = run_dir.join(format!("run-{id}.wandb"));
         let file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -382,14 +501,16 @@ impl Run {
         let debug_rel = Path::new(&dir_name).join("logs").join("debug.log");
         layout::relink(&wandb_dir, "debug.log", &debug_rel);
 
-        let run = Run {
-            project: b.project,
-            entity: b.entity,
-            name: b.name,
+        let mut run = Run {
+            mode,
+            disabled_finished: std::sync::atomic::AtomicBool::new(false),
+            project,
+            entity,
+            name,
             run_dir,
             files_dir,
             log_path,
-            data_dir: b.data_dir.unwrap_or_else(layout::default_data_dir),
+            data_dir,
             started,
             start_time,
             steps: Mutex::new(StepState::default()),
@@ -400,6 +521,7 @@ impl Run {
                 config_wandb: Map::new(),
                 broken: None,
             }),
+            online: None,
             id,
         };
 
@@ -425,34 +547,61 @@ impl Run {
             value_json: compact(&config_friendly(v)),
         }));
         let since_epoch = start_time.duration_since(UNIX_EPOCH).unwrap_or_default();
-        let run_record = record(
-            RecordType::Run(RunRecord {
-                run_id: run.id.clone(),
-                entity: run.entity.clone(),
-                project: run.project.clone(),
-                config: Some(ConfigRecord {
-                    update: config,
-                    remove: Vec::new(),
-                    info: None,
-                }),
-                run_group: b.group,
-                job_type: b.job_type,
-                display_name: run.name.clone().unwrap_or_default(),
-                notes: b.notes,
-                tags: b.tags,
-                host: b.host.unwrap_or_else(layout::host_name),
-                start_time: Some(Timestamp {
-                    seconds: since_epoch.as_secs() as i64,
-                    nanos: since_epoch.subsec_nanos() as i32,
-                }),
-                ..RunRecord::default()
+        let run_fields = RunRecord {
+            run_id: run.id.clone(),
+            entity: run.entity.clone(),
+            project: run.project.clone(),
+            config: Some(ConfigRecord {
+                update: config,
+                remove: Vec::new(),
+                info: None,
             }),
-            Some(&run.id),
-        );
+            run_group: group,
+            job_type,
+            display_name: run.name.clone().unwrap_or_default(),
+            notes,
+            tags,
+            host: b.host.unwrap_or_else(layout::host_name),
+            start_time: Some(Timestamp {
+                seconds: since_epoch.as_secs() as i64,
+                nanos: since_epoch.subsec_nanos() as i32,
+            }),
+            ..RunRecord::default()
+        };
+        let run_record = record(RecordType::Run(run_fields.clone()), Some(&run.id));
         run.emit(|_| Ok(vec![header, run_record]))?;
+        if let (Mode::Online, Some(api_key)) = (mode, api_key) {
+            let start = Start {
+                core_path: b.core_path.as_deref(),
+                init_timeout: init_timeout.unwrap_or(DEFAULT_INIT_TIMEOUT),
+                base_url: &base_url,
+                api_key: &api_key,
+                root_dir: &root,
+                wandb_dir: &wandb_dir,
+                run_dir: &run.run_dir,
+                log_path: &run.log_path,
+                start_unix: unix_seconds(start_time),
+                silent,
+            };
+            match Online::start(&start, &run_fields) {
+                Ok((online, server_run)) => {
+                    if run.entity.is_empty() {
+                        run.entity = server_run.entity;
+                    }
+                    run.online = Some(online);
+                }
+                Err(e) => {
+                    // The run never started: close its log without an exit record.
+                    let _ = lock(&run.log).file.take();
+                    run.debug_log(&format!("wb-run: online run {} failed: {e}", run.id));
+                    return Err(e);
+                }
+            }
+        }
         run.debug_log(&format!(
-            "wb-run {}: offline run {} started in {}",
+            "wb-run {}: {} run {} started in {}",
             env!("CARGO_PKG_VERSION"),
+            mode,
             run.id,
             run.run_dir.display()
         ));
@@ -500,36 +649,51 @@ impl Run {
         lock(&self.steps).core_step as u64
     }
 
+    /// The run's mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The run's page on the W&B server (online runs).
+    pub fn url(&self) -> Option<&str> {
+        self.online.as_ref().map(Online::url)
+    }
+
+    /// Whether the run is uploading live: an online run whose wandb-core still takes its
+    /// records. False for offline and disabled runs, and once core has stopped (the run then
+    /// goes on locally; `wb sync` uploads the rest).
+    pub fn is_online(&self) -> bool {
+        self.online.as_ref().is_some_and(Online::is_alive)
+    }
+
     /// Whether [`Run::finish`] was called.
     pub fn is_finished(&self) -> bool {
+        if self.mode == Mode::Disabled {
+            return self
+                .disabled_finished
+                .load(std::sync::atomic::Ordering::SeqCst);
+        }
         lock(&self.log).file.is_none()
     }
 
     /// Logs one row as the next step (`run.log(row)`), and returns that step.
     pub fn log(&self, row: impl Into<Row>) -> Result<u64> {
-        self.log_with(row, None, None)
+        self.log_with(row, LogOptions::default())
     }
 
-    /// Logs a row at `step` (`run.log(row, step=step)`): rows for the same step merge; the
-    /// step's row is written when a later step starts or the run finishes. A step below the
-    /// current one is refused ([`Error::StepDecreased`]) and nothing is written.
-    pub fn log_at(&self, row: impl Into<Row>, step: u64) -> Result<u64> {
-        self.log_with(row, Some(step), None)
-    }
-
-    /// `run.log(row, step=step, commit=commit)`: without `step`, the row goes to the current
-    /// step; `commit` (default: `true` without `step`, `false` with it) writes the step out and
-    /// moves to the next one.
-    pub fn log_with(
-        &self,
-        row: impl Into<Row>,
-        step: Option<u64>,
-        commit: Option<bool>,
-    ) -> Result<u64> {
+    /// `run.log(row, step=..., commit=...)`: without a step, the row goes to the current
+    /// step; with one, rows for the same step merge and the step's row is written when a
+    /// later step starts or the run finishes. A step below the current one is refused
+    /// ([`Error::StepDecreased`]) and nothing is written. Returns the step logged to.
+    pub fn log_with(&self, row: impl Into<Row>, options: LogOptions) -> Result<u64> {
+        let (step, commit) = (options.step(), options.commit());
         let row = row.into();
         crate::row::check_depth(row.as_map())?;
         let mut st = lock(&self.steps);
         self.check_open()?;
+        if self.mode == Mode::Disabled {
+            return Ok(st.core_step as u64);
+        }
         let step = step
             .map(|s| {
                 i64::try_from(s).map_err(|_| {
@@ -587,6 +751,9 @@ impl Run {
         let row = row.into();
         crate::row::check_depth(row.as_map())?;
         self.check_open()?;
+        if self.mode == Mode::Disabled {
+            return Ok(());
+        }
         let json = summary_to_json(self, row.as_map())?;
         let update = json
             .into_iter()
@@ -616,6 +783,9 @@ impl Run {
     /// Updates the config (`run.config.update(values)`): one config item per top-level key.
     pub fn config_update(&self, values: Map) -> Result<()> {
         crate::row::check_config_depth(&values)?;
+        if self.mode == Mode::Disabled {
+            return Ok(());
+        }
         let update = values
             .into_iter()
             .map(|(k, v)| ConfigItem {
@@ -643,10 +813,15 @@ impl Run {
         if self.is_finished() {
             return Ok(());
         }
+        if self.mode == Mode::Disabled {
+            self.disabled_finished
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+            return Ok(());
+        }
         let mut out = vec![self.runtime_summary()];
         let next = st.core_step + 1;
         self.flush_row(&mut st, next, &mut out);
-        out.push(record(
+        let exit = record(
             RecordType::Exit(RunExitRecord {
                 exit_code,
                 runtime: self.started.elapsed().as_secs().min(i32::MAX as u64) as i32,
@@ -654,13 +829,22 @@ impl Run {
                 info: None,
             }),
             Some(&self.id),
-        ));
+        );
+        out.push(exit.clone());
         self.emit(|_| Ok(out))?;
         let file = lock(&self.log).file.take();
-        if let Some(f) = file {
-            f.sync_all()
-                .map_err(|e| Error::io("syncing", &self.log_path, e))?;
+        drop(st);
+        let synced = match file {
+            Some(f) => f
+                .sync_all()
+                .map_err(|e| Error::io("syncing", &self.log_path, e)),
+            None => Ok(()),
+        };
+        // No lock is held while core uploads what is left.
+        if let Some(online) = &self.online {
+            online.finish(exit, exit_code, &self.run_dir);
         }
+        synced?;
         self.debug_log(&format!(
             "wb-run: run {} finished with exit code {exit_code}",
             self.id
@@ -749,6 +933,9 @@ impl Run {
 
     /// Numbers, frames and writes records (from `make`, which sees the log state) in one write.
     fn emit(&self, make: impl FnOnce(&mut LogState) -> Result<Vec<Record>>) -> Result<()> {
+        if self.mode == Mode::Disabled {
+            return Ok(());
+        }
         let mut log = lock(&self.log);
         if let Some(why) = &log.broken {
             return Err(Error::io(
@@ -765,6 +952,21 @@ impl Run {
             });
         }
         let records = make(&mut log)?;
+        // The records core uploads: all but the header and run records (sent when the run
+        // started) and the exit record (sent by `finish`, which waits for its answer).
+        let forward: Vec<Record> = match &self.online {
+            Some(o) if o.is_alive() => records
+                .iter()
+                .filter(|r| {
+                    !matches!(
+                        r.record_type,
+                        Some(RecordType::Header(_) | RecordType::Run(_) | RecordType::Exit(_))
+                    )
+                })
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        };
         let mut buf = Vec::new();
         for mut r in records {
             r.num = log.next_num;
@@ -793,10 +995,19 @@ impl Run {
         result.map_err(|e| {
             *broken = Some(e.to_string());
             Error::io("writing", &self.log_path, e)
-        })
+        })?;
+        if let Some(o) = &self.online
+            && !forward.is_empty()
+        {
+            o.forward(forward, &self.run_dir);
+        }
+        Ok(())
     }
 
     fn debug_log(&self, line: &str) {
+        if self.mode == Mode::Disabled {
+            return;
+        }
         let path = self.run_dir.join("logs").join("debug.log");
         if let Ok(mut f) = std::fs::OpenOptions::new()
             .create(true)
@@ -972,6 +1183,115 @@ mod tests {
             "Invalid project name \"a/b#\": cannot contain characters '/,\\,#,?,%,:', found '/,#'"
         );
         assert!(validate_project(&"x".repeat(129)).is_err());
+    }
+
+    fn source(vars: &[(&str, &str)], home: &Path) -> Source {
+        Source::Fixed {
+            vars: vars
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            home: Some(home.to_path_buf()),
+        }
+    }
+
+    /// Every file and folder under `dir`.
+    fn tree(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                out.push(e.path());
+                if e.path().is_dir() {
+                    stack.push(e.path());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn disabled_runs_succeed_and_write_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("root");
+        std::fs::create_dir(&root).unwrap();
+        let data = tmp.path().join("data");
+        for builder in [
+            Run::builder().with_mode(Mode::Disabled),
+            Run::builder().with_source(source(&[("WANDB_MODE", "disabled")], tmp.path())),
+        ] {
+            let run = builder
+                .with_dir(&root)
+                .with_project("p")
+                .with_data_dir(&data)
+                .with_config_value("lr", 0.1)
+                .with_source(source(&[("WANDB_MODE", "disabled")], tmp.path()))
+                .build()
+                .unwrap();
+            assert_eq!(run.mode(), Mode::Disabled);
+            let h = wb_core::Histogram::from_sequence(&[1.0, 2.0]).unwrap();
+            run.log(Row::new().with("x", 1).with_media("h", h)).unwrap();
+            run.log_with(Row::new().with("y", 2), LogOptions::default().with_step(5))
+                .unwrap();
+            run.summary(Row::new().with("best", 1)).unwrap();
+            run.config_update(Map::new()).unwrap();
+            assert!(!run.is_finished());
+            run.finish(0).unwrap();
+            assert!(run.is_finished());
+            assert!(run.log(Row::new().with("x", 1)).is_err());
+        }
+        assert_eq!(tree(&root), Vec::<PathBuf>::new());
+        assert!(!data.exists());
+    }
+
+    #[test]
+    fn the_run_folder_is_named_by_mode_and_settings_come_from_the_source() {
+        let tmp = tempfile::tempdir().unwrap();
+        let vars = [
+            ("WANDB_MODE", "offline"),
+            ("WANDB_PROJECT", "env-project"),
+            ("WANDB_RUN_ID", "envid123"),
+            ("WANDB_NAME", "env-name"),
+            ("WANDB_SILENT", "true"),
+        ];
+        let run = Run::builder()
+            .with_dir(tmp.path())
+            .with_data_dir(tmp.path().join("data"))
+            .with_source(source(&vars, tmp.path()))
+            .build()
+            .unwrap();
+        assert_eq!(
+            (run.mode(), run.id(), run.project(), run.name()),
+            (Mode::Offline, "envid123", "env-project", Some("env-name"))
+        );
+        let folder = run
+            .dir()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(folder.starts_with("offline-run-") && folder.ends_with("-envid123"));
+        run.finish(0).unwrap();
+        let log = crate::RunLog::read(run.dir()).unwrap();
+        let rec = log.run().unwrap();
+        assert_eq!(
+            (rec.project.as_str(), rec.display_name.as_str()),
+            ("env-project", "env-name")
+        );
+    }
+
+    #[test]
+    fn online_without_a_key_is_a_clear_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let err = Run::builder()
+            .with_dir(tmp.path())
+            .with_mode(Mode::Online)
+            .with_source(source(&[], tmp.path()))
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::NoApiKey { .. }), "{err}");
+        assert!(err.to_string().contains("WANDB_API_KEY"));
+        assert_eq!(tree(tmp.path()), Vec::<PathBuf>::new());
     }
 
     #[test]

@@ -24,9 +24,12 @@ fn child_writer() {
     let Some(root) = std::env::var_os(CHILD_ROOT) else {
         panic!("child_writer is started by the crash test, with {CHILD_ROOT} set");
     };
-    let run = Run::builder(PathBuf::from(root), "crash")
-        .id("crash000")
-        .create()
+    let run = Run::builder()
+        .with_dir(PathBuf::from(root))
+        .with_project("crash")
+        .with_mode(wb_run::Mode::Offline)
+        .with_id("crash000")
+        .build()
         .unwrap();
     let data: Vec<f64> = (0..1000).map(|i| f64::from(i % 97)).collect();
     for i in 0u64.. {
@@ -34,10 +37,10 @@ fn child_writer() {
         let pad = "x".repeat(((i * 7919) % 70_000) as usize);
         run.log(
             Row::new()
-                .set("i", i)
-                .set("loss", 1.0 / (i as f64 + 1.0))
-                .set("pad", pad)
-                .media(
+                .with("i", i)
+                .with("loss", 1.0 / (i as f64 + 1.0))
+                .with("pad", pad)
+                .with_media(
                     "h",
                     Histogram::from_sequence_with(
                         &data,

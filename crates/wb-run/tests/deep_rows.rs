@@ -20,11 +20,16 @@ fn nested_objects(levels: usize) -> Value {
 #[test]
 fn a_10000_deep_row_is_refused_and_the_run_goes_on() {
     let tmp = tempfile::tempdir().unwrap();
-    let run = Run::builder(tmp.path(), "deep").create().unwrap();
-    run.log(Row::new().set("x", 1)).unwrap();
+    let run = Run::builder()
+        .with_dir(tmp.path())
+        .with_project("deep")
+        .with_mode(wb_run::Mode::Offline)
+        .build()
+        .unwrap();
+    run.log(Row::new().with("x", 1)).unwrap();
     for deep in [
-        Row::new().set("d", nested_objects(10_000)),
-        Row::new().set("d", LogValue::Json(nested_objects(MAX_DEPTH))),
+        Row::new().with("d", nested_objects(10_000)),
+        Row::new().with("d", LogValue::Json(nested_objects(MAX_DEPTH))),
     ] {
         let err = run.log(deep.clone()).unwrap_err().to_string();
         assert!(err.contains("levels of dicts"), "{err}");
@@ -36,7 +41,7 @@ fn a_10000_deep_row_is_refused_and_the_run_goes_on() {
     let err = run.config_update(config).unwrap_err().to_string();
     assert!(err.contains("levels of lists and dicts"), "{err}");
     // Within the limit (the row is one level, its value the rest): logged whole.
-    run.log(Row::new().set("ok", nested_objects(300))).unwrap();
+    run.log(Row::new().with("ok", nested_objects(300))).unwrap();
     run.finish(0).unwrap();
     let rows = RunLog::read(run.dir()).unwrap().history().unwrap();
     let steps: Vec<i64> = rows.iter().map(|r| r.step.unwrap()).collect();

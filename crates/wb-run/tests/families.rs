@@ -14,10 +14,13 @@ use wb_table::Table;
 #[test]
 fn a_table_and_an_image_with_boxes_give_the_sdks_records() {
     let tmp = tempfile::tempdir().unwrap();
-    let run = Run::builder(tmp.path(), "golden")
-        .name("table")
-        .data_dir(tmp.path().join("data"))
-        .create()
+    let run = Run::builder()
+        .with_dir(tmp.path())
+        .with_project("golden")
+        .with_mode(wb_run::Mode::Offline)
+        .with_name("table")
+        .with_data_dir(tmp.path().join("data"))
+        .build()
         .unwrap();
     let table = Table::from_rows(
         ["a", "b"],
@@ -38,7 +41,7 @@ fn a_table_and_an_image_with_boxes_give_the_sdks_records() {
     let image = Image::from_bytes(png, ImageFormat::Png)
         .unwrap()
         .with_boxes("pred", boxes);
-    run.log(Row::new().media("tbl", table).media("img", image))
+    run.log(Row::new().with_media("tbl", table).with_media("img", image))
         .unwrap();
     run.finish(0).unwrap();
 

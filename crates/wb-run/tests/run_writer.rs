@@ -11,7 +11,7 @@ use std::sync::Arc;
 use wb_core::artifact::EntryData;
 use wb_core::json::Value;
 use wb_core::{Artifact, ArtifactTarget, Histogram, Html, RunTarget, json_map};
-use wb_run::{Error, Row, Run, RunLog};
+use wb_run::{Error, LogOptions, Row, Run, RunLog};
 
 fn assert_same_records(ours: &[Value], sdk: &[Value]) {
     let (a, b) = (normalize(ours), normalize(sdk));
@@ -29,32 +29,35 @@ fn assert_same_records(ours: &[Value], sdk: &[Value]) {
 
 /// The "basic" scenario of make_sdk_logs.py, with our API.
 fn write_basic(root: &std::path::Path) -> Run {
-    let run = Run::builder(root, "golden")
-        .name("basic")
-        .config(json_map! {
+    let run = Run::builder()
+        .with_dir(root)
+        .with_project("golden")
+        .with_mode(wb_run::Mode::Offline)
+        .with_name("basic")
+        .with_config(json_map! {
             "lr" => 0.001, "nested" => json_map!{"a" => 1}, "tiny" => 1e-7,
             "nan" => f64::NAN, "ln" => vec![f64::NAN],
         })
-        .tags(["t1", "t2"])
-        .notes("notes")
-        .group("grp")
-        .job_type("train")
-        .data_dir(root.join("data"))
-        .create()
+        .with_tags(["t1", "t2"])
+        .with_notes("notes")
+        .with_group("grp")
+        .with_job_type("train")
+        .with_data_dir(root.join("data"))
+        .build()
         .unwrap();
     for i in 0..4i64 {
         let row = Row::new()
-            .set("a", i)
-            .set("b", 0.5 * i as f64)
-            .set("s", "x<&>\u{2028}\n\u{e9}")
-            .nested("nested", Row::new().nested("x", Row::new().set("y", 1.0)))
-            .nested("e", Row::new())
-            .media(
+            .with("a", i)
+            .with("b", 0.5 * i as f64)
+            .with("s", "x<&>\u{2028}\n\u{e9}")
+            .with("nested", Row::new().with("x", Row::new().with("y", 1.0)))
+            .with("e", Row::new())
+            .with_media(
                 "h",
                 Histogram::from_np_histogram(vec![1, 2, i], vec![0.0, 0.5, 1.5, 2.5]).unwrap(),
             )
-            .media("page", Html::from_literal("<p>hi</p>"))
-            .media_list(
+            .with_media("page", Html::from_literal("<p>hi</p>"))
+            .with_media_list(
                 "pages",
                 (0..2).map(|j| {
                     Html::from_literal_with(
@@ -63,31 +66,46 @@ fn write_basic(root: &std::path::Path) -> Run {
                     )
                 }),
             )
-            .set("f", vec![1e-5, 1e21, -0.0, 1234567.0])
-            .set("nan", f64::NAN)
-            .set("inf", f64::INFINITY)
-            .set("big", Value::Int(1 << 63))
-            .set("none", Value::Null)
-            .set("t", true);
+            .with("f", vec![1e-5, 1e21, -0.0, 1234567.0])
+            .with("nan", f64::NAN)
+            .with("inf", f64::INFINITY)
+            .with("big", Value::Int(1 << 63))
+            .with("none", Value::Null)
+            .with("t", true);
         assert_eq!(run.log(row).unwrap(), i as u64);
     }
-    run.log_with(Row::new().set("p1", 1), None, Some(false))
-        .unwrap();
-    run.log(Row::new().set("p2", 2)).unwrap();
-    run.log_at(Row::new().set("at", 1), 10).unwrap();
-    run.log_at(Row::new().set("at2", 2), 10).unwrap();
-    run.log_at(Row::new().set("later", "z"), 12).unwrap();
-    run.summary(Row::new().set("best", 3.25)).unwrap();
+    run.log_with(
+        Row::new().with("p1", 1),
+        LogOptions::default().with_commit(false),
+    )
+    .unwrap();
+    run.log(Row::new().with("p2", 2)).unwrap();
+    run.log_with(
+        Row::new().with("at", 1),
+        LogOptions::default().with_step(10),
+    )
+    .unwrap();
+    run.log_with(
+        Row::new().with("at2", 2),
+        LogOptions::default().with_step(10),
+    )
+    .unwrap();
+    run.log_with(
+        Row::new().with("later", "z"),
+        LogOptions::default().with_step(12),
+    )
+    .unwrap();
+    run.summary(Row::new().with("best", 3.25)).unwrap();
     run.summary(
         Row::new()
-            .set(
+            .with(
                 "obj",
                 json_map! {"k" => Value::Array(vec![1.into(), 2.5.into()])},
             )
-            .set("z", 1e-7)
-            .set("nan", f64::NAN)
-            .set("dn", json_map! {"n" => f64::NAN})
-            .set("ln", vec![f64::NAN, 1.0]),
+            .with("z", 1e-7)
+            .with("nan", f64::NAN)
+            .with("dn", json_map! {"n" => f64::NAN})
+            .with("ln", vec![f64::NAN, 1.0]),
     )
     .unwrap();
     run.config_update(json_map! {"bs" => 32}).unwrap();
@@ -132,9 +150,12 @@ fn media_files_are_the_sdks() {
 #[test]
 fn run_folder_layout_is_the_sdks() {
     let tmp = tempfile::tempdir().unwrap();
-    let run = Run::builder(tmp.path(), "p")
-        .id("abc123xy")
-        .create()
+    let run = Run::builder()
+        .with_dir(tmp.path())
+        .with_project("p")
+        .with_mode(wb_run::Mode::Offline)
+        .with_id("abc123xy")
+        .build()
         .unwrap();
     let dir_name = run
         .dir()
@@ -154,7 +175,12 @@ fn run_folder_layout_is_the_sdks() {
         std::path::PathBuf::from(&dir_name)
     );
     // A second run moves the link.
-    let run2 = Run::new(tmp.path(), "p").unwrap();
+    let run2 = Run::builder()
+        .with_dir(tmp.path())
+        .with_project("p")
+        .with_mode(wb_run::Mode::Offline)
+        .build()
+        .unwrap();
     assert_eq!(run2.id().len(), 8);
     #[cfg(unix)]
     assert_eq!(
@@ -164,14 +190,28 @@ fn run_folder_layout_is_the_sdks() {
     // `<root>/.wandb` is used when it exists, as the SDK does.
     let tmp2 = tempfile::tempdir().unwrap();
     std::fs::create_dir(tmp2.path().join(".wandb")).unwrap();
-    let run3 = Run::new(tmp2.path(), "p").unwrap();
+    let run3 = Run::builder()
+        .with_dir(tmp2.path())
+        .with_project("p")
+        .with_mode(wb_run::Mode::Offline)
+        .build()
+        .unwrap();
     assert_eq!(run3.dir().parent().unwrap(), tmp2.path().join(".wandb"));
     // The same id twice in one folder and second: the log file is never overwritten.
-    let run4 = Run::builder(tmp.path(), "p")
-        .id("dup00000")
-        .create()
+    let run4 = Run::builder()
+        .with_dir(tmp.path())
+        .with_project("p")
+        .with_mode(wb_run::Mode::Offline)
+        .with_id("dup00000")
+        .build()
         .unwrap();
-    match Run::builder(tmp.path(), "p").id("dup00000").create() {
+    match Run::builder()
+        .with_dir(tmp.path())
+        .with_project("p")
+        .with_mode(wb_run::Mode::Offline)
+        .with_id("dup00000")
+        .build()
+    {
         Err(Error::Io { .. }) => {}
         Ok(r) => assert_ne!(r.dir(), run4.dir()),
         Err(e) => panic!("{e}"),
@@ -181,11 +221,14 @@ fn run_folder_layout_is_the_sdks() {
 #[test]
 fn header_and_run_records() {
     let tmp = tempfile::tempdir().unwrap();
-    let run = Run::builder(tmp.path(), "proj")
-        .id("r1")
-        .host("myhost")
-        .config_value("nan", f64::NAN)
-        .create()
+    let run = Run::builder()
+        .with_dir(tmp.path())
+        .with_project("proj")
+        .with_mode(wb_run::Mode::Offline)
+        .with_id("r1")
+        .with_host("myhost")
+        .with_config_value("nan", f64::NAN)
+        .build()
         .unwrap();
     run.finish(0).unwrap();
     let log = RunLog::read(run.dir()).unwrap();
@@ -222,9 +265,12 @@ fn a_logged_artifact_is_the_sdks_run_table_record() {
         .unwrap();
     let entry = std::fs::read(data("table.artifact/tbl.table.json")).unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let run = Run::builder(tmp.path(), "golden")
-        .data_dir(tmp.path().join("data"))
-        .create()
+    let run = Run::builder()
+        .with_dir(tmp.path())
+        .with_project("golden")
+        .with_mode(wb_run::Mode::Offline)
+        .with_data_dir(tmp.path().join("data"))
+        .build()
         .unwrap();
     let mut art = Artifact::new(format!("run-{}-tbl", run.id()), "run_table");
     art.put_entry("tbl.table.json", EntryData::Bytes(Arc::from(entry.clone())))
@@ -310,12 +356,23 @@ fn a_logged_artifact_is_the_sdks_run_table_record() {
 #[test]
 fn steps_behave_as_in_the_sdk() {
     let tmp = tempfile::tempdir().unwrap();
-    let run = Run::new(tmp.path(), "p").unwrap();
-    assert_eq!(run.log(Row::new().set("a", 1)).unwrap(), 0);
-    assert_eq!(run.log_at(Row::new().set("b", 1), 5).unwrap(), 5);
+    let run = Run::builder()
+        .with_dir(tmp.path())
+        .with_project("p")
+        .with_mode(wb_run::Mode::Offline)
+        .build()
+        .unwrap();
+    assert_eq!(run.log(Row::new().with("a", 1)).unwrap(), 0);
+    assert_eq!(
+        run.log_with(Row::new().with("b", 1), LogOptions::default().with_step(5))
+            .unwrap(),
+        5
+    );
     assert_eq!(run.step(), 5);
     // A lower step is refused, with the SDK's words, and nothing is written.
-    let err = run.log_at(Row::new().set("c", 1), 3).unwrap_err();
+    let err = run
+        .log_with(Row::new().with("c", 1), LogOptions::default().with_step(3))
+        .unwrap_err();
     assert!(matches!(
         err,
         Error::StepDecreased {
@@ -327,10 +384,10 @@ fn steps_behave_as_in_the_sdk() {
         "Tried to log to step 3 that is less than the current step 5. Steps must be monotonically increasing"
     ));
     // A row without a step joins the pending step 5 and writes it.
-    assert_eq!(run.log(Row::new().set("d", 1)).unwrap(), 5);
+    assert_eq!(run.log(Row::new().with("d", 1)).unwrap(), 5);
     assert_eq!(run.step(), 6);
     // `_step` in a row is ignored, `_timestamp` is kept.
-    run.log(Row::new().set("_step", 99).set("_timestamp", 12.5))
+    run.log(Row::new().with("_step", 99).with("_timestamp", 12.5))
         .unwrap();
     run.finish(0).unwrap();
     let rows = RunLog::read(run.dir()).unwrap().history().unwrap();
@@ -342,7 +399,7 @@ fn steps_behave_as_in_the_sdk() {
     assert_eq!(rows[2].values.get("_step"), Some(&Value::Int(6)));
     // Logging after finish is an error.
     assert!(matches!(
-        run.log(Row::new().set("x", 1)),
+        run.log(Row::new().with("x", 1)),
         Err(Error::Finished { .. })
     ));
     assert!(run.finish(0).is_ok()); // finishing twice does nothing
@@ -353,10 +410,15 @@ fn summary_media_and_drop_finish() {
     let tmp = tempfile::tempdir().unwrap();
     let dir;
     {
-        let run = Run::new(tmp.path(), "p").unwrap();
-        run.summary(Row::new().nested(
+        let run = Run::builder()
+            .with_dir(tmp.path())
+            .with_project("p")
+            .with_mode(wb_run::Mode::Offline)
+            .build()
+            .unwrap();
+        run.summary(Row::new().with(
             "d",
-            Row::new().media(
+            Row::new().with_media(
                 "page",
                 Html::from_literal_with(
                     "<p>s</p>",
@@ -390,14 +452,21 @@ fn summary_media_and_drop_finish() {
 #[test]
 fn threads_log_whole_rows_in_step_order() {
     let tmp = tempfile::tempdir().unwrap();
-    let run = Arc::new(Run::new(tmp.path(), "p").unwrap());
+    let run = Arc::new(
+        Run::builder()
+            .with_dir(tmp.path())
+            .with_project("p")
+            .with_mode(wb_run::Mode::Offline)
+            .build()
+            .unwrap(),
+    );
     let handles: Vec<_> = (0..4)
         .map(|t| {
             let run = run.clone();
             std::thread::spawn(move || {
                 for i in 0..250 {
                     let h = Histogram::from_sequence(&[f64::from(t), f64::from(i)]).unwrap();
-                    run.log(Row::new().set("thread", t).set("i", i).media("h", h))
+                    run.log(Row::new().with("thread", t).with("i", i).with_media("h", h))
                         .unwrap();
                 }
             })

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use wb_core::json::{Map, Value, parse};
 use wb_core::{Histogram, Html, json_map};
-use wb_run::{Row, Run, RunLog};
+use wb_run::{LogOptions, Row, Run, RunLog};
 
 const SCRIPT: &str = r#"
 import sys, wandb
@@ -66,38 +66,41 @@ run.finish(exit_code=0)
 
 /// The same logs with our API.
 fn write_rust(root: &Path) -> Run {
-    let run = Run::builder(root, "wb-run-conformance")
-        .name("same-logs")
-        .config(json_map! {
+    let run = Run::builder()
+        .with_dir(root)
+        .with_project("wb-run-conformance")
+        .with_mode(wb_run::Mode::Offline)
+        .with_name("same-logs")
+        .with_config(json_map! {
             "lr" => 0.001,
             "model" => json_map! {"layers" => 4, "act" => "relu"},
             "tiny" => 1e-7,
             "nan" => f64::NAN,
             "list" => Value::Array(vec![1.into(), 2.5.into(), "x".into()]),
         })
-        .tags(["rust", "conformance"])
-        .notes("same logs in Python and Rust")
-        .data_dir(root.join("data"))
-        .create()
+        .with_tags(["rust", "conformance"])
+        .with_notes("same logs in Python and Rust")
+        .with_data_dir(root.join("data"))
+        .build()
         .unwrap();
     for step in 0..12i64 {
         let x = step as f64;
         let data: Vec<f64> = (0..100).map(|i| ((i * 7 + step) % 23) as f64).collect();
         let mut row = Row::new()
-            .set("loss", 1.0 / (x + 1.0))
-            .set("acc", 1.0 - 0.5 / (x + 1.0))
-            .set("count", step * 3)
-            .set("phase", if step < 6 { "warmup" } else { "train" })
-            .set("flag", step % 2 == 0)
-            .set("none", Value::Null)
-            .nested(
+            .with("loss", 1.0 / (x + 1.0))
+            .with("acc", 1.0 - 0.5 / (x + 1.0))
+            .with("count", step * 3)
+            .with("phase", if step < 6 { "warmup" } else { "train" })
+            .with("flag", step % 2 == 0)
+            .with("none", Value::Null)
+            .with(
                 "eval",
                 Row::new()
-                    .set("loss", 1.2 / (x + 1.0))
-                    .nested("per_class", Row::new().set("cat", 0.5).set("dog", 0.25))
-                    .nested("empty", Row::new()),
+                    .with("loss", 1.2 / (x + 1.0))
+                    .with("per_class", Row::new().with("cat", 0.5).with("dog", 0.25))
+                    .with("empty", Row::new()),
             )
-            .media(
+            .with_media(
                 "hist",
                 Histogram::from_sequence_with(
                     &data,
@@ -105,27 +108,27 @@ fn write_rust(root: &Path) -> Run {
                 )
                 .unwrap(),
             )
-            .media(
+            .with_media(
                 "np_hist",
                 Histogram::from_np_histogram(vec![1, 2, step], vec![0.0, 0.5, 1.5, 2.5 + x])
                     .unwrap(),
             )
-            .set(
+            .with(
                 "list",
                 Value::Array(vec![1.into(), 2.5.into(), "s".into(), Value::Null]),
             )
-            .set("big", Value::Int(1 << 63))
-            .set("neg_zero", -0.0)
-            .set("small", 1e-5 * x)
-            .set("nan", f64::NAN)
-            .set("inf", f64::INFINITY)
-            .set("text", "h\u{e9}llo \u{2603} <&> \u{2028} \"q\"\n")
-            .set("a.b", 1)
-            .set("c/d", 2);
+            .with("big", Value::Int(1 << 63))
+            .with("neg_zero", -0.0)
+            .with("small", 1e-5 * x)
+            .with("nan", f64::NAN)
+            .with("inf", f64::INFINITY)
+            .with("text", "h\u{e9}llo \u{2603} <&> \u{2028} \"q\"\n")
+            .with("a.b", 1)
+            .with("c/d", 2);
         if step % 4 == 0 {
             row = row
-                .media("page", Html::from_literal(&format!("<h1>Step {step}</h1>")))
-                .media_list(
+                .with_media("page", Html::from_literal(&format!("<h1>Step {step}</h1>")))
+                .with_media_list(
                     "pages",
                     (0..3).map(|i| {
                         Html::from_literal_with(
@@ -134,11 +137,11 @@ fn write_rust(root: &Path) -> Run {
                         )
                     }),
                 )
-                .nested(
+                .with(
                     "nested",
-                    Row::new().nested(
+                    Row::new().with(
                         "deep",
-                        Row::new().media(
+                        Row::new().with_media(
                             "page",
                             Html::from_literal_with(
                                 &format!("<i>{step}</i>"),
@@ -150,33 +153,40 @@ fn write_rust(root: &Path) -> Run {
         }
         run.log(row).unwrap();
     }
-    run.log_with(Row::new().set("partial_a", 1), None, Some(false))
-        .unwrap();
-    run.log(Row::new().set("partial_b", 2)).unwrap();
-    run.log_at(
-        Row::new()
-            .set("at", 20)
-            .nested("nested2", Row::new().set("a", 1)),
-        20,
+    run.log_with(
+        Row::new().with("partial_a", 1),
+        LogOptions::default().with_commit(false),
     )
     .unwrap();
-    run.log_at(
+    run.log(Row::new().with("partial_b", 2)).unwrap();
+    run.log_with(
         Row::new()
-            .set("at2", 21)
-            .nested("nested2", Row::new().set("b", 2)),
-        20,
+            .with("at", 20)
+            .with("nested2", Row::new().with("a", 1)),
+        LogOptions::default().with_step(20),
     )
     .unwrap();
-    run.log_at(Row::new().set("later", 1), 25).unwrap();
-    run.summary(Row::new().set("best", 0.975)).unwrap();
+    run.log_with(
+        Row::new()
+            .with("at2", 21)
+            .with("nested2", Row::new().with("b", 2)),
+        LogOptions::default().with_step(20),
+    )
+    .unwrap();
+    run.log_with(
+        Row::new().with("later", 1),
+        LogOptions::default().with_step(25),
+    )
+    .unwrap();
+    run.summary(Row::new().with("best", 0.975)).unwrap();
     run.summary(
         Row::new()
-            .set("best_step", 11)
-            .set(
+            .with("best_step", 11)
+            .with(
                 "obj",
                 json_map! {"x" => Value::Array(vec![1.into(), 2.into()]), "y" => 1.0},
             )
-            .media("summary_page", Html::from_literal("<p>summary</p>")),
+            .with_media("summary_page", Html::from_literal("<p>summary</p>")),
     )
     .unwrap();
     run.config_update(json_map! {"batch_size" => 64}).unwrap();

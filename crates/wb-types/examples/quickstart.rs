@@ -19,12 +19,14 @@ use wb_types::{Histogram, Html, Plotly};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = std::env::args().nth(1).unwrap_or_else(|| ".".to_owned());
-    let run = Run::builder(&root, "wb-types-quickstart")
-        .name("rust-quickstart")
-        .tags(["rust", "quickstart"])
-        .config_value("lr", 0.001)
-        .config_value("epochs", 3)
-        .create()?;
+    let run = Run::builder()
+        .with_dir(&root)
+        .with_project("wb-types-quickstart")
+        .with_name("rust-quickstart")
+        .with_tags(["rust", "quickstart"])
+        .with_config_value("lr", 0.001)
+        .with_config_value("epochs", 3)
+        .build()?;
 
     // Scalars and a histogram at every step.
     for step in 0..3u32 {
@@ -33,9 +35,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .collect();
         run.log(
             Row::new()
-                .set("loss", 1.0 / f64::from(step + 1))
-                .set("accuracy", 0.5 + 0.1 * f64::from(step))
-                .media("weights", Histogram::from_sequence(&weights)?),
+                .with("loss", 1.0 / f64::from(step + 1))
+                .with("accuracy", 0.5 + 0.1 * f64::from(step))
+                .with_media("weights", Histogram::from_sequence(&weights)?),
         )?;
     }
 
@@ -140,18 +142,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     run.log(
         Row::new()
-            .media("street", image)
-            .media_list("thumbnails", thumbs)
-            .media("tone", audio)
-            .media("clip", video)
-            .media("scene", scene)
-            .media("molecule", water)
-            .media("report", html)
-            .media("plot", plot)
-            .media("model", graph)
-            .media("predictions", table),
+            .with_media("street", image)
+            .with_media_list("thumbnails", thumbs)
+            .with_media("tone", audio)
+            .with_media("clip", video)
+            .with_media("scene", scene)
+            .with_media("molecule", water)
+            .with_media("report", html)
+            .with_media("plot", plot)
+            .with_media("model", graph)
+            .with_media("predictions", table),
     )?;
-    run.summary(Row::new().set("best_accuracy", 0.7))?;
+    run.summary(Row::new().with("best_accuracy", 0.7))?;
     run.finish(0)?;
 
     let log = RunLog::read(run.dir())?;

@@ -17,18 +17,25 @@ const MEDIA_EVERY: i64 = 500;
 #[test]
 fn eight_threads_times_ten_thousand_steps() {
     let tmp = tempfile::tempdir().unwrap();
-    let run = Arc::new(Run::builder(tmp.path(), "concurrency").create().unwrap());
+    let run = Arc::new(
+        Run::builder()
+            .with_dir(tmp.path())
+            .with_project("concurrency")
+            .with_mode(wb_types::run::Mode::Offline)
+            .build()
+            .unwrap(),
+    );
     let handles: Vec<_> = (0..THREADS)
         .map(|t| {
             let run = Arc::clone(&run);
             std::thread::spawn(move || {
                 for j in 0..STEPS {
                     let mut row = Row::new()
-                        .set("thread", t)
-                        .set("j", j)
-                        .set(format!("t{t}"), j);
+                        .with("thread", t)
+                        .with("j", j)
+                        .with(format!("t{t}"), j);
                     if j % MEDIA_EVERY == 0 {
-                        row = row.media(
+                        row = row.with_media(
                             "page",
                             Html::from_literal_with(
                                 &format!("<p>{t} {j}</p>"),

@@ -189,17 +189,20 @@ fn truncated_and_corrupt_gltf_files_are_refused_with_the_file_name() {
 
 /// A finished run with rows of a few sizes (records spanning several 32 KiB blocks).
 fn sample_run(root: &Path) -> PathBuf {
-    let run = Run::builder(root, "corrupt")
-        .id("corrupt1")
-        .create()
+    let run = Run::builder()
+        .with_dir(root)
+        .with_project("corrupt")
+        .with_mode(wb_types::run::Mode::Offline)
+        .with_id("corrupt1")
+        .build()
         .unwrap();
     let data: Vec<f64> = (0..500).map(f64::from).collect();
     for i in 0..60u32 {
         run.log(
             Row::new()
-                .set("i", i)
-                .set("pad", "p".repeat((i as usize * 997) % 40_000))
-                .media(
+                .with("i", i)
+                .with("pad", "p".repeat((i as usize * 997) % 40_000))
+                .with_media(
                     "h",
                     Histogram::from_sequence_with(
                         &data,

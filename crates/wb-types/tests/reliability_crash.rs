@@ -31,18 +31,21 @@ fn child_writer() {
     let Some(root) = std::env::var_os(CHILD_ROOT) else {
         panic!("child_writer is started by the crash test, with {CHILD_ROOT} set");
     };
-    let run = Run::builder(PathBuf::from(root), "crash")
-        .id("crashrun")
-        .create()
+    let run = Run::builder()
+        .with_dir(PathBuf::from(root))
+        .with_project("crash")
+        .with_mode(wb_types::run::Mode::Offline)
+        .with_id("crashrun")
+        .build()
         .unwrap();
     let data: Vec<f64> = (0..300).map(|i| f64::from(i % 41)).collect();
     for i in 0u64.. {
         let pad = "x".repeat(((i * 7919) % 50_000) as usize);
         let mut row = Row::new()
-            .set("i", i)
-            .set("loss", 1.0 / (i as f64 + 1.0))
-            .set("pad", pad)
-            .media(
+            .with("i", i)
+            .with("loss", 1.0 / (i as f64 + 1.0))
+            .with("pad", pad)
+            .with_media(
                 "h",
                 Histogram::from_sequence_with(
                     &data,
@@ -50,7 +53,7 @@ fn child_writer() {
                 )
                 .unwrap(),
             )
-            .media(
+            .with_media(
                 "page",
                 Html::from_literal_with(
                     &format!("<p>{i}</p>"),
@@ -59,7 +62,7 @@ fn child_writer() {
             );
         if i % 3 == 0 {
             let px = Array2::from_shape_fn((16, 16), |(y, x)| (i as usize + y * 16 + x) as u8);
-            row = row.media("img", Image::from_array(px.view()).unwrap());
+            row = row.with_media("img", Image::from_array(px.view()).unwrap());
         }
         if i % 25 == 0 {
             let t = Table::from_rows(
@@ -69,7 +72,7 @@ fn child_writer() {
                     .collect(),
             )
             .unwrap();
-            row = row.media("table", t);
+            row = row.with_media("table", t);
         }
         run.log(row).unwrap();
     }

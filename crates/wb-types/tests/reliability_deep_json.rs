@@ -132,10 +132,15 @@ fn deep_values_are_logged_to_a_run_and_given_to_the_decoders() {
         // As a figure (written whole: our Plotly takes any object) and in a run: logged.
         assert!(Plotly::from_figure(&v).is_ok());
         let tmp = tempfile::tempdir().unwrap();
-        let run = Run::builder(tmp.path(), "deep").create().unwrap();
-        run.log(Row::new().set("deep", v.clone()).set("x", 1))
+        let run = Run::builder()
+            .with_dir(tmp.path())
+            .with_project("deep")
+            .with_mode(wb_types::run::Mode::Offline)
+            .build()
             .unwrap();
-        run.log(Row::new().set("x", 2)).unwrap();
+        run.log(Row::new().with("deep", v.clone()).with("x", 1))
+            .unwrap();
+        run.log(Row::new().with("x", 2)).unwrap();
         run.finish(0).unwrap();
         // Reading the rows back: the deep value cannot be parsed (past 1000 levels), which is
         // an error for that read, not a crash.

@@ -136,9 +136,12 @@ fn a_run_on_a_full_disk_fails_with_the_log_path_and_keeps_every_complete_record(
     let Some(fs) = Tmpfs::mount("256k") else {
         return;
     };
-    let run = Run::builder(fs.path(), "full")
-        .id("diskfull")
-        .create()
+    let run = Run::builder()
+        .with_dir(fs.path())
+        .with_project("full")
+        .with_mode(wb_types::run::Mode::Offline)
+        .with_id("diskfull")
+        .build()
         .unwrap();
     let mut logged = 0u32;
     let err = loop {
@@ -146,7 +149,7 @@ fn a_run_on_a_full_disk_fails_with_the_log_path_and_keeps_every_complete_record(
         let pad: String = (0..9_000)
             .map(|i| char::from(b'a' + ((i * 7 + logged as usize) % 26) as u8))
             .collect();
-        match run.log(Row::new().set("i", logged).set("pad", pad)) {
+        match run.log(Row::new().with("i", logged).with("pad", pad)) {
             Ok(_) => logged += 1,
             Err(e) => break e,
         }
@@ -156,11 +159,11 @@ fn a_run_on_a_full_disk_fails_with_the_log_path_and_keeps_every_complete_record(
     assert!(msg.contains("run-diskfull.wandb"), "{msg}");
     assert!(msg.contains("No space left on device"), "{msg}");
     // Later calls fail too (the log is closed after a failed write), with the path.
-    let again = run.log(Row::new().set("i", 0)).unwrap_err().to_string();
+    let again = run.log(Row::new().with("i", 0)).unwrap_err().to_string();
     assert!(again.contains("run-diskfull.wandb"), "{again}");
     // Media that do not fit fail on their own file, naming it.
     let media_err = run
-        .log(Row::new().media("page", big_html(2)))
+        .log(Row::new().with_media("page", big_html(2)))
         .unwrap_err()
         .to_string();
     assert!(media_err.contains("page_"), "{media_err}");
@@ -201,8 +204,11 @@ fn a_read_only_file_system_is_an_error_with_the_path() {
     assert!(path.starts_with(&files), "{}", path.display());
     assert!(err.to_string().contains("Read-only file system"), "{err}");
     // Creating a run there fails with the folder it could not create.
-    let err = Run::builder(fs.path(), "ro")
-        .create()
+    let err = Run::builder()
+        .with_dir(fs.path())
+        .with_project("ro")
+        .with_mode(wb_types::run::Mode::Offline)
+        .build()
         .unwrap_err()
         .to_string();
     assert!(err.contains(&*fs.path().to_string_lossy()), "{err}");
@@ -246,8 +252,11 @@ fn missing_sources_and_blocked_folders_are_errors_with_the_path() {
     // A run whose root is a file.
     let file_root = tmp.path().join("root_is_a_file");
     std::fs::write(&file_root, "x").unwrap();
-    let err = Run::builder(&file_root, "p")
-        .create()
+    let err = Run::builder()
+        .with_dir(&file_root)
+        .with_project("p")
+        .with_mode(wb_types::run::Mode::Offline)
+        .build()
         .unwrap_err()
         .to_string();
     assert!(err.contains("root_is_a_file"), "{err}");

@@ -131,17 +131,24 @@ fn a_name_too_long_for_the_file_system_is_an_io_error_with_the_path_and_leaves_n
 #[test]
 fn a_run_refuses_bad_keys_without_writing_a_record_or_a_file() {
     let tmp = tempfile::tempdir().unwrap();
-    let run = Run::builder(tmp.path(), "keys").create().unwrap();
-    run.log(Row::new().set("ok", 1)).unwrap();
+    let run = Run::builder()
+        .with_dir(tmp.path())
+        .with_project("keys")
+        .with_mode(wb_types::run::Mode::Offline)
+        .build()
+        .unwrap();
+    run.log(Row::new().with("ok", 1)).unwrap();
     for key in ["bad\0key", ""] {
         let err = run
-            .log(Row::new().media(key, html()).set("x", 2))
+            .log(Row::new().with_media(key, html()).with("x", 2))
             .unwrap_err();
         assert!(err.to_string().contains("invalid key"), "{err}");
     }
     // The hostile but valid keys log normally and land inside the run.
-    run.log(Row::new().media("../../escape", html())).unwrap();
-    run.log(Row::new().media("/abs/olute", html())).unwrap();
+    run.log(Row::new().with_media("../../escape", html()))
+        .unwrap();
+    run.log(Row::new().with_media("/abs/olute", html()))
+        .unwrap();
     run.finish(0).unwrap();
     let files = run.dir().join("files");
     let media: Vec<String> = walk(&files.join("media"))

@@ -199,12 +199,19 @@ fn plotly_figures_and_scalars_keep_non_finite_numbers() {
     }
     // In a run: NaN and infinities as history values and in the summary.
     let tmp = tempfile::tempdir().unwrap();
-    let run = wb_types::run::Run::builder(tmp.path(), "nf")
-        .create()
+    let run = wb_types::run::Run::builder()
+        .with_dir(tmp.path())
+        .with_project("nf")
+        .with_mode(wb_types::run::Mode::Offline)
+        .build()
         .unwrap();
     for (_, x) in SPECIALS {
-        run.log(wb_types::run::Row::new().set("x", x).set("y", vec![x, 1.0]))
-            .unwrap();
+        run.log(
+            wb_types::run::Row::new()
+                .with("x", x)
+                .with("y", vec![x, 1.0]),
+        )
+        .unwrap();
     }
     run.finish(0).unwrap();
     let log = wb_types::run::RunLog::read(run.dir()).unwrap();

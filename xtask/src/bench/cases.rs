@@ -325,7 +325,12 @@ impl Bench for RunBench {
 
     fn run(&mut self, dir: &Path) -> Result<Produced, String> {
         use wb_run::{Row, Run};
-        let run = Run::builder(dir, "wb-bench").create().map_err(err)?;
+        let run = Run::builder()
+            .with_dir(dir)
+            .with_project("wb-bench")
+            .with_mode(wb_run::Mode::Offline)
+            .build()
+            .map_err(err)?;
         for s in 0..inputs::RUN_STEPS {
             let (loss, acc, lr) = inputs::run_scalars(s);
             let shift = s as f64 * 0.001;
@@ -333,10 +338,10 @@ impl Bench for RunBench {
             let h = Histogram::from_sequence(&data).map_err(err)?;
             run.log(
                 Row::new()
-                    .set("loss", loss)
-                    .set("acc", acc)
-                    .set("lr", lr)
-                    .media("h", h),
+                    .with("loss", loss)
+                    .with("acc", acc)
+                    .with("lr", lr)
+                    .with_media("h", h),
             )
             .map_err(err)?;
         }

@@ -1,0 +1,368 @@
+//! The online side of a run: wandb-core, driven over its service protocol ([`wb_service`]),
+//! uploads the same records the run writes to its local `.wandb` log.
+//!
+//! Why our own log stays the record of the run: in online mode wandb-core writes its own
+//! transaction log only from the records it has received (`core/internal/stream/writer.go`),
+//! so a core that dies loses whatever was still queued for it. The run therefore keeps
+//! writing every record to its own `run-<id>.wandb` exactly as an offline run does (the file
+//! `wb sync` and `wandb sync` upload) and sends core `x_skip_transaction_log`, so core writes
+//! no second log over it. If core dies, logging goes on locally and the run says so.
+
+use crate::error::{Error, Result};
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+use wb_proto::{
+    PollExitRequest, Record, RecordType, Request, RequestType, ResponseType, ResultType, RunRecord,
+    RunStartRequest, Settings,
+};
+use wb_service::{Client, CoreBinary, Pending, RunStream};
+
+/// How long creating an online run waits for the server's answer by default (the SDK's
+/// `init_timeout`).
+pub(crate) const DEFAULT_INIT_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// How long `finish` waits for core to exit after the uploads are done.
+const TEARDOWN_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What an online run needs to start.
+pub(crate) struct Start<'a> {
+    pub core_path: Option<&'a Path>,
+    pub init_timeout: Duration,
+    pub base_url: &'a str,
+    pub api_key: &'a str,
+    pub root_dir: &'a Path,
+    pub wandb_dir: &'a Path,
+    pub run_dir: &'a Path,
+    pub log_path: &'a Path,
+    pub start_unix: f64,
+    pub silent: bool,
+}
+
+/// The connection of an online run to wandb-core.
+#[derive(Debug)]
+pub(crate) struct Online {
+    client: Client,
+    stream: RunStream,
+    /// False once core stopped answering: the run goes on locally.
+    alive: AtomicBool,
+    /// Why core stopped, once it did.
+    lost: Mutex<Option<String>>,
+    url: String,
+    project_url: String,
+    name: String,
+    silent: bool,
+}
+
+fn path_str(p: &Path) -> Option<String> {
+    Some(p.to_string_lossy().into_owned())
+}
+
+/// The SDK's `api_to_app_url`: the web app's URL for an API URL.
+pub(crate) fn app_url(base_url: &str) -> String {
+    let url = base_url.trim_end_matches('/');
+    if url.contains("://api.wandb.test") {
+        url.replacen("://api.", "://app.", 1)
+    } else if url.contains("://api.wandb.") {
+        url.replacen("://api.", "://", 1)
+    } else if url.contains("://api.") {
+        url.replacen("://api.", "://app.", 1)
+    } else {
+        url.to_owned()
+    }
+}
+
+/// Python's `urllib.parse.quote(s, safe)`: percent-encodes all but ASCII letters, digits,
+/// `_.-~` and the `safe` characters.
+fn quote(s: &str, safe: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"_.-~".contains(&b) || safe.as_bytes().contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The SDK's `project_url` and `run_url`.
+pub(crate) fn urls(base_url: &str, entity: &str, project: &str, run_id: &str) -> (String, String) {
+    let project_url = format!(
+        "{}/{}/{}",
+        app_url(base_url),
+        quote(entity, "/"),
+        quote(project, "/")
+    );
+    let run_url = format!("{project_url}/runs/{}", quote(run_id, "=+&$@"));
+    (project_url, run_url)
+}
+
+/// The SDK's emoji, where it prints them (not on Windows).
+fn emoji(e: &str) -> &str {
+    if cfg!(windows) { "" } else { e }
+}
+
+fn request(r: RequestType) -> Record {
+    Record {
+        record_type: Some(RecordType::Request(Request {
+            request_type: Some(r),
+        })),
+        ..Record::default()
+    }
+}
+
+impl Online {
+    /// Starts core, opens the run's stream, sends the run record and waits (at most the init
+    /// timeout) for the server's answer, then sends `run_start`. Returns the connection and
+    /// the run as the server has it.
+    pub(crate) fn start(s: &Start<'_>, run: &RunRecord) -> Result<(Online, RunRecord)> {
+        let mut builder = Client::builder().with_start_timeout(s.init_timeout);
+        if let Some(p) = s.core_path {
+            builder = builder.with_binary(CoreBinary::from_path(p)?);
+        }
+        let client = builder.build()?;
+        let result = Self::open(&client, s, run);
+        if result.is_err() {
+            // Core may still be retrying the server: stop it now.
+            let _ = client.teardown(1, Duration::from_secs(5));
+        }
+        let (stream, server_run) = result?;
+        let name = if server_run.display_name.is_empty() {
+            run.display_name.clone()
+        } else {
+            server_run.display_name.clone()
+        };
+        let project = if server_run.project.is_empty() {
+            &run.project
+        } else {
+            &server_run.project
+        };
+        let (project_url, url) = urls(s.base_url, &server_run.entity, project, &run.run_id);
+        let online = Online {
+            client,
+            stream,
+            alive: AtomicBool::new(true),
+            lost: Mutex::new(None),
+            url,
+            project_url,
+            name,
+            silent: s.silent,
+        };
+        if !online.silent {
+            eprintln!("wandb: Syncing run {}", online.name);
+            eprintln!(
+                "wandb: {}View project at {}",
+                emoji("⭐️ "),
+                online.project_url
+            );
+            eprintln!("wandb: {}View run at {}", emoji("🚀 "), online.url);
+        }
+        Ok((online, server_run))
+    }
+
+    fn open(client: &Client, s: &Start<'_>, run: &RunRecord) -> Result<(RunStream, RunRecord)> {
+        let settings = Settings {
+            base_url: Some(s.base_url.to_owned()),
+            api_key: Some(s.api_key.to_owned()),
+            run_id: Some(run.run_id.clone()),
+            project: (!run.project.is_empty()).then(|| run.project.clone()),
+            entity: (!run.entity.is_empty()).then(|| run.entity.clone()),
+            run_name: (!run.display_name.is_empty()).then(|| run.display_name.clone()),
+            mode: Some("online".into()),
+            root_dir: path_str(s.root_dir),
+            wandb_dir: path_str(s.wandb_dir),
+            sync_dir: path_str(s.run_dir),
+            sync_file: path_str(s.log_path),
+            log_dir: path_str(&s.run_dir.join("logs")),
+            log_internal: path_str(&s.run_dir.join("logs").join("debug-internal.log")),
+            x_start_time: Some(s.start_unix),
+            x_skip_transaction_log: Some(true),
+            x_disable_stats: Some(true),
+            x_disable_meta: Some(true),
+            x_disable_machine_info: Some(true),
+            console: Some("off".into()),
+            ..Settings::default()
+        };
+        let stream = client.inform_init(settings, &run.run_id)?;
+        let record = Record {
+            record_type: Some(RecordType::Run(run.clone())),
+            ..Record::default()
+        };
+        let answer = stream
+            .communicate(record, s.init_timeout)
+            .map_err(|e| match e {
+                wb_service::Error::Timeout { after, .. } => Error::InitTimeout {
+                    base_url: s.base_url.to_owned(),
+                    after,
+                },
+                other => Error::Service(other),
+            })?;
+        let server_run = match answer.result_type {
+            Some(ResultType::RunResult(r)) => match (r.error, r.run) {
+                (Some(e), _) => {
+                    return Err(Error::RunRefused {
+                        base_url: s.base_url.to_owned(),
+                        message: e.message,
+                    });
+                }
+                (None, Some(run)) => run,
+                (None, None) => run.clone(),
+            },
+            other => {
+                return Err(Error::RunRefused {
+                    base_url: s.base_url.to_owned(),
+                    message: format!("wandb-core answered the run record with {other:?}"),
+                });
+            }
+        };
+        stream.communicate(
+            request(RequestType::RunStart(RunStartRequest {
+                run: Some(server_run.clone()),
+                info: None,
+            })),
+            s.init_timeout,
+        )?;
+        Ok((stream, server_run))
+    }
+
+    /// The run's page.
+    pub(crate) fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Whether core still takes the run's records.
+    pub(crate) fn is_alive(&self) -> bool {
+        self.alive.load(Ordering::SeqCst)
+    }
+
+    /// Marks core as gone and warns once: the run goes on locally.
+    fn lose(&self, why: &str, run_dir: &Path) {
+        if self.alive.swap(false, Ordering::SeqCst) {
+            *self.lost.lock().unwrap_or_else(|p| p.into_inner()) = Some(why.to_owned());
+            eprintln!(
+                "wandb: WARNING the upload of this run stopped ({why}); logging goes on in {} \
+                 and `wb sync {}` uploads the rest",
+                run_dir.display(),
+                run_dir.display()
+            );
+        }
+    }
+
+    /// Queues records for core (never waits on the network). A failure means core is gone:
+    /// the run goes on locally.
+    pub(crate) fn forward(&self, records: Vec<Record>, run_dir: &Path) {
+        if !self.is_alive() {
+            return;
+        }
+        for r in records {
+            if let Err(e) = self.stream.publish(r) {
+                self.lose(&e.to_string(), run_dir);
+                return;
+            }
+        }
+    }
+
+    /// Sends the exit record and waits until core has uploaded everything (progress from
+    /// `poll_exit` on a terminal), then closes the stream and shuts core down.
+    pub(crate) fn finish(&self, exit: Record, exit_code: i32, run_dir: &Path) {
+        if self.is_alive() {
+            match self.stream.deliver(exit) {
+                Ok(pending) => self.wait_for_exit(&pending, run_dir),
+                Err(e) => self.lose(&e.to_string(), run_dir),
+            }
+        }
+        if self.is_alive() {
+            let _ = self.stream.finish();
+        }
+        let _ = self.client.teardown(exit_code, TEARDOWN_TIMEOUT);
+        if !self.silent {
+            if self.is_alive() {
+                eprintln!(
+                    "wandb: {}View run {} at: {}",
+                    emoji("🚀 "),
+                    self.name,
+                    self.url
+                );
+                eprintln!(
+                    "wandb: {}View project at: {}",
+                    emoji("⭐️ "),
+                    self.project_url
+                );
+            } else {
+                eprintln!(
+                    "wandb: WARNING not everything was uploaded: run `wb sync {}`",
+                    run_dir.display()
+                );
+            }
+        }
+    }
+
+    fn wait_for_exit(&self, pending: &Pending<wb_proto::RecordResult>, run_dir: &Path) {
+        let show = !self.silent && std::io::stderr().is_terminal();
+        let mut last_poll = Instant::now();
+        loop {
+            match pending.wait(Duration::from_millis(500)) {
+                Ok(_) => break,
+                Err(wb_service::Error::Timeout { .. }) => {}
+                Err(e) => {
+                    self.lose(&e.to_string(), run_dir);
+                    return;
+                }
+            }
+            if show && last_poll.elapsed() >= Duration::from_secs(1) {
+                last_poll = Instant::now();
+                if let Some(line) = self.progress() {
+                    eprint!("\rwandb: {line}");
+                }
+            }
+        }
+        if show {
+            eprintln!();
+        }
+    }
+
+    /// One progress line from `poll_exit`: uploaded and total megabytes.
+    fn progress(&self) -> Option<String> {
+        let answer = self
+            .stream
+            .communicate(
+                request(RequestType::PollExit(PollExitRequest::default())),
+                Duration::from_secs(2),
+            )
+            .ok()?;
+        let Some(ResultType::Response(r)) = answer.result_type else {
+            return None;
+        };
+        let Some(ResponseType::PollExitResponse(p)) = r.response_type else {
+            return None;
+        };
+        let stats = p.pusher_stats?;
+        let mb = |b: i64| b as f64 / 1_048_576.0;
+        Some(format!(
+            "uploading {:.3} MB of {:.3} MB",
+            mb(stats.uploaded_bytes),
+            mb(stats.total_bytes)
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_the_sdks() {
+        assert_eq!(app_url("https://api.wandb.ai"), "https://wandb.ai");
+        assert_eq!(
+            app_url("https://api.example.com/"),
+            "https://app.example.com"
+        );
+        assert_eq!(app_url("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+        let (project, run) = urls("https://api.wandb.ai", "me", "my proj", "ab=c");
+        assert_eq!(project, "https://wandb.ai/me/my%20proj");
+        assert_eq!(run, "https://wandb.ai/me/my%20proj/runs/ab=c");
+    }
+}

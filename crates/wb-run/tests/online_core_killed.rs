@@ -1,0 +1,103 @@
+//! A wandb-core killed in the middle of an online run: logging goes on locally, every row
+//! reaches the local log, the run says it is no longer online, and wandb-core's upload of the
+//! local log (what `wb sync` runs) sends the rest. A test binary of its own, so the only
+//! wandb-core children of this process are this test's.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod online_support;
+
+use online_support::*;
+use std::path::Path;
+use std::time::Duration;
+use wb_fake_backend::{Backend, Completion};
+use wb_run::{Row, RunLog};
+
+#[test]
+#[ignore = "needs wandb-core 0.31.0 (run with --ignored; CI runs it after the conformance venv exists)"]
+fn a_killed_core_loses_nothing_locally_and_sync_uploads_the_rest() {
+    let Some(core) = core() else { return };
+    let backend = Backend::start().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let run = builder(&core, &backend, tmp.path()).build().unwrap();
+    for step in 0..3u32 {
+        run.log(Row::new().with("loss", f64::from(step))).unwrap();
+    }
+    let pids = core_pids(&core);
+    assert!(!pids.is_empty(), "wandb-core is running");
+    for pid in &pids {
+        let _ = std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status();
+    }
+    // Logging goes on: every row reaches the local log; the run notices core is gone.
+    for step in 3..10u32 {
+        run.log(Row::new().with("loss", f64::from(step))).unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    run.finish(0).unwrap();
+    assert!(!run.is_online());
+    let log = RunLog::read(run.dir()).unwrap();
+    let rows = log.history().unwrap();
+    assert_eq!(rows.len(), 10);
+    assert_eq!(log.exit_code(), Some(0));
+
+    // wandb-core's own upload of the local log (what `wb sync` runs) sends the rest.
+    let client = wb_service::Client::builder()
+        .with_binary(wb_service::CoreBinary::from_path(&core).unwrap())
+        .build()
+        .unwrap();
+    let settings = wb_proto::Settings {
+        base_url: Some(backend.base_url().to_owned()),
+        api_key: Some(KEY.to_owned()),
+        // Core writes its debug-sync log under `<wandb_dir>/logs`.
+        wandb_dir: Some(tmp.path().join("wandb").to_string_lossy().into_owned()),
+        ..Default::default()
+    };
+    let id = client
+        .init_sync(&[run.log_path().to_path_buf()], false, settings)
+        .unwrap();
+    client
+        .sync(&id, 4)
+        .unwrap()
+        .wait(Duration::from_secs(300))
+        .unwrap();
+    client.teardown(0, Duration::from_secs(60)).unwrap();
+    let got = backend.run(run.id()).unwrap();
+    let history = got.history().unwrap();
+    assert_eq!(history.len(), 10);
+    for (i, row) in history.iter().enumerate() {
+        assert_eq!(row["loss"].as_f64(), Some(i as f64), "{row}");
+    }
+    assert_eq!(got.completion(), Completion::Complete { exit_code: 0 });
+}
+
+/// The pids of running processes whose executable is `core` (this test's own children).
+fn core_pids(core: &Path) -> Vec<u32> {
+    let me = std::process::id();
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+            continue;
+        };
+        // The parent pid is the fourth field, after the parenthesized command name.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        let exe = std::fs::read_link(e.path().join("exe")).ok();
+        if ppid == Some(me) && exe.as_deref().is_some_and(|x| same_file(x, core)) {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}

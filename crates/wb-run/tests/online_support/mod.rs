@@ -1,0 +1,177 @@
+//! Shared by the online tests: finding wandb-core, the run builder against the fake backend,
+//! the reference logging and the checks of what arrived.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use wb_core::json::{Dialect, to_string};
+use wb_core::{Histogram, LogValue};
+use wb_fake_backend::{Backend, Completion};
+use wb_image::Image;
+use wb_run::{Mode, Row, Run, RunBuilder, RunLog};
+use wb_table::Table;
+
+pub const KEY: &str = "0123456789abcdef0123456789abcdef01234567";
+
+pub fn core() -> Option<PathBuf> {
+    match wb_fake_backend::locate_wandb_core() {
+        Ok(p) => Some(p),
+        Err(e) => {
+            if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+                panic!("the online tests need wandb-core 0.31.0: {e}");
+            }
+            eprintln!("SKIPPED: the online tests need wandb-core 0.31.0: {e}");
+            None
+        }
+    }
+}
+
+/// An online run's builder against `backend`, with everything under `tmp`.
+pub fn builder(core: &Path, backend: &Backend, tmp: &Path) -> RunBuilder {
+    Run::builder()
+        .with_mode(Mode::Online)
+        .with_core_path(core)
+        .with_base_url(backend.base_url())
+        .with_api_key(KEY)
+        .with_dir(tmp)
+        .with_data_dir(tmp.join("data"))
+        .with_project("online-proj")
+        .with_silent(true)
+}
+
+/// wb-core's JSON value as serde_json's, through its text.
+pub fn to_serde(v: &wb_core::json::Value) -> Value {
+    serde_json::from_str(&to_string(v, Dialect::Go)).unwrap()
+}
+
+/// Every file under `dir`, as `/`-separated paths relative to it.
+pub fn files_under(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap();
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+pub fn image(step: u8) -> Image {
+    let px = wb_image::ndarray::Array3::from_shape_fn((8, 12, 3), |(y, x, c)| {
+        (y * 20 + x * 7 + c * 50 + usize::from(step)) as u8
+    });
+    Image::from_array(px.view()).unwrap()
+}
+
+/// Logs the reference run: scalars, a histogram, an image, a table, config and summary.
+pub fn log_reference(run: &Run, steps: u32) {
+    run.config_update(wb_core::json_map! {"batch" => 32})
+        .unwrap();
+    for step in 0..steps {
+        let x = f64::from(step);
+        let mut row = Row::new()
+            .with("loss", 1.0 / (x + 1.0))
+            .with("phase", if step < 2 { "warmup" } else { "train" })
+            .with(
+                "h",
+                LogValue::media(Histogram::from_sequence(&[x, 2.0 * x, 1.5]).unwrap()),
+            );
+        if step % 2 == 0 {
+            row = row.with_media("img", image(step as u8));
+        }
+        run.log(row).unwrap();
+    }
+    let table = Table::from_rows(
+        ["a", "b"],
+        vec![vec![1.into(), "x".into()], vec![2.into(), "y".into()]],
+    )
+    .unwrap();
+    run.log(Row::new().with_media("tbl", table)).unwrap();
+    run.summary(Row::new().with("best", 0.875)).unwrap();
+}
+
+/// What reached `backend` for `run` is what its local log holds: every history row, the
+/// summary, the config, every file under `files/` with its bytes, the table artifact, and a
+/// complete run with exit code 0.
+pub fn assert_uploaded(backend: &Backend, run_dir: &Path, run_id: &str, rows: usize) {
+    // One `.wandb` log in the run folder, ours (core writes no second one), read whole.
+    let logs: Vec<String> = files_under(run_dir)
+        .into_iter()
+        .filter(|f| f.ends_with(".wandb"))
+        .collect();
+    assert_eq!(logs, [format!("run-{run_id}.wandb")]);
+    let log = RunLog::read(run_dir).unwrap();
+    assert!(log.errors.is_empty(), "{:?}", log.errors);
+    let got = backend
+        .run(run_id)
+        .unwrap_or_else(|| panic!("no run {run_id} on the backend"));
+    assert_eq!(got.project(), "online-proj");
+    assert!(got.missing_history_lines().is_empty());
+    let history = got.history().unwrap();
+    let logged = log.history().unwrap();
+    assert_eq!(logged.len(), rows);
+    assert_eq!(history.len(), logged.len(), "history rows");
+    for (up, local) in history.iter().zip(&logged) {
+        assert_eq!(
+            up,
+            &to_serde(&wb_core::json::Value::Object(local.values.clone()))
+        );
+    }
+    let summary = to_serde(&wb_core::json::Value::Object(log.summary().unwrap()));
+    let got_summary = got.summary().unwrap().expect("a summary arrived");
+    for (k, v) in summary.as_object().unwrap() {
+        assert_eq!(got_summary.get(k), Some(v), "summary key {k}");
+    }
+    assert_eq!(got_summary["best"], json!(0.875));
+    let config = got.config_values();
+    assert_eq!(config.get("batch"), Some(&json!(32)), "{config:?}");
+    let files_dir = run_dir.join("files");
+    let local = files_under(&files_dir);
+    assert!(
+        local.iter().any(|f| f.starts_with("media/images/")),
+        "{local:?}"
+    );
+    for name in &local {
+        let bytes = std::fs::read(files_dir.join(name)).unwrap();
+        let up = got.file(name).unwrap_or_else(|| {
+            panic!(
+                "{name} was not uploaded; uploaded: {:?}",
+                got.files().keys()
+            )
+        });
+        assert!(up == bytes.as_slice(), "{name}: the uploaded bytes differ");
+    }
+    let artifact = backend
+        .artifacts()
+        .into_iter()
+        .find(|a| a.type_name() == "run_table")
+        .expect("the table's run_table artifact arrived");
+    let manifest = artifact.manifest().unwrap().expect("its manifest arrived");
+    let contents = manifest["contents"].as_object().unwrap();
+    assert!(
+        contents.keys().any(|k| k.ends_with(".table.json")),
+        "{manifest}"
+    );
+    for (path, entry) in contents {
+        let bytes = artifact
+            .file(path)
+            .or_else(|| {
+                let digest = entry["digest"].as_str()?;
+                artifact
+                    .files()
+                    .iter()
+                    .find(|(k, _)| k.contains(digest))
+                    .map(|(_, v)| v.as_slice())
+            })
+            .unwrap_or_else(|| panic!("artifact file {path} was not uploaded"));
+        assert_eq!(entry["size"], json!(bytes.len()), "{path}");
+    }
+    assert_eq!(got.completion(), Completion::Complete { exit_code: 0 });
+}
