@@ -167,7 +167,11 @@ impl MediaType for ImageMask {
         &self.media
     }
     fn from_media(media: Media, _json: &Value) -> Result<Self> {
-        Ok(Self::from_media_file(media.file().clone()))
+        Ok(ImageMask {
+            media,
+            key: String::new(),
+            class_labels: None,
+        })
     }
     fn entry_extension(_path: &str) -> Result<String> {
         Ok(EXTENSION.to_owned())
