@@ -8,7 +8,9 @@ use xtask::conformance::{self, Options};
 mod bench;
 
 const USAGE: &str = "\
-usage: cargo xtask conformance [--cases DIR]... [--filter TEXT] [--keep] [--bless] [--golden]
+usage: cargo xtask api-check      (see cargo xtask api-check --help)
+       cargo xtask bench ...      (see cargo xtask bench --help)
+       cargo xtask conformance [--cases DIR]... [--filter TEXT] [--keep] [--bless] [--golden]
                                [--work-dir DIR]
 
 Runs every conformance case (tests/conformance/cases/, or each --cases DIR) with the Python SDK
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("conformance") => conformance_cmd(&args[1..]),
         Some("bench") => bench::main(&args[1..]),
+        Some("api-check") => xtask::api_check::main(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS
