@@ -15,7 +15,7 @@ usage: cargo xtask api-check      (see cargo xtask api-check --help)
 
 Runs every conformance case (tests/conformance/cases/, or each --cases DIR) with the Python SDK
 (wandb==0.31.0, in a venv built under target/conformance-venv on first use) and with wb-types,
-compares the outputs (../shared/conformance/CASES.md) and prints one row per case, then
+compares the outputs (docs/conformance.md) and prints one row per case, then
 `conformance: N passed, M failed`. Exits 1 when a case fails, 2 when it cannot run.
 
   --cases DIR    a folder of case files (repeatable; replaces the default corpus)

@@ -1,5 +1,6 @@
 //! `cargo xtask api-check`: walks the public items of every crate under `crates/` (parsed from
-//! their sources with `syn`) and checks the machine-checkable rules of `docs/api.md`.
+//! their sources with `syn`) and checks the machine-checkable rules of `docs/api.md`. Crates
+//! with `publish = false` (the project's own test machinery) are left out.
 //!
 //! An item's public paths are found from each crate's `lib.rs`, through `pub mod` and
 //! `pub use` (globs, renames, other workspace crates). Items that no public path reaches are
@@ -695,13 +696,23 @@ fn returns_self(t: &syn::Type, self_name: &str, in_result: bool) -> bool {
     false
 }
 
-/// Every crate under `crates/` that has a `src/lib.rs`.
+/// Whether a crate's `Cargo.toml` says `publish = false` (test machinery such as `wb-cases`:
+/// no user depends on it, so the convention does not apply).
+fn unpublished(manifest: &Path) -> bool {
+    std::fs::read_to_string(manifest).is_ok_and(|t| {
+        t.lines()
+            .any(|l| l.trim().replace(' ', "") == "publish=false")
+    })
+}
+
+/// Every published crate under `crates/` that has a `src/lib.rs`.
 pub fn load_workspace(root: &Path) -> Result<Vec<CrateSrc<'static>>, String> {
     let dir = root.join("crates");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|e| e.ok())
         .filter(|e| e.path().join("src/lib.rs").is_file())
+        .filter(|e| !unpublished(&e.path().join("Cargo.toml")))
         .filter_map(|e| e.file_name().to_str().map(str::to_string))
         .collect();
     names.sort();

@@ -472,6 +472,10 @@ fn the_repository_parses() {
         Err(e) => panic!("{e}"),
     };
     assert!(crates.iter().any(|c| c.name == "wb_types"));
+    assert!(
+        !crates.iter().any(|c| c.name == "wb_cases"),
+        "publish = false is not API"
+    );
     if let Err(e) = check(&crates) {
         panic!("{e}");
     }
