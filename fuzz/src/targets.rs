@@ -32,9 +32,9 @@ struct FuzzSource {
 }
 
 impl ArtifactSource for FuzzSource {
-    fn read_entry(&self, name: &str) -> wb_types::Result<Arc<[u8]>> {
+    fn read_entry(&self, name: &str) -> wb_types::core::Result<Arc<[u8]>> {
         if self.bytes.is_empty() {
-            return Err(wb_types::Error::value(format!("no entry {name:?}")));
+            return Err(wb_types::core::Error::value(format!("no entry {name:?}")));
         }
         Ok(self.bytes.clone())
     }

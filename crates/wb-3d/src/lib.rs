@@ -31,6 +31,7 @@
 //!   is not of that format (a `.glb` that is not GLB, a PDB without atoms...) with the reason.
 //! - `from_json` keeps the caption the JSON has (the SDK drops it).
 //! - No RDKit: see [`Molecule::from_atoms`].
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod check3d;

@@ -20,6 +20,10 @@
 //! - Types: [`Histogram`], [`Html`], [`Plotly`], [`JsonMetadata`].
 //! - [`fs`]: atomic writes; [`hash`]: digests; [`parallel`]: pieces made on several threads,
 //!   used in order.
+//!
+//! ## Features
+#![doc = document_features::document_features!()]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 pub mod artifact;

@@ -37,6 +37,7 @@
 //! - [`mask`]: masks, [`ImageMask`].
 //! - [`classes`]: [`ClassLabels`] and [`Classes`].
 //! - [`column_type`]: the `image-file` table column type.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 pub mod boxes;

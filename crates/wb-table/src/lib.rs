@@ -37,6 +37,10 @@
 //! - [`joined`]: [`JoinedTable`]; [`partitioned`]: [`PartitionedTable`].
 //! - [`frame`] (feature `parquet`): Arrow `RecordBatch` and Parquet conversion, and the legacy
 //!   `data-frame` JSON.
+//!
+//! ## Features
+#![doc = document_features::document_features!()]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 pub mod cell;

@@ -48,6 +48,10 @@
 //!   frames: 6 frames at 3 fps give 5); we keep that so the GIF is the SDK's. A frame count and
 //!   rate that leave no frame (1 frame at 49 fps) is an error here; the SDK writes an empty file.
 //! - [`Video::from_json`] keeps `caption`, `width` and `height`; the SDK drops them.
+//!
+//! ## Features
+#![doc = document_features::document_features!()]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 pub mod format;

@@ -42,7 +42,7 @@ fn video(args: &Args) -> Result<Video, String> {
             let format: VideoFormat = format
                 .ok_or_else(|| FORMAT_REQUIRED_ARRAY.to_owned())?
                 .parse()
-                .map_err(|e: wb_types::Error| e.to_string())?;
+                .map_err(|e: wb_types::core::Error| e.to_string())?;
             from_ndarray(nd, format, fps)?
         }
         other => {
