@@ -11,6 +11,8 @@ pub enum Error {
     #[cfg(feature = "run")]
     #[error(transparent)]
     Run(#[from] wb_run::Error),
+    // TODO(merge): `Service(#[from] wb_service::Error)` (talking to wandb-core) once
+    // crates/wb-service is merged, behind the feature that pulls it in.
 }
 
 /// `Result` with [`Error`].
