@@ -2,9 +2,6 @@
 //! suite's corpus replay (`crates/wb-types/tests/reliability_fuzz_smoke.rs`, which includes this
 //! file with `#[path]`). Each function must return normally for every input: a panic, an abort
 //! (allocation failure) or a hang is a finding.
-//!
-//! The including crate provides `args` and `case` modules at its root (the conformance case
-//! parser from `xtask/src/conformance/`).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -35,9 +32,9 @@ struct FuzzSource {
 }
 
 impl ArtifactSource for FuzzSource {
-    fn read_entry(&self, name: &str) -> wb_types::Result<Arc<[u8]>> {
+    fn read_entry(&self, name: &str) -> wb_types::core::Result<Arc<[u8]>> {
         if self.bytes.is_empty() {
-            return Err(wb_types::Error::value(format!("no entry {name:?}")));
+            return Err(wb_types::core::Error::value(format!("no entry {name:?}")));
         }
         Ok(self.bytes.clone())
     }
@@ -129,16 +126,16 @@ fn scratch_dir() -> &'static Path {
 /// The conformance case parser: the bytes as a case file (`case::load`), every entry's value
 /// through `args::decode`, and the bytes as a `.npy` file (`NdArray::parse_npy`).
 pub fn case_parser(data: &[u8]) {
-    use crate::args::{NdArray, decode};
+    use wb_cases::args::{Arg, NdArray, decode};
     let _ = NdArray::parse_npy(data);
     let dir = scratch_dir();
     let path = dir.join("fuzz_case.json");
     if std::fs::write(&path, data).is_err() {
         return;
     }
-    if let Ok(case) = crate::case::load(&path) {
+    if let Ok(case) = wb_cases::case::load(&path) {
         for (_, v) in &case.entries {
-            if let Ok(crate::args::Arg::NdArray(nd)) = decode(v, dir) {
+            if let Ok(Arg::NdArray(nd)) = decode(v, dir) {
                 let _ = nd.as_f64();
                 let _ = nd.as_i64();
             }

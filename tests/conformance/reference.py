@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The Python side of `cargo xtask conformance`: runs conformance cases with wandb==0.31.0.
 
-Each case (format: ../shared/conformance/CASES.md) is built with the real SDK and logged through
+Each case (format: docs/conformance.md) is built with the real SDK and logged through
 the SDK's own code path; nothing here re-implements a data type.
 
 * run target: a fresh offline run per case. `run.log(log, step=step)` is what logs the row; the
@@ -48,7 +48,7 @@ class CaseError(Exception):
 
 
 # ---------------------------------------------------------------------------------------------
-# Case values (CASES.md "Values")
+# Case values (docs/conformance.md "Values")
 # ---------------------------------------------------------------------------------------------
 
 SPECIAL_FLOATS = {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf")}

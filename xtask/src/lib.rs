@@ -2,4 +2,5 @@
 //! (`tests/golden.rs`) can run the conformance machinery without Python.
 #![allow(clippy::print_stdout, missing_docs)]
 
+pub mod api_check;
 pub mod conformance;

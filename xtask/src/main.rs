@@ -8,12 +8,14 @@ use xtask::conformance::{self, Options};
 mod bench;
 
 const USAGE: &str = "\
-usage: cargo xtask conformance [--cases DIR]... [--filter TEXT] [--keep] [--bless] [--golden]
+usage: cargo xtask api-check      (see cargo xtask api-check --help)
+       cargo xtask bench ...      (see cargo xtask bench --help)
+       cargo xtask conformance [--cases DIR]... [--filter TEXT] [--keep] [--bless] [--golden]
                                [--work-dir DIR]
 
 Runs every conformance case (tests/conformance/cases/, or each --cases DIR) with the Python SDK
 (wandb==0.31.0, in a venv built under target/conformance-venv on first use) and with wb-types,
-compares the outputs (../shared/conformance/CASES.md) and prints one row per case, then
+compares the outputs (docs/conformance.md) and prints one row per case, then
 `conformance: N passed, M failed`. Exits 1 when a case fails, 2 when it cannot run.
 
   --cases DIR    a folder of case files (repeatable; replaces the default corpus)
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("conformance") => conformance_cmd(&args[1..]),
         Some("bench") => bench::main(&args[1..]),
+        Some("api-check") => xtask::api_check::main(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -22,6 +22,7 @@
 //! - `from_json` keeps the caption the JSON has, of any JSON type (the SDK drops it), as
 //!   wb-core's caption rule says.
 //! - No RDKit: see [`Molecule::from_atoms`].
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod check3d;

@@ -27,6 +27,7 @@
 //! - `Audio.from_json` in the SDK raises `KeyError` for entries without a caption (which it
 //!   writes itself for caption-less clips); [`Audio::from_json`] reads them.
 //! - External references (`s3://...`) are refused with an error.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod audio;

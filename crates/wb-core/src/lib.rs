@@ -22,6 +22,10 @@
 //!
 //! The machinery the family crates share (media binding, atomic writes, the parallel
 //! pipeline, random ids, hashing, path rules) is in a hidden, unstable module, `internal`.
+//!
+//! ## Features
+#![doc = document_features::document_features!()]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 pub mod artifact;

@@ -50,6 +50,7 @@
 //! g.add_edge_by_id("x", "y")?;
 //! # Ok::<(), wb_core::Error>(())
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod graph;

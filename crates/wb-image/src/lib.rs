@@ -30,6 +30,7 @@
 //! assert_eq!(json.get("_type").and_then(|t| t.as_str()), Some("image-file"));
 //! # Ok::<(), wb_core::Error>(())
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod boxes;

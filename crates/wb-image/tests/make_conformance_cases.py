@@ -2,7 +2,7 @@
 
 Run from the repository root with the reference interpreter (numpy and Pillow are needed for
 the fixture files):  python crates/wb-image/tests/make_conformance_cases.py
-The cases are plain CASES.md files; this script only saves typing them by hand.
+The cases are plain case files (docs/conformance.md); this script only saves typing them by hand.
 """
 import base64, io, json, os
 import numpy as np

@@ -48,6 +48,7 @@
 //! logged table also writes its `run_table` artifact record. Each `log` call writes its records
 //! with a single `write`, so a process killed at any moment leaves a log whose every complete
 //! record reads back.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod error;

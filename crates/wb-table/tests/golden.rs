@@ -264,7 +264,7 @@ fn normalize(v: &Value) -> Value {
             Value::Str(t)
         }
         Value::Array(a) => Value::Array(a.iter().map(normalize).collect()),
-        // PNG bytes come from an encoder we do not reproduce byte for byte (CASES.md allows
+        // PNG bytes come from an encoder we do not reproduce byte for byte (docs/conformance.md allows
         // sha256 and the id in the path to differ).
         Value::Object(m) if m.get("_type").and_then(Value::as_str) == Some("image-file") => {
             Value::Object(

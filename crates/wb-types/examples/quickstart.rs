@@ -137,7 +137,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     Cell::from_media(img),
                 ])
             })
-            .collect::<Result<Vec<_>, wb_types::Error>>()?,
+            .collect::<Result<Vec<_>, wb_types::core::Error>>()?,
     )?;
 
     run.log(

@@ -4,34 +4,71 @@
 //! tables, histograms, audio, video, point clouds, molecules, HTML, plots, graphs), written
 //! exactly as `wandb==0.31.0` writes them, in pure Rust.
 //!
-//! This umbrella crate re-exports [`core`] (always) and each family behind a feature.
+//! A training script needs one import:
+//!
+//! ```no_run
+//! use wb_types::prelude::*;
+//! ```
+//!
+//! Every type is also re-exported here, flat (`wb_types::Image`, `wb_types::Table`), each behind
+//! its family's feature, and each family's crate is a module (`wb_types::image` is `wb-image`).
+//! [`Error`] takes the errors of every crate, so `?` works across them.
 //!
 //! ## Features
 #![doc = document_features::document_features!()]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
+mod error;
+pub mod prelude;
+
+pub use error::{Error, Result};
+
 pub use wb_core as core;
+pub use wb_core::ndarray;
 pub use wb_core::{
-    Artifact, DirRun, Error, Histogram, Html, JsonMetadata, LogValue, Plotly, Registry, Result,
-    RunTarget, Step, Value, WbValue,
+    Artifact, ArtifactSource, ArtifactTarget, DirArtifact, DirRun, Histogram, HistogramOptions,
+    Html, HtmlOptions, JsonMetadata, LogValue, Plotly, Registry, RunTarget, Step, Value, WbValue,
 };
 
 #[cfg(feature = "object3d")]
 pub use wb_3d as object3d;
+#[cfg(feature = "object3d")]
+pub use wb_3d::{
+    Atom, Bond, Box3D, Molecule, MoleculeFormat, Object3D, Object3DFormat, PointScalar, Vector3D,
+    box3d, triple,
+};
 #[cfg(feature = "audio")]
 pub use wb_audio as audio;
+#[cfg(feature = "audio")]
+pub use wb_audio::Audio;
 #[cfg(feature = "graph")]
 pub use wb_graph as graph;
+#[cfg(feature = "graph")]
+pub use wb_graph::{Edge, EdgeStyle, Graph, Module, ModuleTreeOptions, Node, NodeId};
 #[cfg(feature = "image")]
 pub use wb_image as image;
+#[cfg(feature = "image")]
+pub use wb_image::{
+    BoundingBoxes2D, BoundingBoxes2DOptions, Box2D, ClassLabels, Classes, Image, ImageFormat,
+    ImageMask, ImageMode, ImageOptions, PixelScaling,
+};
 #[cfg(feature = "run")]
 pub use wb_run as run;
+#[cfg(feature = "run")]
+pub use wb_run::{LogOptions, Mode, Row, Run, RunBuilder, RunLog};
 #[cfg(feature = "table")]
 pub use wb_table as table;
+#[cfg(feature = "table")]
+pub use wb_table::{
+    Cell, JoinedTable, LogMode, Nullability, PartitionedTable, Table, TableOptions, Timestamp,
+};
 /// `Video` (crate `wb-video`): GIF from arrays, video files and bytes; MP4 from arrays with
 /// the `video-mp4` feature.
 #[cfg(feature = "video")]
 pub use wb_video as video;
+#[cfg(feature = "video")]
+pub use wb_video::{Video, VideoFormat, VideoOptions};
 
 /// A registry that decodes every `_type` of the enabled families (`WBValue.type_mapping()`).
 #[cfg_attr(

@@ -16,9 +16,9 @@ use wb_types::{Artifact, Registry};
 struct Source(Arc<[u8]>);
 
 impl ArtifactSource for Source {
-    fn read_entry(&self, name: &str) -> wb_types::Result<Arc<[u8]>> {
+    fn read_entry(&self, name: &str) -> wb_types::core::Result<Arc<[u8]>> {
         if self.0.is_empty() {
-            return Err(wb_types::Error::value(format!("no entry {name:?}")));
+            return Err(wb_types::core::Error::value(format!("no entry {name:?}")));
         }
         Ok(self.0.clone())
     }

@@ -7,9 +7,10 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use wb_types::core::Error;
 use wb_types::image::Image;
 use wb_types::run::{Row, Run, RunLog};
-use wb_types::{DirRun, Error, Html, Step, WbValue};
+use wb_types::{DirRun, Html, Step, WbValue};
 
 /// A tmpfs mounted at a temporary folder, unmounted on drop.
 struct Tmpfs {

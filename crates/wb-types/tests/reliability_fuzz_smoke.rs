@@ -5,13 +5,7 @@
 //! A panic here is a fuzz finding; see docs/reliability.md.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-// The conformance case parser, compiled in from the xtask sources (as the fuzz crate does).
-#[path = "../../../xtask/src/conformance/args.rs"]
-#[allow(dead_code, missing_docs)]
-mod args;
-#[path = "../../../xtask/src/conformance/case.rs"]
-#[allow(dead_code, missing_docs)]
-mod case;
+// The fuzz crate is a workspace of its own (libFuzzer), so its target bodies are compiled in.
 #[path = "../../../fuzz/src/targets.rs"]
 #[allow(dead_code, missing_docs)]
 mod targets;

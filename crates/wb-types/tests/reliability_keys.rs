@@ -6,9 +6,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
+use wb_types::core::Error;
 use wb_types::core::artifact::{ArtifactSource, DirArtifact};
 use wb_types::run::{Row, Run, RunLog};
-use wb_types::{Artifact, DirRun, Error, Html, Step, WbValue};
+use wb_types::{Artifact, DirRun, Html, Step, WbValue};
 
 /// Every file and folder under `dir`, recursively (symlinks not followed).
 fn walk(dir: &Path) -> Vec<PathBuf> {

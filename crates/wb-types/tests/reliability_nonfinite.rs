@@ -90,7 +90,7 @@ fn images_of_non_finite_floats_cast_as_numpy_does() {
         exercise(&img, "g");
         let _ = golden("image_f32_gray", name);
         // The SDK gives a black RGB image too. Its PNG bytes are Pillow's deflate, which we do
-        // not reproduce (CASES.md compares PNGs by decoded pixels), so compare the pixels.
+        // not reproduce (docs/conformance.md compares PNGs by decoded pixels), so compare the pixels.
         let rgb = Array::<f64, _>::from_elem((4, 4, 3), x);
         let img = Image::from_array(rgb.view()).unwrap();
         let px = img.to_pixels().unwrap();

@@ -51,6 +51,10 @@
 //!   rate that leave no frame (1 frame at 49 fps) is an error here; the SDK writes an empty file.
 //! - [`Video::from_json`] keeps `caption` (of any JSON type, as wb-core's caption rule says),
 //!   `width` and `height`; the SDK drops them.
+//!
+//! ## Features
+#![doc = document_features::document_features!()]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod format;

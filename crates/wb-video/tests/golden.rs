@@ -1,7 +1,7 @@
 //! wb-video against golden outputs of wandb 0.31.0 (made by `tests/golden/make_golden.py`, which
 //! logs the same arrays through the SDK's own `val_to_json` and `Artifact.add`).
 //!
-//! GIFs from arrays are compared as the conformance rules compare them (CASES.md: same size,
+//! GIFs from arrays are compared as the conformance rules compare them (docs/conformance.md: same size,
 //! frame count, delays and loop; decoded frames within a mean absolute difference of 8), and
 //! then byte for byte: ours are the SDK's files exactly. Files copied from a path or bytes
 //! must be byte-identical too.

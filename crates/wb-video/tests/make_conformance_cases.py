@@ -1,4 +1,4 @@
-"""Writes the audio_*.json and video_*.json conformance cases (CASES.md format) into
+"""Writes the audio_*.json and video_*.json conformance cases (docs/conformance.md format) into
 tests/conformance/cases/. Run from anywhere with the reference venv's python (it needs numpy,
 soundfile and Pillow to make the small fixture files):
 

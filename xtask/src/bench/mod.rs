@@ -5,12 +5,15 @@
 //! `tests/bench/bench.py`); run our operation once and the SDK's once, and have the Python side
 //! check that the outputs are equivalent (same pixels, counts, JSON, bytes, frames or history
 //! rows); only then time the SDK (timeit: a warm-up, then runs, median) and ours (a warm-up,
-//! then runs, median). The table goes to stdout and `target/bench/report.json`.
+//! then runs, median). A benchmark with a floor ([`floor`]: the work any writer of the same
+//! file must do) has the floor timed in the same runs, alternating with ours, and is judged by
+//! our time over the floor. The table goes to stdout and `target/bench/report.json`.
 //!
 //! `cargo xtask` runs a debug build, and timing unoptimized code would mean nothing, so the
 //! debug build re-runs itself as `cargo run --release -p xtask -- bench ...`.
 
 mod cases;
+mod floor;
 mod inputs;
 mod python;
 mod report;
@@ -28,7 +31,9 @@ usage: cargo xtask bench [--quick] [--only NAME]... [--list]
 Runs each benchmark with wb-types (release build) and with the Python SDK (wandb==0.31.0, the
 conformance venv under target/, or $WB_BENCH_PYTHON), checks that both produced equivalent
 output, times both (warm-up, several runs, median), prints one row per benchmark (Python ms,
-Rust ms, ratio, goal, bytes each side) and writes target/bench/report.json.
+Rust ms, ratio, time over the floor where the bench has one (object3d: formatting and hashing
+the file on the same input, in the same runs), goal, bytes each side) and writes
+target/bench/report.json.
 Exits 1 when a goal is missed or a benchmark could not run.
 
   --quick      fewer runs (3 Python, 5 Rust) and smaller time budgets
@@ -118,7 +123,11 @@ pub fn main(args: &[String]) -> ExitCode {
                 .max_size_ratio
                 .map(|s| format!(", file <= {s}x the SDK's"))
                 .unwrap_or_default();
-            println!("{:<10} >= {}x{size}  ({})", d.name, d.goal.ratio, d.input);
+            let speed = match d.goal.max_floor_ratio {
+                Some(f) => format!("<= {f}x the floor"),
+                None => format!(">= {}x", d.goal.ratio),
+            };
+            println!("{:<10} {speed}{size}  ({})", d.name, d.input);
         }
         return ExitCode::SUCCESS;
     }
@@ -172,12 +181,17 @@ fn rust_only(opts: &Options) -> Result<(), String> {
     for def in selected(opts) {
         let mut bench = (def.make)()?;
         let dir = out.join(def.name).join("rust-only");
-        let runs = time_rust(bench.as_mut(), &dir, effort)?;
+        let timed = time_rust(bench.as_mut(), &dir, effort)?;
         let _ = std::fs::remove_dir_all(&dir);
-        let med = report::median(&runs).unwrap_or(f64::NAN);
+        let runs = &timed.runs;
+        let med = report::median(runs).unwrap_or(f64::NAN);
         let min = runs.iter().copied().fold(f64::INFINITY, f64::min);
+        let floor = match report::median(&timed.floor_runs) {
+            Some(f) => format!(", floor {} ms ({:.2}x)", report::fmt_ms(f), med / f),
+            None => String::new(),
+        };
         println!(
-            "{:<10} median {} ms, best {} ms ({} runs)",
+            "{:<10} median {} ms, best {} ms ({} runs){floor}",
             def.name,
             report::fmt_ms(med),
             report::fmt_ms(min),
@@ -287,13 +301,36 @@ fn one(
         Err(e) => return (Outcome::Failed(format!("Python side: {e}")), theirs.detail),
     };
     settle();
-    let rust_runs = match time_rust(bench.as_mut(), &dir.join("rust-time"), effort) {
+    let timed = match time_rust(bench.as_mut(), &dir.join("rust-time"), effort) {
         Ok(t) => t,
         Err(e) => return (Outcome::Failed(format!("ours: {e}")), theirs.detail),
     };
+    let rust_runs = timed.runs;
     let rust_ms = report::median(&rust_runs).unwrap_or(f64::NAN);
+    let floor_ms = report::median(&timed.floor_runs);
+    let floor_note = match &timed.floor {
+        None => String::new(),
+        Some(f) => {
+            let same = ours
+                .files
+                .first()
+                .and_then(|p| std::fs::read(p).ok())
+                .is_some_and(|b| wb_types::core::hash::sha256_hex(&b) == f.sha256);
+            format!(
+                "; floor: {} bytes formatted and hashed on {} threads, {} our file ({} runs)",
+                f.bytes,
+                std::thread::available_parallelism().map_or(1, usize::from),
+                if same {
+                    "the same bytes as"
+                } else {
+                    "NOT the bytes of"
+                },
+                timed.floor_runs.len()
+            )
+        }
+    };
     let note = format!(
-        "{}; {} Python runs, {} Rust runs",
+        "{}; {} Python runs, {} Rust runs{floor_note}",
         theirs.detail,
         py_time.runs_ms.len(),
         rust_runs.len()
@@ -308,6 +345,7 @@ fn one(
             rust_bytes,
             python_best_ms: py_time.runs_ms.iter().copied().fold(py_time.ms, f64::min),
             rust_best_ms: rust_runs.iter().copied().fold(rust_ms, f64::min),
+            floor_ms,
         },
         note,
     )
@@ -354,11 +392,24 @@ fn keep_output(bench: &mut dyn cases::Bench, dir: &Path, name: &str) -> Result<K
     }
 }
 
+/// Our timings, and the floor's where the bench has one.
+struct Timed {
+    /// Milliseconds per run of ours.
+    runs: Vec<f64>,
+    /// Milliseconds per run of the floor, each right after one of ours (empty: no floor).
+    floor_runs: Vec<f64>,
+    /// What the floor made (its last run).
+    floor: Option<floor::Floor>,
+}
+
 /// A warm-up, then runs until `rust_reps` runs or the time budget (at least five runs), all in
 /// one folder (as the SDK's runs share one run folder; a run bench makes a new run folder
-/// inside each time). Milliseconds per run.
-fn time_rust(bench: &mut dyn cases::Bench, dir: &Path, effort: Effort) -> Result<Vec<f64>, String> {
+/// inside each time). After each of our runs, the floor's run on the same input (so load on
+/// the machine falls on both alike). Milliseconds per run.
+fn time_rust(bench: &mut dyn cases::Bench, dir: &Path, effort: Effort) -> Result<Timed, String> {
     let mut runs = Vec::new();
+    let mut floor_runs = Vec::new();
+    let mut floor = None;
     let mut spent = 0.0;
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for i in 0..=effort.rust_reps {
@@ -372,14 +423,25 @@ fn time_rust(bench: &mut dyn cases::Bench, dir: &Path, effort: Effort) -> Result
         // The files are deleted after each run, outside the timing, as tests/bench/bench.py
         // does with the SDK's: see `remove_outputs`.
         remove_outputs(&produced);
+        let t = Instant::now();
+        let made = bench.floor();
+        let floor_s = t.elapsed().as_secs_f64();
         // Run 0 is the warm-up.
         if i > 0 {
             runs.push(s * 1e3);
             spent += s;
+            if made.is_some() {
+                floor_runs.push(floor_s * 1e3);
+            }
         }
+        floor = made;
     }
     std::fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    Ok(runs)
+    Ok(Timed {
+        runs,
+        floor_runs,
+        floor,
+    })
 }
 
 /// Deletes the files a timed run wrote (both sides do this, outside the timing). Files that

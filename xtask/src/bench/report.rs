@@ -6,10 +6,13 @@ use wb_types::core::json::{self, Dialect, Map, Value};
 /// What a benchmark must reach.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Goal {
-    /// Python time over Rust time, at least.
+    /// Python time over Rust time, at least (not judged when `max_floor_ratio` is set).
     pub ratio: f64,
     /// Our file over the SDK's, at most (`None`: no size goal).
     pub max_size_ratio: Option<f64>,
+    /// Rust time over the operation's floor, measured in the same run (`bench::floor`), at
+    /// most; when set, speed is judged by it instead of by the SDK ratio.
+    pub max_floor_ratio: Option<f64>,
 }
 
 /// How a benchmark ended.
@@ -29,6 +32,8 @@ pub enum Outcome {
         python_bytes: Option<u64>,
         /// Bytes of ours.
         rust_bytes: Option<u64>,
+        /// Median milliseconds of the operation's floor, where it has one.
+        floor_ms: Option<f64>,
     },
     /// Not run: the family's API is not there yet, or a side cannot run (the reason).
     Missing(String),
@@ -64,6 +69,27 @@ impl Row {
         }
     }
 
+    /// Rust ms / floor ms.
+    pub fn floor_ratio(&self) -> Option<f64> {
+        match self.outcome {
+            Outcome::Measured {
+                rust_ms,
+                floor_ms: Some(f),
+                ..
+            } if f > 0.0 => Some(rust_ms / f),
+            _ => None,
+        }
+    }
+
+    /// Whether the speed goal is reached: the floor ratio where the goal has one, else the
+    /// SDK ratio.
+    fn speed_met(&self) -> bool {
+        match self.goal.max_floor_ratio {
+            Some(max) => self.floor_ratio().is_some_and(|r| r <= max),
+            None => self.ratio().is_some_and(|r| r >= self.goal.ratio),
+        }
+    }
+
     /// Our bytes / the SDK's bytes.
     pub fn size_ratio(&self) -> Option<f64> {
         match self.outcome {
@@ -78,7 +104,7 @@ impl Row {
 
     /// Whether the row reaches its goal (speed, and size where there is a size goal).
     pub fn met(&self) -> bool {
-        let speed = self.ratio().is_some_and(|r| r >= self.goal.ratio);
+        let speed = self.speed_met();
         let size = match self.goal.max_size_ratio {
             None => true,
             Some(max) => self.size_ratio().is_some_and(|s| s <= max),
@@ -92,8 +118,11 @@ impl Row {
             Outcome::Measured { .. } if self.met() => "met".into(),
             Outcome::Measured { .. } => {
                 let mut why = Vec::new();
-                if self.ratio().is_none_or(|r| r < self.goal.ratio) {
-                    why.push(format!("speed < {}x", fmt_goal(self.goal.ratio)));
+                if !self.speed_met() {
+                    why.push(match self.goal.max_floor_ratio {
+                        Some(max) => format!("time > {}x the floor", fmt_goal(max)),
+                        None => format!("speed < {}x", fmt_goal(self.goal.ratio)),
+                    });
                 }
                 if let Some(max) = self.goal.max_size_ratio
                     && self.size_ratio().is_none_or(|s| s > max)
@@ -156,6 +185,7 @@ pub fn table(rows: &[Row]) -> String {
         "python ms",
         "rust ms",
         "ratio",
+        "vs floor",
         "goal",
         "python bytes",
         "rust bytes",
@@ -163,10 +193,11 @@ pub fn table(rows: &[Row]) -> String {
     ];
     let mut cells: Vec<Vec<String>> = Vec::new();
     for r in rows {
-        let goal = match r.goal.max_size_ratio {
-            Some(1.0) => format!(">= {}x, size <= SDK", fmt_goal(r.goal.ratio)),
-            Some(s) => format!(">= {}x, size <= {s}x", fmt_goal(r.goal.ratio)),
-            None => format!(">= {}x", fmt_goal(r.goal.ratio)),
+        let goal = match (r.goal.max_floor_ratio, r.goal.max_size_ratio) {
+            (Some(f), _) => format!("<= {}x floor", fmt_goal(f)),
+            (None, Some(1.0)) => format!(">= {}x, size <= SDK", fmt_goal(r.goal.ratio)),
+            (None, Some(s)) => format!(">= {}x, size <= {s}x", fmt_goal(r.goal.ratio)),
+            (None, None) => format!(">= {}x", fmt_goal(r.goal.ratio)),
         };
         let (py, rs, pb, rb) = match &r.outcome {
             Outcome::Measured {
@@ -184,11 +215,21 @@ pub fn table(rows: &[Row]) -> String {
             _ => ("-".into(), "-".into(), "-".into(), "-".into()),
         };
         let ratio = r.ratio().map_or_else(|| "-".into(), |x| format!("{x:.1}x"));
+        let floor = match (&r.outcome, r.floor_ratio()) {
+            (
+                Outcome::Measured {
+                    floor_ms: Some(f), ..
+                },
+                Some(x),
+            ) => format!("{x:.2}x of {} ms", fmt_ms(*f)),
+            _ => "-".into(),
+        };
         cells.push(vec![
             r.bench.to_owned(),
             py,
             rs,
             ratio,
+            floor,
             goal,
             pb,
             rb,
@@ -202,7 +243,7 @@ pub fn table(rows: &[Row]) -> String {
         }
     }
     // Numbers are right-aligned; the result column is left as is (it can be long).
-    let numeric = [false, true, true, true, false, true, true, false];
+    let numeric = [false, true, true, true, true, false, true, true, false];
     let line = |row: &[String]| {
         let parts: Vec<String> = row
             .iter()
@@ -252,13 +293,17 @@ fn opt_u64(x: Option<u64>) -> Value {
     x.map_or(Value::Null, |b| Value::from(b as i64))
 }
 
-/// `report.json`: `{"bench": {"python_ms", "rust_ms", "ratio", "python_bytes", "rust_bytes",
-/// "python_best_ms", "rust_best_ms", "goal_ratio", "goal_max_size_ratio", "met", "status",
-/// "note"}}`, one bench a line in run
+/// `report.json`: `{"bench": {"python_ms", "rust_ms", "ratio", "floor_ms", "floor_ratio",
+/// "python_bytes", "rust_bytes", "python_best_ms", "rust_best_ms", "goal_ratio",
+/// "goal_max_size_ratio", "goal_max_floor_ratio", "met", "status", "note"}}`, one bench a line in run
 /// order, then `"_meta"`; numbers a row does not have are `null`.
 pub fn to_json(rows: &[Row], meta: Map) -> String {
     let mut out: Vec<(String, Value)> = Vec::new();
     for r in rows {
+        let floor_ms = match &r.outcome {
+            Outcome::Measured { floor_ms, .. } => *floor_ms,
+            _ => None,
+        };
         let (py, rs, pb, rb, best, status, note) = match &r.outcome {
             Outcome::Measured {
                 python_ms,
@@ -267,6 +312,7 @@ pub fn to_json(rows: &[Row], meta: Map) -> String {
                 rust_bytes,
                 python_best_ms,
                 rust_best_ms,
+                ..
             } => (
                 Some(*python_ms),
                 Some(*rust_ms),
@@ -285,12 +331,18 @@ pub fn to_json(rows: &[Row], meta: Map) -> String {
         m.insert("python_ms".into(), opt_f64(py));
         m.insert("rust_ms".into(), opt_f64(rs));
         m.insert("ratio".into(), opt_f64(r.ratio()));
+        m.insert("floor_ms".into(), opt_f64(floor_ms));
+        m.insert("floor_ratio".into(), opt_f64(r.floor_ratio()));
         m.insert("python_bytes".into(), opt_u64(pb));
         m.insert("rust_bytes".into(), opt_u64(rb));
         m.insert("python_best_ms".into(), opt_f64(best.map(|b| b.0)));
         m.insert("rust_best_ms".into(), opt_f64(best.map(|b| b.1)));
         m.insert("goal_ratio".into(), r.goal.ratio.into());
         m.insert("goal_max_size_ratio".into(), opt_f64(r.goal.max_size_ratio));
+        m.insert(
+            "goal_max_floor_ratio".into(),
+            opt_f64(r.goal.max_floor_ratio),
+        );
         m.insert("met".into(), r.met().into());
         m.insert("status".into(), status.into());
         m.insert("note".into(), note.into());
@@ -325,6 +377,7 @@ mod tests {
                 rust_bytes: rb,
                 python_best_ms: py,
                 rust_best_ms: rs,
+                floor_ms: None,
             },
             note: String::new(),
         }
@@ -333,6 +386,7 @@ mod tests {
     const SPEED_3: Goal = Goal {
         ratio: 3.0,
         max_size_ratio: None,
+        max_floor_ratio: None,
     };
 
     #[test]
@@ -350,6 +404,7 @@ mod tests {
         let sized = Goal {
             ratio: 3.0,
             max_size_ratio: Some(1.1),
+            max_floor_ratio: None,
         };
         assert!(measured(30.0, 1.0, Some(100), Some(110), sized).met());
         let big = measured(30.0, 1.0, Some(100), Some(111), sized);
@@ -359,6 +414,43 @@ mod tests {
         assert_eq!(slow.verdict(), "MISSED (speed < 3x)");
         // A size goal with no file to compare cannot be met.
         assert!(!measured(30.0, 1.0, None, None, sized).met());
+    }
+
+    #[test]
+    fn a_floor_goal_judges_by_the_floor_not_the_sdk() {
+        let goal = Goal {
+            ratio: 10.0,
+            max_size_ratio: None,
+            max_floor_ratio: Some(1.3),
+        };
+        let with_floor = |py: f64, rs: f64, floor: f64| {
+            let mut r = measured(py, rs, None, None, goal);
+            if let Outcome::Measured { floor_ms, .. } = &mut r.outcome {
+                *floor_ms = Some(floor);
+            }
+            r
+        };
+        // 4x the SDK (under its 10x) but within 1.3x of the floor: met.
+        let near = with_floor(40.0, 10.0, 8.0);
+        assert_eq!(near.floor_ratio(), Some(1.25));
+        assert!(near.met());
+        // 20x the SDK, but 2x the floor: missed, and the reason names the floor.
+        let far = with_floor(200.0, 10.0, 5.0);
+        assert!(!far.met());
+        assert_eq!(far.verdict(), "MISSED (time > 1.3x the floor)");
+        // No floor measured: not met.
+        assert!(!measured(200.0, 10.0, None, None, goal).met());
+        let t = table(std::slice::from_ref(&near));
+        assert!(t.contains("| 1.25x of 8.00 ms |"), "{t}");
+        assert!(t.contains("<= 1.3x floor"), "{t}");
+        let v = json::parse(&to_json(&[near], Map::new())).unwrap();
+        let x = v.get("x").unwrap();
+        assert_eq!(x.get("floor_ms").and_then(Value::as_f64), Some(8.0));
+        assert_eq!(x.get("floor_ratio").and_then(Value::as_f64), Some(1.25));
+        assert_eq!(
+            x.get("goal_max_floor_ratio").and_then(Value::as_f64),
+            Some(1.3)
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! `cargo xtask conformance`: runs each case with the Python SDK and with us, and compares
-//! (the contract is `../shared/conformance/CASES.md`; how to use it is `docs/conformance.md`).
+//! (the contract, case format and how to use it: `docs/conformance.md`).
 //!
 //! 1. Every case file is loaded and staged in `target/conformance/stage/<case>/` with its
 //!    fixture files ([`case`]).
@@ -13,12 +13,13 @@
 //! With `--golden`, and in `cargo test` (`xtask/tests/golden.rs`), the blessed copies in
 //! `tests/conformance/golden/<case>/` stand in for the Python side.
 
-pub mod args;
-pub mod case;
 pub mod compare;
 pub mod families;
 pub mod python;
 pub mod rust_side;
+
+/// The case format's parser (crate `wb-cases`), under the names the runner's modules use.
+pub use wb_cases::{args, case};
 
 use compare::PythonCrossRead;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,5 @@
 //! The project's side of a case: the same public calls a user makes, outputs written as
-//! CASES.md lays them out (`result.json` plus the files).
+//! docs/conformance.md "Outputs" lays them out (`result.json` plus the files).
 
 use super::args::{self, UNMAPPED};
 use super::case::{Case, Target};

@@ -2,7 +2,7 @@
 
 Run from anywhere: WANDB_MODE=offline WANDB_SILENT=true /work/venv-ref/bin/python make_golden.py
 
-Every case below is one conformance case (CASES.md format): `log` maps history keys to values,
+Every case below is one conformance case (docs/conformance.md format): `log` maps history keys to values,
 where a graph is `{"$wb": "Graph.from_nodes_edges", "args": {"format", "nodes", "edges"}}` or
 `{"$wb": "Graph", "args": {"format": ...}}`. This script
   - writes each case to tests/conformance/cases/graph_<case>.json (the project's corpus) and
@@ -29,7 +29,7 @@ EXTRA = ("functions", "child_parameters", "is_constant")
 
 
 def from_nodes_edges(format="keras", nodes=(), edges=()):
-    """CASES.md's `Graph.from_nodes_edges`."""
+    """`Graph.from_nodes_edges` of docs/conformance.md."""
     g = Graph(format=format)
     for attrs in nodes:
         node = Node(**{k: v for k, v in attrs.items() if k not in EXTRA})

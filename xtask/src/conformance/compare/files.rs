@@ -1,4 +1,4 @@
-//! CASES.md "What is compared", rule 2: one file of each side, by its kind.
+//! docs/conformance.md "What is compared", the files: one file of each side, by its kind.
 
 use image::{AnimationDecoder, DynamicImage};
 use std::io::Cursor;
@@ -33,7 +33,7 @@ pub enum Kind {
     Gif,
     /// `.mp4`, `.webm`, `.ogg` made from arrays: no decoder here; the container must be right.
     Container,
-    /// `.npz` (numpy's zip of `.npy` arrays; CASES.md names no rule for it): the same members
+    /// `.npz` (numpy's zip of `.npy` arrays): the same members
     /// with byte-identical content. The archive's own bytes (timestamps, compression) may
     /// differ.
     Npz,

@@ -1,4 +1,4 @@
-//! The comparator: CASES.md "What is compared", every rule and allowance, for one case.
+//! The comparator: docs/conformance.md "What is compared", every rule and allowance, for one case.
 //!
 //! JSON values are compared key by key (rule 1). A string that names a file one side wrote is
 //! a file reference: the two files are compared by their kind (rule 2, [`files`]); when their

@@ -1,4 +1,4 @@
-//! The comparator's own tests: each allowance of CASES.md accepted, each kind of difference
+//! The comparator's own tests: each allowance of docs/conformance.md accepted, each kind of difference
 //! caught.
 
 use super::*;

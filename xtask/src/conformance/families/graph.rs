@@ -1,6 +1,6 @@
 //! Conformance builders for the graph family: `Graph` and `Graph.from_nodes_edges`.
 //!
-//! `Graph.from_nodes_edges` (CASES.md) stands for how a Rust user builds a graph: a
+//! `Graph.from_nodes_edges` (docs/conformance.md) stands for how a Rust user builds a graph: a
 //! [`Node`] per attribute object, set attribute by attribute with the `Node::with_*` builder,
 //! added in order, then one edge per `[from_id, to_id]` pair with `Graph::add_edge_by_id`
 //! (or, for `null` ids, by the position of the last node without an id, as Python's

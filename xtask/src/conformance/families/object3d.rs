@@ -25,7 +25,7 @@ pub fn build(class: &str, args: &Args, ctx: &Ctx<'_>) -> Built {
     Some(r)
 }
 
-fn lib<T>(r: wb_types::Result<T>) -> Result<T, String> {
+fn lib<T>(r: wb_types::core::Result<T>) -> Result<T, String> {
     r.map_err(|e| e.to_string())
 }
 

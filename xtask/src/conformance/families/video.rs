@@ -46,7 +46,7 @@ fn video(args: &Args) -> Result<Video, String> {
             let format: VideoFormat = format
                 .ok_or_else(|| FORMAT_REQUIRED_ARRAY.to_owned())?
                 .parse()
-                .map_err(|e: wb_types::Error| e.to_string())?;
+                .map_err(|e: wb_types::core::Error| e.to_string())?;
             let options = VideoOptions::default().with_format(format);
             from_ndarray(nd, fps.map_or(options, |f| options.with_fps(f)))?
         }

@@ -1,9 +1,9 @@
-//! Case files (CASES.md "A case file"): loading, checking, and staging each case in a folder of
+//! Case files (docs/conformance.md "The case format"): loading, checking, and staging each case in a folder of
 //! its own with its fixture files, so both sides read the same files by the same relative paths.
 
 use base64::Engine as _;
 use std::path::{Component, Path, PathBuf};
-use wb_types::core::json::{self, Map, Value};
+use wb_core::json::{self, Map, Value};
 
 /// Where a case logs its values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,8 +1,8 @@
-//! Case values (CASES.md "Values") decoded into [`Arg`]s, which family builders turn into our
+//! Case values (docs/conformance.md "Values") decoded into [`Arg`]s, which family builders turn into our
 //! public API calls.
 
 use std::path::{Path, PathBuf};
-use wb_types::core::json::{Map, Value};
+use wb_core::json::{Map, Value};
 
 /// The start of every error that says a case cannot be mapped to our API (an unknown class,
 /// argument or special form, a malformed value). The runner fails such a case whatever it
@@ -476,7 +476,7 @@ mod tests {
     #[test]
     fn decodes_special_forms() {
         let dir = Path::new("/cases");
-        let v = wb_types::core::json::parse(
+        let v = wb_core::json::parse(
             r#"{"$ndarray": {"dtype": "float64", "shape": [2], "data": [1, {"$float": "nan"}]}}"#,
         )
         .unwrap();
@@ -484,15 +484,15 @@ mod tests {
             panic!("not an ndarray")
         };
         assert!(nd.as_f64().unwrap()[1].is_nan());
-        let bad = wb_types::core::json::parse(r#"{"$wat": 1}"#).unwrap();
+        let bad = wb_core::json::parse(r#"{"$wat": 1}"#).unwrap();
         assert!(
             decode(&bad, dir)
                 .unwrap_err()
                 .contains("unknown special key")
         );
-        let two = wb_types::core::json::parse(r#"{"$file": "a", "x": 1}"#).unwrap();
+        let two = wb_core::json::parse(r#"{"$file": "a", "x": 1}"#).unwrap();
         assert!(decode(&two, dir).is_err());
-        let f = wb_types::core::json::parse(r#"{"$file": "a/b.html"}"#).unwrap();
+        let f = wb_core::json::parse(r#"{"$file": "a/b.html"}"#).unwrap();
         assert!(matches!(decode(&f, dir).unwrap(), Arg::File(p) if p == dir.join("a/b.html")));
     }
 }
