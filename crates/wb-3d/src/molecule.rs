@@ -194,3 +194,10 @@ impl WbValue for Molecule {
         }))
     }
 }
+
+/// Logs the value under a row's key: `Row::new().with("key", value)`.
+impl From<Molecule> for wb_core::LogValue {
+    fn from(value: Molecule) -> Self {
+        wb_core::LogValue::media(value)
+    }
+}

@@ -335,3 +335,10 @@ impl WbValue for Object3D {
         }))
     }
 }
+
+/// Logs the value under a row's key: `Row::new().with("key", value)`.
+impl From<Object3D> for wb_core::LogValue {
+    fn from(value: Object3D) -> Self {
+        wb_core::LogValue::media(value)
+    }
+}

@@ -254,6 +254,13 @@ impl WbValue for Audio {
     }
 }
 
+/// Logs the value under a row's key: `Row::new().with("key", value)`.
+impl From<Audio> for wb_core::LogValue {
+    fn from(value: Audio) -> Self {
+        wb_core::LogValue::media(value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

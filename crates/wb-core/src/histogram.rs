@@ -378,6 +378,13 @@ pub(crate) fn decode(
     Ok(Arc::new(Histogram::from_json(json)?))
 }
 
+/// Logs the value under a row's key: `Row::new().with("key", value)`.
+impl From<Histogram> for crate::LogValue {
+    fn from(value: Histogram) -> Self {
+        crate::LogValue::media(value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -200,6 +200,13 @@ impl WbValue for Html {
     }
 }
 
+/// Logs the value under a row's key: `Row::new().with("key", value)`.
+impl From<Html> for crate::LogValue {
+    fn from(value: Html) -> Self {
+        crate::LogValue::media(value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

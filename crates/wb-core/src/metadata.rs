@@ -91,3 +91,10 @@ impl WbValue for JsonMetadata {
             .is_some_and(|o| o.type_name == self.type_name && o.media.same_file(&self.media))
     }
 }
+
+/// Logs the value under a row's key: `Row::new().with("key", value)`.
+impl From<JsonMetadata> for crate::LogValue {
+    fn from(value: JsonMetadata) -> Self {
+        crate::LogValue::media(value)
+    }
+}

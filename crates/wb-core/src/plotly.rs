@@ -111,3 +111,10 @@ impl WbValue for Plotly {
         self.same_media(other)
     }
 }
+
+/// Logs the value under a row's key: `Row::new().with("key", value)`.
+impl From<Plotly> for crate::LogValue {
+    fn from(value: Plotly) -> Self {
+        crate::LogValue::media(value)
+    }
+}

@@ -378,3 +378,10 @@ impl BoundingBoxes2DOptions {
         self.class_labels.as_ref()
     }
 }
+
+/// Logs the value under a row's key: `Row::new().with("key", value)`.
+impl From<BoundingBoxes2D> for wb_core::LogValue {
+    fn from(value: BoundingBoxes2D) -> Self {
+        wb_core::LogValue::media(value)
+    }
+}

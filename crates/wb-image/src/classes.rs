@@ -238,6 +238,13 @@ pub(crate) fn decode(
     Ok(Arc::new(Classes::from_json(json)?))
 }
 
+/// Logs the value under a row's key: `Row::new().with("key", value)`.
+impl From<Classes> for wb_core::LogValue {
+    fn from(value: Classes) -> Self {
+        wb_core::LogValue::media(value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

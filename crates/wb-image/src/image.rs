@@ -607,3 +607,10 @@ pub(crate) fn decode_entry(
 ) -> Result<Arc<dyn WbValue>> {
     Ok(Arc::new(Image::from_json(json, source)?))
 }
+
+/// Logs the value under a row's key: `Row::new().with("key", value)`.
+impl From<Image> for wb_core::LogValue {
+    fn from(value: Image) -> Self {
+        wb_core::LogValue::media(value)
+    }
+}

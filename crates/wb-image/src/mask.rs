@@ -198,3 +198,10 @@ impl WbValue for ImageMask {
         self.same_media(other)
     }
 }
+
+/// Logs the value under a row's key: `Row::new().with("key", value)`.
+impl From<ImageMask> for wb_core::LogValue {
+    fn from(value: ImageMask) -> Self {
+        wb_core::LogValue::media(value)
+    }
+}

@@ -333,3 +333,10 @@ impl Video {
         }
     }
 }
+
+/// Logs the value under a row's key: `Row::new().with("key", value)`.
+impl From<Video> for wb_core::LogValue {
+    fn from(value: Video) -> Self {
+        wb_core::LogValue::media(value)
+    }
+}
