@@ -20,6 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         batch_size: 32,
         hidden: 32,
         learning_rate: 1e-2,
+        early_stopping: false,
     };
     let run = Arc::new(
         Run::builder()

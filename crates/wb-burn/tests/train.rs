@@ -36,6 +36,7 @@ fn history_and_summary_of_a_two_epoch_training() {
         batch_size: 4,
         hidden: 8,
         learning_rate: 1e-2,
+        early_stopping: false,
     };
     let (_model, errors) = spiral::train(&run, setup, &dir.path().join("burn"));
     errors.check().unwrap();
@@ -163,9 +164,43 @@ fn a_finished_run_makes_errors_not_panics() {
         batch_size: 4,
         hidden: 4,
         learning_rate: 1e-2,
+        early_stopping: false,
     };
     let (_model, errors) = spiral::train(&run, setup, &dir.path().join("burn"));
     assert!(errors.count() > 0);
     assert!(errors.check().is_err());
     assert!(errors.check().is_ok(), "check takes the error it returns");
+}
+
+/// burn's early stopping reads the validation loss back through the logger (its only one):
+/// with a learning rate of 0 the loss of epoch 2 equals epoch 1's, so training stops there.
+#[test]
+fn early_stopping_reads_the_loss_back_from_the_logger() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = Arc::new(
+        Run::builder()
+            .with_project("wb-burn-test")
+            .with_mode(Mode::Offline)
+            .with_dir(dir.path())
+            .build()
+            .unwrap(),
+    );
+    let setup = spiral::Setup {
+        epochs: 5,
+        per_class: 8,
+        batch_size: 4,
+        hidden: 4,
+        learning_rate: 0.0,
+        early_stopping: true,
+    };
+    let (_model, errors) = spiral::train(&run, setup, &dir.path().join("burn"));
+    errors.check().unwrap();
+    run.finish(0).unwrap();
+    let history = RunLog::read(run.dir()).unwrap().history().unwrap();
+    let epochs: Vec<f64> = history
+        .iter()
+        .filter(|r| r.values.contains_key("valid/epoch/Loss"))
+        .map(|r| number(&r.values, "epoch").unwrap())
+        .collect();
+    assert_eq!(epochs, [1.0, 2.0]);
 }

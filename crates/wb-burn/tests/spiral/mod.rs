@@ -16,9 +16,11 @@ use burn::nn::{Linear, LinearConfig};
 use burn::optim::AdamConfig;
 use burn::tensor::activation::relu;
 use burn::tensor::{Device, Int, Tensor, TensorData};
+use burn::train::metric::store::{Aggregate, Direction, Split};
 use burn::train::metric::{AccuracyMetric, LossMetric};
 use burn::train::{
-    ClassificationOutput, InferenceStep, Learner, SupervisedTraining, TrainOutput, TrainStep,
+    ClassificationOutput, InferenceStep, Learner, MetricEarlyStoppingStrategy, StoppingCondition,
+    SupervisedTraining, TrainOutput, TrainStep,
 };
 use wb_burn::{LogErrors, WandbMetricLogger};
 use wb_run::Run;
@@ -152,6 +154,9 @@ pub struct Setup {
     pub hidden: usize,
     /// Adam's learning rate.
     pub learning_rate: f64,
+    /// Stop when the validation loss has not improved for an epoch (burn reads the loss back
+    /// through the metric logger).
+    pub early_stopping: bool,
 }
 
 /// Trains the MLP with `WandbMetricLogger` writing to `run`; burn's own files (none unless
@@ -173,11 +178,20 @@ pub fn train(run: &Arc<Run>, setup: Setup, artifacts: &Path) -> (Mlp, LogErrors)
         AdamConfig::new().init(),
         setup.learning_rate,
     );
-    let result = SupervisedTraining::new(artifacts, train, valid)
+    let mut training = SupervisedTraining::new(artifacts, train, valid)
         .metrics((AccuracyMetric::new(), LossMetric::new()))
         .with_metric_logger(logger)
         .with_application_logger(None)
-        .num_epochs(setup.epochs)
-        .launch(learner);
+        .num_epochs(setup.epochs);
+    if setup.early_stopping {
+        training = training.early_stopping(MetricEarlyStoppingStrategy::new(
+            &LossMetric::new(),
+            Aggregate::Mean,
+            Direction::Lowest,
+            Split::Valid,
+            StoppingCondition::NoImprovementSince { n_epochs: 1 },
+        ));
+    }
+    let result = training.launch(learner);
     (result.model, errors)
 }
