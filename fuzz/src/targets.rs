@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
-use wb_types::core::artifact::ArtifactSource;
+use wb_types::core::ArtifactSource;
 use wb_types::core::json::{self, Dialect};
 use wb_types::{Artifact, Registry};
 
@@ -48,7 +48,7 @@ fn registry() -> &'static Registry {
     R.get_or_init(wb_types::registry)
 }
 
-/// `registry().from_json(json, source)`: the input is JSON text, optionally followed by a NUL
+/// `registry().decode(json, source)`: the input is JSON text, optionally followed by a NUL
 /// byte and the bytes every referenced artifact entry holds. A decoded value is then written
 /// back as artifact JSON and compared with itself.
 pub fn registry_from_json(data: &[u8]) {
@@ -65,7 +65,7 @@ pub fn registry_from_json(data: &[u8]) {
     let src = FuzzSource {
         bytes: Arc::from(entry),
     };
-    if let Ok(Some(value)) = registry().from_json(&v, &src) {
+    if let Ok(Some(value)) = registry().decode(&v, &src) {
         let _ = value.class_name();
         let _ = value.wb_eq(value.as_ref());
         let mut art = Artifact::new("fuzz", "dataset");

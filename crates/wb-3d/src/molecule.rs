@@ -162,8 +162,8 @@ impl WbValue for Molecule {
     fn wb_eq(&self, other: &dyn WbValue) -> bool {
         self.same_media(other)
     }
-    fn batch_limit(&self) -> Option<Option<usize>> {
-        Some(None)
+    fn batching(&self) -> wb_core::Batching {
+        wb_core::Batching::All
     }
     fn seq_to_run_json(
         &self,

@@ -302,8 +302,8 @@ impl WbValue for Object3D {
     fn column_type(&self) -> Option<Value> {
         Some(Value::Object(wb_core::json_map! { "wb_type" => LOG_TYPE }))
     }
-    fn batch_limit(&self) -> Option<Option<usize>> {
-        Some(None)
+    fn batching(&self) -> wb_core::Batching {
+        wb_core::Batching::All
     }
     fn seq_to_run_json(
         &self,

@@ -18,7 +18,7 @@ fn cloud(rows: usize) -> Array2<f64> {
 }
 
 fn temp_path(o: &Object3D) -> std::path::PathBuf {
-    match o.file().source() {
+    match wb_core::internal::media::file_source(o.file()) {
         MediaSource::GeneratedFile(t) => t.to_path_buf(),
         other => panic!("a large cloud should be in a temporary file, found {other:?}"),
     }
@@ -33,7 +33,7 @@ fn a_large_cloud_is_bound_with_the_bytes_and_name_of_the_in_memory_encoding() {
     assert_eq!(std::fs::read(&tmp).unwrap(), want);
     assert_eq!(o.file().sha256(), sha256_hex(&want));
     assert_eq!(o.file().size(), want.len() as u64);
-    assert!(o.file().is_tmp());
+    assert!(wb_core::internal::media::file_is_tmp(o.file()));
     let copy = o.clone();
 
     let dir = tempfile::tempdir().unwrap();
@@ -82,7 +82,10 @@ fn the_same_cloud_logged_twice_gets_two_names_and_equal_files() {
 #[test]
 fn a_small_cloud_stays_in_memory() {
     let o = Object3D::from_array(cloud(10).view()).unwrap();
-    assert!(matches!(o.file().source(), MediaSource::Generated(_)));
+    assert!(matches!(
+        wb_core::internal::media::file_source(o.file()),
+        MediaSource::Generated(_)
+    ));
 }
 
 /// With no usable temporary folder, a large cloud is encoded in memory instead, with the same
@@ -97,7 +100,10 @@ fn a_large_cloud_without_a_temporary_folder_is_kept_in_memory() {
         );
         let a = cloud(10_000);
         let o = Object3D::from_array(a.view()).unwrap();
-        assert!(matches!(o.file().source(), MediaSource::Generated(_)));
+        assert!(matches!(
+            wb_core::internal::media::file_source(o.file()),
+            MediaSource::Generated(_)
+        ));
         assert_eq!(&*o.file().bytes().unwrap(), &points_json(a.view())[..]);
         return;
     }

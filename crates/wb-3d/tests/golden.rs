@@ -266,7 +266,7 @@ fn artifact_cases() -> Vec<(&'static str, Arc<dyn WbValue>)> {
 #[test]
 fn artifact_entries_match_the_sdk_and_read_back() {
     let g = golden();
-    let mut registry = Registry::with_core();
+    let mut registry = Registry::new().with_core();
     wb_3d::register(&mut registry);
     for (case, value) in artifact_cases() {
         let mut art = Artifact::new("golden", "dataset");
@@ -287,7 +287,7 @@ fn artifact_entries_match_the_sdk_and_read_back() {
         );
         // Cross-reading: the SDK's entry decodes into a value equal to ours.
         let source = DirArtifact::new(g.join("artifact/files"));
-        let back = registry.from_json(&want_json, &source).unwrap().unwrap();
+        let back = registry.decode(&want_json, &source).unwrap().unwrap();
         assert!(back.wb_eq(value.as_ref()), "{case}: from_json differs");
         assert_eq!(back.log_type(), value.log_type());
     }

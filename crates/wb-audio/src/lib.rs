@@ -36,7 +36,7 @@ mod wav;
 pub use audio::Audio;
 pub use wav::Sample;
 
-/// Registers `audio-file`, so `Registry::from_json` reads audio entries back.
+/// Registers `audio-file`, so `Registry::decode` reads audio entries back.
 pub fn register(registry: &mut wb_core::Registry) {
     registry.register(
         audio::LOG_TYPE,

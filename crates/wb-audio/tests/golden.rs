@@ -232,7 +232,7 @@ fn artifact_json_matches_the_sdk_and_reads_back() {
         ),
         ("art_path", Audio::from_path(fake_mp3(tmp.path())).unwrap()),
     ];
-    let mut registry = Registry::with_core();
+    let mut registry = Registry::new().with_core();
     wb_audio::register(&mut registry);
     for (case, val) in cases {
         let mut art = Artifact::new("golden", "dataset");
@@ -247,13 +247,13 @@ fn artifact_json_matches_the_sdk_and_reads_back() {
         // Our entries read back into an equal value.
         let js =
             json::parse(std::str::from_utf8(&art.entry_bytes(&entry).unwrap()).unwrap()).unwrap();
-        let back = registry.from_json(&js, &art).unwrap().unwrap();
+        let back = registry.decode(&js, &art).unwrap().unwrap();
         assert!(back.wb_eq(&val), "{case}: read back differs");
         // The SDK's entries (its files in golden/artifact/files) read back too, including the
         // caption-less ones the SDK itself cannot read (KeyError: 'caption').
         let sdk_dir = DirArtifact::new(golden().join("artifact/files"));
         let sdk_js = read_json(&golden().join("artifact").join(&entry));
-        let from_sdk = registry.from_json(&sdk_js, &sdk_dir).unwrap().unwrap();
+        let from_sdk = registry.decode(&sdk_js, &sdk_dir).unwrap().unwrap();
         assert!(from_sdk.wb_eq(&val), "{case}: SDK entry read back differs");
     }
     let errors = read_json(&golden().join("errors.json"));

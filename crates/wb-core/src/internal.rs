@@ -2,7 +2,7 @@
 //!
 //! **Unstable**: anything here may change or go in any release, without notice; it is hidden
 //! from the documentation. A family crate imports it from here only (never from the modules
-//! it comes from, which are private or going private).
+//! it comes from, which are private).
 //!
 //! | module | what |
 //! |---|---|
@@ -24,13 +24,12 @@ pub mod media {
     //! adopts them), and the file behind a value.
     //!
     //! The constructors here are the only way family crates should make a `MediaFile`; its
-    //! inherent constructors (`MediaFile::generated`, ...) are going private.
+    //! inherent constructors and binding methods are crate-private.
     use crate::error::Result;
     use crate::media::MediaFile;
-    pub use crate::media::{
-        Binding, MediaSource, TempMediaFile, media_artifact_json, media_run_json,
-    };
+    pub use crate::media::{Binding, MediaSource, TempMediaFile, media_run_json};
     pub use crate::media_type::{Media, MediaType, batch_captions, entry_path, media_decoder};
+    use crate::{ArtifactTarget, RunTarget, Step};
     use std::path::Path;
     use std::sync::Arc;
 
@@ -56,6 +55,44 @@ pub mod media {
         size: u64,
     ) -> MediaFile {
         MediaFile::generated_file_prehashed(file, ext, sha256, size)
+    }
+
+    /// Where `file`'s bytes come from.
+    pub fn file_source(file: &MediaFile) -> &MediaSource {
+        file.source()
+    }
+
+    /// `true` while `file` is a generated one not yet bound to a run (the SDK's `_is_tmp`).
+    pub fn file_is_tmp(file: &MediaFile) -> bool {
+        file.is_tmp()
+    }
+
+    /// The run binding of `file`, if it is bound.
+    pub fn file_binding(file: &MediaFile) -> Option<Binding> {
+        file.binding()
+    }
+
+    /// Binds `file` to `run` under `media_dir` as `{safe_key}_{step}_{sha256[:20]}{ext}`,
+    /// writes it there (atomically) and publishes it. A file already bound keeps its path.
+    pub fn bind_file(
+        file: &MediaFile,
+        run: &dyn RunTarget,
+        media_dir: &str,
+        key: &str,
+        step: Step,
+    ) -> Result<Binding> {
+        file.bind(run, media_dir, key, step)
+    }
+
+    /// Adds `file` to `artifact` under `media_dir` and returns its entry name, with the SDK's
+    /// naming (a generated, unbound file is `<media_dir>/<md5[:20]><ext>`; any other is
+    /// `<media_dir>/<sha256[:20]>/<basename>`; the same file added twice keeps its first name).
+    pub fn add_file_to_artifact(
+        file: &MediaFile,
+        artifact: &mut dyn ArtifactTarget,
+        media_dir: &str,
+    ) -> Result<String> {
+        file.add_to_artifact(artifact, media_dir)
     }
 
     /// A user's file, copied when bound. Its extension is the path's last one (`splitext`).

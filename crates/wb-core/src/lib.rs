@@ -28,27 +28,27 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
-pub mod artifact;
-pub mod error;
-pub mod fs;
-pub mod hash;
-pub mod histogram;
-pub mod html;
+mod artifact;
+mod error;
+mod fs;
+mod hash;
+mod histogram;
+mod html;
 #[doc(hidden)]
 pub mod internal;
 pub mod json;
-pub mod media;
+mod media;
 mod media_type;
-pub mod metadata;
-pub mod parallel;
-pub mod path;
-pub mod plotly;
+mod metadata;
+mod parallel;
+mod path;
+mod plotly;
 mod pyrepr;
 mod pyrepr_table;
-pub mod random;
-pub mod registry;
-pub mod target;
-pub mod value;
+mod random;
+mod registry;
+mod target;
+mod value;
 
 pub use artifact::{Artifact, ArtifactSource, ArtifactTarget, DirArtifact};
 pub use error::{Error, Result};

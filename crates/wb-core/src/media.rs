@@ -61,7 +61,7 @@ impl Clone for MediaFile {
 
 impl MediaFile {
     /// Media from bytes this library generated, with their extension (`".png"`, `".pts.json"`).
-    pub fn generated(bytes: impl Into<Arc<[u8]>>, ext: &str) -> Self {
+    pub(crate) fn generated(bytes: impl Into<Arc<[u8]>>, ext: &str) -> Self {
         let bytes: Arc<[u8]> = bytes.into();
         let (sha256, size) = (sha256_hex(&bytes), bytes.len() as u64);
         Self::new_generated(MediaSource::Generated(bytes), sha256, size, ext)
@@ -82,7 +82,7 @@ impl MediaFile {
     /// [`MediaFile::generated`] for an encoder that hashed its output while producing it
     /// (for example on another thread, overlapping hashing with encoding): `sha256` must be the
     /// lowercase hex SHA-256 of `bytes` (debug builds check it).
-    pub fn generated_prehashed(bytes: Arc<[u8]>, ext: &str, sha256: String) -> Self {
+    pub(crate) fn generated_prehashed(bytes: Arc<[u8]>, ext: &str, sha256: String) -> Self {
         debug_assert_eq!(
             sha256,
             sha256_hex(&bytes),
@@ -95,7 +95,7 @@ impl MediaFile {
     /// [`MediaFile::generated_prehashed`] for bytes an encoder wrote into `file` (made with
     /// [`TempMediaFile::create`]): `sha256` must be the lowercase hex SHA-256 of the file's
     /// `size` bytes (debug builds check it).
-    pub fn generated_file_prehashed(
+    pub(crate) fn generated_file_prehashed(
         file: TempMediaFile,
         ext: &str,
         sha256: String,
@@ -117,7 +117,7 @@ impl MediaFile {
 
     /// Media backed by a user's file, copied when bound. `ext` defaults to the path's last
     /// extension (`splitext`); pass it for multi-dot ones (`".pts.json"`).
-    pub fn from_path(path: impl AsRef<Path>, ext: Option<&str>) -> Result<Self> {
+    pub(crate) fn from_path(path: impl AsRef<Path>, ext: Option<&str>) -> Result<Self> {
         let path = path.as_ref();
         let bytes = std::fs::read(path).map_err(|e| Error::io("reading", path, e))?;
         let name = path.to_string_lossy();
@@ -149,7 +149,7 @@ impl MediaFile {
     }
 
     /// Where the bytes come from.
-    pub fn source(&self) -> &MediaSource {
+    pub(crate) fn source(&self) -> &MediaSource {
         &self.source
     }
 
@@ -167,7 +167,7 @@ impl MediaFile {
     }
 
     /// `true` while the file is a generated one not yet bound to a run (the SDK's `_is_tmp`).
-    pub fn is_tmp(&self) -> bool {
+    pub(crate) fn is_tmp(&self) -> bool {
         matches!(
             self.source,
             MediaSource::Generated(_) | MediaSource::GeneratedFile(_)
@@ -175,7 +175,7 @@ impl MediaFile {
     }
 
     /// The run binding, if bound.
-    pub fn binding(&self) -> Option<Binding> {
+    pub(crate) fn binding(&self) -> Option<Binding> {
         self.binding
             .lock()
             .map(|b| b.clone())
@@ -184,7 +184,7 @@ impl MediaFile {
 
     /// Binds the file to `run` under `media_dir` as `{safe_key}_{step}_{sha256[:20]}{ext}`,
     /// writes it there (atomically) and publishes it. A file already bound keeps its path.
-    pub fn bind(
+    pub(crate) fn bind(
         &self,
         run: &dyn RunTarget,
         media_dir: &str,
@@ -219,7 +219,7 @@ impl MediaFile {
     /// Adds the file to `artifact` under `media_dir` and returns its entry name, with the SDK's
     /// naming: a generated, unbound file is `<media_dir>/<md5[:20]><ext>`; any other file is
     /// `<media_dir>/<sha256[:20]>/<basename>`; the same file added twice keeps its first name.
-    pub fn add_to_artifact(
+    pub(crate) fn add_to_artifact(
         &self,
         artifact: &mut dyn ArtifactTarget,
         media_dir: &str,
@@ -345,19 +345,7 @@ pub(crate) fn run_json_map(
 }
 
 /// `{"caption"?, "path", "sha256", "_type"}`, the artifact JSON of a file-backed media
-/// (SDK `Media.to_json(artifact)`), after adding the file to `artifact`. (The former form of
-/// [`crate::internal::Media::artifact_json`].)
-pub fn media_artifact_json(
-    caption: Option<&str>,
-    log_type: &str,
-    media_dir: &str,
-    file: &MediaFile,
-    artifact: &mut dyn ArtifactTarget,
-) -> Result<crate::json::Map> {
-    artifact_json_map(caption.map(Into::into), log_type, media_dir, file, artifact)
-}
-
-/// The artifact JSON of `file` with `caption` (see [`media_artifact_json`]).
+/// (SDK `Media.to_json(artifact)`) with `caption`, after adding the file to `artifact`.
 pub(crate) fn artifact_json_map(
     caption: Option<crate::json::Value>,
     log_type: &str,

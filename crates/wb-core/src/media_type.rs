@@ -467,7 +467,7 @@ mod tests {
     #[test]
     fn decoding_round_trips_and_names_what_is_wrong() {
         let registry = {
-            let mut r = Registry::with_core();
+            let mut r = Registry::new().with_core();
             r.register(Clip::LOG_TYPE, media_decoder::<Clip>);
             r
         };

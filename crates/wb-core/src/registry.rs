@@ -29,11 +29,11 @@ impl Registry {
         Self::default()
     }
 
-    /// A registry with wb-core's own types (histogram, html-file, plotly-file).
-    pub fn with_core() -> Self {
-        let mut r = Self::new();
-        crate::register(&mut r);
-        r
+    /// This registry with wb-core's own types added (histogram, html-file, plotly-file):
+    /// `Registry::new().with_core()`.
+    pub fn with_core(mut self) -> Self {
+        crate::register(&mut self);
+        self
     }
 
     /// Registers (or replaces: the last registration wins, as in the SDK) a decoder.
@@ -61,14 +61,5 @@ impl Registry {
             Some(decode) => decode(json, source, self).map(Some),
             None => Ok(None),
         }
-    }
-
-    /// The former name of [`Registry::decode`], kept until every crate has moved to it.
-    pub fn from_json(
-        &self,
-        json: &Value,
-        source: &dyn ArtifactSource,
-    ) -> Result<Option<Arc<dyn WbValue>>> {
-        self.decode(json, source)
     }
 }

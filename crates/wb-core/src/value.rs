@@ -69,16 +69,9 @@ pub trait WbValue: Any + Send + Sync + Debug {
     }
 
     /// Whether a logged list of values of this type is written as one batch (the SDK's
-    /// `BatchableMedia`), and how many items it keeps. The default is
-    /// [`Batching::from_limit`] of [`WbValue::batch_limit`], which is [`Batching::Never`].
+    /// `BatchableMedia`), and how many items it keeps. The default is [`Batching::Never`].
     fn batching(&self) -> Batching {
-        Batching::from_limit(self.batch_limit())
-    }
-
-    /// The former form of [`WbValue::batching`] (`Some(Some(108))` for images, `Some(None)`
-    /// for no cap, `None` when not batchable), kept until every type implements `batching`.
-    fn batch_limit(&self) -> Option<Option<usize>> {
-        None
+        Batching::Never
     }
 
     /// The list JSON (`seq_to_json`) for `items`, all of this value's type and already bound.
@@ -109,17 +102,6 @@ pub enum Batching {
     /// One batch of the first `n` items (the SDK's `Image.MAX_ITEMS`: 108); the rest are
     /// dropped, as the SDK drops them.
     AtMost(usize),
-}
-
-impl Batching {
-    /// From the former `Option<Option<usize>>` form of [`WbValue::batch_limit`].
-    pub fn from_limit(limit: Option<Option<usize>>) -> Self {
-        match limit {
-            None => Batching::Never,
-            Some(None) => Batching::All,
-            Some(Some(n)) => Batching::AtMost(n),
-        }
-    }
 }
 
 impl dyn WbValue {

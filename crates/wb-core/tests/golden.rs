@@ -286,7 +286,8 @@ fn artifact_entries_match_the_sdk() {
                 .as_slice()
         );
         // And it reads back equal through the registry.
-        let back = wb_core::Registry::with_core()
+        let back = wb_core::Registry::new()
+            .with_core()
             .decode(&read_json(&g.join("artifact").join(&entry)), &art)
             .unwrap()
             .unwrap();

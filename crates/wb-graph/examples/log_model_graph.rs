@@ -8,8 +8,8 @@
 //! folder (default: `<temp>/wb-graph-example/files`); `wb-run` writes a real offline run.
 #![allow(clippy::print_stdout)]
 
+use wb_core::internal::value::val_to_json;
 use wb_core::json::{Dialect, Value, to_string};
-use wb_core::value::val_to_json;
 use wb_core::{DirRun, LogValue, Step};
 use wb_graph::{Graph, Module, ModuleTreeOptions};
 

@@ -16,7 +16,7 @@
 //! ## Logging a small model's graph
 //!
 //! ```
-//! use wb_core::value::val_to_json;
+//! use wb_core::internal::value::val_to_json;
 //! use wb_core::{DirRun, LogValue, Step};
 //! use wb_graph::{Graph, Module};
 //!

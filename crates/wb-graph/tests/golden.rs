@@ -5,8 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use indexmap::IndexMap;
 use std::path::{Path, PathBuf};
+use wb_core::LogValue;
+use wb_core::internal::value::history_row_to_json;
 use wb_core::json::{self, Dialect, Map, Value};
-use wb_core::value::{LogValue, history_row_to_json};
 use wb_core::{Artifact, ArtifactSource, DirRun, Step, WbValue};
 use wb_graph::{EdgeStyle, Graph, Module, ModuleTreeOptions, Node, NodeId};
 
@@ -396,11 +397,11 @@ fn artifact_json_matches_the_sdk() {
     assert_eq!(back, g);
     assert!(back.wb_eq(&g));
     let reg = {
-        let mut r = wb_core::Registry::with_core();
+        let mut r = wb_core::Registry::new().with_core();
         wb_graph::register(&mut r);
         r
     };
-    let decoded = reg.from_json(&bound, &art).unwrap().unwrap();
+    let decoded = reg.decode(&bound, &art).unwrap().unwrap();
     assert!(decoded.wb_eq(&g));
     // The SDK raises KeyError('path') for the path-less form; we say why.
     let e = Graph::from_json(want.get("unbound").unwrap(), &art).unwrap_err();

@@ -70,7 +70,8 @@ fn main() {
             let img = Image::from_array(arr.view()).unwrap();
             let v = LogValue::media(img);
             let json =
-                wb_core::value::val_to_json(&run, "img", &v, Step::Num(step as i64)).unwrap();
+                wb_core::internal::value::val_to_json(&run, "img", &v, Step::Num(step as i64))
+                    .unwrap();
             times.push(t.elapsed().as_secs_f64() * 1e3);
             size = json.get("size").and_then(|s| s.as_i64()).unwrap();
         }

@@ -142,7 +142,7 @@ impl BoundingBoxes2D {
     /// Binds the sidecar and records the class labels in the run config; `newly` is false
     /// when it was bound before (nothing is recorded again then, as in the SDK).
     pub(crate) fn bind(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        let was_bound = self.meta.file().binding().is_some();
+        let was_bound = wb_core::internal::media::file_binding(self.meta.file()).is_some();
         self.meta.bind_to_run(run, key, step)?;
         if !was_bound {
             let (section, k, v) = self.config_singleton(key);

@@ -531,8 +531,8 @@ impl WbValue for Image {
         Some(crate::column_type::image_file_type(self))
     }
 
-    fn batch_limit(&self) -> Option<Option<usize>> {
-        Some(Some(MAX_ITEMS))
+    fn batching(&self) -> wb_core::Batching {
+        wb_core::Batching::AtMost(MAX_ITEMS)
     }
 
     fn seq_to_run_json(

@@ -26,7 +26,7 @@
 //!     .with_mask("segmentation", mask);
 //! let dir = tempfile::tempdir().unwrap();
 //! let run = DirRun::new(dir.path());
-//! let json = wb_core::value::val_to_json(&run, "examples", &LogValue::media(img), Step::Num(0))?;
+//! let json = wb_core::internal::value::val_to_json(&run, "examples", &LogValue::media(img), Step::Num(0))?;
 //! assert_eq!(json.get("_type").and_then(|t| t.as_str()), Some("image-file"));
 //! # Ok::<(), wb_core::Error>(())
 //! ```
@@ -49,10 +49,6 @@ pub use format::ImageFormat;
 pub use image::{Image, ImageOptions};
 pub use mask::ImageMask;
 pub use pixels::{Element, ImageMode, PixelScaling, Pixels};
-
-/// The `ndarray` this crate takes views of; the one path for it is `wb_core::ndarray`, this
-/// one stays until the crates that still name it have moved.
-pub use ndarray;
 
 /// Registers this family's decodable `_type`s: `image-file`, `mask`, `bounding-boxes`,
 /// `classes`.

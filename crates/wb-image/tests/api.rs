@@ -89,9 +89,9 @@ fn equality_and_rebinding() {
     let dir = tempfile::tempdir().unwrap();
     let run = DirRun::new(dir.path());
     let v = LogValue::media(img);
-    let first = wb_core::value::val_to_json(&run, "a", &v, Step::Num(0)).unwrap();
+    let first = wb_core::internal::value::val_to_json(&run, "a", &v, Step::Num(0)).unwrap();
     // Logged again under another key: the SDK keeps the first binding and records nothing new.
-    let again = wb_core::value::val_to_json(&run, "b", &v, Step::Num(1)).unwrap();
+    let again = wb_core::internal::value::val_to_json(&run, "b", &v, Step::Num(1)).unwrap();
     assert_eq!(first, again);
     let singletons = run.config_singletons();
     let masks = singletons["mask/class_labels"].as_object().unwrap();

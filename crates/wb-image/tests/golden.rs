@@ -95,7 +95,7 @@ fn check_run_json(ours: &Value, theirs: &Value, golden_media: &Map, files: &Path
                 b.get("path").and_then(Value::as_str),
             ) {
                 let bytes = std::fs::read(files.join(pa)).unwrap();
-                let sha = wb_core::hash::sha256_hex(&bytes);
+                let sha = wb_core::internal::hash::sha256_hex(&bytes);
                 assert_eq!(a.at("sha256").as_str(), Some(sha.as_str()));
                 assert_eq!(a.at("size").as_i64(), Some(bytes.len() as i64));
                 assert_eq!(pa, pb);
@@ -145,7 +145,7 @@ fn check_singletons(ours: &Map, golden: &Value, key: &str) {
 fn log(value: LogValue, key: &str, step: i64) -> (tempfile::TempDir, DirRun, Value) {
     let dir = tempfile::tempdir().unwrap();
     let run = DirRun::new(dir.path());
-    let j = wb_core::value::val_to_json(&run, key, &value, Step::Num(step)).unwrap();
+    let j = wb_core::internal::value::val_to_json(&run, key, &value, Step::Num(step)).unwrap();
     (dir, run, j)
 }
 

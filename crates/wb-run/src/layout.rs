@@ -109,7 +109,7 @@ pub fn default_data_dir() -> PathBuf {
 
 /// Writes `data` to a new read-only file `tmpXXXXXXXX` in `dir` (the SDK's staging copies are
 /// `tempfile` names, mode 0400) and returns its absolute path.
-pub fn stage_file(dir: &Path, data: &wb_core::artifact::EntryData) -> Result<PathBuf> {
+pub fn stage_file(dir: &Path, data: &wb_core::internal::artifact::EntryData) -> Result<PathBuf> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io("creating folder", dir, e))?;
     let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     for _ in 0..100 {
@@ -124,8 +124,8 @@ pub fn stage_file(dir: &Path, data: &wb_core::artifact::EntryData) -> Result<Pat
             Err(e) => return Err(Error::io("creating", &path, e)),
         };
         let written = match data {
-            wb_core::artifact::EntryData::Bytes(b) => f.write_all(b),
-            wb_core::artifact::EntryData::File(src) => std::fs::File::open(src)
+            wb_core::internal::artifact::EntryData::Bytes(b) => f.write_all(b),
+            wb_core::internal::artifact::EntryData::File(src) => std::fs::File::open(src)
                 .and_then(|mut s| std::io::copy(&mut s, &mut f))
                 .map(|_| ()),
         };
@@ -153,7 +153,7 @@ fn temp_suffix() -> String {
     const ALPHABET: &[u8; 37] = b"abcdefghijklmnopqrstuvwxyz0123456789_";
     let mut buf = [0u8; 8];
     if getrandom::fill(&mut buf).is_err() {
-        let id = wb_core::random::random_id(8);
+        let id = wb_core::internal::random::random_id(8);
         return id;
     }
     buf.iter()

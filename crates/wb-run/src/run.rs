@@ -14,8 +14,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use wb_core::internal::value::{history_row_to_json, summary_to_json};
 use wb_core::json::{Dialect, Map, Value, to_string};
-use wb_core::value::{history_row_to_json, summary_to_json};
 use wb_core::{Artifact, ArtifactTarget, LogValue, RunTarget};
 use wb_proto::{
     ArtifactManifest, ArtifactManifestEntry, ArtifactRecord, ConfigItem, ConfigRecord, FilePolicy,
@@ -453,7 +453,7 @@ impl Run {
                 validate_run_id(&id)?;
                 id
             }
-            None => wb_core::random::random_id(8),
+            None => wb_core::internal::random::random_id(8),
         };
         let start_time = SystemTime::now();
         let started = Instant::now();
@@ -1020,7 +1020,7 @@ impl Run {
 
     fn artifact_record(&self, artifact: &Artifact) -> Result<ArtifactRecord> {
         let staging = self.data_dir.join("artifacts").join("staging");
-        let mut entries: Vec<(&String, &wb_core::artifact::ArtifactEntry)> =
+        let mut entries: Vec<(&String, &wb_core::internal::artifact::ArtifactEntry)> =
             artifact.entries.iter().collect();
         entries.sort_by(|a, b| a.0.cmp(b.0));
         let mut contents = Vec::with_capacity(entries.len());
@@ -1042,7 +1042,7 @@ impl Run {
             entity: self.entity.clone(),
             artifact_type: artifact.artifact_type.clone(),
             name: artifact.name.clone(),
-            digest: wb_core::hash::md5_hex(digest_input.as_bytes()),
+            digest: wb_core::internal::hash::md5_hex(digest_input.as_bytes()),
             aliases: vec!["latest".into()],
             manifest: Some(ArtifactManifest {
                 version: 1,

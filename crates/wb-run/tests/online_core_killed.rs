@@ -54,7 +54,11 @@ fn a_killed_core_loses_nothing_locally_and_sync_uploads_the_rest() {
         ..Default::default()
     };
     let id = client
-        .init_sync(&[run.log_path().to_path_buf()], false, settings)
+        .init_sync(
+            &[run.log_path().to_path_buf()],
+            wb_service::SyncMode::Finished,
+            settings,
+        )
         .unwrap();
     client
         .sync(&id, 4)

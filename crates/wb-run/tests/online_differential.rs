@@ -65,7 +65,7 @@ fn python() -> Option<PathBuf> {
 }
 
 fn image(step: u32) -> wb_image::Image {
-    let px = wb_image::ndarray::Array3::from_shape_fn((8, 12, 3), |(y, x, c)| {
+    let px = wb_core::ndarray::Array3::from_shape_fn((8, 12, 3), |(y, x, c)| {
         ((y * 20 + x * 7 + c * 50 + step as usize) % 256) as u8
     });
     wb_image::Image::from_array(px.view()).unwrap()

@@ -8,7 +8,7 @@ mod common;
 
 use common::{data, golden, normalize, simple_records};
 use std::sync::Arc;
-use wb_core::artifact::EntryData;
+use wb_core::internal::artifact::EntryData;
 use wb_core::json::Value;
 use wb_core::{Artifact, ArtifactTarget, Histogram, Html, RunTarget, json_map};
 use wb_run::{Error, LogOptions, Row, Run, RunLog};

@@ -370,8 +370,15 @@ impl Client {
     }
 
     /// Prepares the upload of `.wandb` files (`settings` gives at least `base_url` and
-    /// `api_key`); `live` follows files still being written. Returns the upload's id.
-    pub fn init_sync(&self, paths: &[PathBuf], live: bool, settings: Settings) -> Result<String> {
+    /// `api_key`); [`SyncMode::Live`] follows files still being written. Returns the upload's
+    /// id.
+    pub fn init_sync(
+        &self,
+        paths: &[PathBuf],
+        mode: SyncMode,
+        settings: Settings,
+    ) -> Result<String> {
+        let live = mode == SyncMode::Live;
         let cwd = std::env::current_dir()
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or_default();
@@ -745,4 +752,16 @@ mod tests {
         huge[1..5].copy_from_slice(&u32::MAX.to_le_bytes());
         assert!(read_frame(&mut huge.as_slice()).is_err());
     }
+}
+
+/// Whether [`Client::init_sync`] uploads finished `.wandb` files or follows ones still being
+/// written (the service's `live` flag).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SyncMode {
+    /// The files are complete: upload what they hold.
+    #[default]
+    Finished,
+    /// The files are still being written: follow them as they grow.
+    Live,
 }

@@ -98,7 +98,7 @@ mod install;
 mod locate;
 mod process;
 
-pub use client::{Client, ClientBuilder, Pending, RunStream};
+pub use client::{Client, ClientBuilder, Pending, RunStream, SyncMode};
 pub use error::{CORE_VERSION, Error, Result};
 #[cfg(feature = "install")]
 pub use install::{InstallOptions, Installed, install};

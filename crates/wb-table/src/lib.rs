@@ -18,7 +18,7 @@
 //! // Logged to a run: the `run_table` artifact, the run copy and the `table-file` JSON.
 //! let dir = std::env::temp_dir().join("wb-table-doc");
 //! let run = wb_core::DirRun::new(&dir).with_id("abc12345");
-//! let json = wb_core::value::val_to_json(&run, "labels", &wb_core::LogValue::media(t), 0.into())?;
+//! let json = wb_core::internal::value::val_to_json(&run, "labels", &wb_core::LogValue::media(t), 0.into())?;
 //! assert_eq!(json.get("nrows").and_then(wb_core::Value::as_i64), Some(2));
 //! assert_eq!(run.artifacts()[0].name, "run-abc12345-labels");
 //! # Ok(())

@@ -121,8 +121,12 @@ impl Table {
                 let key = self.columns[i].to_json_key();
                 let stacked = self.column_array(self.columns[i].clone())?;
                 let bytes = crate::npz::write_npz(&[(&key, &stacked)])?;
-                let entry = wb_core::internal::media::generated_file(bytes, ".npz")
-                    .add_to_artifact(artifact, SERIALIZED_DATA_DIR)?;
+                let file = wb_core::internal::media::generated_file(bytes, ".npz");
+                let entry = wb_core::internal::media::add_file_to_artifact(
+                    &file,
+                    artifact,
+                    SERIALIZED_DATA_DIR,
+                )?;
                 set_serialization_path(&mut types[i], entry, key);
                 npz_cols[i] = true;
             }
@@ -402,7 +406,7 @@ impl Table {
                         )
                     })?
                 } else if item.type_tag().is_some() {
-                    match registry.from_json(item, source)? {
+                    match registry.decode(item, source)? {
                         Some(v) => Cell::Media(v),
                         None => Cell::from(item),
                     }

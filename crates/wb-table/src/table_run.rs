@@ -211,7 +211,7 @@ impl WbValue for Table {
         }
         self.log_table_artifact(run, key)?;
         let file = generated_file(self.run_copy_json().into_bytes(), ".table.json");
-        file.bind(run, MEDIA_DIR, key, step)?;
+        wb_core::internal::media::bind_file(&file, run, MEDIA_DIR, key, step)?;
         lock(self)?.run_file = Some(file);
         Ok(())
     }

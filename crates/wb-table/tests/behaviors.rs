@@ -110,7 +110,8 @@ fn dtypes_cast_add_column_and_keys() {
 
 fn log(run: &DirRun, key: &str, t: &Table, step: i64) -> (Value, String) {
     // Logging `&t` logs a snapshot: the same table each time.
-    let j = wb_core::value::val_to_json(run, key, &LogValue::from(t), Step::Num(step)).unwrap();
+    let j = wb_core::internal::value::val_to_json(run, key, &LogValue::from(t), Step::Num(step))
+        .unwrap();
     let p = j.get("path").and_then(Value::as_str).unwrap();
     let text = std::fs::read_to_string(run.files_dir().join(p)).unwrap();
     (j, text)
@@ -220,7 +221,7 @@ fn run_copy_keeps_ten_thousand_rows() {
     let (j, f) = log(&run, "big", &t, 0);
     assert_eq!(strip_ids(&j), strip_ids(g(gb, "json")));
     assert_eq!(
-        Value::Str(wb_core::hash::sha256_hex(f.as_bytes())),
+        Value::Str(wb_core::internal::hash::sha256_hex(f.as_bytes())),
         *g(gb, "file_sha256")
     );
     // The artifact keeps every row.
@@ -239,7 +240,7 @@ fn artifact_table_reads_back_with_media_cells() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/table_artifact_html_cells/files");
     let src = wb_core::DirArtifact::new(&files);
     let json = parse(&std::fs::read_to_string(files.join("t.table.json")).unwrap()).unwrap();
-    let mut reg = wb_core::Registry::with_core();
+    let mut reg = wb_core::Registry::new().with_core();
     wb_table::register(&mut reg);
     let t = Table::from_json(&json, &src, &reg).unwrap();
     assert_eq!(t.nrows(), 3);
@@ -249,7 +250,7 @@ fn artifact_table_reads_back_with_media_cells() {
     assert_eq!(m.class_name(), "Html");
     assert_eq!(types(&t), *json.get("column_types").unwrap());
     // And through the registry, as `WBValue.init_from_json`.
-    let v = reg.from_json(&json, &src).unwrap().unwrap();
+    let v = reg.decode(&json, &src).unwrap().unwrap();
     assert!(v.wb_eq(&t));
 }
 
@@ -274,7 +275,7 @@ fn incremental_artifact_reads_every_increment_in_order() {
     let second = t.add_to_artifact(&mut art, "1-100.t").unwrap();
     assert_eq!(second, "1-100.t.table.json");
     let json = parse(std::str::from_utf8(&art.entry_bytes(&first).unwrap()).unwrap()).unwrap();
-    let reg = wb_core::Registry::with_core();
+    let reg = wb_core::Registry::new().with_core();
     let back = Table::from_json(&json, &art, &reg).unwrap();
     let col: Vec<String> = back
         .column("a")
@@ -347,7 +348,7 @@ fn row_indexes_and_foreign_keys_in_an_artifact() {
     art.add(&t3, "t3").unwrap();
     assert_eq!(text(&art, "t3.table.json"), t3_text);
     // And both read back, with the referenced table loaded.
-    let reg = wb_core::Registry::with_core();
+    let reg = wb_core::Registry::new().with_core();
     let back = Table::from_json(&parse(t3_text).unwrap(), &art, &reg).unwrap();
     assert!(
         matches!(back.column_type(&"k".into()), Some(Type::ForeignKey { col_name, .. }) if col_name == "id")
@@ -411,7 +412,8 @@ fn a_clone_is_a_new_table_and_a_snapshot_the_same_one() {
     assert_eq!(run.artifacts().len(), 1);
     // A clone was never logged: logging it makes its own artifact.
     let clone: Arc<dyn WbValue> = Arc::new(t.clone());
-    wb_core::value::val_to_json(&run, "t", &LogValue::Media(clone), Step::Num(2)).unwrap();
+    wb_core::internal::value::val_to_json(&run, "t", &LogValue::Media(clone), Step::Num(2))
+        .unwrap();
     assert_eq!(run.artifacts().len(), 2);
     // And it is another table: it may refer to the original, which a snapshot may not.
     let mut c = t.clone();

@@ -315,8 +315,13 @@ fn run_case(
         let step = case.get("step").and_then(Value::as_i64).unwrap_or(0);
         for (key, v) in case.get("log").unwrap().as_object().unwrap() {
             let w = wb(v)?;
-            let j = wb_core::value::val_to_json(&run, key, &LogValue::Media(w), Step::Num(step))
-                .map_err(err)?;
+            let j = wb_core::internal::value::val_to_json(
+                &run,
+                key,
+                &LogValue::Media(w),
+                Step::Num(step),
+            )
+            .map_err(err)?;
             if let Some(p) = j.get("path").and_then(Value::as_str) {
                 files.push((p.to_owned(), std::fs::read(tmp.join(name).join(p)).unwrap()));
             }
@@ -365,7 +370,7 @@ fn sdk_npz_columns_read_back() {
         let files = root().join("tests/golden").join(name).join("files");
         let src = wb_core::DirArtifact::new(&files);
         let json = parse(&std::fs::read_to_string(files.join("t.table.json")).unwrap()).unwrap();
-        let reg = wb_core::Registry::with_core();
+        let reg = wb_core::Registry::new().with_core();
         let sdk = Table::from_json(&json, &src, &reg).unwrap();
         let case = parse(
             &std::fs::read_to_string(

@@ -83,7 +83,7 @@ pub use wb_video::{Video, VideoFormat, VideoOptions};
     allow(unused_mut)
 )]
 pub fn registry() -> Registry {
-    let mut r = Registry::with_core();
+    let mut r = Registry::new().with_core();
     #[cfg(feature = "image")]
     wb_image::register(&mut r);
     #[cfg(feature = "audio")]

@@ -8,7 +8,7 @@
 use proptest::prelude::*;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
-use wb_types::core::artifact::ArtifactSource;
+use wb_types::core::ArtifactSource;
 use wb_types::core::json::{self, Map, Value};
 use wb_types::{Artifact, Registry};
 
@@ -164,7 +164,7 @@ fn replace(v: &mut Value, n: &mut usize, with: &Value) -> bool {
 }
 
 fn decode(v: &Value, bytes: Arc<[u8]>) {
-    if let Ok(Some(value)) = registry().from_json(v, &Source(bytes)) {
+    if let Ok(Some(value)) = registry().decode(v, &Source(bytes)) {
         let _ = value.wb_eq(value.as_ref());
         let mut art = Artifact::new("p", "dataset");
         let _ = value.to_artifact_json(&mut art);

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use wb_types::Html;
-use wb_types::core::hash::sha256_hex;
+use wb_types::core::internal::hash::sha256_hex;
 use wb_types::core::json::Value;
 use wb_types::run::{Row, Run, RunLog};
 

@@ -95,8 +95,8 @@ fn truncated_and_corrupt_pngs() {
         let entry = "media/images/0123456789abcdef0123.png";
         art.entries.insert(
             entry.into(),
-            wb_types::core::artifact::ArtifactEntry {
-                data: wb_types::core::artifact::EntryData::Bytes(bytes.clone().into()),
+            wb_types::core::internal::artifact::ArtifactEntry {
+                data: wb_types::core::internal::artifact::EntryData::Bytes(bytes.clone().into()),
                 digest: String::new(),
                 size: bytes.len() as u64,
             },
@@ -105,7 +105,7 @@ fn truncated_and_corrupt_pngs() {
             r#"{{"_type": "image-file", "path": "{entry}", "sha256": "x", "format": "png", "width": 16, "height": 16}}"#
         ))
         .unwrap();
-        let _ = wb_types::registry().from_json(&j, &art);
+        let _ = wb_types::registry().decode(&j, &art);
     }
 }
 
@@ -319,8 +319,10 @@ fn damaged_entries_through_the_registry_are_errors_not_panics() {
             ] {
                 art.entries.insert(
                     name.into(),
-                    wb_types::core::artifact::ArtifactEntry {
-                        data: wb_types::core::artifact::EntryData::Bytes(bytes.clone().into()),
+                    wb_types::core::internal::artifact::ArtifactEntry {
+                        data: wb_types::core::internal::artifact::EntryData::Bytes(
+                            bytes.clone().into(),
+                        ),
                         digest: String::new(),
                         size: bytes.len() as u64,
                     },
@@ -335,7 +337,7 @@ fn damaged_entries_through_the_registry_are_errors_not_panics() {
                 r#""artifact_path": "wandb-client-artifact://x/y", "path": "m.pts.json""#,
             ] {
                 let j = json::parse(&format!(r#"{{"_type": "{t}", {body}}}"#)).unwrap();
-                let _ = reg.from_json(&j, &art);
+                let _ = reg.decode(&j, &art);
             }
         }
     }

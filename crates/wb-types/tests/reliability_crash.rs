@@ -12,7 +12,7 @@ use ndarray::Array2;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
-use wb_types::core::hash::sha256_hex;
+use wb_types::core::internal::hash::sha256_hex;
 use wb_types::core::json::Value;
 use wb_types::image::Image;
 use wb_types::run::proto::RecordType;

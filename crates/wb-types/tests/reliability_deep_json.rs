@@ -169,7 +169,7 @@ fn deep_values_are_logged_to_a_run_and_given_to_the_decoders() {
             ] {
                 m.insert(k.into(), v.clone());
             }
-            let _ = reg.from_json(&Value::Object(m), &art);
+            let _ = reg.decode(&Value::Object(m), &art);
         }
     });
 }

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use wb_types::core::Error;
-use wb_types::core::artifact::{ArtifactSource, DirArtifact};
+use wb_types::core::{ArtifactSource, DirArtifact};
 use wb_types::run::{Row, Run, RunLog};
 use wb_types::{Artifact, DirRun, Html, Step, WbValue};
 

@@ -36,7 +36,7 @@ fn exercise(v: &dyn WbValue, key: &str) -> Value {
         let entry = art.add(v, key).unwrap();
         let text = art.entry_bytes(&entry).unwrap();
         let parsed = json::parse(std::str::from_utf8(&text).unwrap()).unwrap();
-        let back = wb_types::registry().from_json(&parsed, &art).unwrap();
+        let back = wb_types::registry().decode(&parsed, &art).unwrap();
         assert!(
             back.is_some(),
             "{key}: the registry does not read its own entry back"

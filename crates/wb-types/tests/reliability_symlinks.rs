@@ -8,7 +8,7 @@ use ndarray::Array2;
 use std::os::unix::fs::symlink;
 use std::path::Path;
 use wb_types::audio::Audio;
-use wb_types::core::hash::sha256_hex;
+use wb_types::core::internal::hash::sha256_hex;
 use wb_types::core::json::Value;
 use wb_types::image::Image;
 use wb_types::video::{Video, VideoFormat};

@@ -68,7 +68,7 @@ pub use format::VideoFormat;
 pub use prepare::{Frames, VideoElement};
 pub use video::{Video, VideoOptions};
 
-/// Registers `video-file`, so `Registry::from_json` reads video entries back.
+/// Registers `video-file`, so `Registry::decode` reads video entries back.
 pub fn register(registry: &mut wb_core::Registry) {
     registry.register(
         video::LOG_TYPE,

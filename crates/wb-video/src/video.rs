@@ -296,8 +296,8 @@ impl WbValue for Video {
         m.insert("wb_type".into(), LOG_TYPE.into());
         Some(Value::Object(m))
     }
-    fn batch_limit(&self) -> Option<Option<usize>> {
-        Some(None)
+    fn batching(&self) -> wb_core::Batching {
+        wb_core::Batching::All
     }
     /// `{"_type": "videos", "count", "videos", "captions"}`: `captions` is the list of
     /// captions (`null` for missing ones) when the first video has one, else `false`.

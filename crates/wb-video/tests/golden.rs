@@ -260,7 +260,7 @@ fn run_json_and_files_match_the_sdk() {
 #[test]
 fn artifact_json_matches_the_sdk_and_reads_back() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut registry = Registry::with_core();
+    let mut registry = Registry::new().with_core();
     wb_video::register(&mut registry);
     let cases: Vec<(&str, Video)> = vec![
         (
@@ -292,14 +292,14 @@ fn artifact_json_matches_the_sdk_and_reads_back() {
             std::fs::read_to_string(golden().join("artifact").join(&entry)).unwrap(),
             "{case}"
         );
-        let back = registry.from_json(&ours, &art).unwrap().unwrap();
+        let back = registry.decode(&ours, &art).unwrap().unwrap();
         assert!(back.wb_eq(&val), "{case}: read back differs");
         let back = back.downcast_ref::<Video>().unwrap();
         assert_eq!(back.caption(), val.caption());
         assert_eq!((back.width(), back.height()), (val.width(), val.height()));
         // The SDK's own entry reads back into the SDK's file.
         let from_sdk = registry
-            .from_json(&sdk, &DirArtifact::new(golden().join("artifact/files")))
+            .decode(&sdk, &DirArtifact::new(golden().join("artifact/files")))
             .unwrap()
             .unwrap();
         let from_sdk = from_sdk.downcast_ref::<Video>().unwrap();

@@ -376,7 +376,7 @@ fn run_json_matches_the_sdk() {
 
 #[test]
 fn artifact_json_matches_the_sdk_and_reads_back() {
-    let mut registry = Registry::with_core();
+    let mut registry = Registry::new().with_core();
     wb_video::register(&mut registry);
     let val = mp4_of(&u8s("ramp", &[3, 3, 4, 6]), 4.0).with_caption("c");
     let mut art = Artifact::new("golden", "dataset");
@@ -408,7 +408,7 @@ fn artifact_json_matches_the_sdk_and_reads_back() {
         ours.get("sha256").and_then(Value::as_str),
         Some(val.file().sha256())
     );
-    let back = registry.from_json(&ours, &art).unwrap().unwrap();
+    let back = registry.decode(&ours, &art).unwrap().unwrap();
     assert!(back.wb_eq(&val));
     let back = back.downcast_ref::<Video>().unwrap();
     assert_eq!(

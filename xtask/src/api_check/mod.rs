@@ -563,6 +563,8 @@ impl Checker<'_> {
         let name = sig.ident.to_string();
         let line = model::line_of(sig.ident.span());
         let is_setter = name == "with" || name.starts_with("with_");
+        // Conversions (`as_*`, `to_*`, `into_*`) may return `Self` in another form.
+        let is_conversion = ["as_", "to_", "into_"].iter().any(|p| name.starts_with(p));
         if name.starts_with("get_") {
             self.push(
                 path.into(),
@@ -593,6 +595,7 @@ impl Checker<'_> {
                         && r.colon_token.is_none()
                         && ret.is_some_and(|t| returns_self(t, self_name, false))
                         && !is_setter
+                        && !is_conversion
                     {
                         self.push(
                             path.into(),

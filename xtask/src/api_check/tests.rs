@@ -164,6 +164,25 @@ impl T {
 }
 
 #[test]
+fn conversions_returning_self_are_not_setters() {
+    let v = one(r#"//! c
+/// T
+pub struct T;
+impl T {
+    /// ok: consuming conversion into another mode
+    pub fn into_mode(self, m: u8) -> Self { self }
+    /// ok: computed conversion
+    pub fn to_rgb(self) -> Self { self }
+    /// ok: free conversion
+    pub fn as_gray(self) -> Self { self }
+    /// bad: neither a conversion nor `with_*`
+    pub fn mode(self, m: u8) -> Self { self }
+}
+"#);
+    assert_eq!(v, vec![pair("c::T::mode", Rule::Setter)]);
+}
+
+#[test]
 fn get_prefix_bool_and_option_parameters_nested_options() {
     let v = one(r#"//! c
 /// T

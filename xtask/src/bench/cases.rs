@@ -9,9 +9,9 @@ use super::floor::{self, Floor};
 use super::inputs;
 use super::report::Goal;
 use std::path::{Path, PathBuf};
+use wb_types::core::internal::value::val_to_json;
 use wb_types::core::json::{self, Dialect, Value};
-use wb_types::core::value::val_to_json;
-use wb_types::image::ndarray::{Array2, Array3, Array4};
+use wb_types::ndarray::{Array2, Array3, Array4};
 use wb_types::table::{Cell, Table};
 use wb_types::{Artifact, DirRun, Histogram, LogValue, Step, WbValue};
 

@@ -127,7 +127,7 @@ mod tests {
         let file = std::fs::read(&files[0]).unwrap();
         let want = Floor {
             bytes: file.len() as u64,
-            sha256: wb_types::core::hash::sha256_hex(&file),
+            sha256: wb_types::core::internal::hash::sha256_hex(&file),
         };
         assert_eq!(object3d(points.view(), 1), want);
         assert_eq!(object3d(points.view(), 3), want);

@@ -2,7 +2,7 @@
 //! exactly: integer hashing, integer arithmetic and IEEE-exact float operations (`+ - * /`,
 //! `fmod`, casts), in the same order, and no libm, so both sides log identical data.
 
-use wb_types::image::ndarray::{Array2, Array3, Array4};
+use wb_types::ndarray::{Array2, Array3, Array4};
 
 /// A 32-bit integer hash of the low 32 bits of `i` (xorshift-multiply, two rounds).
 pub fn hash32(i: u64) -> u32 {

@@ -315,7 +315,7 @@ fn one(
                 .files
                 .first()
                 .and_then(|p| std::fs::read(p).ok())
-                .is_some_and(|b| wb_types::core::hash::sha256_hex(&b) == f.sha256);
+                .is_some_and(|b| wb_types::core::internal::hash::sha256_hex(&b) == f.sha256);
             format!(
                 "; floor: {} bytes formatted and hashed on {} threads, {} our file ({} runs)",
                 f.bytes,

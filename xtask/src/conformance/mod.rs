@@ -24,7 +24,7 @@ pub use wb_cases::{args, case};
 use compare::PythonCrossRead;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use wb_types::core::hash::sha256_hex;
+use wb_types::core::internal::hash::sha256_hex;
 
 /// The file in a golden copy that records which case file it was blessed from.
 pub const GOLDEN_CASE_HASH: &str = "case.sha256";

@@ -8,8 +8,8 @@ use indexmap::IndexMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use wb_types::core::internal::value::history_row_to_json;
 use wb_types::core::json::{self, Dialect, Map, Value};
-use wb_types::core::value::history_row_to_json;
 use wb_types::{Artifact, DirRun, LogValue, WbValue};
 
 /// What the Rust side keeps in memory after a case, for cross-reading.

@@ -64,7 +64,7 @@ pub fn files_under(dir: &Path) -> Vec<String> {
 }
 
 pub fn image(step: u8) -> Image {
-    let px = wb_image::ndarray::Array3::from_shape_fn((8, 12, 3), |(y, x, c)| {
+    let px = wb_core::ndarray::Array3::from_shape_fn((8, 12, 3), |(y, x, c)| {
         (y * 20 + x * 7 + c * 50 + usize::from(step)) as u8
     });
     Image::from_array(px.view()).unwrap()

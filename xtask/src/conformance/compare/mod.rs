@@ -16,7 +16,7 @@ use files::Verdict;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use wb_types::core::hash::{md5_hex, sha256_hex};
+use wb_types::core::internal::hash::{md5_hex, sha256_hex};
 use wb_types::core::json::{self, Dialect, Map, Value};
 use wb_types::core::{ArtifactSource, DirArtifact};
 
@@ -529,7 +529,7 @@ pub fn rust_reads_python(rust: &RustRun, py_dir: &Path) -> Result<(), String> {
             .map_err(|e| format!("cross-read: {e}"))?;
         let text = String::from_utf8_lossy(&bytes);
         let v = json::parse(&text).map_err(|e| format!("cross-read: python's {entry}: {e}"))?;
-        match registry.from_json(&v, &source) {
+        match registry.decode(&v, &source) {
             Ok(Some(theirs)) if theirs.wb_eq(ours.as_ref()) => {}
             Ok(Some(theirs)) => {
                 return Err(format!(
