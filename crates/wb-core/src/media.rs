@@ -259,7 +259,7 @@ impl MediaFile {
 }
 
 /// A new temporary file an encoder writes a media file into, in the system's temporary
-/// folder, before handing it to [`MediaFile::generated_file_prehashed`]. Dropped unused, it
+/// folder, before handing it to `internal::media::prehashed_temp_file`. Dropped unused, it
 /// is removed.
 #[derive(Debug)]
 pub struct TempMediaFile {
