@@ -37,11 +37,13 @@
 //! ```
 #![warn(missing_docs)]
 
+mod metric;
 mod record;
 mod request;
 mod server;
 mod settings;
 
+pub use metric::*;
 pub use record::*;
 pub use request::*;
 pub use server::*;

@@ -62,9 +62,9 @@ pub enum RecordType {
     /// `TelemetryRecord`, raw.
     #[prost(bytes = "vec", tag = "11")]
     Telemetry(Vec<u8>),
-    /// `MetricRecord` (`define_metric`), raw.
-    #[prost(bytes = "vec", tag = "12")]
-    Metric(Vec<u8>),
+    /// A metric definition (`define_metric`).
+    #[prost(message, tag = "12")]
+    Metric(crate::MetricRecord),
     /// Console output.
     #[prost(message, tag = "13")]
     OutputRaw(OutputRawRecord),

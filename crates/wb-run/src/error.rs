@@ -60,6 +60,10 @@ pub enum Error {
         /// The run's id.
         run_id: String,
     },
+    /// A `define_metric` call the SDK refuses (an empty name, a `*` before the end of the
+    /// name, an unknown summary).
+    #[error("{0}")]
+    InvalidMetric(String),
     /// A row logged with a step below the run's current step (wandb-core ignores such rows
     /// with a warning; this library refuses them before writing anything).
     #[error(

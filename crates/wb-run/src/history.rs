@@ -63,16 +63,22 @@ fn text_estimate(v: &Value) -> usize {
     }
 }
 
-fn flatten(tree: IndexMap<String, Node>, prefix: &mut Vec<String>, out: &mut Vec<Leaf>) {
+fn flatten(
+    tree: IndexMap<String, Node>,
+    prefix: &mut Vec<String>,
+    out: &mut Vec<Leaf>,
+    visit: &mut impl FnMut(&[String], &Value, &str),
+) {
     for (k, node) in tree {
         prefix.push(k);
         match node {
             Node::Leaf(v) => {
                 let mut text = String::with_capacity(text_estimate(&v));
                 write_to(&mut text, &v, Dialect::Go);
+                visit(prefix, &v, &text);
                 out.push((prefix.clone(), text));
             }
-            Node::Tree(sub) => flatten(sub, prefix, out),
+            Node::Tree(sub) => flatten(sub, prefix, out, visit),
         }
         prefix.pop();
     }
@@ -95,10 +101,82 @@ impl PartialRow {
     }
 
     /// Takes the row's leaves (paths and Go-formatted JSON) and leaves the row empty.
+    #[cfg(test)]
     pub(crate) fn take_leaves(&mut self) -> Vec<Leaf> {
+        self.take_leaves_with(|_, _, _| {})
+    }
+
+    /// [`PartialRow::take_leaves`], showing `visit` each leaf's path, value and JSON text
+    /// first (for the derived summary).
+    pub(crate) fn take_leaves_with(
+        &mut self,
+        mut visit: impl FnMut(&[String], &Value, &str),
+    ) -> Vec<Leaf> {
         let mut out = Vec::new();
-        flatten(std::mem::take(&mut self.root), &mut Vec::new(), &mut out);
+        flatten(
+            std::mem::take(&mut self.root),
+            &mut Vec::new(),
+            &mut out,
+            &mut visit,
+        );
         out
+    }
+
+    /// The paths of the row's leaves.
+    pub(crate) fn leaf_paths(&self) -> Vec<Vec<String>> {
+        fn walk(
+            tree: &IndexMap<String, Node>,
+            prefix: &mut Vec<String>,
+            out: &mut Vec<Vec<String>>,
+        ) {
+            for (k, node) in tree {
+                prefix.push(k.clone());
+                match node {
+                    Node::Leaf(_) => out.push(prefix.clone()),
+                    Node::Tree(sub) => walk(sub, prefix, out),
+                }
+                prefix.pop();
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.root, &mut Vec::new(), &mut out);
+        out
+    }
+
+    /// The leaf at `path`, if there is one.
+    pub(crate) fn leaf(&self, path: &[String]) -> Option<&Value> {
+        let (last, prefix) = path.split_last()?;
+        let mut tree = &self.root;
+        for k in prefix {
+            match tree.get(k) {
+                Some(Node::Tree(sub)) => tree = sub,
+                _ => return None,
+            }
+        }
+        match tree.get(last) {
+            Some(Node::Leaf(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Sets the leaf at `path`, replacing leaves on the way by subtrees and a subtree at the
+    /// end by the leaf (wandb-core's path tree `Set`).
+    pub(crate) fn set_path(&mut self, path: &[String], value: Value) {
+        let Some((last, prefix)) = path.split_last() else {
+            return;
+        };
+        let mut tree = &mut self.root;
+        for k in prefix {
+            let node = tree
+                .entry(k.clone())
+                .or_insert_with(|| Node::Tree(IndexMap::new()));
+            if matches!(node, Node::Leaf(_)) {
+                *node = Node::Tree(IndexMap::new());
+            }
+            let Node::Tree(sub) = node else { return };
+            tree = sub;
+        }
+        tree.insert(last.clone(), Node::Leaf(value));
     }
 }
 

@@ -34,6 +34,9 @@
 //!   the automatic table artifacts, class-label config). [`Mode`] chooses online, offline or
 //!   disabled; settings not given to the builder come from the `WANDB_*` environment.
 //! - [`Row`] (what one `log` call logs) and [`LogOptions`] (`step=` / `commit=`).
+//! - [`Run::define_metric`] with [`MetricOptions`] and [`Summary`]: custom x-axes (step
+//!   metrics, filled into rows by `step_sync`), glob names, hidden metrics, and summaries of
+//!   min, max, mean, first and last values, as the SDK's `define_metric` and wandb-core apply them.
 //! - [`RecordReader`] (record by record) and [`RunLog`] (history rows, summary, config
 //!   rebuilt); [`LogWriter`] frames encoded records in the same block format.
 //! - [`proto`]: the `wandb_internal.Record` protobuf messages, with wandb's field numbers
@@ -55,6 +58,7 @@ mod error;
 mod framing;
 mod history;
 mod layout;
+mod metric;
 mod online;
 mod reader;
 mod row;
@@ -66,6 +70,7 @@ pub use wb_proto as proto;
 
 pub use error::{Error, ReadError, Result};
 pub use framing::LogWriter;
+pub use metric::{MetricOptions, Summary};
 pub use reader::{HistoryRow, RecordReader, RunLog};
 pub use row::{LogOptions, Row};
 pub use run::{MIN_CONSUMER, PRODUCER, Run, RunBuilder};

@@ -243,6 +243,8 @@ struct StepState {
     /// wandb-core's `partialHistoryStep` (the step of the row being built).
     core_step: i64,
     row: PartialRow,
+    /// `define_metric` definitions and the summary state (wandb-core's metric handler).
+    metrics: crate::metric::Metrics,
 }
 
 /// The open log file and the record counter.
@@ -755,6 +757,12 @@ impl Run {
             return Ok(());
         }
         let json = summary_to_json(self, row.as_map())?;
+        {
+            let mut st = lock(&self.steps);
+            for k in json.keys() {
+                st.metrics.set_explicit(std::slice::from_ref(k));
+            }
+        }
         let update = json
             .into_iter()
             .map(|(k, v)| {
@@ -777,6 +785,52 @@ impl Run {
             }),
             Some(&self.id),
         );
+        self.emit(|_| Ok(vec![rec]))
+    }
+
+    /// Defines a metric (`run.define_metric(name, ...)`): its x-axis (a step metric, filled
+    /// into rows that lack it unless `step_sync` is off), whether charts hide it, and which
+    /// statistics the run summary keeps for it. A name ending in `*` defines every metric it
+    /// starts (`"train/*"`); nested keys are joined with `.` (`"eval.loss"`).
+    ///
+    /// Writes the SDK's `metric` record (uploaded by wandb-core in online runs, where the
+    /// charts use it) and applies the definition to the summary from the next written step,
+    /// as wandb-core does: `{"min": .., "max": .., "mean": .., "last": .., "first": ..}` for
+    /// the kinds asked, nothing for [`Summary::None`](crate::Summary::None). Definitions of
+    /// the same name add up unless [`MetricOptions::with_overwrite`](crate::MetricOptions::with_overwrite).
+    /// An empty name or a `*` before the end is refused ([`Error::InvalidMetric`]).
+    ///
+    /// ```no_run
+    /// use wb_run::{MetricOptions, Row, Run, Summary};
+    ///
+    /// let run = Run::builder().with_project("my-project").build()?;
+    /// run.define_metric("epoch", MetricOptions::default())?;
+    /// run.define_metric(
+    ///     "val/*",
+    ///     MetricOptions::default()
+    ///         .with_step_metric("epoch")
+    ///         .with_summary([Summary::Min, Summary::Last]),
+    /// )?;
+    /// for epoch in 0..3 {
+    ///     run.log(Row::new().with("epoch", epoch).with("val/loss", 1.0 / (epoch + 1) as f64))?;
+    /// }
+    /// // The summary holds {"val/loss": {"min": 0.333.., "last": 0.333..}, "epoch": 2, ...}.
+    /// run.finish(0)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn define_metric(
+        &self,
+        name: impl AsRef<str>,
+        options: crate::metric::MetricOptions,
+    ) -> Result<()> {
+        let rec = crate::metric::metric_record(name.as_ref(), &options)?;
+        let mut st = lock(&self.steps);
+        self.check_open()?;
+        if self.mode == Mode::Disabled {
+            return Ok(());
+        }
+        st.metrics.process(&rec);
+        let rec = record(RecordType::Metric(rec), Some(&self.id));
         self.emit(|_| Ok(vec![rec]))
     }
 
@@ -892,15 +946,18 @@ impl Run {
         st.row
             .set("_runtime", Value::Float(go_seconds(self.started.elapsed())));
         st.row.set("_step", Value::Int(i128::from(st.core_step)));
-        let leaves: Vec<Leaf> = st.row.take_leaves();
+        let StepState { row, metrics, .. } = st;
+        metrics.prepare_row(row);
         out.push(self.runtime_summary());
-        // The derived summary keeps each leaf's latest value; a `null` leaf has none, so
-        // wandb-core leaves it (and whatever the summary held there) alone.
-        let update: Vec<SummaryItem> = leaves
-            .iter()
-            .filter(|(_, v)| v != "null")
-            .map(|(p, v)| summary_leaf(p.clone(), v.clone()))
-            .collect();
+        metrics.set_explicit(&["_wandb".into(), "runtime".into()]);
+        metrics.set_explicit(&["_runtime".into()]);
+        // The derived summary: each leaf's latest value (a `null` leaf has none, so wandb-core
+        // leaves it, and whatever the summary held there, alone), or the statistics its
+        // defined metric asks for.
+        let mut update: Vec<SummaryItem> = Vec::new();
+        let leaves: Vec<Leaf> = row.take_leaves_with(|path, value, text| {
+            update.extend(metrics.summary_item(path, value, text));
+        });
         if !update.is_empty() {
             out.push(record(
                 RecordType::Summary(SummaryRecord {

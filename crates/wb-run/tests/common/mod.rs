@@ -149,6 +149,20 @@ pub fn simple(rec: &Record, len: usize) -> Value {
         RecordType::Exit(e) => {
             m.extend(json_map! {"exit_code" => e.exit_code, "runtime" => e.runtime});
         }
+        RecordType::Metric(x) => {
+            let o = x.options.unwrap_or_default();
+            let s = x.summary;
+            m.extend(json_map! {
+                "name" => x.name.clone(), "glob_name" => x.glob_name.clone(),
+                "step_metric" => x.step_metric.clone(),
+                "options" => Value::Array(vec![o.step_sync.into(), o.hidden.into(), o.defined.into()]),
+                "summary" => s.map_or(Value::Null, |s| Value::Array(
+                    [s.min, s.max, s.mean, s.best, s.last, s.none, s.copy, s.first].map(Value::from).to_vec())),
+                "goal" => x.goal,
+                "overwrite" => x.control.is_some_and(|c| c.overwrite),
+                "expanded_from_glob" => x.expanded_from_glob,
+            });
+        }
         RecordType::OutputRaw(o) => {
             m.extend(json_map! {"line" => o.line.clone(), "output_type" => o.output_type});
         }

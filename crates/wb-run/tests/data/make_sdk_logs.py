@@ -2,7 +2,7 @@
 
 Run with the reference interpreter from the crate folder:
 
-    /path/to/python-with-wandb-0.31.0 tests/data/make_sdk_logs.py
+    /path/to/python-with-wandb-0.31.0 tests/data/make_sdk_logs.py [scenario ...]
 
 For each scenario it runs an offline run (WANDB_MODE=offline) in a temporary folder, copies
 its `run-<id>.wandb` to tests/data/sdk/<scenario>.wandb, and writes
@@ -71,6 +71,47 @@ run.log({"long": "abcdefghij" * 3500, "i": 1})
 run.log({"i": 2})
 run.finish()
 ''',
+    # define_metric: step metrics and step_sync, globs, summaries (min/max/mean/last/first/none),
+    # hidden, overwrite, merged and late definitions, an explicit summary over a defined metric.
+    "metric": r'''
+import wandb
+run = wandb.init(project="golden", name="metric")
+run.define_metric("epoch")
+run.define_metric("loss", step_metric="epoch", summary="min,max,mean,last,first")
+run.define_metric("acc", summary="max", hidden=True)
+run.define_metric("train/*", step_metric="epoch")
+run.define_metric("val_*", summary="none")
+run.define_metric("eval.loss", summary="min")
+run.define_metric("loss", summary="mean")
+run.define_metric("x", step_metric="epoch", step_sync=False)
+run.define_metric("s", summary="min,last")
+run.define_metric("o", summary="last", overwrite=True)
+run.define_metric("g/*", step_metric="gstep", summary="max")
+run.define_metric("a\\.b", summary="min")
+for i in range(4):
+    row = {"loss": 1.0 / (i + 1), "acc": i * 0.1, "train/a": i, "train/b": 2.5 * i, "val_x": i,
+           "eval": {"loss": 3 - i}, "x": i, "s": "str%d" % i, "o": i, "a.b": 5 - i}
+    if i % 2 == 0:
+        row["epoch"] = i // 2
+    if i == 3:
+        row["g/k"] = 2.0
+    run.log(row)
+run.log({"loss": 7, "z": None})
+run.log({"late": 5})
+run.log({"late": 2})
+run.define_metric("late", summary="min,first")
+run.log({"late": 3})
+run.summary["loss"] = 0.01
+run.log({"loss": 9, "acc": float("nan")})
+run.log({"loss": 1}, step=20)
+run.log({"x": 3, "epoch": 7}, commit=False)
+run.define_metric("x", summary="max")
+run.log({"x": 4})
+run.define_metric("*", summary="max")
+run.log({"new": 1})
+run.log({"new": 0})
+run.finish()
+''',
 }
 
 
@@ -121,6 +162,14 @@ def simple(rec, payload_len):
         out.update(files=[[f.path, f.policy, f.type] for f in r.files])
     elif kind == "exit":
         out.update(exit_code=r.exit_code, runtime=r.runtime)
+    elif kind == "metric":
+        o, m = r.options, r.summary
+        out.update(name=r.name, glob_name=r.glob_name, step_metric=r.step_metric,
+                   options=[o.step_sync, o.hidden, o.defined],
+                   summary=[m.min, m.max, m.mean, m.best, m.last, m.none, m.copy, m.first]
+                   if r.HasField("summary") else None,
+                   goal=r.goal, overwrite=r._control.overwrite,
+                   expanded_from_glob=r.expanded_from_glob)
     elif kind == "output_raw":
         out.update(line=r.line, output_type=r.output_type)
     elif kind == "artifact":
@@ -140,7 +189,10 @@ def main():
     import wandb
     assert wandb.__version__ == "0.31.0", wandb.__version__
     os.makedirs(OUT, exist_ok=True)
+    only = sys.argv[1:]  # scenario names to make; all without any
     for name, code in SCENARIOS.items():
+        if only and name not in only:
+            continue
         with tempfile.TemporaryDirectory() as tmp:
             script = os.path.join(tmp, "gen.py")
             with open(script, "w") as f:
