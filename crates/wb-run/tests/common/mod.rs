@@ -2,6 +2,8 @@
 //! `tests/data/make_sdk_logs.py`, and normalization for comparing two runs' logs.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod metric_scenario;
+
 use std::path::{Path, PathBuf};
 use wb_core::json::{Map, Value, parse};
 use wb_core::json_map;
