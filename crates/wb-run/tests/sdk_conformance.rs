@@ -393,3 +393,94 @@ fn same_logs_look_the_same_to_wandb() {
         "{text}"
     );
 }
+
+/// `define_metric` live: the "metric" scenario of make_sdk_logs.py run by the installed SDK
+/// and by our `Run` gives the same records (metric records, step metrics filled in, derived
+/// summaries with the defined statistics) and the same summary in `wandb leet`.
+#[test]
+#[ignore = "needs a Python with wandb==0.31.0 (WB_PYTHON); run with --ignored"]
+fn define_metric_looks_the_same_to_wandb() {
+    let python = python();
+    let tmp = tempfile::tempdir().unwrap();
+    let (py_root, rs_root) = (tmp.path().join("python"), tmp.path().join("rust"));
+    std::fs::create_dir_all(&py_root).unwrap();
+    std::fs::create_dir_all(&rs_root).unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let code = format!(
+        "import sys; sys.path.insert(0, {:?}); from make_sdk_logs import SCENARIOS; exec(SCENARIOS['metric'])",
+        data.to_string_lossy()
+    );
+    let out = Command::new(&python)
+        .args(["-c", &code])
+        .env("WANDB_MODE", "offline")
+        .env("WANDB_SILENT", "true")
+        .env("WANDB_CONFIG_DIR", tmp.path().join("config"))
+        .env("WANDB_DATA_DIR", tmp.path().join("data"))
+        .current_dir(&py_root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the Python run failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let py_dir = std::fs::read_dir(py_root.join("wandb"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.is_dir()
+                && p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("offline-run-"))
+        })
+        .unwrap();
+
+    let run = Run::builder()
+        .with_dir(&rs_root)
+        .with_project("golden")
+        .with_name("metric")
+        .with_mode(wb_run::Mode::Offline)
+        .with_data_dir(rs_root.join("data"))
+        .build()
+        .unwrap();
+    common::metric_scenario::write_metric_scenario(&run);
+    run.finish(0).unwrap();
+
+    let (ours, sdk) = (
+        normalize(&simple_records(run.log_path())),
+        normalize(&simple_records(&py_dir)),
+    );
+    for (i, (a, b)) in ours.iter().zip(&sdk).enumerate() {
+        assert_eq!(a, b, "record {i} differs");
+    }
+    assert_eq!(ours.len(), sdk.len(), "record count");
+    let kinds = |rs: &[Value], kind: &str| {
+        rs.iter()
+            .filter(|r| r.get("type") == Some(&Value::from(kind)))
+            .count()
+    };
+    assert_eq!(kinds(&ours, "metric"), 15);
+
+    let (py_leet, rs_leet) = (
+        leet_summary(&python, &py_dir, tmp.path()),
+        leet_summary(&python, run.dir(), tmp.path()),
+    );
+    assert_eq!(
+        rs_leet.get("summary"),
+        py_leet.get("summary"),
+        "leet summary"
+    );
+    eprintln!(
+        "{} records equal ({} metric); leet summary: {}",
+        ours.len(),
+        kinds(&ours, "metric"),
+        wb_core::json::to_string(
+            rs_leet.get("summary").unwrap(),
+            wb_core::json::Dialect::Compact
+        )
+    );
+
+    let dir = run.dir().to_string_lossy().into_owned();
+    let (ok, out, err) = wandb_cli(&python, &["sync", "--dry-run", &dir], tmp.path());
+    assert!(ok, "wandb sync --dry-run failed:\n{out}{err}");
+}
