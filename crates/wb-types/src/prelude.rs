@@ -1,6 +1,7 @@
 //! What a training script needs, in one import: `use wb_types::prelude::*;`.
 //!
-//! The run (`Run`, `Row`, `Mode`, `LogOptions`), every media type with its options and format
+//! The run (`Run`, `Row`, `Mode`, `LogOptions`, and `MetricOptions` and `Summary` for
+//! `Run::define_metric`), every media type with its options and format
 //! enums, [`Error`] and [`Result`]. Everything else is at the crate root.
 
 pub use crate::{Error, Result};
@@ -8,7 +9,7 @@ pub use crate::{Error, Result};
 pub use wb_core::{Histogram, HistogramOptions, Html, HtmlOptions, JsonMetadata, LogValue, Plotly};
 
 #[cfg(feature = "run")]
-pub use wb_run::{LogOptions, Mode, Row, Run};
+pub use wb_run::{LogOptions, MetricOptions, Mode, Row, Run, Summary};
 
 #[cfg(feature = "image")]
 pub use wb_image::{

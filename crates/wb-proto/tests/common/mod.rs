@@ -239,6 +239,71 @@ pub fn server_requests() -> Vec<(&'static str, ServerRequest, Value)> {
                 "_info": {"stream_id": "abc123"}}}),
         ),
         (
+            "metric",
+            publish(
+                "",
+                Record {
+                    record_type: Some(RecordType::Metric(MetricRecord {
+                        name: "loss".into(),
+                        step_metric: "epoch".into(),
+                        step_metric_index: 2,
+                        options: Some(MetricOptions {
+                            step_sync: true,
+                            hidden: true,
+                            defined: true,
+                        }),
+                        summary: Some(MetricSummary {
+                            min: true,
+                            max: true,
+                            mean: true,
+                            best: true,
+                            last: true,
+                            none: true,
+                            copy: true,
+                            first: true,
+                        }),
+                        goal: MetricGoal::GoalMinimize as i32,
+                        control: Some(MetricControl { overwrite: true }),
+                        expanded_from_glob: true,
+                        info: info("abc123"),
+                        ..Default::default()
+                    })),
+                    info: info("abc123"),
+                    ..Default::default()
+                },
+            ),
+            json!({"record_publish": {"metric": {"name": "loss", "step_metric": "epoch",
+                "step_metric_index": 2,
+                "options": {"step_sync": true, "hidden": true, "defined": true},
+                "summary": {"min": true, "max": true, "mean": true, "best": true, "last": true,
+                            "none": true, "copy": true, "first": true},
+                "goal": "GOAL_MINIMIZE", "_control": {"overwrite": true},
+                "expanded_from_glob": true, "_info": {"stream_id": "abc123"}},
+                "_info": {"stream_id": "abc123"}}}),
+        ),
+        (
+            "glob metric",
+            publish(
+                "",
+                Record {
+                    record_type: Some(RecordType::Metric(MetricRecord {
+                        glob_name: "train/*".into(),
+                        options: Some(MetricOptions {
+                            defined: true,
+                            ..Default::default()
+                        }),
+                        summary: Some(MetricSummary::default()),
+                        ..Default::default()
+                    })),
+                    info: info("abc123"),
+                    ..Default::default()
+                },
+            ),
+            json!({"record_publish": {"metric": {"glob_name": "train/*",
+                "options": {"defined": true}, "summary": {}},
+                "_info": {"stream_id": "abc123"}}}),
+        ),
+        (
             "exit",
             publish(
                 "r3",
