@@ -68,6 +68,8 @@ pub use error::{Error, ReadError, Result};
 pub use framing::LogWriter;
 pub use reader::{HistoryRow, RecordReader, RunLog};
 pub use row::{LogOptions, Row};
+pub use run::resume::Resume;
+pub use run::save::{FilePolicy, SaveOptions};
 pub use run::{MIN_CONSUMER, PRODUCER, Run, RunBuilder};
 pub use settings::{DEFAULT_BASE_URL, Mode};
 
