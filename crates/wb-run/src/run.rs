@@ -475,7 +475,15 @@ impl Run {
         let start_time = SystemTime::now();
         let started = Instant::now();
         let wandb_dir = layout::wandb_dir(&root);
-        let dir_name = layout::run_dir_name(mode, start_time, &id);
+        let mut dir_name = layout::run_dir_name(mode, start_time, &id);
+        // The SDK's `set_sync_dir_suffix`: a run of the same id started in the same second
+        // (a resumed run, a test) gets `-1`, `-2`, ...
+        let first_name = dir_name.clone();
+        let mut index = 1;
+        while mode != Mode::Disabled && wandb_dir.join(&dir_name).exists() {
+            dir_name = format!("{first_name}-{index}");
+            index += 1;
+        }
         let run_dir = wandb_dir.join(&dir_name);
         let files_dir = run_dir.join("files");
         let logs_dir = run_dir.join("logs");
