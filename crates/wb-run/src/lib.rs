@@ -34,6 +34,11 @@
 //!   the automatic table artifacts, class-label config). [`Mode`] chooses online, offline or
 //!   disabled; settings not given to the builder come from the `WANDB_*` environment.
 //! - [`Row`] (what one `log` call logs) and [`LogOptions`] (`step=` / `commit=`).
+//! - Files and artifacts: [`Run::save`] / [`Run::save_with`] (`wandb.save`, with a
+//!   [`FilePolicy`] and [`SaveOptions`]) and [`Run::log_artifact`] (a [`wb_core::Artifact`]
+//!   built with `add_file`, `add_dir` and `add`).
+//! - Resuming: [`RunBuilder::with_resume`] ([`Resume`], or `WANDB_RESUME`) with the run's id;
+//!   [`Run::is_resumed`] and [`Run::starting_step`].
 //! - [`RecordReader`] (record by record) and [`RunLog`] (history rows, summary, config
 //!   rebuilt); [`LogWriter`] frames encoded records in the same block format.
 //! - [`proto`]: the `wandb_internal.Record` protobuf messages, with wandb's field numbers

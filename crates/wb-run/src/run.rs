@@ -182,7 +182,7 @@ impl RunBuilder {
     }
 
     /// How a run whose id may already exist starts (`wandb.init(resume=...)`, default
-    /// `$WANDB_RESUME`): see [`Resume`]. Give the id with [`RunBuilder::with_id`] (or
+    /// `$WANDB_RESUME`): see [`Resume`](crate::Resume). Give the id with [`RunBuilder::with_id`] (or
     /// `$WANDB_RUN_ID`).
     pub fn with_resume(mut self, resume: resume::Resume) -> Self {
         self.given.resume = Some(resume);

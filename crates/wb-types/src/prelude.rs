@@ -1,14 +1,17 @@
 //! What a training script needs, in one import: `use wb_types::prelude::*;`.
 //!
-//! The run (`Run`, `Row`, `Mode`, `LogOptions`), every media type with its options and format
+//! The run (`Run`, `Row`, `Mode`, `LogOptions`, `FilePolicy` for `run.save`, `Artifact` for
+//! `run.log_artifact`), every media type with its options and format
 //! enums, [`Error`] and [`Result`]. Everything else is at the crate root.
 
 pub use crate::{Error, Result};
 
-pub use wb_core::{Histogram, HistogramOptions, Html, HtmlOptions, JsonMetadata, LogValue, Plotly};
+pub use wb_core::{
+    Artifact, Histogram, HistogramOptions, Html, HtmlOptions, JsonMetadata, LogValue, Plotly,
+};
 
 #[cfg(feature = "run")]
-pub use wb_run::{LogOptions, Mode, Row, Run};
+pub use wb_run::{FilePolicy, LogOptions, Mode, Row, Run};
 
 #[cfg(feature = "image")]
 pub use wb_image::{

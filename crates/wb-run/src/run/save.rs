@@ -349,7 +349,9 @@ impl Run {
     /// folder, keeping its folders below the base path, and announced in a `files` record so
     /// that `wb sync` / `wandb sync` (offline) or wandb-core (online) uploads it by `policy`.
     /// Returns the paths in the run folder, sorted. See [`Run::save_with`] for the base path
-    /// and literal paths.
+    /// and literal paths. As in the SDK, a saved file is a link to yours: do not save files
+    /// named as the run's own (`config.yaml`, `wandb-summary.json`, `wandb-metadata.json`,
+    /// `output.log`, `requirements.txt`) at the top of `files/`, which wandb-core writes.
     ///
     /// ```no_run
     /// use wb_run::{FilePolicy, Run};
