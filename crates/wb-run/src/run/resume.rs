@@ -212,3 +212,41 @@ mod tests {
         assert!(!resume_file(&dir).exists());
     }
 }
+
+#[cfg(test)]
+mod settings_tests {
+    use super::Resume;
+    use crate::settings::{Given, Source, resolve};
+
+    fn env(vars: &[(&str, &str)]) -> Source {
+        Source::Fixed {
+            vars: vars
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            home: None,
+        }
+    }
+
+    #[test]
+    fn wandb_resume_is_read_and_the_builder_wins() {
+        let offline = || Given {
+            mode: Some(crate::Mode::Offline),
+            ..Given::default()
+        };
+        let src = env(&[("WANDB_RESUME", "must"), ("WANDB_RUN_ID", "abc")]);
+        let r = resolve(offline(), &src).unwrap().0;
+        assert_eq!(
+            (r.resume, r.id.as_deref()),
+            (Some(Resume::Must), Some("abc"))
+        );
+        let given = Given {
+            resume: Some(Resume::Never),
+            ..offline()
+        };
+        assert_eq!(resolve(given, &src).unwrap().0.resume, Some(Resume::Never));
+        assert_eq!(resolve(offline(), &env(&[])).unwrap().0.resume, None);
+        let err = resolve(offline(), &env(&[("WANDB_RESUME", "maybe")])).unwrap_err();
+        assert!(err.to_string().contains("WANDB_RESUME"), "{err}");
+    }
+}
