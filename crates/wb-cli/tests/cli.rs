@@ -443,3 +443,74 @@ fn login_writes_the_netrc_as_wandb_login_does() {
         }
     }
 }
+
+#[test]
+#[ignore = "needs wandb-core 0.31.0 (WB_CORE_PATH or target/conformance-venv)"]
+fn sync_uploads_saved_files_and_a_user_artifact() {
+    let Some(core) = core() else { return };
+    let backend = Backend::start().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let src = home.path().join("src");
+    std::fs::create_dir_all(src.join("ckpt")).unwrap();
+    std::fs::write(src.join("ckpt/a.pt"), [1u8, 2, 3]).unwrap();
+    std::fs::write(src.join("ckpt/b.pt"), [4u8, 5]).unwrap();
+    std::fs::write(src.join("notes.md"), "# notes\n").unwrap();
+    let run = Run::builder()
+        .with_dir(home.path().join("project"))
+        .with_project("save-proj")
+        .with_mode(wb_run::Mode::Offline)
+        .with_data_dir(home.path().join("data"))
+        .with_silent(true)
+        .build()
+        .unwrap();
+    let base = wb_run::SaveOptions::default().with_base_path(&src);
+    run.save_with(src.join("ckpt/*.pt"), wb_run::FilePolicy::End, base.clone())
+        .unwrap();
+    run.save_with(src.join("notes.md"), wb_run::FilePolicy::Live, base)
+        .unwrap();
+    let mut art = wb_core::Artifact::new("ckpts", "model").with_description("checkpoints");
+    art.add_dir_as(src.join("ckpt"), "weights").unwrap();
+    run.log_artifact(art).unwrap();
+    run.log(Row::new().with("loss", 0.5)).unwrap();
+    run.finish(0).unwrap();
+
+    let dir = run.dir().to_string_lossy().into_owned();
+    let core = core.to_string_lossy().into_owned();
+    let out = wb(
+        home.path(),
+        &["sync", &dir],
+        &[
+            ("WB_CORE_PATH", &core),
+            ("WANDB_BASE_URL", backend.base_url()),
+            ("WANDB_API_KEY", KEY),
+        ],
+        Duration::from_secs(240),
+    );
+    assert!(out.ok, "wb sync failed:\n{}{}", out.stdout, out.stderr);
+    let synced = backend.run(run.id()).unwrap();
+    for (name, bytes) in [
+        ("ckpt/a.pt", &[1u8, 2, 3][..]),
+        ("ckpt/b.pt", &[4u8, 5][..]),
+        ("notes.md", b"# notes\n"),
+    ] {
+        assert_eq!(
+            synced.file(name),
+            Some(bytes),
+            "{name}: uploaded {:?}",
+            synced.files().keys()
+        );
+    }
+    let artifact = backend
+        .artifacts()
+        .into_iter()
+        .find(|a| a.name() == "ckpts")
+        .expect("the artifact was synced");
+    let manifest = artifact.manifest().unwrap().expect("its manifest arrived");
+    let contents = manifest["contents"].as_object().unwrap();
+    let mut names: Vec<&String> = contents.keys().collect();
+    names.sort();
+    assert_eq!(names, ["weights/a.pt", "weights/b.pt"]);
+    let uploaded: usize = artifact.files().values().map(Vec::len).sum();
+    assert_eq!(uploaded, 5, "{:?}", artifact.files().keys());
+    assert_eq!(synced.completion(), Completion::Complete { exit_code: 0 });
+}

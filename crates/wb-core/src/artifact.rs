@@ -151,6 +151,10 @@ pub struct Artifact {
     pub entries: IndexMap<String, ArtifactEntry>,
     /// Whether this is an incremental artifact (`incremental_beta1`).
     pub incremental: bool,
+    /// `wandb.Artifact(description=...)` ([`Artifact::with_description`]).
+    pub(crate) description: Option<String>,
+    /// `wandb.Artifact(metadata=...)` ([`Artifact::with_metadata`]).
+    pub(crate) metadata: crate::json::Map,
     client_id: String,
     sequence_client_id: String,
     locals: HashMap<LocalId, String>,
@@ -164,6 +168,8 @@ impl Artifact {
             artifact_type: artifact_type.into(),
             entries: IndexMap::new(),
             incremental: false,
+            description: None,
+            metadata: crate::json::Map::new(),
             client_id: crate::random::random_id(128),
             sequence_client_id: crate::random::random_id(128),
             locals: HashMap::new(),

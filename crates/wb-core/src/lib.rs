@@ -29,6 +29,7 @@
 #![warn(missing_docs)]
 
 mod artifact;
+mod artifact_files;
 mod error;
 mod fs;
 mod hash;

@@ -54,6 +54,15 @@ pub enum Error {
         /// The server's reason, as wandb-core reported it.
         message: String,
     },
+    /// The server refused to resume the run as asked: `Resume::Must` for a run it does not
+    /// have, `Resume::Never` for one it has (wandb-core's message says which).
+    #[error("run {run_id} cannot be started with this resume mode: {message}")]
+    Resume {
+        /// The run's id.
+        run_id: String,
+        /// wandb-core's message.
+        message: String,
+    },
     /// The run was finished; nothing more can be logged to it.
     #[error("run {run_id} is finished; create a new Run to log more")]
     Finished {

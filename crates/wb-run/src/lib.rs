@@ -37,6 +37,11 @@
 //! - [`Run::define_metric`] with [`MetricOptions`] and [`Summary`]: custom x-axes (step
 //!   metrics, filled into rows by `step_sync`), glob names, hidden metrics, and summaries of
 //!   min, max, mean, first and last values, as the SDK's `define_metric` and wandb-core apply them.
+//! - Files and artifacts: [`Run::save`] / [`Run::save_with`] (`wandb.save`, with a
+//!   [`FilePolicy`] and [`SaveOptions`]) and [`Run::log_artifact`] (a [`wb_core::Artifact`]
+//!   built with `add_file`, `add_dir` and `add`).
+//! - Resuming: [`RunBuilder::with_resume`] ([`Resume`], or `WANDB_RESUME`) with the run's id;
+//!   [`Run::is_resumed`] and [`Run::starting_step`].
 //! - [`RecordReader`] (record by record) and [`RunLog`] (history rows, summary, config
 //!   rebuilt); [`LogWriter`] frames encoded records in the same block format.
 //! - [`proto`]: the `wandb_internal.Record` protobuf messages, with wandb's field numbers
@@ -73,6 +78,8 @@ pub use framing::LogWriter;
 pub use metric::{MetricOptions, Summary};
 pub use reader::{HistoryRow, RecordReader, RunLog};
 pub use row::{LogOptions, Row};
+pub use run::resume::Resume;
+pub use run::save::{FilePolicy, SaveOptions};
 pub use run::{MIN_CONSUMER, PRODUCER, Run, RunBuilder};
 pub use settings::{DEFAULT_BASE_URL, Mode};
 

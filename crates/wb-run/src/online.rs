@@ -39,6 +39,8 @@ pub(crate) struct Start<'a> {
     pub log_path: &'a Path,
     pub start_unix: f64,
     pub silent: bool,
+    /// The run's resume mode: wandb-core asks the server about the run first.
+    pub resume: Option<crate::run::resume::Resume>,
 }
 
 /// The connection of an online run to wandb-core.
@@ -184,6 +186,7 @@ impl Online {
             x_disable_meta: Some(true),
             x_disable_machine_info: Some(true),
             console: Some("off".into()),
+            resume: s.resume.map(|r| r.as_str().to_owned()),
             ..Settings::default()
         };
         let stream = client.inform_init(settings, &run.run_id)?;
@@ -202,6 +205,14 @@ impl Online {
             })?;
         let server_run = match answer.result_type {
             Some(ResultType::RunResult(r)) => match (r.error, r.run) {
+                (Some(e), _)
+                    if s.resume.is_some() && e.code == wb_proto::ErrorCode::Usage as i32 =>
+                {
+                    return Err(Error::Resume {
+                        run_id: run.run_id.clone(),
+                        message: e.message,
+                    });
+                }
                 (Some(e), _) => {
                     return Err(Error::RunRefused {
                         base_url: s.base_url.to_owned(),

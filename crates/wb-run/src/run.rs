@@ -17,6 +17,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use wb_core::internal::value::{history_row_to_json, summary_to_json};
 use wb_core::json::{Dialect, Map, Value, to_string};
 use wb_core::{Artifact, ArtifactTarget, LogValue, RunTarget};
+pub(crate) mod resume;
+pub(crate) mod save;
+mod user_artifact;
+
 use wb_proto::{
     ArtifactManifest, ArtifactManifestEntry, ArtifactRecord, ConfigItem, ConfigRecord, FilePolicy,
     FileType, FilesItem, FilesRecord, HeaderRecord, HistoryItem, HistoryRecord, HistoryStep,
@@ -177,6 +181,14 @@ impl RunBuilder {
         self
     }
 
+    /// How a run whose id may already exist starts (`wandb.init(resume=...)`, default
+    /// `$WANDB_RESUME`): see [`Resume`](crate::Resume). Give the id with [`RunBuilder::with_id`] (or
+    /// `$WANDB_RUN_ID`).
+    pub fn with_resume(mut self, resume: resume::Resume) -> Self {
+        self.given.resume = Some(resume);
+        self
+    }
+
     /// Reads the environment from `source` instead of the process (for tests).
     #[cfg(test)]
     pub(crate) fn with_source(mut self, source: Source) -> Self {
@@ -312,6 +324,10 @@ pub struct Run {
     log: Mutex<LogState>,
     /// The connection to wandb-core of an online run.
     online: Option<Online>,
+    /// Whether the server had the run and it was resumed.
+    resumed: bool,
+    /// The step the run started at (after the last one of a resumed run).
+    starting_step: u64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -434,6 +450,7 @@ impl Run {
             api_key,
             base_url,
             init_timeout,
+            resume,
         } = settings;
         if !silent {
             for w in &warnings {
@@ -450,7 +467,7 @@ impl Run {
             (Mode::Online, None) => return Err(Error::NoApiKey { base_url }),
             (_, key) => key.map(|(k, _)| k),
         };
-        let id = match id {
+        let id = match resume::choose_id(resume, id, &layout::wandb_dir(&root), silent) {
             Some(id) => {
                 validate_run_id(&id)?;
                 id
@@ -460,7 +477,15 @@ impl Run {
         let start_time = SystemTime::now();
         let started = Instant::now();
         let wandb_dir = layout::wandb_dir(&root);
-        let dir_name = layout::run_dir_name(mode, start_time, &id);
+        let mut dir_name = layout::run_dir_name(mode, start_time, &id);
+        // The SDK's `set_sync_dir_suffix`: a run of the same id started in the same second
+        // (a resumed run, a test) gets `-1`, `-2`, ...
+        let first_name = dir_name.clone();
+        let mut index = 1;
+        while mode != Mode::Disabled && wandb_dir.join(&dir_name).exists() {
+            dir_name = format!("{first_name}-{index}");
+            index += 1;
+        }
         let run_dir = wandb_dir.join(&dir_name);
         let files_dir = run_dir.join("files");
         let logs_dir = run_dir.join("logs");
@@ -488,6 +513,8 @@ impl Run {
                     broken: None,
                 }),
                 online: None,
+                resumed: false,
+                starting_step: 0,
                 id,
             });
         }
@@ -524,8 +551,15 @@ impl Run {
                 broken: None,
             }),
             online: None,
+            resumed: false,
+            starting_step: 0,
             id,
         };
+        match resume {
+            Some(resume::Resume::Auto) => resume::save_auto_id(&wandb_dir, &run.id)?,
+            Some(_) => {}
+            None => resume::remove_auto_id(&wandb_dir),
+        }
 
         let header = record(
             RecordType::Header(HeaderRecord {
@@ -584,13 +618,17 @@ impl Run {
                 log_path: &run.log_path,
                 start_unix: unix_seconds(start_time),
                 silent,
+                resume,
             };
             match Online::start(&start, &run_fields) {
                 Ok((online, server_run)) => {
                     if run.entity.is_empty() {
-                        run.entity = server_run.entity;
+                        run.entity = server_run.entity.clone();
                     }
                     run.online = Some(online);
+                    run.resumed = server_run.resumed;
+                    run.starting_step = server_run.starting_step.max(0) as u64;
+                    run.apply_resumed(&server_run)?;
                 }
                 Err(e) => {
                     // The run never started: close its log without an exit record.
@@ -899,6 +937,11 @@ impl Run {
             online.finish(exit, exit_code, &self.run_dir);
         }
         synced?;
+        if exit_code == 0
+            && let Some(wandb_dir) = self.run_dir.parent()
+        {
+            resume::remove_auto_id(wandb_dir);
+        }
         self.debug_log(&format!(
             "wb-run: run {} finished with exit code {exit_code}",
             self.id
@@ -1116,6 +1159,12 @@ impl Run {
             sequence_client_id: artifact.sequence_client_id().to_owned(),
             digest_algorithm: "MANIFEST_MD5".into(),
             incremental_beta1: artifact.incremental,
+            description: artifact.description().unwrap_or_default().to_owned(),
+            metadata: if artifact.metadata().is_empty() {
+                String::new()
+            } else {
+                compact(&Value::Object(artifact.metadata().clone()))
+            },
             ..ArtifactRecord::default()
         })
     }

@@ -112,6 +112,7 @@ pub(crate) struct Given {
     pub dir: Option<PathBuf>,
     pub silent: Option<bool>,
     pub init_timeout: Option<Duration>,
+    pub resume: Option<crate::run::resume::Resume>,
 }
 
 /// Where the API key was found (for messages).
@@ -143,6 +144,8 @@ pub(crate) struct Resolved {
     pub silent: bool,
     /// How long creating an online run waits for the server (`None`: the default).
     pub init_timeout: Option<Duration>,
+    /// `resume` (the builder's, else `WANDB_RESUME`).
+    pub resume: Option<crate::run::resume::Resume>,
 }
 
 /// The SDK's boolean parsing of an environment value (`true`, `1`, `yes`, `on`, ...).
@@ -391,6 +394,18 @@ pub(crate) fn resolve(given: Given, src: &Source) -> Result<(Resolved, Vec<Strin
         ),
         (None, None) => None,
     };
+    let resume =
+        match (given.resume, src.var("WANDB_RESUME")) {
+            (Some(r), _) => Some(r),
+            (None, Some(v)) => Some(v.trim().parse::<crate::run::resume::Resume>().map_err(
+                |_| {
+                    Error::InvalidSetting(format!(
+                        "invalid WANDB_RESUME={v:?}: use allow, must, never or auto"
+                    ))
+                },
+            )?),
+            (None, None) => None,
+        };
     let resolved = Resolved {
         mode,
         fell_back_offline,
@@ -422,6 +437,7 @@ pub(crate) fn resolve(given: Given, src: &Source) -> Result<(Resolved, Vec<Strin
         dir,
         silent,
         init_timeout,
+        resume,
     };
     Ok((resolved, warnings))
 }

@@ -56,7 +56,10 @@ pub use wb_image::{
 #[cfg(feature = "run")]
 pub use wb_run as run;
 #[cfg(feature = "run")]
-pub use wb_run::{LogOptions, MetricOptions, Mode, Row, Run, RunBuilder, RunLog, Summary};
+pub use wb_run::{
+    FilePolicy, LogOptions, MetricOptions, Mode, Resume, Row, Run, RunBuilder, RunLog, SaveOptions,
+    Summary,
+};
 #[cfg(feature = "table")]
 pub use wb_table as table;
 #[cfg(feature = "table")]

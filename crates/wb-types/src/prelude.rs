@@ -1,15 +1,18 @@
 //! What a training script needs, in one import: `use wb_types::prelude::*;`.
 //!
-//! The run (`Run`, `Row`, `Mode`, `LogOptions`, and `MetricOptions` and `Summary` for
-//! `Run::define_metric`), every media type with its options and format
+//! The run (`Run`, `Row`, `Mode`, `LogOptions`, `MetricOptions` and `Summary` for
+//! `Run::define_metric`, `FilePolicy` for `run.save`, `Artifact` for `run.log_artifact`),
+//! every media type with its options and format
 //! enums, [`Error`] and [`Result`]. Everything else is at the crate root.
 
 pub use crate::{Error, Result};
 
-pub use wb_core::{Histogram, HistogramOptions, Html, HtmlOptions, JsonMetadata, LogValue, Plotly};
+pub use wb_core::{
+    Artifact, Histogram, HistogramOptions, Html, HtmlOptions, JsonMetadata, LogValue, Plotly,
+};
 
 #[cfg(feature = "run")]
-pub use wb_run::{LogOptions, MetricOptions, Mode, Row, Run, Summary};
+pub use wb_run::{FilePolicy, LogOptions, MetricOptions, Mode, Row, Run, Summary};
 
 #[cfg(feature = "image")]
 pub use wb_image::{
