@@ -183,7 +183,9 @@ impl Online {
             x_disable_stats: Some(true),
             x_disable_meta: Some(true),
             x_disable_machine_info: Some(true),
-            console: Some("off".into()),
+            // Not "off": core then writes `output.log` and streams the run's console lines
+            // (`output_raw` records) to the Logs tab; it captures nothing itself.
+            console: Some("auto".into()),
             ..Settings::default()
         };
         let stream = client.inform_init(settings, &run.run_id)?;
