@@ -55,8 +55,14 @@ pub use wb_image::{
 };
 #[cfg(feature = "run")]
 pub use wb_run as run;
+#[cfg(feature = "tracing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tracing")))]
+pub use wb_run::ConsoleLayer;
+#[cfg(feature = "log")]
+#[cfg_attr(docsrs, doc(cfg(feature = "log")))]
+pub use wb_run::ConsoleLogger;
 #[cfg(feature = "run")]
-pub use wb_run::{LogOptions, Mode, Row, Run, RunBuilder, RunLog};
+pub use wb_run::{Console, LogOptions, Mode, Row, Run, RunBuilder, RunLog};
 #[cfg(feature = "table")]
 pub use wb_table as table;
 #[cfg(feature = "table")]
