@@ -3,6 +3,9 @@
 //! uploads `output.log`, as for a Python run doing the same writes (run beside it when the
 //! SDK's Python is found).
 //!
+//! An offline run's console output is uploaded by `wandb sync` the same way: the `output.log`
+//! it uploads is, byte for byte, the one the run wrote.
+//!
 //! Opt-in (`#[ignore]`), as it starts wandb-core:
 //!
 //! ```sh
@@ -48,18 +51,18 @@ with open(out, "w") as f:
     json.dump(info, f)
 "#;
 
-#[test]
-#[ignore = "started by online_console_lines_reach_the_server, in a child process"]
-fn child_online_run() {
-    let Some(dir) = std::env::var_os(CHILD_DIR).map(PathBuf::from) else {
-        return;
+/// The child's run: online when `CHILD_URL` is set, else offline.
+fn child_run(dir: &Path) {
+    let builder = match std::env::var(CHILD_URL) {
+        Ok(url) => Run::builder()
+            .with_mode(Mode::Online)
+            .with_core_path(std::env::var_os(CHILD_CORE).unwrap())
+            .with_base_url(url)
+            .with_api_key(KEY),
+        Err(_) => Run::builder().with_mode(Mode::Offline),
     };
-    let run = Run::builder()
-        .with_mode(Mode::Online)
-        .with_core_path(std::env::var_os(CHILD_CORE).unwrap())
-        .with_base_url(std::env::var(CHILD_URL).unwrap())
-        .with_api_key(KEY)
-        .with_dir(&dir)
+    let run = builder
+        .with_dir(dir)
         .with_data_dir(dir.join("data"))
         .with_project("online-proj")
         .with_silent(true)
@@ -80,6 +83,44 @@ fn child_online_run() {
         format!("{}\n{}", run.id(), run.dir().display()),
     )
     .unwrap();
+}
+
+#[test]
+#[ignore = "started by the tests below, in a child process"]
+fn child_console_run() {
+    if let Some(dir) = std::env::var_os(CHILD_DIR).map(PathBuf::from) {
+        child_run(&dir);
+    }
+}
+
+/// Runs `child_console_run` (online against `url` when given); returns its run id and folder.
+fn run_child(dir: &Path, online: Option<(&str, &Path)>) -> (String, PathBuf) {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args([
+        "child_console_run",
+        "--exact",
+        "--ignored",
+        "--nocapture",
+        "--quiet",
+        "--test-threads=1",
+    ])
+    .env(CHILD_DIR, dir)
+    .env_remove(CHILD_URL)
+    .env_remove("WANDB_CONSOLE")
+    .env_remove("WANDB_MODE")
+    .stdin(Stdio::null());
+    if let Some((url, core)) = online {
+        cmd.env(CHILD_URL, url).env(CHILD_CORE, core);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let info = std::fs::read_to_string(dir.join("run.txt")).unwrap();
+    let (id, run_dir) = info.split_once('\n').unwrap();
+    (id.to_owned(), PathBuf::from(run_dir))
 }
 
 /// A console line of the file stream without its timestamp: `[ERROR ]<content>`.
@@ -125,31 +166,8 @@ fn online_console_lines_reach_the_server() {
     let Some(core) = core() else { return };
     let backend = Backend::start().unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "child_online_run",
-            "--exact",
-            "--ignored",
-            "--nocapture",
-            "--quiet",
-            "--test-threads=1",
-        ])
-        .env(CHILD_DIR, tmp.path())
-        .env(CHILD_URL, backend.base_url())
-        .env(CHILD_CORE, &core)
-        .env_remove("WANDB_CONSOLE")
-        .env_remove("WANDB_MODE")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let info = std::fs::read_to_string(tmp.path().join("run.txt")).unwrap();
-    let (run_id, run_dir) = info.split_once('\n').unwrap();
-    let (out_lines, err_lines) = uploaded(&backend, run_id, Path::new(run_dir));
+    let (run_id, run_dir) = run_child(tmp.path(), Some((backend.base_url(), &core)));
+    let (out_lines, err_lines) = uploaded(&backend, &run_id, &run_dir);
     assert_eq!(
         out_lines,
         ["epoch 1 loss 0.5", "progress 3/3", "épsilon ☃", "done"]
@@ -196,4 +214,67 @@ fn online_console_lines_reach_the_server() {
     let sdk_dir = Path::new(info["dir"].as_str().unwrap()).parent().unwrap();
     let sdk = uploaded(&sdk_backend, info["id"].as_str().unwrap(), sdk_dir);
     assert_eq!((out_lines, err_lines), sdk);
+}
+
+#[test]
+#[ignore = "needs the SDK's Python with wandb 0.31.0 (run with --ignored)"]
+fn wandb_sync_uploads_an_offline_runs_console_output() {
+    let Some(python) = sdk_python() else {
+        if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+            panic!("this test needs a Python with wandb 0.31.0");
+        }
+        eprintln!("SKIPPED: this test needs a Python with wandb 0.31.0");
+        return;
+    };
+    let backend = Backend::start().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let (run_id, run_dir) = run_child(tmp.path(), None);
+    let ours = std::fs::read(run_dir.join("files/output.log")).unwrap();
+    let text = String::from_utf8(ours.clone()).unwrap();
+    let (err, out): (Vec<&str>, Vec<&str>) = text.lines().partition(|l| *l == "a warning");
+    assert_eq!(
+        out,
+        ["epoch 1 loss 0.5", "progress 3/3", "épsilon ☃", "done"]
+    );
+    assert_eq!(err, ["a warning"]);
+    let home = tempfile::tempdir().unwrap();
+    let output = Command::new(&python)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("LANG", "C.UTF-8")
+        .env("WANDB_BASE_URL", backend.base_url())
+        .env("WANDB_API_KEY", KEY)
+        .env("WANDB_CONFIG_DIR", home.path().join("config"))
+        .env("WANDB_CACHE_DIR", home.path().join("cache"))
+        .env("WANDB_DATA_DIR", home.path().join("data"))
+        .current_dir(home.path())
+        .args(["-m", "wandb", "sync"])
+        .arg(&run_dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "wandb sync failed\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let got = backend.run(&run_id).unwrap();
+    assert_eq!(
+        got.file("output.log").expect("output.log was uploaded"),
+        ours.as_slice(),
+        "the uploaded output.log is the one the run wrote"
+    );
+    let mut lines: Vec<String> = got.console_lines().iter().map(|l| untimed(l)).collect();
+    lines.sort();
+    let mut want: Vec<String> = String::from_utf8(ours)
+        .unwrap()
+        .lines()
+        .map(|l| match l {
+            "a warning" => format!("ERROR {l}"),
+            _ => l.to_owned(),
+        })
+        .collect();
+    want.sort();
+    assert_eq!(lines, want);
 }
