@@ -428,6 +428,7 @@ impl Run {
 
     fn create(b: RunBuilder) -> Result<Run> {
         let (settings, warnings) = crate::settings::resolve(b.given, &b.source)?;
+        let console = crate::console::resolve(b.console, &b.source)?;
         let Resolved {
             mode,
             fell_back_offline,
@@ -612,7 +613,7 @@ impl Run {
                 }
             }
         }
-        run.console = crate::console::ConsoleHook::start(&run, b.console, &b.source)?;
+        run.console = crate::console::ConsoleHook::start(&run, console);
         run.debug_log(&format!(
             "wb-run {}: {} run {} started in {}",
             env!("CARGO_PKG_VERSION"),

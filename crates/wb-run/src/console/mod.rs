@@ -92,7 +92,7 @@ impl FromStr for Console {
 }
 
 /// The builder's setting, then `WANDB_CONSOLE`, then [`Console::Auto`].
-fn resolve(given: Option<Console>, source: &Source) -> Result<Console> {
+pub(crate) fn resolve(given: Option<Console>, source: &Source) -> Result<Console> {
     match (given, source.var("WANDB_CONSOLE")) {
         (Some(c), _) => Ok(c),
         (None, Some(v)) if !v.is_empty() => v.parse(),
@@ -113,10 +113,9 @@ pub(crate) struct ConsoleHook {
 
 impl ConsoleHook {
     /// Sets up console output for a new run and starts capturing when the setting says so.
-    pub(crate) fn start(run: &Run, given: Option<Console>, source: &Source) -> Result<Self> {
-        let console = resolve(given, source)?;
+    pub(crate) fn start(run: &Run, console: Console) -> Self {
         if run.mode() == Mode::Disabled {
-            return Ok(ConsoleHook::default());
+            return ConsoleHook::default();
         }
         let sink = run.record_sink();
         // Core writes `output.log` of an online run from the records it receives.
@@ -141,10 +140,10 @@ impl ConsoleHook {
         } else {
             None
         };
-        Ok(ConsoleHook {
+        ConsoleHook {
             out: Some(out),
             capture: Mutex::new(capture),
-        })
+        }
     }
 
     /// Stops capturing (everything written so far reaches the run), writes the rest of
@@ -288,5 +287,28 @@ mod tests {
             home: None,
         };
         assert_eq!(resolve(None, &empty).unwrap(), Console::Auto);
+    }
+
+    #[test]
+    fn a_bad_wandb_console_fails_before_anything_is_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = Source::Fixed {
+            vars: [
+                ("WANDB_CONSOLE".to_owned(), "loud".to_owned()),
+                ("WANDB_MODE".to_owned(), "offline".to_owned()),
+            ]
+            .into(),
+            home: Some(tmp.path().to_path_buf()),
+        };
+        let err = Run::builder()
+            .with_dir(tmp.path())
+            .with_source(src)
+            .build()
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("invalid console setting \"loud\""),
+            "{err}"
+        );
+        assert!(!tmp.path().join("wandb").exists());
     }
 }
