@@ -39,6 +39,9 @@ use wb_proto::{OutputRawRecord, OutputType, Record, RecordInfo, RecordType, Time
 /// run. The redirect is undone when the run finishes or is dropped. Only one run in a
 /// process captures at a time; where capturing is impossible, the run says why once and goes
 /// on without it.
+///
+/// Finish the run (or let it drop) before `std::process::exit`: output still in the pipes
+/// when the process exits reaches neither the terminal nor the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Console {
