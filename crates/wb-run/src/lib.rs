@@ -46,7 +46,13 @@
 //!   rebuilt); [`LogWriter`] frames encoded records in the same block format.
 //! - [`proto`]: the `wandb_internal.Record` protobuf messages, with wandb's field numbers
 //!   (the `wb-proto` crate).
+//! - [`Console`]: the capture of the process's stdout and stderr as console output (on by
+//!   default, as in the SDK), and behind features a `log` logger and a `tracing` layer that
+//!   write their lines to the run.
 //! - [`Error`], [`ReadError`], [`Result`].
+//!
+//! ## Features
+#![doc = document_features::document_features!()]
 //!
 //! ## What is written, and when
 //! Like wandb-core, each finished step becomes three records: a summary with the whole-second
@@ -59,6 +65,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
+mod console;
 mod error;
 mod framing;
 mod history;
@@ -73,6 +80,13 @@ mod settings;
 /// The protobuf messages of the `.wandb` log (the `wb-proto` crate).
 pub use wb_proto as proto;
 
+pub use console::Console;
+#[cfg(feature = "tracing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tracing")))]
+pub use console::ConsoleLayer;
+#[cfg(feature = "log")]
+#[cfg_attr(docsrs, doc(cfg(feature = "log")))]
+pub use console::ConsoleLogger;
 pub use error::{Error, ReadError, Result};
 pub use framing::LogWriter;
 pub use metric::{MetricOptions, Summary};

@@ -185,7 +185,9 @@ impl Online {
             x_disable_stats: Some(true),
             x_disable_meta: Some(true),
             x_disable_machine_info: Some(true),
-            console: Some("off".into()),
+            // Not "off": core then writes `output.log` and streams the run's console lines
+            // (`output_raw` records) to the Logs tab; it captures nothing itself.
+            console: Some("auto".into()),
             resume: s.resume.map(|r| r.as_str().to_owned()),
             ..Settings::default()
         };

@@ -12,7 +12,7 @@ use prost::Message;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use wb_core::internal::value::{history_row_to_json, summary_to_json};
 use wb_core::json::{Dialect, Map, Value, to_string};
@@ -48,6 +48,7 @@ pub struct RunBuilder {
     data_dir: Option<PathBuf>,
     core_path: Option<PathBuf>,
     source: Source,
+    console: Option<crate::console::Console>,
 }
 
 impl RunBuilder {
@@ -189,6 +190,15 @@ impl RunBuilder {
         self
     }
 
+    /// Whether the run captures the process's stdout and stderr as console output (the SDK's
+    /// `console` setting; default `$WANDB_CONSOLE`, else [`Console::Auto`](crate::Console),
+    /// which captures). [`Console::Off`](crate::Console::Off) captures nothing; lines written
+    /// by the `log` logger or the `tracing` layer reach the run either way.
+    pub fn with_console(mut self, console: crate::console::Console) -> Self {
+        self.console = Some(console);
+        self
+    }
+
     /// Reads the environment from `source` instead of the process (for tests).
     #[cfg(test)]
     pub(crate) fn with_source(mut self, source: Source) -> Self {
@@ -321,13 +331,15 @@ pub struct Run {
     started: Instant,
     start_time: SystemTime,
     steps: Mutex<StepState>,
-    log: Mutex<LogState>,
+    log: Arc<Mutex<LogState>>,
     /// The connection to wandb-core of an online run.
-    online: Option<Online>,
+    online: Option<Arc<Online>>,
     /// Whether the server had the run and it was resumed.
     resumed: bool,
     /// The step the run started at (after the last one of a resumed run).
     starting_step: u64,
+    /// Console output: the capture of stdout/stderr and `output.log`.
+    console: crate::console::ConsoleHook,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -434,6 +446,7 @@ impl Run {
 
     fn create(b: RunBuilder) -> Result<Run> {
         let (settings, warnings) = crate::settings::resolve(b.given, &b.source)?;
+        let console = crate::console::resolve(b.console, &b.source)?;
         let Resolved {
             mode,
             fell_back_offline,
@@ -505,16 +518,17 @@ impl Run {
                 started,
                 start_time,
                 steps: Mutex::new(StepState::default()),
-                log: Mutex::new(LogState {
+                log: Arc::new(Mutex::new(LogState {
                     file: None,
                     framer: LogWriter::new(),
                     next_num: 1,
                     config_wandb: Map::new(),
                     broken: None,
-                }),
+                })),
                 online: None,
                 resumed: false,
                 starting_step: 0,
+                console: crate::console::ConsoleHook::default(),
                 id,
             });
         }
@@ -543,16 +557,17 @@ impl Run {
             started,
             start_time,
             steps: Mutex::new(StepState::default()),
-            log: Mutex::new(LogState {
+            log: Arc::new(Mutex::new(LogState {
                 file: Some(file),
                 framer: LogWriter::new(),
                 next_num: 1,
                 config_wandb: Map::new(),
                 broken: None,
-            }),
+            })),
             online: None,
             resumed: false,
             starting_step: 0,
+            console: crate::console::ConsoleHook::default(),
             id,
         };
         match resume {
@@ -625,7 +640,7 @@ impl Run {
                     if run.entity.is_empty() {
                         run.entity = server_run.entity.clone();
                     }
-                    run.online = Some(online);
+                    run.online = Some(Arc::new(online));
                     run.resumed = server_run.resumed;
                     run.starting_step = server_run.starting_step.max(0) as u64;
                     run.apply_resumed(&server_run)?;
@@ -638,6 +653,7 @@ impl Run {
                 }
             }
         }
+        run.console = crate::console::ConsoleHook::start(&run, console);
         run.debug_log(&format!(
             "wb-run {}: {} run {} started in {}",
             env!("CARGO_PKG_VERSION"),
@@ -696,14 +712,14 @@ impl Run {
 
     /// The run's page on the W&B server (online runs).
     pub fn url(&self) -> Option<&str> {
-        self.online.as_ref().map(Online::url)
+        self.online.as_deref().map(Online::url)
     }
 
     /// Whether the run is uploading live: an online run whose wandb-core still takes its
     /// records. False for offline and disabled runs, and once core has stopped (the run then
     /// goes on locally; `wb sync` uploads the rest).
     pub fn is_online(&self) -> bool {
-        self.online.as_ref().is_some_and(Online::is_alive)
+        self.online.as_deref().is_some_and(Online::is_alive)
     }
 
     /// Whether [`Run::finish`] was called.
@@ -901,6 +917,7 @@ impl Run {
     /// runtime and the exit record, and closes the log. Exit code 0 marks the run finished,
     /// anything else failed. Finishing twice does nothing.
     pub fn finish(&self, exit_code: i32) -> Result<()> {
+        self.console.stop();
         let mut st = lock(&self.steps);
         if self.is_finished() {
             return Ok(());
@@ -1033,75 +1050,36 @@ impl Run {
 
     /// Numbers, frames and writes records (from `make`, which sees the log state) in one write.
     fn emit(&self, make: impl FnOnce(&mut LogState) -> Result<Vec<Record>>) -> Result<()> {
-        if self.mode == Mode::Disabled {
-            return Ok(());
+        self.sink_parts().emit(make)
+    }
+
+    fn sink_parts(&self) -> SinkParts<'_> {
+        SinkParts {
+            mode: self.mode,
+            id: &self.id,
+            log_path: &self.log_path,
+            run_dir: &self.run_dir,
+            log: &self.log,
+            online: self.online.as_deref(),
         }
-        let mut log = lock(&self.log);
-        if let Some(why) = &log.broken {
-            return Err(Error::io(
-                "writing",
-                &self.log_path,
-                std::io::Error::other(format!(
-                    "an earlier write failed ({why}); the log is closed"
-                )),
-            ));
+    }
+
+    /// The run's console output hooks.
+    #[cfg_attr(not(any(feature = "log", feature = "tracing")), allow(dead_code))]
+    pub(crate) fn console_hook(&self) -> &crate::console::ConsoleHook {
+        &self.console
+    }
+
+    /// A handle that writes records to this run's log from another thread (console capture).
+    pub(crate) fn record_sink(&self) -> RecordSink {
+        RecordSink {
+            mode: self.mode,
+            id: self.id.clone(),
+            log_path: self.log_path.clone(),
+            run_dir: self.run_dir.clone(),
+            log: Arc::clone(&self.log),
+            online: self.online.clone(),
         }
-        if log.file.is_none() {
-            return Err(Error::Finished {
-                run_id: self.id.clone(),
-            });
-        }
-        let records = make(&mut log)?;
-        // The records core uploads: all but the header and run records (sent when the run
-        // started) and the exit record (sent by `finish`, which waits for its answer).
-        let forward: Vec<Record> = match &self.online {
-            Some(o) if o.is_alive() => records
-                .iter()
-                .filter(|r| {
-                    !matches!(
-                        r.record_type,
-                        Some(RecordType::Header(_) | RecordType::Run(_) | RecordType::Exit(_))
-                    )
-                })
-                .cloned()
-                .collect(),
-            _ => Vec::new(),
-        };
-        let mut buf = Vec::new();
-        for mut r in records {
-            r.num = log.next_num;
-            log.next_num += 1;
-            buf.clear();
-            r.encode(&mut buf).map_err(|e| {
-                Error::io(
-                    "encoding a record for",
-                    &self.log_path,
-                    std::io::Error::other(e),
-                )
-            })?;
-            log.framer.add_record(&buf);
-        }
-        let LogState {
-            file,
-            framer,
-            broken,
-            ..
-        } = &mut *log;
-        let result = match file {
-            Some(f) => f.write_all(framer.buffer()),
-            None => Ok(()),
-        };
-        framer.clear();
-        result.map_err(|e| {
-            *broken = Some(e.to_string());
-            Error::io("writing", &self.log_path, e)
-        })?;
-        if let Some(o) = &self.online
-            && !forward.is_empty()
-        {
-            o.forward(forward, &self.run_dir);
-        }
-        Ok(())
     }
 
     fn debug_log(&self, line: &str) {
@@ -1167,6 +1145,127 @@ impl Run {
             },
             ..ArtifactRecord::default()
         })
+    }
+}
+
+/// What [`Run`]'s writes need, borrowed: shared by the run and by [`RecordSink`].
+struct SinkParts<'a> {
+    mode: Mode,
+    id: &'a str,
+    log_path: &'a Path,
+    run_dir: &'a Path,
+    log: &'a Mutex<LogState>,
+    online: Option<&'a Online>,
+}
+
+impl SinkParts<'_> {
+    fn emit(&self, make: impl FnOnce(&mut LogState) -> Result<Vec<Record>>) -> Result<()> {
+        if self.mode == Mode::Disabled {
+            return Ok(());
+        }
+        let mut log = lock(self.log);
+        if let Some(why) = &log.broken {
+            return Err(Error::io(
+                "writing",
+                self.log_path,
+                std::io::Error::other(format!(
+                    "an earlier write failed ({why}); the log is closed"
+                )),
+            ));
+        }
+        if log.file.is_none() {
+            return Err(Error::Finished {
+                run_id: self.id.to_owned(),
+            });
+        }
+        let records = make(&mut log)?;
+        // The records core uploads: all but the header and run records (sent when the run
+        // started) and the exit record (sent by `finish`, which waits for its answer).
+        let forward: Vec<Record> = match self.online {
+            Some(o) if o.is_alive() => records
+                .iter()
+                .filter(|r| {
+                    !matches!(
+                        r.record_type,
+                        Some(RecordType::Header(_) | RecordType::Run(_) | RecordType::Exit(_))
+                    )
+                })
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut buf = Vec::new();
+        for mut r in records {
+            r.num = log.next_num;
+            log.next_num += 1;
+            buf.clear();
+            r.encode(&mut buf).map_err(|e| {
+                Error::io(
+                    "encoding a record for",
+                    self.log_path,
+                    std::io::Error::other(e),
+                )
+            })?;
+            log.framer.add_record(&buf);
+        }
+        let LogState {
+            file,
+            framer,
+            broken,
+            ..
+        } = &mut *log;
+        let result = match file {
+            Some(f) => f.write_all(framer.buffer()),
+            None => Ok(()),
+        };
+        framer.clear();
+        result.map_err(|e| {
+            *broken = Some(e.to_string());
+            Error::io("writing", self.log_path, e)
+        })?;
+        if let Some(o) = self.online
+            && !forward.is_empty()
+        {
+            o.forward(forward, self.run_dir);
+        }
+        Ok(())
+    }
+}
+
+/// Writes records to a run's log (and forwards them to core) from another thread; every
+/// write fails with [`Error::Finished`] once the run is finished.
+#[derive(Debug, Clone)]
+pub(crate) struct RecordSink {
+    mode: Mode,
+    id: String,
+    log_path: PathBuf,
+    run_dir: PathBuf,
+    log: Arc<Mutex<LogState>>,
+    online: Option<Arc<Online>>,
+}
+
+impl RecordSink {
+    /// Numbers, frames and writes `records` in one write, as the run's own writes are.
+    pub(crate) fn emit(&self, records: Vec<Record>) -> Result<()> {
+        SinkParts {
+            mode: self.mode,
+            id: &self.id,
+            log_path: &self.log_path,
+            run_dir: &self.run_dir,
+            log: &self.log,
+            online: self.online.as_deref(),
+        }
+        .emit(|_| Ok(records))
+    }
+
+    /// The run id.
+    pub(crate) fn run_id(&self) -> &str {
+        &self.id
+    }
+
+    /// Whether core writes the run's files (`output.log`) itself: an online run.
+    pub(crate) fn is_online(&self) -> bool {
+        self.online.is_some()
     }
 }
 

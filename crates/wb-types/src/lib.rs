@@ -55,10 +55,16 @@ pub use wb_image::{
 };
 #[cfg(feature = "run")]
 pub use wb_run as run;
+#[cfg(feature = "tracing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tracing")))]
+pub use wb_run::ConsoleLayer;
+#[cfg(feature = "log")]
+#[cfg_attr(docsrs, doc(cfg(feature = "log")))]
+pub use wb_run::ConsoleLogger;
 #[cfg(feature = "run")]
 pub use wb_run::{
-    FilePolicy, LogOptions, MetricOptions, Mode, Resume, Row, Run, RunBuilder, RunLog, SaveOptions,
-    Summary,
+    Console, FilePolicy, LogOptions, MetricOptions, Mode, Resume, Row, Run, RunBuilder, RunLog,
+    SaveOptions, Summary,
 };
 #[cfg(feature = "table")]
 pub use wb_table as table;
