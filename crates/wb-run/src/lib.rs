@@ -60,6 +60,7 @@ mod reader;
 mod row;
 mod run;
 mod settings;
+mod system;
 
 /// The protobuf messages of the `.wandb` log (the `wb-proto` crate).
 pub use wb_proto as proto;

@@ -12,7 +12,7 @@ use prost::Message;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use wb_core::internal::value::{history_row_to_json, summary_to_json};
 use wb_core::json::{Dialect, Map, Value, to_string};
@@ -44,6 +44,7 @@ pub struct RunBuilder {
     data_dir: Option<PathBuf>,
     core_path: Option<PathBuf>,
     source: Source,
+    system: crate::system::SystemSettings,
 }
 
 impl RunBuilder {
@@ -177,6 +178,32 @@ impl RunBuilder {
         self
     }
 
+    /// Whether system metrics (CPU, memory, disk, network, NVIDIA GPUs) are sampled in the
+    /// background and written as `stats` records, as the SDK does (default `true`).
+    pub fn with_system_metrics(mut self, on: bool) -> Self {
+        self.system.stats = on.then_some(
+            self.system
+                .stats
+                .unwrap_or(crate::system::DEFAULT_STATS_INTERVAL),
+        );
+        self
+    }
+
+    /// How often system metrics are sampled (default 15 seconds, the SDK's
+    /// `x_stats_sampling_interval`; intervals under 0.1 s are raised to it). Turns them on.
+    pub fn with_stats_interval(mut self, interval: Duration) -> Self {
+        self.system.stats = Some(interval);
+        self
+    }
+
+    /// Whether the run metadata (OS, host, program and arguments, git commit and remote,
+    /// CPUs, memory, disk, GPUs: the SDK's `environment` records, which become
+    /// `wandb-metadata.json`) is written (default `true`).
+    pub fn with_metadata(mut self, on: bool) -> Self {
+        self.system.metadata = on;
+        self
+    }
+
     /// Reads the environment from `source` instead of the process (for tests).
     #[cfg(test)]
     pub(crate) fn with_source(mut self, source: Source) -> Self {
@@ -307,9 +334,11 @@ pub struct Run {
     started: Instant,
     start_time: SystemTime,
     steps: Mutex<StepState>,
-    log: Mutex<LogState>,
+    log: Arc<Mutex<LogState>>,
     /// The connection to wandb-core of an online run.
-    online: Option<Online>,
+    online: Option<Arc<Online>>,
+    /// The system metrics thread, stopped by `finish`.
+    sampler: Option<crate::system::Sampler>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -478,14 +507,15 @@ impl Run {
                 started,
                 start_time,
                 steps: Mutex::new(StepState::default()),
-                log: Mutex::new(LogState {
+                log: Arc::new(Mutex::new(LogState {
                     file: None,
                     framer: LogWriter::new(),
                     next_num: 1,
                     config_wandb: Map::new(),
                     broken: None,
-                }),
+                })),
                 online: None,
+                sampler: None,
                 id,
             });
         }
@@ -514,14 +544,15 @@ impl Run {
             started,
             start_time,
             steps: Mutex::new(StepState::default()),
-            log: Mutex::new(LogState {
+            log: Arc::new(Mutex::new(LogState {
                 file: Some(file),
                 framer: LogWriter::new(),
                 next_num: 1,
                 config_wandb: Map::new(),
                 broken: None,
-            }),
+            })),
             online: None,
+            sampler: None,
             id,
         };
 
@@ -588,7 +619,7 @@ impl Run {
                     if run.entity.is_empty() {
                         run.entity = server_run.entity;
                     }
-                    run.online = Some(online);
+                    run.online = Some(Arc::new(online));
                 }
                 Err(e) => {
                     // The run never started: close its log without an exit record.
@@ -598,6 +629,12 @@ impl Run {
                 }
             }
         }
+        let facts = crate::system::RunFacts {
+            root: &root,
+            host: &run_fields.host,
+            started: start_time,
+        };
+        run.sampler = crate::system::start(b.system, &facts, run.sink());
         run.debug_log(&format!(
             "wb-run {}: {} run {} started in {}",
             env!("CARGO_PKG_VERSION"),
@@ -656,14 +693,14 @@ impl Run {
 
     /// The run's page on the W&B server (online runs).
     pub fn url(&self) -> Option<&str> {
-        self.online.as_ref().map(Online::url)
+        self.online.as_ref().map(|o| o.url())
     }
 
     /// Whether the run is uploading live: an online run whose wandb-core still takes its
     /// records. False for offline and disabled runs, and once core has stopped (the run then
     /// goes on locally; `wb sync` uploads the rest).
     pub fn is_online(&self) -> bool {
-        self.online.as_ref().is_some_and(Online::is_alive)
+        self.online.as_ref().is_some_and(|o| o.is_alive())
     }
 
     /// Whether [`Run::finish`] was called.
@@ -809,6 +846,9 @@ impl Run {
     /// runtime and the exit record, and closes the log. Exit code 0 marks the run finished,
     /// anything else failed. Finishing twice does nothing.
     pub fn finish(&self, exit_code: i32) -> Result<()> {
+        if let Some(sampler) = &self.sampler {
+            sampler.stop();
+        }
         let mut st = lock(&self.steps);
         if self.is_finished() {
             return Ok(());
@@ -933,75 +973,39 @@ impl Run {
 
     /// Numbers, frames and writes records (from `make`, which sees the log state) in one write.
     fn emit(&self, make: impl FnOnce(&mut LogState) -> Result<Vec<Record>>) -> Result<()> {
-        if self.mode == Mode::Disabled {
-            return Ok(());
+        self.writer().write(make)
+    }
+
+    /// What writing records needs, borrowed from the run.
+    fn writer(&self) -> Writer<'_> {
+        Writer {
+            mode: self.mode,
+            id: &self.id,
+            log: &self.log,
+            log_path: &self.log_path,
+            run_dir: &self.run_dir,
+            online: self.online.as_deref(),
         }
-        let mut log = lock(&self.log);
-        if let Some(why) = &log.broken {
-            return Err(Error::io(
-                "writing",
-                &self.log_path,
-                std::io::Error::other(format!(
-                    "an earlier write failed ({why}); the log is closed"
-                )),
-            ));
-        }
-        if log.file.is_none() {
-            return Err(Error::Finished {
-                run_id: self.id.clone(),
-            });
-        }
-        let records = make(&mut log)?;
-        // The records core uploads: all but the header and run records (sent when the run
-        // started) and the exit record (sent by `finish`, which waits for its answer).
-        let forward: Vec<Record> = match &self.online {
-            Some(o) if o.is_alive() => records
-                .iter()
-                .filter(|r| {
-                    !matches!(
-                        r.record_type,
-                        Some(RecordType::Header(_) | RecordType::Run(_) | RecordType::Exit(_))
-                    )
-                })
-                .cloned()
-                .collect(),
-            _ => Vec::new(),
-        };
-        let mut buf = Vec::new();
-        for mut r in records {
-            r.num = log.next_num;
-            log.next_num += 1;
-            buf.clear();
-            r.encode(&mut buf).map_err(|e| {
-                Error::io(
-                    "encoding a record for",
-                    &self.log_path,
-                    std::io::Error::other(e),
-                )
-            })?;
-            log.framer.add_record(&buf);
-        }
-        let LogState {
-            file,
-            framer,
-            broken,
-            ..
-        } = &mut *log;
-        let result = match file {
-            Some(f) => f.write_all(framer.buffer()),
-            None => Ok(()),
-        };
-        framer.clear();
-        result.map_err(|e| {
-            *broken = Some(e.to_string());
-            Error::io("writing", &self.log_path, e)
-        })?;
-        if let Some(o) = &self.online
-            && !forward.is_empty()
-        {
-            o.forward(forward, &self.run_dir);
-        }
-        Ok(())
+    }
+
+    /// Where a background thread's records go: the same log (and core), through
+    /// [`Writer::write`]; false once the run is finished.
+    fn sink(&self) -> crate::system::Sink {
+        let (mode, id, log) = (self.mode, self.id.clone(), Arc::clone(&self.log));
+        let (log_path, run_dir) = (self.log_path.clone(), self.run_dir.clone());
+        let online = self.online.clone();
+        Box::new(move |record| {
+            Writer {
+                mode,
+                id: &id,
+                log: &log,
+                log_path: &log_path,
+                run_dir: &run_dir,
+                online: online.as_deref(),
+            }
+            .write(|_| Ok(vec![record]))
+            .is_ok()
+        })
     }
 
     fn debug_log(&self, line: &str) {
@@ -1061,6 +1065,92 @@ impl Run {
             incremental_beta1: artifact.incremental,
             ..ArtifactRecord::default()
         })
+    }
+}
+
+/// Writes records to a run's log (and forwards them to core): what `Run::emit` and the
+/// background threads share.
+struct Writer<'a> {
+    mode: Mode,
+    id: &'a str,
+    log: &'a Mutex<LogState>,
+    log_path: &'a Path,
+    run_dir: &'a Path,
+    online: Option<&'a Online>,
+}
+
+impl Writer<'_> {
+    /// Numbers, frames and writes records (from `make`, which sees the log state) in one write.
+    fn write(&self, make: impl FnOnce(&mut LogState) -> Result<Vec<Record>>) -> Result<()> {
+        if self.mode == Mode::Disabled {
+            return Ok(());
+        }
+        let mut log = lock(self.log);
+        if let Some(why) = &log.broken {
+            return Err(Error::io(
+                "writing",
+                self.log_path,
+                std::io::Error::other(format!(
+                    "an earlier write failed ({why}); the log is closed"
+                )),
+            ));
+        }
+        if log.file.is_none() {
+            return Err(Error::Finished {
+                run_id: self.id.to_owned(),
+            });
+        }
+        let records = make(&mut log)?;
+        // The records core uploads: all but the header and run records (sent when the run
+        // started) and the exit record (sent by `finish`, which waits for its answer).
+        let forward: Vec<Record> = match self.online {
+            Some(o) if o.is_alive() => records
+                .iter()
+                .filter(|r| {
+                    !matches!(
+                        r.record_type,
+                        Some(RecordType::Header(_) | RecordType::Run(_) | RecordType::Exit(_))
+                    )
+                })
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut buf = Vec::new();
+        for mut r in records {
+            r.num = log.next_num;
+            log.next_num += 1;
+            buf.clear();
+            r.encode(&mut buf).map_err(|e| {
+                Error::io(
+                    "encoding a record for",
+                    self.log_path,
+                    std::io::Error::other(e),
+                )
+            })?;
+            log.framer.add_record(&buf);
+        }
+        let LogState {
+            file,
+            framer,
+            broken,
+            ..
+        } = &mut *log;
+        let result = match file {
+            Some(f) => f.write_all(framer.buffer()),
+            None => Ok(()),
+        };
+        framer.clear();
+        result.map_err(|e| {
+            *broken = Some(e.to_string());
+            Error::io("writing", self.log_path, e)
+        })?;
+        if let Some(o) = self.online
+            && !forward.is_empty()
+        {
+            o.forward(forward, self.run_dir);
+        }
+        Ok(())
     }
 }
 
