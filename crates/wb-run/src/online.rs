@@ -183,6 +183,9 @@ impl Online {
             x_disable_stats: Some(true),
             x_disable_meta: Some(true),
             x_disable_machine_info: Some(true),
+            // The SDK's default: this process writes the run's files (wandb-metadata.json,
+            // made by core from our environment records, is uploaded only by a primary).
+            x_primary: Some(true),
             console: Some("off".into()),
             ..Settings::default()
         };
