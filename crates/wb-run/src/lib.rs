@@ -40,6 +40,14 @@
 //!   (the `wb-proto` crate).
 //! - [`Error`], [`ReadError`], [`Result`].
 //!
+//! ## System metrics and run metadata
+//! As the SDK does, a run samples the machine in the background (CPU, memory, disk, network,
+//! NVIDIA GPUs through NVML loaded at run time) every 15 seconds into `stats` records, and
+//! records the program, host, git commit and hardware in two `environment` records (which
+//! wandb-core uploads as `wandb-metadata.json`). [`RunBuilder::with_stats_interval`],
+//! [`RunBuilder::with_system_metrics`] and [`RunBuilder::with_metadata`] change or turn them
+//! off; `docs/system.md` lists the keys and fields.
+//!
 //! ## What is written, and when
 //! Like wandb-core, each finished step becomes three records: a summary with the whole-second
 //! runtime, a summary of the step's leaves, and the history record (leaves flattened to
