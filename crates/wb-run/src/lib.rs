@@ -48,6 +48,9 @@
 //! [`RunBuilder::with_system_metrics`] and [`RunBuilder::with_metadata`] change or turn them
 //! off; `docs/system.md` lists the keys and fields.
 //!
+//! ## Features
+#![doc = document_features::document_features!()]
+//!
 //! ## What is written, and when
 //! Like wandb-core, each finished step becomes three records: a summary with the whole-second
 //! runtime, a summary of the step's leaves, and the history record (leaves flattened to

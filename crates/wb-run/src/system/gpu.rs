@@ -1,7 +1,10 @@
-//! NVIDIA GPUs through NVML, loaded at run time (`libnvidia-ml.so.1`, by `nvml-wrapper`):
-//! nothing is needed to build, and a machine without the driver has no GPU keys.
+//! NVIDIA GPUs through NVML, loaded at run time (`libnvidia-ml.so.1`, by `nvml-wrapper`, with
+//! the `nvidia` feature): nothing is needed to build, and a machine without the driver has no
+//! GPU keys.
 
+#[cfg(feature = "nvidia")]
 use nvml_wrapper::Nvml;
+#[cfg(feature = "nvidia")]
 use nvml_wrapper::enum_wrappers::device::TemperatureSensor;
 use wb_core::json::Value;
 use wb_proto::GpuNvidiaInfo;
@@ -66,17 +69,20 @@ pub(crate) fn gpu_keys(index: u32, r: &GpuReading) -> Vec<(String, Value)> {
 }
 
 /// The machine's NVIDIA GPUs, when NVML loads and sees at least one.
+#[cfg(feature = "nvidia")]
 pub(crate) struct Gpus {
     nvml: Nvml,
     count: u32,
 }
 
+#[cfg(feature = "nvidia")]
 impl std::fmt::Debug for Gpus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Gpus").field("count", &self.count).finish()
     }
 }
 
+#[cfg(feature = "nvidia")]
 impl Gpus {
     /// Loads NVML; `None` without the driver or without a GPU.
     pub(crate) fn open() -> Option<Gpus> {
@@ -135,6 +141,29 @@ impl Gpus {
             })
             .unwrap_or_default();
         (gpus, cuda)
+    }
+}
+
+/// Without the `nvidia` feature there are never any GPUs.
+#[cfg(not(feature = "nvidia"))]
+#[derive(Debug)]
+pub(crate) struct Gpus(());
+
+#[cfg(not(feature = "nvidia"))]
+impl Gpus {
+    /// Always `None`: NVML is not compiled in.
+    pub(crate) fn open() -> Option<Gpus> {
+        None
+    }
+
+    /// No readings.
+    pub(crate) fn read(&self, _pid: u32) -> Vec<(u32, GpuReading)> {
+        Vec::new()
+    }
+
+    /// No GPUs.
+    pub(crate) fn info(&self) -> (Vec<GpuNvidiaInfo>, String) {
+        (Vec::new(), String::new())
     }
 }
 
