@@ -210,9 +210,10 @@ def op_audio(ctx, inp):
     return media_op(ctx, lambda: wandb.Audio(inp, sample_rate=44100), "audio")
 
 
-def op_run(ctx, inp, steps=RUN_STEPS):
+def op_run(ctx, inp, steps=RUN_STEPS, system=True):
     d = tempfile.mkdtemp(dir=ctx.out)
-    run = wandb.init(mode="offline", dir=d, project="wb-bench")
+    settings = None if system else wandb.Settings(x_disable_stats=True, x_disable_meta=True)
+    run = wandb.init(mode="offline", dir=d, project="wb-bench", settings=settings)
     for _, row, data in run_rows(steps):
         row["h"] = wandb.Histogram(data)
         run.log(row)
@@ -382,6 +383,13 @@ BENCHES = {
         op=op_run,
         check=check_run,
         warmup=lambda ctx, inp: op_run(ctx, inp, RUN_WARMUP_STEPS),
+    ),
+    # The same run without system metrics and metadata.
+    "run-nostats": dict(
+        input=lambda: None,
+        op=lambda ctx, inp: op_run(ctx, inp, system=False),
+        check=check_run,
+        warmup=lambda ctx, inp: op_run(ctx, inp, RUN_WARMUP_STEPS, system=False),
     ),
 }
 

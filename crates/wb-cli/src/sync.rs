@@ -182,6 +182,9 @@ pub fn run(o: Options) -> Result<ExitCode, Fail> {
         api_key: Some(key),
         // Core writes its log of the upload under `wandb_dir/logs`.
         wandb_dir: wandb_dir().map(|d| d.to_string_lossy().into_owned()),
+        // As `wandb sync` sends it: this process writes the run's files, so core uploads
+        // wandb-metadata.json (from the environment records), config.yaml and the summary.
+        x_primary: Some(true),
         ..Default::default()
     };
     let files: Vec<PathBuf> = files.into_iter().collect();

@@ -230,6 +230,24 @@ fn login_then_sync_an_offline_run_without_python() {
             .unwrap_or_else(|| panic!("{name} was not uploaded: {:?}", synced.files().keys()));
         assert!(up == bytes.as_slice(), "{name}: the uploaded bytes differ");
     }
+    // The run's environment records become wandb-metadata.json, as for a Python run.
+    let meta: Value = serde_json::from_slice(
+        synced
+            .file("wandb-metadata.json")
+            .unwrap_or_else(|| panic!("no wandb-metadata.json: {:?}", synced.files().keys())),
+    )
+    .unwrap();
+    for key in [
+        "os",
+        "python",
+        "program",
+        "host",
+        "cpu_count",
+        "memory",
+        "disk",
+    ] {
+        assert!(meta.get(key).is_some(), "{key} not in {meta}");
+    }
     assert_eq!(synced.completion(), Completion::Complete { exit_code: 0 });
     // Core's log of the upload is in ./wandb/logs, as for `wandb sync`.
     let logs = std::fs::read_dir(home.path().join("wandb/logs"))

@@ -116,6 +116,21 @@ fn wb_run_offline_run_synced_by_wandb_sync() {
     }
     assert_eq!(synced.completion(), Completion::Complete { exit_code: 0 });
 
+    // The run's environment records became wandb-metadata.json, as for a Python run.
+    let meta: serde_json::Value = serde_json::from_slice(
+        synced
+            .file("wandb-metadata.json")
+            .unwrap_or_else(|| panic!("no wandb-metadata.json: {:?}", synced.files().keys())),
+    )
+    .unwrap();
+    assert!(
+        meta["python"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("Rust ")),
+        "{meta}"
+    );
+    assert!(meta["cpu_count"].as_u64().is_some_and(|n| n >= 1), "{meta}");
+
     // The table's run_table artifact, committed, its file as the manifest describes it.
     let art = backend
         .artifact(&format!("run-{}-tbl", run.id()))

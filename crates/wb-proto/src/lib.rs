@@ -42,12 +42,14 @@ mod record;
 mod request;
 mod server;
 mod settings;
+mod system;
 
 pub use metric::*;
 pub use record::*;
 pub use request::*;
 pub use server::*;
 pub use settings::*;
+pub use system::*;
 
 /// The wandb version whose field numbers these messages carry.
 pub const WANDB_VERSION: &str = "0.31.0";

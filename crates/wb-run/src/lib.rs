@@ -51,6 +51,14 @@
 //!   write their lines to the run.
 //! - [`Error`], [`ReadError`], [`Result`].
 //!
+//! ## System metrics and run metadata
+//! As the SDK does, a run samples the machine in the background (CPU, memory, disk, network,
+//! NVIDIA GPUs through NVML loaded at run time) every 15 seconds into `stats` records, and
+//! records the program, host, git commit and hardware in two `environment` records (which
+//! wandb-core uploads as `wandb-metadata.json`). [`RunBuilder::with_stats_interval`],
+//! [`RunBuilder::with_system_metrics`] and [`RunBuilder::with_metadata`] change or turn them
+//! off; `docs/system.md` lists the keys and fields.
+//!
 //! ## Features
 #![doc = document_features::document_features!()]
 //!
@@ -76,6 +84,7 @@ mod reader;
 mod row;
 mod run;
 mod settings;
+mod system;
 
 /// The protobuf messages of the `.wandb` log (the `wb-proto` crate).
 pub use wb_proto as proto;

@@ -189,6 +189,9 @@ impl Online {
             // (`output_raw` records) to the Logs tab; it captures nothing itself.
             console: Some("auto".into()),
             resume: s.resume.map(|r| r.as_str().to_owned()),
+            // The SDK's default: this process writes the run's files (wandb-metadata.json,
+            // made by core from our environment records, is uploaded only by a primary).
+            x_primary: Some(true),
             ..Settings::default()
         };
         let stream = client.inform_init(settings, &run.run_id)?;

@@ -49,6 +49,7 @@ pub struct RunBuilder {
     core_path: Option<PathBuf>,
     source: Source,
     console: Option<crate::console::Console>,
+    system: crate::system::SystemSettings,
 }
 
 impl RunBuilder {
@@ -199,6 +200,32 @@ impl RunBuilder {
         self
     }
 
+    /// Whether system metrics (CPU, memory, disk, network, NVIDIA GPUs) are sampled in the
+    /// background and written as `stats` records, as the SDK does (default `true`).
+    pub fn with_system_metrics(mut self, on: bool) -> Self {
+        self.system.stats = on.then_some(
+            self.system
+                .stats
+                .unwrap_or(crate::system::DEFAULT_STATS_INTERVAL),
+        );
+        self
+    }
+
+    /// How often system metrics are sampled (default 15 seconds, the SDK's
+    /// `x_stats_sampling_interval`; intervals under 0.1 s are raised to it). Turns them on.
+    pub fn with_stats_interval(mut self, interval: Duration) -> Self {
+        self.system.stats = Some(interval);
+        self
+    }
+
+    /// Whether the run metadata (OS, host, program and arguments, git commit and remote,
+    /// CPUs, memory, disk, GPUs: the SDK's `environment` records, which become
+    /// `wandb-metadata.json`) is written (default `true`).
+    pub fn with_metadata(mut self, on: bool) -> Self {
+        self.system.metadata = on;
+        self
+    }
+
     /// Reads the environment from `source` instead of the process (for tests).
     #[cfg(test)]
     pub(crate) fn with_source(mut self, source: Source) -> Self {
@@ -340,6 +367,8 @@ pub struct Run {
     starting_step: u64,
     /// Console output: the capture of stdout/stderr and `output.log`.
     console: crate::console::ConsoleHook,
+    /// The system metrics thread, stopped by `finish`.
+    sampler: Option<crate::system::Sampler>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -529,6 +558,7 @@ impl Run {
                 resumed: false,
                 starting_step: 0,
                 console: crate::console::ConsoleHook::default(),
+                sampler: None,
                 id,
             });
         }
@@ -568,6 +598,7 @@ impl Run {
             resumed: false,
             starting_step: 0,
             console: crate::console::ConsoleHook::default(),
+            sampler: None,
             id,
         };
         match resume {
@@ -653,6 +684,12 @@ impl Run {
                 }
             }
         }
+        let facts = crate::system::RunFacts {
+            root: &root,
+            host: &run_fields.host,
+            started: start_time,
+        };
+        run.sampler = crate::system::start(b.system, &facts, run.sink());
         run.console = crate::console::ConsoleHook::start(&run, console);
         run.debug_log(&format!(
             "wb-run {}: {} run {} started in {}",
@@ -918,6 +955,9 @@ impl Run {
     /// anything else failed. Finishing twice does nothing.
     pub fn finish(&self, exit_code: i32) -> Result<()> {
         self.console.stop();
+        if let Some(sampler) = &self.sampler {
+            sampler.stop();
+        }
         let mut st = lock(&self.steps);
         if self.is_finished() {
             return Ok(());
@@ -1080,6 +1120,13 @@ impl Run {
             log: Arc::clone(&self.log),
             online: self.online.clone(),
         }
+    }
+
+    /// Where the system sampler's records go: the same log (and core), through a
+    /// [`RecordSink`]; false once the run is finished.
+    fn sink(&self) -> crate::system::Sink {
+        let sink = self.record_sink();
+        Box::new(move |record| sink.emit(vec![record]).is_ok())
     }
 
     fn debug_log(&self, line: &str) {

@@ -233,9 +233,23 @@ fn header_and_run_records() {
     run.finish(0).unwrap();
     let log = RunLog::read(run.dir()).unwrap();
     let kinds: Vec<&str> = log.records.iter().map(|r| r.kind()).collect();
-    assert_eq!(kinds, ["header", "run", "summary", "exit"]);
+    // The program's and the machine's environment records and the first system metrics
+    // sample come right after the run record, as the SDK writes them; `finish` waits for the
+    // sampler.
+    assert_eq!(
+        kinds,
+        [
+            "header",
+            "run",
+            "environment",
+            "environment",
+            "stats",
+            "summary",
+            "exit"
+        ]
+    );
     let nums: Vec<i64> = log.records.iter().map(|r| r.num).collect();
-    assert_eq!(nums, [1, 2, 3, 4]);
+    assert_eq!(nums, [1, 2, 3, 4, 5, 6, 7]);
     let r = log.run().unwrap();
     assert_eq!(
         (r.run_id.as_str(), r.project.as_str(), r.host.as_str()),

@@ -117,6 +117,14 @@ pub fn all() -> Vec<Def> {
             goal: speed(10.0),
             make: run_bench,
         },
+        // The same run without system metrics and metadata (the SDK's x_disable_stats and
+        // x_disable_meta): `run` must stay within 5% of it (docs/performance.md).
+        Def {
+            name: "run-nostats",
+            input: "the run bench, system metrics and metadata off",
+            goal: speed(10.0),
+            make: run_nostats_bench,
+        },
     ]
 }
 
@@ -325,6 +333,16 @@ fn run_bench() -> Result<Box<dyn Bench>, String> {
         base: inputs::run_base(),
         last: None,
         kept: false,
+        system: true,
+    }))
+}
+
+fn run_nostats_bench() -> Result<Box<dyn Bench>, String> {
+    Ok(Box::new(RunBench {
+        base: inputs::run_base(),
+        last: None,
+        kept: false,
+        system: false,
     }))
 }
 
@@ -335,6 +353,8 @@ struct RunBench {
     last: Option<PathBuf>,
     /// Whether the first run (the output compared with the SDK's) was left in place.
     kept: bool,
+    /// Whether system metrics and metadata are on (the default).
+    system: bool,
 }
 
 impl Bench for RunBench {
@@ -351,6 +371,8 @@ impl Bench for RunBench {
             .with_dir(dir)
             .with_project("wb-bench")
             .with_mode(wb_run::Mode::Offline)
+            .with_system_metrics(self.system)
+            .with_metadata(self.system)
             .build()
             .map_err(err)?;
         for s in 0..inputs::RUN_STEPS {
