@@ -56,10 +56,12 @@ mod framing;
 mod history;
 mod layout;
 mod online;
+mod progress;
 mod reader;
 mod row;
 mod run;
 mod settings;
+mod shared;
 
 /// The protobuf messages of the `.wandb` log (the `wb-proto` crate).
 pub use wb_proto as proto;
@@ -70,6 +72,7 @@ pub use reader::{HistoryRow, RecordReader, RunLog};
 pub use row::{LogOptions, Row};
 pub use run::{MIN_CONSUMER, PRODUCER, Run, RunBuilder};
 pub use settings::{DEFAULT_BASE_URL, Mode};
+pub use shared::SharedRole;
 
 /// Registers this family's decodable `_type`s (the run family adds none).
 pub fn register(registry: &mut wb_core::Registry) {

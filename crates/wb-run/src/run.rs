@@ -8,6 +8,7 @@ use crate::layout;
 use crate::online::{DEFAULT_INIT_TIMEOUT, Online, Start};
 use crate::row::{LogOptions, Row};
 use crate::settings::{Given, Mode, Resolved, Source};
+use crate::shared::{Shared, SharedRole};
 use prost::Message;
 use std::fs::File;
 use std::io::Write;
@@ -177,6 +178,22 @@ impl RunBuilder {
         self
     }
 
+    /// The role of this process in a [`Mode::Shared`] run (default `$WANDB_X_PRIMARY`: false
+    /// makes a worker; else [`SharedRole::Primary`]). Workers attach to the primary's run by
+    /// its id ([`RunBuilder::with_id`]).
+    pub fn with_shared_role(mut self, role: SharedRole) -> Self {
+        self.given.shared_role = Some(role);
+        self
+    }
+
+    /// The label of this process's system metrics and console lines in a [`Mode::Shared`]
+    /// run, e.g. `rank-1` (the SDK's `x_label`; default `$WANDB_X_LABEL`, else
+    /// `<host>-<8 random characters>` as the SDK makes it).
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.given.label = Some(label.into());
+        self
+    }
+
     /// Reads the environment from `source` instead of the process (for tests).
     #[cfg(test)]
     pub(crate) fn with_source(mut self, source: Source) -> Self {
@@ -310,6 +327,8 @@ pub struct Run {
     log: Mutex<LogState>,
     /// The connection to wandb-core of an online run.
     online: Option<Online>,
+    /// The role and label of this process in a shared run.
+    shared: Option<Shared>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -432,6 +451,8 @@ impl Run {
             api_key,
             base_url,
             init_timeout,
+            shared_role,
+            label,
         } = settings;
         if !silent {
             for w in &warnings {
@@ -445,7 +466,7 @@ impl Run {
             validate_project(&project)?;
         }
         let api_key = match (mode, api_key) {
-            (Mode::Online, None) => return Err(Error::NoApiKey { base_url }),
+            (Mode::Online | Mode::Shared, None) => return Err(Error::NoApiKey { base_url }),
             (_, key) => key.map(|(k, _)| k),
         };
         let id = match id {
@@ -464,6 +485,11 @@ impl Run {
         let logs_dir = run_dir.join("logs");
         let log_path = run_dir.join(format!("run-{id}.wandb"));
         let data_dir = b.data_dir.unwrap_or_else(layout::default_data_dir);
+        let host = b.host.unwrap_or_else(layout::host_name);
+        let shared = (mode == Mode::Shared).then(|| Shared {
+            role: shared_role,
+            label: label.unwrap_or_else(|| crate::shared::default_label(&host)),
+        });
         if mode == Mode::Disabled {
             return Ok(Run {
                 mode,
@@ -486,6 +512,7 @@ impl Run {
                     broken: None,
                 }),
                 online: None,
+                shared: None,
                 id,
             });
         }
@@ -522,6 +549,7 @@ impl Run {
                 broken: None,
             }),
             online: None,
+            shared,
             id,
         };
 
@@ -561,7 +589,7 @@ impl Run {
             display_name: run.name.clone().unwrap_or_default(),
             notes,
             tags,
-            host: b.host.unwrap_or_else(layout::host_name),
+            host,
             start_time: Some(Timestamp {
                 seconds: since_epoch.as_secs() as i64,
                 nanos: since_epoch.subsec_nanos() as i32,
@@ -570,7 +598,7 @@ impl Run {
         };
         let run_record = record(RecordType::Run(run_fields.clone()), Some(&run.id));
         run.emit(|_| Ok(vec![header, run_record]))?;
-        if let (Mode::Online, Some(api_key)) = (mode, api_key) {
+        if let (Mode::Online | Mode::Shared, Some(api_key)) = (mode, api_key) {
             let start = Start {
                 core_path: b.core_path.as_deref(),
                 init_timeout: init_timeout.unwrap_or(DEFAULT_INIT_TIMEOUT),
@@ -582,6 +610,7 @@ impl Run {
                 log_path: &run.log_path,
                 start_unix: unix_seconds(start_time),
                 silent,
+                shared: run.shared.as_ref(),
             };
             match Online::start(&start, &run_fields) {
                 Ok((online, server_run)) => {
@@ -666,6 +695,17 @@ impl Run {
         self.online.as_ref().is_some_and(Online::is_alive)
     }
 
+    /// The label of this process's system metrics and console lines in a [`Mode::Shared`]
+    /// run (the SDK's `x_label`); `None` in other modes.
+    pub fn label(&self) -> Option<&str> {
+        self.shared.as_ref().map(|s| s.label.as_str())
+    }
+
+    /// The role of this process in a [`Mode::Shared`] run; `None` in other modes.
+    pub fn shared_role(&self) -> Option<SharedRole> {
+        self.shared.as_ref().map(|s| s.role)
+    }
+
     /// Whether [`Run::finish`] was called.
     pub fn is_finished(&self) -> bool {
         if self.mode == Mode::Disabled {
@@ -694,6 +734,13 @@ impl Run {
         if self.mode == Mode::Disabled {
             return Ok(st.core_step as u64);
         }
+        let step = match (&self.shared, step) {
+            (Some(_), Some(s)) => {
+                crate::shared::warn_step_ignored(s);
+                None
+            }
+            (_, step) => step,
+        };
         let step = step
             .map(|s| {
                 i64::try_from(s).map_err(|_| {
@@ -891,7 +938,11 @@ impl Run {
         }
         st.row
             .set("_runtime", Value::Float(go_seconds(self.started.elapsed())));
-        st.row.set("_step", Value::Int(i128::from(st.core_step)));
+        // In shared mode the server numbers the rows of every process: no step is sent.
+        let shared = self.shared.is_some();
+        if !shared {
+            st.row.set("_step", Value::Int(i128::from(st.core_step)));
+        }
         let leaves: Vec<Leaf> = st.row.take_leaves();
         out.push(self.runtime_summary());
         // The derived summary keeps each leaf's latest value; a `null` leaf has none, so
@@ -923,7 +974,7 @@ impl Run {
         out.push(record(
             RecordType::History(HistoryRecord {
                 item,
-                step: Some(HistoryStep { num: st.core_step }),
+                step: (!shared).then_some(HistoryStep { num: st.core_step }),
                 info: None,
             }),
             None,
