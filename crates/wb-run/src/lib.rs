@@ -33,6 +33,8 @@
 //!   `config_update` / `finish`; `Run` is wb-core's [`wb_core::RunTarget`] (media binding,
 //!   the automatic table artifacts, class-label config). [`Mode`] chooses online, offline or
 //!   disabled; settings not given to the builder come from the `WANDB_*` environment.
+//! - [`Mode::Shared`] with [`SharedRole`] and `with_label`: several processes (the ranks of a
+//!   distributed job) log to one run, as the SDK's shared mode.
 //! - [`Row`] (what one `log` call logs) and [`LogOptions`] (`step=` / `commit=`).
 //! - [`RecordReader`] (record by record) and [`RunLog`] (history rows, summary, config
 //!   rebuilt); [`LogWriter`] frames encoded records in the same block format.

@@ -331,4 +331,100 @@ mod tests {
         );
         assert_eq!(term.close(), CLEAR_LINE.repeat(2));
     }
+
+    /// Operation stats that exercise every rule: more operations than lines, sub-operations,
+    /// errors, progress texts, durations in each unit.
+    fn cases() -> Vec<OperationStats> {
+        let mut nested = op("uploading artifact run-abc-tbl", 75.0);
+        nested.progress = "3/5 files".into();
+        nested.subtasks = vec![
+            op("uploading media/table.json", 0.04),
+            Operation {
+                error_status: "retrying HTTP 500".into(),
+                ..op("uploading manifest", 9.96)
+            },
+        ];
+        let many: Vec<Operation> = (0..8)
+            .map(|i| op(&format!("task {i}"), f64::from(i) * 7.5))
+            .collect();
+        vec![
+            stats(vec![], 0),
+            stats(vec![op("uploading history", 0.25)], 1),
+            stats(vec![nested.clone(), op("updating run metadata", 3725.0)], 2),
+            stats(many.clone(), 12),
+            stats(many[..5].to_vec(), 5),
+            stats(vec![nested, op("x", 59.5)], 4),
+        ]
+    }
+
+    fn to_json(stats: &OperationStats) -> serde_json::Value {
+        fn op_json(o: &Operation) -> serde_json::Value {
+            serde_json::json!({
+                "desc": o.desc, "runtime_seconds": o.runtime_seconds, "progress": o.progress,
+                "error_status": o.error_status,
+                "subtasks": o.subtasks.iter().map(op_json).collect::<Vec<_>>(),
+            })
+        }
+        serde_json::json!({
+            "operations": stats.operations.iter().map(op_json).collect::<Vec<_>>(),
+            "total_operations": stats.total_operations,
+        })
+    }
+
+    const SDK_RENDER: &str = r#"
+import json, sys
+from google.protobuf import json_format
+from wandb.proto import wandb_internal_pb2 as pb
+from wandb.sdk.lib import printer, progress
+out = []
+for i, case in enumerate(json.loads(sys.stdin.read())):
+    stats = json_format.ParseDict(case, pb.OperationStats())
+    p = printer._PrinterTerm(settings=None)
+    symbol = p.loading_symbol(i)
+    lines = progress._OperationStatsPrinter(p, progress._MAX_LINES_TO_PRINT, symbol).render(stats)
+    line = progress.ProgressPrinter(p, None, "")._to_static_text(stats)
+    out.append({"lines": lines, "static": line})
+print(json.dumps(out))
+"#;
+
+    /// Our rendering of each case is the SDK's own (`wandb/sdk/lib/progress.py`, run on the
+    /// same stats), with and without Unicode.
+    #[test]
+    fn the_lines_are_the_sdks() {
+        let python = wb_fake_backend::locate_sdk_python().ok().filter(|p| {
+            std::process::Command::new(p)
+                .args(["-c", "import wandb; print(wandb.__version__)"])
+                .output()
+                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0.31.0")
+        });
+        let Some(python) = python else {
+            eprintln!("SKIPPED: no Python with wandb 0.31.0");
+            return;
+        };
+        let cases = cases();
+        let input = serde_json::Value::Array(cases.iter().map(to_json).collect()).to_string();
+        for (encoding, unicode) in [("utf-8", true), ("ascii", false)] {
+            let mut child = std::process::Command::new(&python)
+                .args(["-c", SDK_RENDER])
+                .env("PYTHONIOENCODING", encoding)
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success());
+            let sdk: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let style = Style { unicode };
+            for (i, case) in cases.iter().enumerate() {
+                let ours = operation_lines(case, MAX_LINES, &style.loading_symbol(i), style);
+                assert_eq!(
+                    serde_json::json!(ours),
+                    sdk[i]["lines"],
+                    "case {i}, unicode {unicode}"
+                );
+                assert_eq!(static_line(case), sdk[i]["static"], "case {i}");
+            }
+        }
+    }
 }
