@@ -56,7 +56,7 @@ pub use wb_image::{
 #[cfg(feature = "run")]
 pub use wb_run as run;
 #[cfg(feature = "run")]
-pub use wb_run::{LogOptions, Mode, Row, Run, RunBuilder, RunLog};
+pub use wb_run::{LogOptions, Mode, Row, Run, RunBuilder, RunLog, SharedRole};
 #[cfg(feature = "table")]
 pub use wb_table as table;
 #[cfg(feature = "table")]
