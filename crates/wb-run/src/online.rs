@@ -165,8 +165,9 @@ impl Online {
         Ok((online, server_run))
     }
 
-    fn open(client: &Client, s: &Start<'_>, run: &RunRecord) -> Result<(RunStream, RunRecord)> {
-        let settings = Settings {
+    /// The settings core gets for the run (`inform_init`).
+    fn core_settings(s: &Start<'_>, run: &RunRecord) -> Settings {
+        Settings {
             base_url: Some(s.base_url.to_owned()),
             api_key: Some(s.api_key.to_owned()),
             run_id: Some(run.run_id.clone()),
@@ -198,7 +199,11 @@ impl Online {
             x_disable_machine_info: Some(true),
             console: Some("off".into()),
             ..Settings::default()
-        };
+        }
+    }
+
+    fn open(client: &Client, s: &Start<'_>, run: &RunRecord) -> Result<(RunStream, RunRecord)> {
+        let settings = Self::core_settings(s, run);
         let stream = client.inform_init(settings, &run.run_id)?;
         let record = Record {
             record_type: Some(RecordType::Run(run.clone())),
@@ -377,6 +382,46 @@ impl Online {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_runs_tell_core_their_role_and_label() {
+        let dir = Path::new("/tmp/x");
+        let run = RunRecord {
+            run_id: "r1".into(),
+            ..RunRecord::default()
+        };
+        let start = |shared| Start {
+            core_path: None,
+            init_timeout: DEFAULT_INIT_TIMEOUT,
+            base_url: "http://127.0.0.1:1",
+            api_key: "k",
+            root_dir: dir,
+            wandb_dir: dir,
+            run_dir: dir,
+            log_path: dir,
+            start_unix: 0.0,
+            silent: true,
+            shared,
+        };
+        let plain = Online::core_settings(&start(None), &run);
+        assert_eq!(plain.mode.as_deref(), Some("online"));
+        assert_eq!(
+            (plain.shared, plain.x_label, plain.x_primary),
+            (None, None, None)
+        );
+        let worker = crate::shared::Shared {
+            role: crate::SharedRole::Worker,
+            label: "rank-1".into(),
+        };
+        let s = Online::core_settings(&start(Some(&worker)), &run);
+        assert_eq!(s.mode.as_deref(), Some("shared"));
+        assert_eq!(s.shared, Some(true));
+        assert_eq!(s.x_label.as_deref(), Some("rank-1"));
+        assert_eq!(
+            (s.x_primary, s.x_update_finish_state),
+            (Some(false), Some(false))
+        );
+    }
 
     #[test]
     fn urls_are_the_sdks() {
