@@ -16,7 +16,9 @@ exactly (integer hashing and IEEE-exact float arithmetic only, no libm), so both
 identical data. Each operation is what a user of the SDK pays for: for media, construction
 plus `val_to_json` (what `run.log` does with the value: bind it to the run, write the file,
 build its JSON); for the table, `wandb.Table(...)` plus `Artifact.add`; for the run,
-`wandb.init(mode="offline")`, the `run.log` calls and `run.finish()`.
+`wandb.init(mode="offline")`, the `run.log` calls and `run.finish()`; for run-online the same
+with `mode="online"` against the fake backend at $WANDB_BASE_URL, `finish()` returning once
+everything is uploaded.
 """
 
 import argparse
@@ -221,6 +223,34 @@ def op_run(ctx, inp, steps=RUN_STEPS, system=True):
     return glob.glob(os.path.join(d, "wandb", "offline-run-*", "run-*.wandb"))[0]
 
 
+PARTS = {"in log": [], "last log to finish": []}
+"""Per run of op_run_online, in seconds: the time inside the `run.log` calls, and from the last
+`run.log` to `run.finish()` returning (core uploading what is left)."""
+
+
+def op_run_online(ctx, inp, steps=RUN_STEPS):
+    """The run bench online (mode="online", to the fake backend at $WANDB_BASE_URL), with core's
+    system metrics, metadata and console capture off, as the Rust side runs it."""
+    d = tempfile.mkdtemp(dir=ctx.out)
+    run = wandb.init(
+        mode="online",
+        dir=d,
+        project="wb-bench",
+        settings=wandb.Settings(x_disable_stats=True, x_disable_meta=True, console="off"),
+    )
+    in_log = 0.0
+    for _, row, data in run_rows(steps):
+        row["h"] = wandb.Histogram(data)
+        t = time.perf_counter()
+        run.log(row)
+        in_log += time.perf_counter() - t
+    t = time.perf_counter()
+    run.finish()
+    PARTS["last log to finish"].append(time.perf_counter() - t)
+    PARTS["in log"].append(in_log)
+    return glob.glob(os.path.join(d, "wandb", "run-*", "run-*.wandb"))[0]
+
+
 # ---------------------------------------------------------------------------------------------
 # Equivalence checks: (equivalent, detail)
 
@@ -391,6 +421,12 @@ BENCHES = {
         check=check_run,
         warmup=lambda ctx, inp: op_run(ctx, inp, RUN_WARMUP_STEPS, system=False),
     ),
+    "run-online": dict(
+        input=lambda: None,
+        op=op_run_online,
+        check=check_run,
+        warmup=lambda ctx, inp: op_run_online(ctx, inp, RUN_WARMUP_STEPS),
+    ),
 }
 
 
@@ -445,13 +481,16 @@ def cmd_time(bench, ctx, reps, budget):
     inp = bench["input"]()
     warm = bench.get("warmup", bench["op"])
     warm(ctx, inp)
+    for v in PARTS.values():
+        v.clear()
     first = timed_run(lambda: bench["op"](ctx, inp))
     runs = [first]
     # At least three runs; more while the time budget lasts, up to `reps`.
     more = max(2, min(reps - 1, int(budget / max(first, 1e-6))))
     runs += [timed_run(lambda: bench["op"](ctx, inp)) for _ in range(more)]
     ms = [r * 1e3 for r in runs]
-    return {"ms": statistics.median(ms), "runs_ms": ms}
+    parts = {k: [x * 1e3 for x in v] for k, v in PARTS.items() if v}
+    return {"ms": statistics.median(ms), "runs_ms": ms, "parts": parts}
 
 
 def main():

@@ -31,7 +31,7 @@ pub fn wandb_dir(root: &Path) -> PathBuf {
 pub fn run_dir_name(mode: crate::Mode, start: std::time::SystemTime, run_id: &str) -> String {
     let local: chrono::DateTime<chrono::Local> = start.into();
     let prefix = match mode {
-        crate::Mode::Online => "run",
+        crate::Mode::Online | crate::Mode::Shared => "run",
         _ => "offline-run",
     };
     format!("{prefix}-{}-{run_id}", local.format("%Y%m%d_%H%M%S"))

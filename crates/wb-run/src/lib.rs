@@ -33,6 +33,8 @@
 //!   `config_update` / `finish`; `Run` is wb-core's [`wb_core::RunTarget`] (media binding,
 //!   the automatic table artifacts, class-label config). [`Mode`] chooses online, offline or
 //!   disabled; settings not given to the builder come from the `WANDB_*` environment.
+//! - [`Mode::Shared`] with [`SharedRole`] and `with_label`: several processes (the ranks of a
+//!   distributed job) log to one run, as the SDK's shared mode.
 //! - [`Row`] (what one `log` call logs) and [`LogOptions`] (`step=` / `commit=`).
 //! - [`Run::define_metric`] with [`MetricOptions`] and [`Summary`]: custom x-axes (step
 //!   metrics, filled into rows by `step_sync`), glob names, hidden metrics, and summaries of
@@ -80,10 +82,12 @@ mod history;
 mod layout;
 mod metric;
 mod online;
+mod progress;
 mod reader;
 mod row;
 mod run;
 mod settings;
+mod shared;
 mod system;
 
 /// The protobuf messages of the `.wandb` log (the `wb-proto` crate).
@@ -105,6 +109,7 @@ pub use run::resume::Resume;
 pub use run::save::{FilePolicy, SaveOptions};
 pub use run::{MIN_CONSUMER, PRODUCER, Run, RunBuilder};
 pub use settings::{DEFAULT_BASE_URL, Mode};
+pub use shared::SharedRole;
 
 /// Registers this family's decodable `_type`s (the run family adds none).
 pub fn register(registry: &mut wb_core::Registry) {

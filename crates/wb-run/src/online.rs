@@ -9,14 +9,14 @@
 //! no second log over it. If core dies, logging goes on locally and the run says so.
 
 use crate::error::{Error, Result};
-use std::io::IsTerminal;
+use crate::progress::Display;
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use wb_proto::{
-    PollExitRequest, Record, RecordType, Request, RequestType, ResponseType, ResultType, RunRecord,
-    RunStartRequest, Settings,
+    OperationStats, OperationStatsRequest, Record, RecordType, Request, RequestType, ResponseType,
+    ResultType, RunRecord, RunStartRequest, Settings,
 };
 use wb_service::{Client, CoreBinary, Pending, RunStream};
 
@@ -41,6 +41,8 @@ pub(crate) struct Start<'a> {
     pub silent: bool,
     /// The run's resume mode: wandb-core asks the server about the run first.
     pub resume: Option<crate::run::resume::Resume>,
+    /// The role and label of this process in a shared run.
+    pub shared: Option<&'a crate::shared::Shared>,
 }
 
 /// The connection of an online run to wandb-core.
@@ -165,15 +167,30 @@ impl Online {
         Ok((online, server_run))
     }
 
-    fn open(client: &Client, s: &Start<'_>, run: &RunRecord) -> Result<(RunStream, RunRecord)> {
-        let settings = Settings {
+    /// The settings core gets for the run (`inform_init`).
+    fn core_settings(s: &Start<'_>, run: &RunRecord) -> Settings {
+        Settings {
             base_url: Some(s.base_url.to_owned()),
             api_key: Some(s.api_key.to_owned()),
             run_id: Some(run.run_id.clone()),
             project: (!run.project.is_empty()).then(|| run.project.clone()),
             entity: (!run.entity.is_empty()).then(|| run.entity.clone()),
             run_name: (!run.display_name.is_empty()).then(|| run.display_name.clone()),
-            mode: Some("online".into()),
+            mode: Some(
+                if s.shared.is_some() {
+                    "shared"
+                } else {
+                    "online"
+                }
+                .into(),
+            ),
+            shared: s.shared.map(|_| true),
+            // The SDK's default is primary: this process writes the run's files
+            // (wandb-metadata.json, made by core from our environment records, is uploaded
+            // only by a primary). A shared run's worker is not.
+            x_primary: Some(s.shared.is_none_or(|sh| sh.role.is_primary())),
+            x_update_finish_state: s.shared.map(|sh| sh.role.updates_finish_state()),
+            x_label: s.shared.map(|sh| sh.label.clone()),
             root_dir: path_str(s.root_dir),
             wandb_dir: path_str(s.wandb_dir),
             sync_dir: path_str(s.run_dir),
@@ -189,11 +206,12 @@ impl Online {
             // (`output_raw` records) to the Logs tab; it captures nothing itself.
             console: Some("auto".into()),
             resume: s.resume.map(|r| r.as_str().to_owned()),
-            // The SDK's default: this process writes the run's files (wandb-metadata.json,
-            // made by core from our environment records, is uploaded only by a primary).
-            x_primary: Some(true),
             ..Settings::default()
-        };
+        }
+    }
+
+    fn open(client: &Client, s: &Start<'_>, run: &RunRecord) -> Result<(RunStream, RunRecord)> {
+        let settings = Self::core_settings(s, run);
         let stream = client.inform_init(settings, &run.run_id)?;
         let record = Record {
             record_type: Some(RecordType::Run(run.clone())),
@@ -316,58 +334,111 @@ impl Online {
         }
     }
 
+    /// Waits for core's answer to the exit record, showing core's operations meanwhile as
+    /// the SDK does ([`crate::progress`]): the screen is updated ten times a second and the
+    /// stats polled every half second.
     fn wait_for_exit(&self, pending: &Pending<wb_proto::RecordResult>, run_dir: &Path) {
-        let show = !self.silent && std::io::stderr().is_terminal();
-        let mut last_poll = Instant::now();
+        use std::io::Write;
+        let mut display = Display::for_stderr(self.silent);
+        let mut stats: Option<OperationStats> = None;
+        let mut last_poll: Option<Instant> = None;
         loop {
-            match pending.wait(Duration::from_millis(500)) {
+            let step = if display.is_on() {
+                Duration::from_millis(100)
+            } else {
+                Duration::from_millis(500)
+            };
+            match pending.wait(step) {
                 Ok(_) => break,
                 Err(wb_service::Error::Timeout { .. }) => {}
                 Err(e) => {
+                    eprint!("{}", display.close());
                     self.lose(&e.to_string(), run_dir);
                     return;
                 }
             }
-            if show && last_poll.elapsed() >= Duration::from_secs(1) {
-                last_poll = Instant::now();
-                if let Some(line) = self.progress() {
-                    eprint!("\rwandb: {line}");
+            if !display.is_on() {
+                continue;
+            }
+            if last_poll.is_none_or(|t| t.elapsed() >= Duration::from_millis(500)) {
+                last_poll = Some(Instant::now());
+                if let Some(s) = self.operation_stats() {
+                    stats = Some(s);
                 }
             }
+            let out = display.update(stats.as_ref());
+            if !out.is_empty() {
+                let mut err = std::io::stderr().lock();
+                let _ = err.write_all(out.as_bytes());
+                let _ = err.flush();
+            }
         }
-        if show {
-            eprintln!();
-        }
+        eprint!("{}", display.close());
     }
 
-    /// One progress line from `poll_exit`: uploaded and total megabytes.
-    fn progress(&self) -> Option<String> {
+    /// What core is busy with (`OperationStatsRequest`), as the SDK polls it.
+    fn operation_stats(&self) -> Option<OperationStats> {
         let answer = self
             .stream
             .communicate(
-                request(RequestType::PollExit(PollExitRequest::default())),
+                request(RequestType::Operations(OperationStatsRequest::default())),
                 Duration::from_secs(2),
             )
             .ok()?;
         let Some(ResultType::Response(r)) = answer.result_type else {
             return None;
         };
-        let Some(ResponseType::PollExitResponse(p)) = r.response_type else {
+        let Some(ResponseType::OperationsResponse(o)) = r.response_type else {
             return None;
         };
-        let stats = p.pusher_stats?;
-        let mb = |b: i64| b as f64 / 1_048_576.0;
-        Some(format!(
-            "uploading {:.3} MB of {:.3} MB",
-            mb(stats.uploaded_bytes),
-            mb(stats.total_bytes)
-        ))
+        o.operation_stats
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_runs_tell_core_their_role_and_label() {
+        let dir = Path::new("/tmp/x");
+        let run = RunRecord {
+            run_id: "r1".into(),
+            ..RunRecord::default()
+        };
+        let start = |shared| Start {
+            core_path: None,
+            init_timeout: DEFAULT_INIT_TIMEOUT,
+            base_url: "http://127.0.0.1:1",
+            api_key: "k",
+            root_dir: dir,
+            wandb_dir: dir,
+            run_dir: dir,
+            log_path: dir,
+            start_unix: 0.0,
+            silent: true,
+            resume: None,
+            shared,
+        };
+        let plain = Online::core_settings(&start(None), &run);
+        assert_eq!(plain.mode.as_deref(), Some("online"));
+        assert_eq!(
+            (plain.shared, plain.x_label, plain.x_primary),
+            (None, None, Some(true))
+        );
+        let worker = crate::shared::Shared {
+            role: crate::SharedRole::Worker,
+            label: "rank-1".into(),
+        };
+        let s = Online::core_settings(&start(Some(&worker)), &run);
+        assert_eq!(s.mode.as_deref(), Some("shared"));
+        assert_eq!(s.shared, Some(true));
+        assert_eq!(s.x_label.as_deref(), Some("rank-1"));
+        assert_eq!(
+            (s.x_primary, s.x_update_finish_state),
+            (Some(false), Some(false))
+        );
+    }
 
     #[test]
     fn urls_are_the_sdks() {

@@ -8,6 +8,7 @@ use crate::layout;
 use crate::online::{DEFAULT_INIT_TIMEOUT, Online, Start};
 use crate::row::{LogOptions, Row};
 use crate::settings::{Given, Mode, Resolved, Source};
+use crate::shared::{Shared, SharedRole};
 use prost::Message;
 use std::fs::File;
 use std::io::Write;
@@ -226,6 +227,22 @@ impl RunBuilder {
         self
     }
 
+    /// The role of this process in a [`Mode::Shared`] run (default `$WANDB_X_PRIMARY`: false
+    /// makes a worker; else [`SharedRole::Primary`]). Workers attach to the primary's run by
+    /// its id ([`RunBuilder::with_id`]).
+    pub fn with_shared_role(mut self, role: SharedRole) -> Self {
+        self.given.shared_role = Some(role);
+        self
+    }
+
+    /// The label of this process's system metrics and console lines in a [`Mode::Shared`]
+    /// run, e.g. `rank-1` (the SDK's `x_label`; default `$WANDB_X_LABEL`, else
+    /// `<host>-<8 random characters>` as the SDK makes it).
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.given.label = Some(label.into());
+        self
+    }
+
     /// Reads the environment from `source` instead of the process (for tests).
     #[cfg(test)]
     pub(crate) fn with_source(mut self, source: Source) -> Self {
@@ -369,6 +386,8 @@ pub struct Run {
     console: crate::console::ConsoleHook,
     /// The system metrics thread, stopped by `finish`.
     sampler: Option<crate::system::Sampler>,
+    /// The role and label of this process in a shared run.
+    shared: Option<Shared>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -493,6 +512,8 @@ impl Run {
             base_url,
             init_timeout,
             resume,
+            shared_role,
+            label,
         } = settings;
         if !silent {
             for w in &warnings {
@@ -506,7 +527,7 @@ impl Run {
             validate_project(&project)?;
         }
         let api_key = match (mode, api_key) {
-            (Mode::Online, None) => return Err(Error::NoApiKey { base_url }),
+            (Mode::Online | Mode::Shared, None) => return Err(Error::NoApiKey { base_url }),
             (_, key) => key.map(|(k, _)| k),
         };
         let id = match resume::choose_id(resume, id, &layout::wandb_dir(&root), silent) {
@@ -533,6 +554,11 @@ impl Run {
         let logs_dir = run_dir.join("logs");
         let log_path = run_dir.join(format!("run-{id}.wandb"));
         let data_dir = b.data_dir.unwrap_or_else(layout::default_data_dir);
+        let host = b.host.unwrap_or_else(layout::host_name);
+        let shared = (mode == Mode::Shared).then(|| Shared {
+            role: shared_role,
+            label: label.unwrap_or_else(|| crate::shared::default_label(&host)),
+        });
         if mode == Mode::Disabled {
             return Ok(Run {
                 mode,
@@ -559,6 +585,7 @@ impl Run {
                 starting_step: 0,
                 console: crate::console::ConsoleHook::default(),
                 sampler: None,
+                shared: None,
                 id,
             });
         }
@@ -599,6 +626,7 @@ impl Run {
             starting_step: 0,
             console: crate::console::ConsoleHook::default(),
             sampler: None,
+            shared,
             id,
         };
         match resume {
@@ -643,7 +671,7 @@ impl Run {
             display_name: run.name.clone().unwrap_or_default(),
             notes,
             tags,
-            host: b.host.unwrap_or_else(layout::host_name),
+            host,
             start_time: Some(Timestamp {
                 seconds: since_epoch.as_secs() as i64,
                 nanos: since_epoch.subsec_nanos() as i32,
@@ -652,7 +680,7 @@ impl Run {
         };
         let run_record = record(RecordType::Run(run_fields.clone()), Some(&run.id));
         run.emit(|_| Ok(vec![header, run_record]))?;
-        if let (Mode::Online, Some(api_key)) = (mode, api_key) {
+        if let (Mode::Online | Mode::Shared, Some(api_key)) = (mode, api_key) {
             let start = Start {
                 core_path: b.core_path.as_deref(),
                 init_timeout: init_timeout.unwrap_or(DEFAULT_INIT_TIMEOUT),
@@ -665,6 +693,7 @@ impl Run {
                 start_unix: unix_seconds(start_time),
                 silent,
                 resume,
+                shared: run.shared.as_ref(),
             };
             match Online::start(&start, &run_fields) {
                 Ok((online, server_run)) => {
@@ -759,6 +788,17 @@ impl Run {
         self.online.as_deref().is_some_and(Online::is_alive)
     }
 
+    /// The label of this process's system metrics and console lines in a [`Mode::Shared`]
+    /// run (the SDK's `x_label`); `None` in other modes.
+    pub fn label(&self) -> Option<&str> {
+        self.shared.as_ref().map(|s| s.label.as_str())
+    }
+
+    /// The role of this process in a [`Mode::Shared`] run; `None` in other modes.
+    pub fn shared_role(&self) -> Option<SharedRole> {
+        self.shared.as_ref().map(|s| s.role)
+    }
+
     /// Whether [`Run::finish`] was called.
     pub fn is_finished(&self) -> bool {
         if self.mode == Mode::Disabled {
@@ -787,6 +827,13 @@ impl Run {
         if self.mode == Mode::Disabled {
             return Ok(st.core_step as u64);
         }
+        let step = match (&self.shared, step) {
+            (Some(_), Some(s)) => {
+                crate::shared::warn_step_ignored(s);
+                None
+            }
+            (_, step) => step,
+        };
         let step = step
             .map(|s| {
                 i64::try_from(s).map_err(|_| {
@@ -1045,7 +1092,11 @@ impl Run {
         }
         st.row
             .set("_runtime", Value::Float(go_seconds(self.started.elapsed())));
-        st.row.set("_step", Value::Int(i128::from(st.core_step)));
+        // In shared mode the server numbers the rows of every process: no step is sent.
+        let shared = self.shared.is_some();
+        if !shared {
+            st.row.set("_step", Value::Int(i128::from(st.core_step)));
+        }
         let StepState { row, metrics, .. } = st;
         metrics.prepare_row(row);
         out.push(self.runtime_summary());
@@ -1080,7 +1131,7 @@ impl Run {
         out.push(record(
             RecordType::History(HistoryRecord {
                 item,
-                step: Some(HistoryStep { num: st.core_step }),
+                step: (!shared).then_some(HistoryStep { num: st.core_step }),
                 info: None,
             }),
             None,
@@ -1126,7 +1177,16 @@ impl Run {
     /// [`RecordSink`]; false once the run is finished.
     fn sink(&self) -> crate::system::Sink {
         let sink = self.record_sink();
-        Box::new(move |record| sink.emit(vec![record]).is_ok())
+        // In a shared run, each process's system metrics are told apart by its label, as
+        // wandb-core's monitor names them (`<key>/l:<label>`).
+        let label = self.label().map(str::to_owned);
+        Box::new(move |record| {
+            let record = match &label {
+                Some(label) => crate::shared::label_stats(record, label),
+                None => record,
+            };
+            sink.emit(vec![record]).is_ok()
+        })
     }
 
     fn debug_log(&self, line: &str) {

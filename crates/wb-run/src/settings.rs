@@ -23,6 +23,9 @@ pub enum Mode {
     Offline,
     /// Every call succeeds and nothing is written.
     Disabled,
+    /// Online, with several processes logging to one run (the SDK's experimental shared
+    /// mode): see [`SharedRole`](crate::SharedRole) and `RunBuilder::with_shared_role`.
+    Shared,
 }
 
 impl Mode {
@@ -32,6 +35,7 @@ impl Mode {
             Mode::Online => "online",
             Mode::Offline => "offline",
             Mode::Disabled => "disabled",
+            Mode::Shared => "shared",
         }
     }
 }
@@ -51,8 +55,9 @@ impl FromStr for Mode {
             "online" | "run" => Ok(Mode::Online),
             "offline" | "dryrun" => Ok(Mode::Offline),
             "disabled" => Ok(Mode::Disabled),
+            "shared" => Ok(Mode::Shared),
             other => Err(Error::InvalidSetting(format!(
-                "invalid mode {other:?}: the mode must be one of \"online\", \"offline\" or \"disabled\" (also \"run\" and \"dryrun\")"
+                "invalid mode {other:?}: the mode must be one of \"online\", \"offline\", \"disabled\" or \"shared\" (also \"run\" and \"dryrun\")"
             ))),
         }
     }
@@ -113,6 +118,8 @@ pub(crate) struct Given {
     pub silent: Option<bool>,
     pub init_timeout: Option<Duration>,
     pub resume: Option<crate::run::resume::Resume>,
+    pub shared_role: Option<crate::SharedRole>,
+    pub label: Option<String>,
 }
 
 /// Where the API key was found (for messages).
@@ -146,6 +153,10 @@ pub(crate) struct Resolved {
     pub init_timeout: Option<Duration>,
     /// `resume` (the builder's, else `WANDB_RESUME`).
     pub resume: Option<crate::run::resume::Resume>,
+    /// The role of this process in a shared run (`Primary` unless given).
+    pub shared_role: crate::SharedRole,
+    /// The label given for this process's system metrics and console lines (`x_label`).
+    pub label: Option<String>,
 }
 
 /// The SDK's boolean parsing of an environment value (`true`, `1`, `yes`, `on`, ...).
@@ -347,7 +358,7 @@ pub(crate) fn resolve(given: Given, src: &Source) -> Result<(Resolved, Vec<Strin
         .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned())
         .trim_end_matches('/')
         .to_owned();
-    let needs_key = mode_given.is_none_or(|m| m == Mode::Online);
+    let needs_key = mode_given.is_none_or(|m| matches!(m, Mode::Online | Mode::Shared));
     let api_key = if needs_key {
         find_api_key(given.api_key.as_deref(), &base_url, src, &mut warnings)
     } else {
@@ -406,6 +417,30 @@ pub(crate) fn resolve(given: Given, src: &Source) -> Result<(Resolved, Vec<Strin
             )?),
             (None, None) => None,
         };
+    // `x_primary` from the environment (`WANDB_X_PRIMARY` or `WANDB__PRIMARY`, as the SDK
+    // maps `WANDB_*` variables onto its settings): false makes this process a worker.
+    let shared_role = match given.shared_role {
+        Some(r) => r,
+        None => match src
+            .var("WANDB_X_PRIMARY")
+            .or_else(|| src.var("WANDB__PRIMARY"))
+        {
+            Some(v) => match truthy(&v) {
+                Some(true) => crate::SharedRole::Primary,
+                Some(false) => crate::SharedRole::Worker,
+                None => {
+                    return Err(Error::InvalidSetting(format!(
+                        "invalid WANDB_X_PRIMARY={v:?}: use true or false (also 1/0, yes/no, on/off)"
+                    )));
+                }
+            },
+            None => crate::SharedRole::Primary,
+        },
+    };
+    let label = given
+        .label
+        .or_else(|| src.var("WANDB_X_LABEL"))
+        .or_else(|| src.var("WANDB__LABEL"));
     let resolved = Resolved {
         mode,
         fell_back_offline,
@@ -438,6 +473,8 @@ pub(crate) fn resolve(given: Given, src: &Source) -> Result<(Resolved, Vec<Strin
         silent,
         init_timeout,
         resume,
+        shared_role,
+        label,
     };
     Ok((resolved, warnings))
 }
@@ -474,8 +511,9 @@ mod tests {
             assert_eq!(s.parse::<Mode>().unwrap(), m);
         }
         assert_eq!(Mode::Online.to_string(), "online");
+        assert_eq!("shared".parse::<Mode>().unwrap(), Mode::Shared);
         assert!(
-            "shared"
+            "sharde"
                 .parse::<Mode>()
                 .unwrap_err()
                 .to_string()

@@ -64,7 +64,7 @@ pub use wb_run::ConsoleLogger;
 #[cfg(feature = "run")]
 pub use wb_run::{
     Console, FilePolicy, LogOptions, MetricOptions, Mode, Resume, Row, Run, RunBuilder, RunLog,
-    SaveOptions, Summary,
+    SaveOptions, SharedRole, Summary,
 };
 #[cfg(feature = "table")]
 pub use wb_table as table;

@@ -36,6 +36,26 @@ pub trait Bench {
     fn floor(&mut self) -> Option<Floor> {
         None
     }
+    /// Parts of the last `runs` runs timed separately, by name (milliseconds per run), for
+    /// the report's note: e.g. the time spent inside `log` calls.
+    fn parts(&self, runs: usize) -> Vec<(&'static str, Vec<f64>)> {
+        let _ = runs;
+        Vec::new()
+    }
+}
+
+/// Environment variables the Python side of a benchmark needs (the online run's backend).
+pub fn python_env(name: &str) -> Result<Vec<(String, String)>, String> {
+    match name {
+        "run-online" => {
+            let backend = sdk_backend()?;
+            Ok(vec![
+                ("WANDB_BASE_URL".into(), backend.base_url().to_owned()),
+                ("WANDB_API_KEY".into(), ONLINE_KEY.into()),
+            ])
+        }
+        _ => Ok(Vec::new()),
+    }
 }
 
 /// A benchmark's definition: its row of the issue's table and how to build it.
@@ -124,6 +144,13 @@ pub fn all() -> Vec<Def> {
             input: "the run bench, system metrics and metadata off",
             goal: speed(10.0),
             make: run_nostats_bench,
+        },
+        Def {
+            name: "run-online",
+            input: "online run through wandb-core to a fake backend, the run bench's 10 000 steps, \
+                    until finish returns with everything uploaded",
+            goal: speed(10.0),
+            make: run_online_bench,
         },
     ]
 }
@@ -395,5 +422,124 @@ impl Bench for RunBench {
         }
         self.kept = true;
         Ok(Produced::Files(vec![run.log_path().to_path_buf()]))
+    }
+}
+
+/// The API key both sides give the fake backends (any 40 characters).
+const ONLINE_KEY: &str = "0123456789abcdef0123456789abcdef01234567";
+
+/// The fake backend the SDK's online runs upload to (its own, started once).
+fn sdk_backend() -> Result<&'static wb_fake_backend::Backend, String> {
+    static BACKEND: std::sync::OnceLock<Result<wb_fake_backend::Backend, String>> =
+        std::sync::OnceLock::new();
+    BACKEND
+        .get_or_init(|| {
+            wb_fake_backend::Backend::builder()
+                .with_request_bodies(false)
+                .start()
+                .map_err(err)
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+fn run_online_bench() -> Result<Box<dyn Bench>, String> {
+    let core = wb_fake_backend::locate_wandb_core().map_err(err)?;
+    let backend = wb_fake_backend::Backend::builder()
+        .with_request_bodies(false)
+        .start()
+        .map_err(err)?;
+    Ok(Box::new(RunOnlineBench {
+        base: inputs::run_base(),
+        core,
+        backend,
+        last: None,
+        kept: false,
+        in_log_ms: Vec::new(),
+        tail_ms: Vec::new(),
+    }))
+}
+
+/// The run bench online: the run created (core started, the run accepted by the fake
+/// backend), 10 000 `log` calls, then `finish`, which returns once core has uploaded
+/// everything. Beside the whole, the time inside the `log` calls and the time from the last
+/// `log` to `finish` returning (core's own work after the loop, the same on both sides).
+struct RunOnlineBench {
+    base: Vec<f64>,
+    core: PathBuf,
+    backend: wb_fake_backend::Backend,
+    last: Option<PathBuf>,
+    kept: bool,
+    in_log_ms: Vec<f64>,
+    tail_ms: Vec<f64>,
+}
+
+impl Bench for RunOnlineBench {
+    fn before(&mut self) -> Result<(), String> {
+        if let Some(d) = self.last.take() {
+            std::fs::remove_dir_all(&d).map_err(|e| format!("{}: {e}", d.display()))?;
+        }
+        Ok(())
+    }
+
+    fn run(&mut self, dir: &Path) -> Result<Produced, String> {
+        use std::time::{Duration, Instant};
+        use wb_run::{Row, Run};
+        let run = Run::builder()
+            .with_dir(dir)
+            .with_project("wb-bench")
+            .with_mode(wb_run::Mode::Online)
+            .with_core_path(&self.core)
+            .with_base_url(self.backend.base_url())
+            .with_api_key(ONLINE_KEY)
+            .with_silent(true)
+            .build()
+            .map_err(err)?;
+        let mut in_log = Duration::ZERO;
+        for s in 0..inputs::RUN_STEPS {
+            let (loss, acc, lr) = inputs::run_scalars(s);
+            let shift = s as f64 * 0.001;
+            let data: Vec<f64> = self.base.iter().map(|b| b + shift).collect();
+            let h = Histogram::from_sequence(&data).map_err(err)?;
+            let row = Row::new()
+                .with("loss", loss)
+                .with("acc", acc)
+                .with("lr", lr)
+                .with_media("h", h);
+            let t = Instant::now();
+            run.log(row).map_err(err)?;
+            in_log += t.elapsed();
+        }
+        let t = Instant::now();
+        run.finish(0).map_err(err)?;
+        self.tail_ms.push(t.elapsed().as_secs_f64() * 1e3);
+        self.in_log_ms.push(in_log.as_secs_f64() * 1e3);
+        if !run.is_online() {
+            return Err("the run stopped uploading".into());
+        }
+        let rows = self
+            .backend
+            .run(run.id())
+            .map(|r| r.history_lines().len())
+            .unwrap_or(0);
+        if rows as u64 != inputs::RUN_STEPS {
+            return Err(format!(
+                "the backend received {rows} history rows of {}",
+                inputs::RUN_STEPS
+            ));
+        }
+        if self.kept {
+            self.last = Some(run.dir().to_path_buf());
+        }
+        self.kept = true;
+        Ok(Produced::Files(vec![run.log_path().to_path_buf()]))
+    }
+
+    fn parts(&self, runs: usize) -> Vec<(&'static str, Vec<f64>)> {
+        let last = |v: &Vec<f64>| v[v.len().saturating_sub(runs)..].to_vec();
+        vec![
+            ("in log", last(&self.in_log_ms)),
+            ("last log to finish", last(&self.tail_ms)),
+        ]
     }
 }

@@ -38,7 +38,8 @@ Exits 1 when a goal is missed or a benchmark could not run.
 
   --quick      fewer runs (3 Python, 5 Rust) and smaller time budgets
   --only NAME  only this benchmark (repeatable): image, histogram, table, video, object3d,
-               audio, run, run-nostats
+               audio, run, run-nostats,
+               run-online (needs wandb-core 0.31.0: $WB_CORE_PATH or the venv's)
   --list       list the benchmarks and their goals
   --rust-only  time only our side (no Python, no equivalence check, no report): for profiling,
                e.g. perf record target/release/xtask bench --rust-only --only table
@@ -190,8 +191,18 @@ fn rust_only(opts: &Options) -> Result<(), String> {
             Some(f) => format!(", floor {} ms ({:.2}x)", report::fmt_ms(f), med / f),
             None => String::new(),
         };
+        let parts: String = bench
+            .parts(runs.len())
+            .iter()
+            .map(|(name, ms)| {
+                format!(
+                    ", {name} {} ms",
+                    report::fmt_ms(report::median(ms).unwrap_or(f64::NAN))
+                )
+            })
+            .collect();
         println!(
-            "{:<10} median {} ms, best {} ms ({} runs){floor}",
+            "{:<10} median {} ms, best {} ms ({} runs){floor}{parts}",
             def.name,
             report::fmt_ms(med),
             report::fmt_ms(min),
@@ -281,8 +292,12 @@ fn one(
         Err(e) => return (Outcome::Failed(format!("ours: {e}")), String::new()),
     };
     let rust_bytes = ours.bytes;
+    let env = match cases::python_env(def.name) {
+        Ok(e) => e,
+        Err(e) => return (Outcome::Failed(format!("Python side: {e}")), String::new()),
+    };
     // The SDK's output, and the comparison (done by the Python side, with the SDK's decoders).
-    let theirs = match py.output(def.name, &dir.join("python"), &ours.files) {
+    let theirs = match py.output(def.name, &dir.join("python"), &ours.files, &env) {
         Ok(t) => t,
         Err(e) => return (Outcome::Failed(format!("Python side: {e}")), String::new()),
     };
@@ -296,6 +311,7 @@ fn one(
         &dir.join("python-time"),
         effort.python_reps,
         effort.python_budget_s,
+        &env,
     ) {
         Ok(t) => t,
         Err(e) => return (Outcome::Failed(format!("Python side: {e}")), theirs.detail),
@@ -329,8 +345,29 @@ fn one(
             )
         }
     };
+    let parts_note: String = bench
+        .parts(rust_runs.len())
+        .iter()
+        .map(|(name, ours)| {
+            let sdk = py_time
+                .parts
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, ms)| report::median(ms));
+            let ours = report::median(ours).unwrap_or(f64::NAN);
+            match sdk {
+                Some(sdk) => format!(
+                    "; {name}: the SDK {} ms, ours {} ms ({:.1}x)",
+                    report::fmt_ms(sdk),
+                    report::fmt_ms(ours),
+                    sdk / ours
+                ),
+                None => format!("; {name}: ours {} ms", report::fmt_ms(ours)),
+            }
+        })
+        .collect();
     let note = format!(
-        "{}; {} Python runs, {} Rust runs{floor_note}",
+        "{}; {} Python runs, {} Rust runs{floor_note}{parts_note}",
         theirs.detail,
         py_time.runs_ms.len(),
         rust_runs.len()

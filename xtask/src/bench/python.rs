@@ -32,6 +32,8 @@ pub struct PyTime {
     pub ms: f64,
     /// Every timed run, in milliseconds.
     pub runs_ms: Vec<f64>,
+    /// Parts of each timed run timed separately (`"parts": {"in log": [ms, ...]}`).
+    pub parts: Vec<(String, Vec<f64>)>,
 }
 
 impl Python {
@@ -59,7 +61,7 @@ impl Python {
         &self.exe
     }
 
-    fn call(&self, args: &[String], cwd: &Path) -> Result<Value, String> {
+    fn call(&self, args: &[String], cwd: &Path, env: &[(String, String)]) -> Result<Value, String> {
         std::fs::create_dir_all(cwd).map_err(|e| format!("{}: {e}", cwd.display()))?;
         let out = Command::new(&self.exe)
             .arg(&self.script)
@@ -69,6 +71,7 @@ impl Python {
             .env("WANDB_SILENT", "true")
             .env("WANDB_DIR", cwd)
             .env("PYTHONDONTWRITEBYTECODE", "1")
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .output()
             .map_err(|e| format!("cannot run {}: {e}", self.exe.display()))?;
         let stdout = String::from_utf8_lossy(&out.stdout);
@@ -92,7 +95,13 @@ impl Python {
     }
 
     /// Runs the SDK's operation once, keeps its output under `out` and compares it with ours.
-    pub fn output(&self, name: &str, out: &Path, ours: &[PathBuf]) -> Result<PyOutput, String> {
+    pub fn output(
+        &self,
+        name: &str,
+        out: &Path,
+        ours: &[PathBuf],
+        env: &[(String, String)],
+    ) -> Result<PyOutput, String> {
         let mut args = vec![
             name.to_owned(),
             "output".into(),
@@ -101,7 +110,7 @@ impl Python {
             "--rust-output".into(),
         ];
         args.extend(ours.iter().map(|p| p.display().to_string()));
-        let v = self.call(&args, out)?;
+        let v = self.call(&args, out, env)?;
         let versions = ["python", "wandb", "numpy"]
             .iter()
             .map(|k| format!("{k} {}", v.get(k).and_then(Value::as_str).unwrap_or("?")))
@@ -127,6 +136,7 @@ impl Python {
         out: &Path,
         reps: usize,
         budget_s: f64,
+        env: &[(String, String)],
     ) -> Result<PyTime, String> {
         let args = vec![
             name.to_owned(),
@@ -138,7 +148,7 @@ impl Python {
             "--budget".into(),
             budget_s.to_string(),
         ];
-        let v = self.call(&args, out)?;
+        let v = self.call(&args, out, env)?;
         let ms = v
             .get("ms")
             .and_then(Value::as_f64)
@@ -148,6 +158,21 @@ impl Python {
             .and_then(Value::as_array)
             .map(|a| a.iter().filter_map(Value::as_f64).collect())
             .unwrap_or_default();
-        Ok(PyTime { ms, runs_ms })
+        let parts = v
+            .get("parts")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, a)| {
+                        let runs = a
+                            .as_array()
+                            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+                            .unwrap_or_default();
+                        (k.clone(), runs)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(PyTime { ms, runs_ms, parts })
     }
 }
