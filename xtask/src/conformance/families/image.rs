@@ -286,6 +286,23 @@ fn mask_from_dict(v: &Arg) -> Result<ImageMask, String> {
     };
     let get = |k: &str| items.iter().find(|(n, _)| n == k).map(|(_, a)| a);
     let class_labels = get("class_labels").map(labels).transpose()?;
+    // `{"path": file}`: the SDK reads the file and ignores every other member.
+    if let Some(p) = get("path") {
+        let mask = match p {
+            Arg::File(p) => ImageMask::from_path(p),
+            Arg::Json(Value::Str(p)) => ImageMask::from_path(p),
+            other => {
+                return Err(unmapped(format!(
+                    "a mask path must be a path, got {other:?}"
+                )));
+            }
+        }
+        .map_err(|e| e.to_string())?;
+        return Ok(match class_labels {
+            Some(l) => mask.with_class_labels(l),
+            None => mask,
+        });
+    }
     let data = get("mask_data").ok_or("'mask_data'")?;
     match data {
         Arg::NdArray(nd) => {
