@@ -57,6 +57,12 @@ pub mod media {
         MediaFile::generated_file_prehashed(file, ext, sha256, size)
     }
 
+    /// An unbound copy of `file` (the SDK's `Image(other_image)`): the same bytes, bound
+    /// afresh when logged; a bound file is read back from its run path.
+    pub fn unbound_copy(file: &MediaFile) -> MediaFile {
+        file.unbound_copy()
+    }
+
     /// Where `file`'s bytes come from.
     pub fn file_source(file: &MediaFile) -> &MediaSource {
         file.source()

@@ -134,7 +134,15 @@ fn image(args: &Args) -> Result<Image, String> {
         .ok_or_else(|| unmapped("Image needs data_or_path"))?;
     // The keyword arguments, checked before the image is made (as the builder did).
     let options = options(args)?;
-    let parts = parts(args)?;
+    let mut parts = parts(args)?;
+    if let Arg::Wb { class, args: inner } = data
+        && class == "Image"
+    {
+        // `wandb.Image(other)`: a copy; the SDK keeps the other image's caption and encoding
+        // (it ignores `caption`, `mode` and `file_type` here) and takes the rest.
+        parts.caption = None;
+        return Ok(parts.attach(Image::from_image(&image(inner)?)));
+    }
     let img = match data {
         Arg::NdArray(nd) => with_array!(nd, |a| Image::from_array_with(a.view(), options)
             .map_err(|e| e.to_string())),
