@@ -136,7 +136,9 @@ pub mod hash {
 
 pub mod path {
     //! The SDK's rules for turning a log key into a file name under the run's `files/`.
-    pub use crate::path::{media_file_name, safe_key, splitext_ext, with_suffix};
+    pub use crate::path::{
+        media_file_name, safe_key, splitext_ext, validate_artifact_path, with_suffix,
+    };
 }
 
 pub mod text {
