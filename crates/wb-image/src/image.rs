@@ -51,6 +51,11 @@ pub(crate) const MAX_ITEMS: usize = 108;
 /// assert_eq!(jpeg.format(), "jpeg");
 /// # Ok::<(), wb_core::Error>(())
 /// ```
+///
+/// # Differences from the SDK
+/// A copy made with [`Image::from_image`] (the SDK's `wandb.Image(other_image)`) is
+/// independent of the image it copies: both log, in one call or in any order, where the
+/// SDK's copy shares the first image's temporary file and fails with `FileNotFoundError`.
 #[derive(Debug, Clone)]
 pub struct Image {
     media: Media,
