@@ -76,6 +76,8 @@ def decode(v, case_dir):
         kwargs = {k: decode(x, case_dir) for k, x in args.items()}
         return build(body, kwargs)
     if key == "$ndarray":
+        if isinstance(body, dict) and body.get("dtype") == "object":
+            return object_array(body, case_dir)
         return ndarray(body)
     if key == "$npy":
         import numpy as np
@@ -117,6 +119,18 @@ def ndarray(body):
         raise CaseError(f"$ndarray dtype {dtype!r} is not one of {sorted(DTYPES)}")
     data = [SPECIAL_FLOATS[x["$float"]] if isinstance(x, dict) else x for x in body["data"]]
     return np.array(data, dtype=dtype).reshape(body["shape"])
+
+
+def object_array(body, case_dir):
+    """`$ndarray` of dtype object: each item is any case value (a dict, say), as numpy holds
+    the dicts of `np.array([{...}, {...}])`."""
+    import numpy as np
+
+    items = [decode(x, case_dir) for x in body["data"]]
+    out = np.empty(len(items), dtype=object)
+    for i, x in enumerate(items):
+        out[i] = x
+    return out.reshape(body["shape"])
 
 
 def build(name, kwargs):

@@ -209,15 +209,36 @@ fn gltf_json(bytes: &[u8]) -> Result<(), String> {
     if bytes.starts_with(b"glTF") {
         return Err("it is binary glTF (GLB); name it .glb".into());
     }
-    let g = gltf::Gltf::from_slice_without_validation(bytes)
-        .map_err(|e| format!("it is not glTF JSON ({e})"))?;
-    gltf_validate(g)
+    let value = parse_json(bytes).map_err(|e| format!("it is not glTF JSON: {e}"))?;
+    let Some(doc) = value.as_object() else {
+        return Err("it is not glTF JSON (a glTF file is a JSON object)".into());
+    };
+    match crate::gltf1::major_version(doc)? {
+        1 => crate::gltf1::validate(doc),
+        2 => {
+            let g = gltf::Gltf::from_slice_without_validation(bytes)
+                .map_err(|e| format!("it is not glTF JSON ({e})"))?;
+            gltf_validate(g)
+        }
+        v => Err(format!(
+            "it declares glTF version {v}; versions 1.x and 2.x are glTF"
+        )),
+    }
 }
 
 /// Binary glTF (GLB), parsed and validated with the `gltf` crate.
 fn glb(bytes: &[u8]) -> Result<(), String> {
     if !bytes.starts_with(b"glTF") {
         return Err("a GLB file starts with the magic bytes `glTF`".into());
+    }
+    if bytes.get(4..8) == Some(&1u32.to_le_bytes()[..]) {
+        let content = crate::gltf1::glb_content(bytes)?;
+        let value =
+            parse_json(content).map_err(|e| format!("its content is not glTF JSON: {e}"))?;
+        return match value.as_object() {
+            Some(doc) => crate::gltf1::validate(doc),
+            None => Err("its JSON content is not an object".into()),
+        };
     }
     // The gltf crate subtracts the 12-byte header from the declared length unchecked (an
     // overflow panic in debug builds, found by fuzzing): check the length first.
@@ -287,5 +308,41 @@ mod tests {
         let ext = br#"{"asset":{"version":"2.0"},"extensionsUsed":["KHR_draco_mesh_compression"],"extensionsRequired":["KHR_draco_mesh_compression"]}"#;
         assert!(check(ext, "gltf", "x").is_ok());
         assert!(err(b"glTF\x02\0\0\0\x0c\0\0\0", "glb").contains("well-formed GLB"));
+    }
+
+    #[test]
+    fn gltf_1x_files_are_accepted() {
+        let v1 = br#"{"asset": {"version": "1.0"}, "buffers": {"b": {"uri": "data:,"}},
+            "bufferViews": {"v": {"buffer": "b", "byteOffset": 0}},
+            "accessors": {"a": {"bufferView": "v", "byteOffset": 0, "componentType": 5126, "count": 0, "type": "VEC3"}},
+            "meshes": {"m": {"primitives": [{"attributes": {"POSITION": "a"}}]}},
+            "nodes": {"n": {"meshes": ["m"]}}, "scenes": {"s": {"nodes": ["n"]}}, "scene": "s"}"#;
+        assert!(check(v1, "gltf", "x").is_ok());
+        // No asset at all, collections keyed by id: 1.x.
+        assert!(check(br#"{"scenes": {"s": {"nodes": []}}}"#, "gltf", "x").is_ok());
+        // A dangling id is reported with where it is.
+        let bad = br#"{"asset": {"version": "1.0"}, "scenes": {"s": {"nodes": ["nope"]}}}"#;
+        let e = err(bad, "gltf");
+        assert!(
+            e.contains("invalid glTF 1.x") && e.contains("scenes.\"s\".nodes"),
+            "{e}"
+        );
+        // 1.x collections must be objects; a 2.x file keeps the gltf crate's checks.
+        assert!(
+            err(br#"{"asset": {"version": "1.0"}, "nodes": []}"#, "gltf").contains("keyed by id")
+        );
+        assert!(err(br#"{"asset": {"version": "3.0"}}"#, "gltf").contains("version 3"));
+        assert!(err(b"[1, 2]", "gltf").contains("not glTF JSON"));
+        assert!(err(b"solid x", "gltf").contains("not glTF JSON"));
+        // Binary glTF 1.0: a 20-byte header, then the JSON content.
+        let content = br#"{"scenes": {"s": {"nodes": []}}}"#;
+        let mut glb = b"glTF".to_vec();
+        for w in [1u32, 20 + content.len() as u32, content.len() as u32, 0] {
+            glb.extend_from_slice(&w.to_le_bytes());
+        }
+        glb.extend_from_slice(content);
+        assert!(check(&glb, "glb", "x").is_ok());
+        glb[8] = 0xff;
+        assert!(err(&glb, "glb").contains("well-formed GLB 1.0"));
     }
 }

@@ -27,6 +27,7 @@
 
 mod check3d;
 mod format;
+mod gltf1;
 mod molcheck;
 mod molecule;
 mod object3d;

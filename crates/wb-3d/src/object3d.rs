@@ -139,7 +139,9 @@ impl Object3D {
 
     /// A 3-D file by path, copied as it is when logged. The type comes from how the path ends
     /// (`.obj`, `.gltf`, `.glb`, `.babylon`, `.stl`, `.pts.json`); the content is checked to be
-    /// of that type (a glTF/GLB is parsed and validated with the `gltf` crate).
+    /// of that type: glTF 2.x (JSON or GLB) is parsed and validated with the `gltf` crate;
+    /// glTF 1.x (collections keyed by id, and its binary form) is checked for its structure
+    /// and that every reference names an existing object.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let name = path.to_string_lossy();

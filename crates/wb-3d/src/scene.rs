@@ -61,29 +61,110 @@ pub fn triple(a: impl Into<Num>, b: impl Into<Num>, c: impl Into<Num>) -> Triple
     [a.into(), b.into(), c.into()]
 }
 
+/// A JSON number as a [`Num`] (integers stay integers).
+fn num_of(v: &Value) -> Option<Num> {
+    match v {
+        Value::Int(i) => i64::try_from(*i).ok().map(Num::Int),
+        Value::Float(f) => Some(Num::Float(*f)),
+        _ => None,
+    }
+}
+
+/// Three JSON numbers as a [`Triple`].
+fn triple_of(v: &Value) -> Option<Triple> {
+    match v.as_array()? {
+        [a, b, c] => Some([num_of(a)?, num_of(b)?, num_of(c)?]),
+        _ => None,
+    }
+}
+
 fn triple_value(t: &Triple) -> Value {
     Value::Array(t.iter().map(|n| Value::from(*n)).collect())
 }
 
 /// A 3-D bounding box of a point-cloud scene: its eight corners, colour, optional label and
 /// score. Made by [`box3d`] from a center, size and orientation, or from corners directly.
+///
+/// A box can also be the SDK's plain dict ([`Box3D::from_json`]): `{"corners": [...],
+/// "color": [...]}` with an optional `label` and `score`, any number of corners (none too),
+/// written back exactly as given.
+///
+/// # Differences from the SDK
+/// The SDK writes whatever a box dict holds; [`Box3D::from_json`] refuses a dict without
+/// `corners` (a list of `[x, y, z]`) or `color` (3 numbers), or with a `label` that is not a
+/// string or a `score` that is not a number, which no viewer could draw.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Box3D {
-    corners: [[f64; 3]; 8],
+    corners: Vec<[f64; 3]>,
     color: Triple,
     label: Option<String>,
     score: Option<Num>,
+    /// The dict it was made from ([`Box3D::from_json`]), written as it is.
+    json: Option<Value>,
 }
 
 impl Box3D {
     /// A box from its eight corners.
     pub fn from_corners(corners: [[f64; 3]; 8], color: Triple) -> Self {
         Box3D {
-            corners,
+            corners: corners.to_vec(),
             color,
             label: None,
             score: None,
+            json: None,
         }
+    }
+
+    /// A box from the SDK's plain dict (see [`Box3D`]): `corners` (a list of `[x, y, z]`, of
+    /// any length), `color` (3 numbers), optional `label` (a string) and `score` (a number);
+    /// written back exactly as given (its keys, their order, integers and floats).
+    ///
+    /// ```
+    /// use wb_3d::Box3D;
+    /// let b = Box3D::from_json(&wb_core::json::parse(r#"{"corners": [], "color": [255, 0, 0]}"#)?)?;
+    /// assert!(b.corners().is_empty() && b.label().is_none());
+    /// # Ok::<(), wb_core::Error>(())
+    /// ```
+    pub fn from_json(json: &Value) -> Result<Self> {
+        let bad = |why: &str| Error::value(format!("a 3-D box dict {why}"));
+        let m = json
+            .as_object()
+            .ok_or_else(|| bad("must be a JSON object ({\"corners\": [...], \"color\": [...]})"))?;
+        let corners = m
+            .get("corners")
+            .and_then(Value::as_array)
+            .ok_or_else(|| bad("needs `corners`, a list of [x, y, z]"))?
+            .iter()
+            .map(|c| {
+                let xyz: Option<Vec<f64>> = c
+                    .as_array()
+                    .and_then(|c| c.iter().map(Value::as_f64).collect::<Option<Vec<_>>>());
+                match xyz.as_deref() {
+                    Some(&[x, y, z]) => Ok([x, y, z]),
+                    _ => Err(bad("has a corner that is not [x, y, z]")),
+                }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let color = m
+            .get("color")
+            .and_then(triple_of)
+            .ok_or_else(|| bad("needs `color`, 3 numbers"))?;
+        let label = match m.get("label") {
+            None | Some(Value::Null) => None,
+            Some(Value::Str(s)) => Some(s.clone()),
+            Some(_) => return Err(bad("has a `label` that is not a string")),
+        };
+        let score = match m.get("score") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(num_of(v).ok_or_else(|| bad("has a `score` that is not a number"))?),
+        };
+        Ok(Box3D {
+            corners,
+            color,
+            label,
+            score,
+            json: Some(json.clone()),
+        })
     }
 
     /// Sets the label.
@@ -100,8 +181,8 @@ impl Box3D {
         self
     }
 
-    /// The eight corners, in the order [`box3d`] produces them.
-    pub fn corners(&self) -> &[[f64; 3]; 8] {
+    /// The corners: eight, in the order [`box3d`] produces them, or those of a dict.
+    pub fn corners(&self) -> &[[f64; 3]] {
         &self.corners
     }
 
@@ -123,6 +204,9 @@ impl Box3D {
     /// The JSON the SDK writes for the box: `{"corners", "color", "label", "score"}`, with
     /// `null` for a missing label or score.
     pub fn to_value(&self) -> Value {
+        if let Some(json) = &self.json {
+            return json.clone();
+        }
         let corners = self
             .corners
             .iter()
@@ -148,6 +232,19 @@ impl Vector3D {
     /// A vector from `start` to `end`.
     pub fn new(start: Triple, end: Triple) -> Self {
         Vector3D { start, end }
+    }
+
+    /// A vector from the SDK's dict `{"start": [x, y, z], "end": [x, y, z]}` (numbers kept as
+    /// integers or floats); other keys are refused.
+    pub fn from_json(json: &Value) -> Result<Self> {
+        let bad = || Error::value("a 3-D vector is {\"start\": [x, y, z], \"end\": [x, y, z]}");
+        let m = json.as_object().ok_or_else(bad)?;
+        if m.keys().any(|k| k != "start" && k != "end") {
+            return Err(bad());
+        }
+        let start = m.get("start").and_then(triple_of).ok_or_else(bad)?;
+        let end = m.get("end").and_then(triple_of).ok_or_else(bad)?;
+        Ok(Vector3D { start, end })
     }
 
     /// Where the arrow starts.

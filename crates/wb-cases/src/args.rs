@@ -29,6 +29,9 @@ pub enum Arg {
     },
     /// `{"$ndarray": {...}}`.
     NdArray(NdArray),
+    /// `{"$ndarray": {"dtype": "object", "shape": [n], "data": [...]}}`: a numpy array of
+    /// Python objects (`np.array([{...}, {...}])`), each item any case value.
+    ObjectArray(Vec<Arg>),
     /// `{"$npy": path}` (already resolved against the case folder).
     Npy(PathBuf),
     /// `{"$file": path}`: the path, as a string argument, resolved against the case folder.
@@ -197,6 +200,22 @@ fn decode_object(m: &Map, dir: &Path) -> Result<Arg, String> {
                 Some(_) => return Err("$wb args must be an object".into()),
             };
             Ok(Arg::Wb { class, args })
+        }
+        "$ndarray" if body.get("dtype").and_then(Value::as_str) == Some("object") => {
+            let items = body
+                .get("data")
+                .and_then(Value::as_array)
+                .ok_or("$ndarray needs data")?;
+            let shape = body.get("shape").and_then(Value::as_array);
+            if shape.is_none_or(|s| s.len() != 1 || s[0].as_i64() != Some(items.len() as i64)) {
+                return Err("an object $ndarray is 1-D: its shape is [len(data)]".into());
+            }
+            Ok(Arg::ObjectArray(
+                items
+                    .iter()
+                    .map(|i| decode(i, dir))
+                    .collect::<Result<_, _>>()?,
+            ))
         }
         "$ndarray" => {
             let dtype = body

@@ -33,9 +33,78 @@ pub struct Case {
     pub expect_error: bool,
     /// Inline fixture files: relative path and bytes.
     pub files: Vec<(String, Vec<u8>)>,
+    /// Names compared by pattern (`patterns`): each holds one placeholder, `{id}` (digits, a
+    /// Python object id) or `{random}` (`[a-z0-9]`, a random id).
+    pub patterns: Vec<NamePattern>,
 }
 
-const FIELDS: &[&str] = &["about", "target", "step", "log", "add", "expect", "files"];
+/// A name whose middle is an id that differs between runs: `t1_{id}.table.json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamePattern {
+    /// The pattern as written (what every match is compared as).
+    pub text: String,
+    /// Before the placeholder (not empty).
+    pub prefix: String,
+    /// After the placeholder.
+    pub suffix: String,
+    /// `{random}` (letters and digits) rather than `{id}` (digits).
+    pub alphanumeric: bool,
+}
+
+impl NamePattern {
+    /// Parses `prefix{id}suffix` or `prefix{random}suffix`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (ph, alphanumeric) = if text.contains("{id}") {
+            ("{id}", false)
+        } else if text.contains("{random}") {
+            ("{random}", true)
+        } else {
+            return Err(format!(
+                "pattern {text:?} needs a {{id}} or {{random}} placeholder"
+            ));
+        };
+        let (prefix, suffix) = text.split_once(ph).unwrap_or((text, ""));
+        if prefix.is_empty() || suffix.contains("{id}") || suffix.contains("{random}") {
+            return Err(format!(
+                "pattern {text:?} must start with literal text and hold one placeholder"
+            ));
+        }
+        Ok(NamePattern {
+            text: text.to_owned(),
+            prefix: prefix.to_owned(),
+            suffix: suffix.to_owned(),
+            alphanumeric,
+        })
+    }
+
+    /// `s` with every match of the pattern replaced by the pattern's text.
+    pub fn canonicalize(&self, s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(i) = rest.find(&self.prefix) {
+            let after = &rest[i + self.prefix.len()..];
+            let n = after
+                .find(|c: char| {
+                    !(c.is_ascii_digit() || (self.alphanumeric && c.is_ascii_lowercase()))
+                })
+                .unwrap_or(after.len());
+            if n > 0 && after[n..].starts_with(&self.suffix) {
+                out.push_str(&rest[..i]);
+                out.push_str(&self.text);
+                rest = &after[n + self.suffix.len()..];
+            } else {
+                out.push_str(&rest[..i + self.prefix.len()]);
+                rest = after;
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+const FIELDS: &[&str] = &[
+    "about", "target", "step", "log", "add", "expect", "files", "patterns",
+];
 
 /// Reads and checks a case file.
 pub fn load(path: &Path) -> Result<Case, String> {
@@ -88,6 +157,18 @@ pub fn load(path: &Path) -> Result<Case, String> {
         Some(Value::Object(o)) => inline_files(o)?,
         Some(_) => return Err("`files` must be an object of relative path -> base64".into()),
     };
+    let patterns = match m.get("patterns") {
+        None => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|p| {
+                p.as_str()
+                    .ok_or_else(|| "`patterns` must hold strings".to_owned())
+                    .and_then(NamePattern::parse)
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err("`patterns` must be a list of name patterns".into()),
+    };
     Ok(Case {
         name,
         about,
@@ -97,6 +178,7 @@ pub fn load(path: &Path) -> Result<Case, String> {
         entries,
         expect_error,
         files,
+        patterns,
     })
 }
 
@@ -240,6 +322,19 @@ mod tests {
         assert!(load(&p).unwrap_err().contains("not `log`"));
         let p = write(d.path(), "e.json", r#"{"log": {}, "step": -1}"#);
         assert!(load(&p).is_err());
+    }
+
+    #[test]
+    fn name_patterns_match_ids() {
+        let p = NamePattern::parse("t1_{id}.table.json").unwrap();
+        assert_eq!(
+            p.canonicalize(r#"{"table1": "t1_140632805980112.table.json", "x": "t1_.table.json"}"#),
+            r#"{"table1": "t1_{id}.table.json", "x": "t1_.table.json"}"#
+        );
+        let r = NamePattern::parse("run-{random}-x").unwrap();
+        assert_eq!(r.canonicalize("a run-ab12-x b"), "a run-{random}-x b");
+        assert!(NamePattern::parse("no placeholder").is_err());
+        assert!(NamePattern::parse("{id}.json").is_err());
     }
 
     #[test]

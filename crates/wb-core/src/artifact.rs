@@ -65,7 +65,9 @@ impl EntryText {
     }
 
     /// Stores the text as entry `name` of `art` (with its MD5, when it came with one).
+    /// Refuses a name that would leave the artifact (`Invalid artifact path: ...`, as the SDK).
     pub fn put(self, art: &mut dyn ArtifactTarget, name: &str) -> Result<()> {
+        crate::path::validate_artifact_path(name)?;
         let data = EntryData::Bytes(self.bytes());
         match self.md5 {
             Some(md5) => art.put_entry_with_md5(name, data, md5),
@@ -258,6 +260,7 @@ pub fn add_value(art: &mut dyn ArtifactTarget, value: &dyn WbValue, name: &str) 
         )));
     }
     let entry = with_suffix(name, value.log_type());
+    crate::path::validate_artifact_path(&entry)?;
     let text = match value.artifact_entry_text(art) {
         Some(text) => text?,
         None => EntryText::new(json::to_string(

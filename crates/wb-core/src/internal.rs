@@ -57,6 +57,12 @@ pub mod media {
         MediaFile::generated_file_prehashed(file, ext, sha256, size)
     }
 
+    /// An unbound copy of `file` (the SDK's `Image(other_image)`): the same bytes, bound
+    /// afresh when logged; a bound file is read back from its run path.
+    pub fn unbound_copy(file: &MediaFile) -> MediaFile {
+        file.unbound_copy()
+    }
+
     /// Where `file`'s bytes come from.
     pub fn file_source(file: &MediaFile) -> &MediaSource {
         file.source()
@@ -130,7 +136,9 @@ pub mod hash {
 
 pub mod path {
     //! The SDK's rules for turning a log key into a file name under the run's `files/`.
-    pub use crate::path::{media_file_name, safe_key, splitext_ext, with_suffix};
+    pub use crate::path::{
+        media_file_name, safe_key, splitext_ext, validate_artifact_path, with_suffix,
+    };
 }
 
 pub mod text {

@@ -174,6 +174,26 @@ impl MediaFile {
         ) && self.binding().is_none()
     }
 
+    /// An unbound copy, as the SDK's `Image(other_image)` copies a file: the same bytes, to
+    /// be bound afresh. A file already bound to a run is then read from its bound path, as a
+    /// user's file (the SDK's copy points at that path, no longer a temporary file).
+    pub(crate) fn unbound_copy(&self) -> Self {
+        match self.binding() {
+            Some(b) => MediaFile {
+                source: MediaSource::UserFile(b.abs_path.clone()),
+                sha256: self.sha256.clone(),
+                size: self.size,
+                ext: self.ext.clone(),
+                local: LocalId::Path(b.abs_path),
+                binding: Mutex::new(None),
+            },
+            None => MediaFile {
+                binding: Mutex::new(None),
+                ..self.clone()
+            },
+        }
+    }
+
     /// The run binding, if bound.
     pub(crate) fn binding(&self) -> Option<Binding> {
         self.binding

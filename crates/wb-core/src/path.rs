@@ -86,6 +86,31 @@ pub fn with_suffix(name: &str, log_type: Option<&str>) -> String {
     }
 }
 
+/// The SDK's check of an artifact entry name (`validate_artifact_path`): a relative path that
+/// stays inside the artifact, on POSIX and on Windows. Refused: `.` (or an empty name), a
+/// leading `/` or `\\`, a drive (`C:`), and any `..` component (split at `/` and `\\`), with
+/// the SDK's message `Invalid artifact path: '<name>'`.
+pub fn validate_artifact_path(name: &str) -> Result<()> {
+    let normalized: Vec<&str> = name
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .collect();
+    let bytes = name.as_bytes();
+    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    let bad = normalized.is_empty()
+        || name.starts_with('/')
+        || name.starts_with('\\')
+        || drive
+        || name.split(['/', '\\']).any(|c| c == "..");
+    if bad {
+        return Err(crate::Error::value(format!(
+            "Invalid artifact path: {}",
+            crate::pyrepr::py_str_repr(name)
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +128,30 @@ mod tests {
         assert_eq!(safe_key("x y.z é").unwrap(), "x y.z é");
         assert!(safe_key("///").is_err());
         assert!(safe_key("a\0b").is_err());
+    }
+
+    #[test]
+    fn artifact_paths_stay_inside() {
+        for ok in [
+            "t.table.json",
+            "a/b.table.json",
+            "a//b.json",
+            "./a.json",
+            "media/x.json",
+        ] {
+            assert!(validate_artifact_path(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "/media/path.table.json",
+            "../up.json",
+            "x/../y.json",
+            ".",
+            "",
+            "C:x.json",
+        ] {
+            let e = validate_artifact_path(bad).unwrap_err().to_string();
+            assert!(e.contains("Invalid artifact path: '"), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -14,7 +14,9 @@ use std::sync::Arc;
 use wb_core::internal::Media;
 use wb_core::internal::artifact::add_value;
 use wb_core::internal::hash::{md5_b64, md5_hex};
-use wb_core::internal::media::{batch_captions, entry_path, generated_file, user_file};
+use wb_core::internal::media::{
+    batch_captions, entry_path, generated_file, unbound_copy, user_file,
+};
 use wb_core::internal::path::splitext_ext;
 use wb_core::internal::value::downcast_all;
 use wb_core::json::{self, Dialect, Map, Value};
@@ -49,6 +51,11 @@ pub(crate) const MAX_ITEMS: usize = 108;
 /// assert_eq!(jpeg.format(), "jpeg");
 /// # Ok::<(), wb_core::Error>(())
 /// ```
+///
+/// # Differences from the SDK
+/// A copy made with [`Image::from_image`] (the SDK's `wandb.Image(other_image)`) is
+/// independent of the image it copies: both log, in one call or in any order, where the
+/// SDK's copy shares the first image's temporary file and fails with `FileNotFoundError`.
 #[derive(Debug, Clone)]
 pub struct Image {
     media: Media,
@@ -60,6 +67,9 @@ pub struct Image {
     given_classes: Option<ClassLabels>,
     /// The SDK's `_classes`: the box sets' labels, then the masks', then the given classes.
     classes: Option<ClassLabels>,
+    /// The classes of the image this one copies ([`Image::from_image`]), kept while no box
+    /// set, mask or class set of its own replaces them.
+    copied_classes: Option<ClassLabels>,
     boxes: IndexMap<String, BoundingBoxes2D>,
     masks: IndexMap<String, ImageMask>,
     warnings: Vec<String>,
@@ -124,6 +134,7 @@ impl Image {
             grouping: None,
             given_classes: None,
             classes: None,
+            copied_classes: None,
             boxes: IndexMap::new(),
             masks: IndexMap::new(),
             warnings: Vec::new(),
@@ -236,6 +247,48 @@ impl Image {
         Self::from_encoded(bytes.into(), format.as_str())
     }
 
+    /// A copy of another image, as the SDK's `wandb.Image(other_image)` makes it: the same
+    /// file (pixels, format, size), caption, grouping and classes; not its boxes or masks,
+    /// which the copy sets anew with [`Image::with_boxes`] and [`Image::with_mask`] (its own
+    /// boxes, masks or classes then replace the copied classes). The copy is not bound: logged,
+    /// it gets its own file under its own key, even when `other` was logged already.
+    ///
+    /// ```
+    /// use ndarray::Array2;
+    /// use wb_image::Image;
+    /// let a = Array2::<f32>::from_elem((4, 4), 0.5);
+    /// let first = Image::from_array(a.view())?.with_caption("raw");
+    /// let copy = Image::from_image(&first);
+    /// assert_eq!((copy.caption(), copy.file().sha256()), (Some("raw"), first.file().sha256()));
+    /// # Ok::<(), wb_core::Error>(())
+    /// ```
+    ///
+    /// # Differences from the SDK
+    /// The SDK's copy shares the first image's temporary file, so logging both in one call (or
+    /// the copy first, then the original) fails with `FileNotFoundError`; here each is
+    /// independent and both log.
+    pub fn from_image(other: &Image) -> Image {
+        let mut media = Media::new(unbound_copy(other.media.file()));
+        if let Some(c) = other.media.caption_json() {
+            let mut m = Map::new();
+            m.insert("caption".into(), c.clone());
+            media = media.with_caption_from_json(&Value::Object(m));
+        }
+        Image {
+            media,
+            format: other.format.clone(),
+            width: other.width,
+            height: other.height,
+            grouping: other.grouping,
+            given_classes: None,
+            classes: other.classes.clone(),
+            copied_classes: other.classes.clone(),
+            boxes: IndexMap::new(),
+            masks: IndexMap::new(),
+            warnings: Vec::new(),
+        }
+    }
+
     /// Encoded bytes with the extension `ext` (no dot), as an artifact entry holds them.
     fn from_encoded(bytes: Arc<[u8]>, ext: &str) -> Result<Image> {
         let (w, h) = decode::dimensions(&bytes, &format!("of format {ext:?}"))?;
@@ -302,7 +355,11 @@ impl Image {
         if let Some(c) = &self.given_classes {
             total.update(c);
         }
-        self.classes = (!total.is_empty()).then_some(total);
+        self.classes = if total.is_empty() {
+            self.copied_classes.clone()
+        } else {
+            Some(total)
+        };
     }
 
     /// The JSON `format` (`png`, `jpg`, ..., or a file's extension as written).

@@ -4,8 +4,9 @@ use crate::classes::ClassLabels;
 use crate::encode::png;
 use crate::pixels::{Element, ImageMode, Pixels};
 use ndarray::{ArrayView, Dimension};
+use std::path::Path;
 use std::sync::Arc;
-use wb_core::internal::media::generated_file;
+use wb_core::internal::media::{generated_file, user_file};
 use wb_core::internal::{Media, MediaType};
 use wb_core::json::Value;
 use wb_core::{ArtifactSource, ArtifactTarget, Error, MediaFile, Result, RunTarget, Step, WbValue};
@@ -25,6 +26,17 @@ pub(crate) const CONFIG_SECTION: &str = "mask/class_labels";
 /// grayscale PNG `media/images/mask/<key>_<step>_<sha20>.mask.png`. Without class labels each
 /// distinct value `c` is labelled `class_<c>`. The labels go to the run config, never into the
 /// JSON.
+///
+/// A mask can also be an existing image file ([`ImageMask::from_path`], the SDK's
+/// `{"path": "mask.png"}`): it is copied as it is, under its own extension
+/// (`media/images/mask/<key>_<step>_<sha20>.png`), with no default class labels.
+///
+/// # Differences from the SDK
+/// - A mask file must be an image (PNG, JPEG, BMP, GIF, WebP) that can be decoded: the SDK
+///   copies any file; we refuse one a viewer could never show, with the reason.
+/// - Class labels set on a mask from a file ([`ImageMask::with_class_labels`]) are recorded in
+///   the run config as for an array mask; the SDK drops the `class_labels` of a `{"path": ...}`
+///   mask. The logged JSON and files are the same.
 ///
 /// ```
 /// use wb_image::{ClassLabels, ImageMask};
@@ -85,6 +97,25 @@ impl ImageMask {
             key: String::new(),
             class_labels: Some(class_labels),
         })
+    }
+
+    /// A mask from an image file (`wandb.ImageMask({"path": path}, key)`): the file is copied as
+    /// it is when logged, named with its own extension (the path's last one, as the SDK's
+    /// `os.path.splitext`). It has no class labels until [`ImageMask::with_class_labels`].
+    ///
+    /// Errors: the file cannot be read, or is not an image file (see "Differences from the
+    /// SDK" above).
+    ///
+    /// ```no_run
+    /// use wb_image::{Image, ImageMask};
+    /// let img = Image::from_path("photo.png")?.with_mask("segmentation", ImageMask::from_path("mask.png")?);
+    /// # Ok::<(), wb_core::Error>(())
+    /// ```
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let file = user_file(path)?;
+        crate::decode::dimensions(&file.bytes()?, &format!("{:?}", path.display().to_string()))?;
+        Ok(Self::from_media_file(file))
     }
 
     /// A mask from an existing PNG file's bytes (no class labels); refused when they are not
@@ -203,5 +234,20 @@ impl WbValue for ImageMask {
 impl From<ImageMask> for wb_core::LogValue {
     fn from(value: ImageMask) -> Self {
         wb_core::LogValue::media(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_path_refuses_a_file_that_is_not_an_image() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("mask.png");
+        std::fs::write(&p, b"not an image").unwrap();
+        let e = ImageMask::from_path(&p).unwrap_err().to_string();
+        assert!(e.contains("mask.png"), "{e}");
+        assert!(ImageMask::from_path(dir.path().join("none.png")).is_err());
     }
 }

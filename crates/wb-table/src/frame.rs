@@ -387,6 +387,12 @@ impl Table {
 
     /// `Table(dataframe=...)` for Arrow: the columns are the batches' fields, the rows every
     /// batch's rows, types inferred as for [`Table::from_rows`].
+    ///
+    /// This is also how a record batch is logged as a value: the SDK logs a pandas DataFrame
+    /// given to `run.log({"df": df})` as `Table(dataframe=df)` under the same key, and
+    /// `Row::new().with("df", Table::from_record_batches(&[batch])?)` writes the same history
+    /// JSON and table file. (The conversion can fail on a column type a table cannot hold, so
+    /// it is this constructor rather than an infallible `Into` conversion.)
     pub fn from_record_batches(batches: &[RecordBatch]) -> Result<Table> {
         let Some(first) = batches.first() else {
             return Err(Error::value("from_record_batches needs at least one batch"));

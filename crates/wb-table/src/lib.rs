@@ -51,12 +51,14 @@ mod dtypes;
 mod frame;
 mod joined;
 mod nd_array;
+mod nd_stack;
 mod npz;
 mod partitioned;
 mod pyrepr;
 mod pywrite;
 mod table;
 mod table_json;
+mod table_nd;
 mod table_run;
 mod time;
 

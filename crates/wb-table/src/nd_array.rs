@@ -90,24 +90,6 @@ impl NdData {
             NdData::F64(v) => NdData::F64(v[start..end].to_vec()),
         }
     }
-
-    fn empty_like(&self) -> NdData {
-        self.slice(0, 0)
-    }
-
-    fn extend(&mut self, other: &NdData) -> bool {
-        match (self, other) {
-            (NdData::Bool(a), NdData::Bool(b)) => a.extend_from_slice(b),
-            (NdData::U8(a), NdData::U8(b)) => a.extend_from_slice(b),
-            (NdData::I16(a), NdData::I16(b)) => a.extend_from_slice(b),
-            (NdData::I32(a), NdData::I32(b)) => a.extend_from_slice(b),
-            (NdData::I64(a), NdData::I64(b)) => a.extend_from_slice(b),
-            (NdData::F32(a), NdData::F32(b)) => a.extend_from_slice(b),
-            (NdData::F64(a), NdData::F64(b)) => a.extend_from_slice(b),
-            _ => return false,
-        }
-        true
-    }
 }
 
 impl From<NdData> for NdArray {
@@ -262,28 +244,6 @@ impl NdArray {
     pub fn values_eq(&self, other: &NdArray) -> bool {
         self.shape == other.shape
             && (0..self.data.len()).all(|i| self.data.cell(i).cell_eq(&other.data.cell(i)))
-    }
-
-    /// Stacks equally shaped arrays of one dtype (`np.array(list_of_arrays)`).
-    pub(crate) fn stack(items: &[&NdArray]) -> Result<NdArray> {
-        let Some(first) = items.first() else {
-            return Err(Error::value("cannot stack an empty list of arrays"));
-        };
-        let mut data = first.data.empty_like();
-        for a in items {
-            if a.shape != first.shape || !data.extend(&a.data) {
-                return Err(Error::value(format!(
-                    "arrays of one ndarray column must share shape and dtype to be saved together: found {} {} and {} {}",
-                    first.data.dtype(),
-                    shape_repr(&first.shape),
-                    a.data.dtype(),
-                    shape_repr(&a.shape)
-                )));
-            }
-        }
-        let mut shape = vec![items.len()];
-        shape.extend_from_slice(&first.shape);
-        Ok(NdArray { shape, data })
     }
 
     /// The `.npy` file bytes (format version 1.0, C order).

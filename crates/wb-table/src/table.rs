@@ -806,15 +806,13 @@ impl Table {
     #[doc(alias = "get_column")]
     pub fn column_array(&self, name: impl Into<Key>) -> Result<NdArray> {
         let col = self.column(name)?;
-        if col.iter().all(|c| matches!(c, Cell::NdArray(_))) {
-            let arrays: Vec<&NdArray> = col
+        // Arrays of any rank, and nested lists beside them, stack as numpy stacks them.
+        if col.iter().any(|c| matches!(c, Cell::NdArray(_)))
+            && col
                 .iter()
-                .filter_map(|c| match c {
-                    Cell::NdArray(a) => Some(a.as_ref()),
-                    _ => None,
-                })
-                .collect();
-            return NdArray::stack(&arrays);
+                .all(|c| matches!(c, Cell::NdArray(_) | Cell::List(_)))
+        {
+            return crate::nd_stack::stack_column(&col);
         }
         if col.iter().all(|c| matches!(c, Cell::Int(_))) {
             let v = col

@@ -317,6 +317,7 @@ impl Table {
     /// (`name.table.json`).
     pub fn add_to_artifact(&self, artifact: &mut dyn ArtifactTarget, name: &str) -> Result<String> {
         let entry = wb_core::internal::path::with_suffix(name, Some("table"));
+        wb_core::internal::path::validate_artifact_path(&entry)?;
         self.artifact_entry(artifact, true)?.put(artifact, &entry)?;
         Ok(entry)
     }

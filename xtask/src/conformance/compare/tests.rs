@@ -402,6 +402,7 @@ fn case(expect_error: bool) -> Case {
         entries: Vec::new(),
         expect_error,
         files: Vec::new(),
+        patterns: Vec::new(),
     }
 }
 

@@ -134,7 +134,15 @@ fn image(args: &Args) -> Result<Image, String> {
         .ok_or_else(|| unmapped("Image needs data_or_path"))?;
     // The keyword arguments, checked before the image is made (as the builder did).
     let options = options(args)?;
-    let parts = parts(args)?;
+    let mut parts = parts(args)?;
+    if let Arg::Wb { class, args: inner } = data
+        && class == "Image"
+    {
+        // `wandb.Image(other)`: a copy; the SDK keeps the other image's caption and encoding
+        // (it ignores `caption`, `mode` and `file_type` here) and takes the rest.
+        parts.caption = None;
+        return Ok(parts.attach(Image::from_image(&image(inner)?)));
+    }
     let img = match data {
         Arg::NdArray(nd) => with_array!(nd, |a| Image::from_array_with(a.view(), options)
             .map_err(|e| e.to_string())),
@@ -286,6 +294,23 @@ fn mask_from_dict(v: &Arg) -> Result<ImageMask, String> {
     };
     let get = |k: &str| items.iter().find(|(n, _)| n == k).map(|(_, a)| a);
     let class_labels = get("class_labels").map(labels).transpose()?;
+    // `{"path": file}`: the SDK reads the file and ignores every other member.
+    if let Some(p) = get("path") {
+        let mask = match p {
+            Arg::File(p) => ImageMask::from_path(p),
+            Arg::Json(Value::Str(p)) => ImageMask::from_path(p),
+            other => {
+                return Err(unmapped(format!(
+                    "a mask path must be a path, got {other:?}"
+                )));
+            }
+        }
+        .map_err(|e| e.to_string())?;
+        return Ok(match class_labels {
+            Some(l) => mask.with_class_labels(l),
+            None => mask,
+        });
+    }
     let data = get("mask_data").ok_or("'mask_data'")?;
     match data {
         Arg::NdArray(nd) => {

@@ -192,6 +192,11 @@ fn scene_dict(items: &[(String, Arg)]) -> Result<Object3D, String> {
     let member = |k: &str| -> Result<Option<Value>, String> {
         match get(k) {
             None => Ok(None),
+            Some(Arg::ObjectArray(items)) => items
+                .iter()
+                .map(plain_json)
+                .collect::<Result<_, _>>()
+                .map(|v| Some(Value::Array(v))),
             Some(a) => match ndarray_arg(a)? {
                 Some(nd) => tolist(&nd).map(Some),
                 None => Err(format!(
@@ -225,6 +230,32 @@ fn from_numpy(args: &Args) -> Result<Object3D, String> {
     }
 }
 
+/// Plain JSON of a case value made of JSON, dicts and lists (what `json.dump` writes of an
+/// object array's items).
+fn plain_json(a: &Arg) -> Result<Value, String> {
+    match a {
+        Arg::Json(v) => Ok(v.clone()),
+        Arg::Float(f) => Ok(Value::Float(*f)),
+        Arg::List(items) | Arg::Tuple(items) => items
+            .iter()
+            .map(plain_json)
+            .collect::<Result<_, _>>()
+            .map(Value::Array),
+        Arg::Map(items) => items
+            .iter()
+            .map(|(k, v)| Ok((k.clone(), plain_json(v)?)))
+            .collect::<Result<Map, String>>()
+            .map(Value::Object),
+        other => Err(format!(
+            "Object of type {} is not JSON serializable",
+            match other {
+                Arg::NdArray(_) | Arg::ObjectArray(_) => "ndarray",
+                _ => "object",
+            }
+        )),
+    }
+}
+
 fn num(a: &Arg) -> Result<Num, String> {
     match a {
         Arg::Json(Value::Int(i)) => i64::try_from(*i)
@@ -243,6 +274,7 @@ fn seq(a: &Arg) -> Result<Vec<Arg>, String> {
         Arg::NdArray(nd) if nd.shape.len() == 1 => {
             Ok(nd.data.iter().cloned().map(Arg::Json).collect())
         }
+        Arg::ObjectArray(items) => Ok(items.clone()),
         other => Err(unmapped(format!("expected a sequence, got {other:?}"))),
     }
 }
@@ -338,9 +370,8 @@ fn from_point_cloud(args: &Args) -> Result<Object3D, String> {
             .iter()
             .map(|b| match b {
                 Arg::Wb { class, args } if class == "box3d" => box3d_value(args),
-                other => Err(unmapped(format!(
-                    "boxes must be box3d values, got {other:?}"
-                ))),
+                // A plain dict, as the SDK takes it.
+                other => lib(Box3D::from_json(&plain_json(other)?)),
             })
             .collect::<Result<_, _>>()?,
     };
@@ -349,6 +380,9 @@ fn from_point_cloud(args: &Args) -> Result<Object3D, String> {
         Some(v) => seq(v)?
             .iter()
             .map(|v| {
+                if let Ok(json) = plain_json(v) {
+                    return lib(Vector3D::from_json(&json));
+                }
                 let d = dict(v)
                     .ok_or_else(|| unmapped("a vector is {\"start\": [...], \"end\": [...]}"))?;
                 let get = |k: &str| {

@@ -155,6 +155,7 @@ fn table(args: &Args, ctx: &Ctx<'_>) -> Result<Table, String> {
     let mut b = TableOptions::default();
     let mut names: Vec<Key> = Table::DEFAULT_COLUMNS.map(Key::from).to_vec();
     let mut data = Vec::new();
+    let mut array_data = None;
     let frame = match (args.get("dataframe"), args.get("data")) {
         (Some(f @ Arg::DataFrame { .. }), _) | (_, Some(f @ Arg::DataFrame { .. })) => Some(f),
         (Some(other), _) => return Err(format!("dataframe must be a $dataframe, got {other:?}")),
@@ -181,7 +182,10 @@ fn table(args: &Args, ctx: &Ctx<'_>) -> Result<Table, String> {
         if let Some(c) = args.get("columns") {
             names = columns(c)?;
         }
-        if let Some(d) = args
+        if let Some(Arg::NdArray(n)) = args.get("data") {
+            // One array of shape (rows, columns, ...).
+            array_data = Some(nd(n)?);
+        } else if let Some(d) = args
             .get("data")
             .filter(|a| !matches!(a, Arg::Json(Value::Null)))
         {
@@ -230,7 +234,11 @@ fn table(args: &Args, ctx: &Ctx<'_>) -> Result<Table, String> {
             ));
         }
     }
-    Table::from_rows_with(names, data, b).map_err(|e| e.to_string())
+    match array_data {
+        Some(a) => Table::from_ndarray_with(names, a, b),
+        None => Table::from_rows_with(names, data, b),
+    }
+    .map_err(|e| e.to_string())
 }
 
 fn table_ref(a: Option<&Arg>, n: u8, ctx: &Ctx<'_>) -> Result<TableRef, String> {
