@@ -58,6 +58,7 @@ mod pywrite;
 mod table;
 mod table_json;
 mod table_run;
+mod tensor;
 mod time;
 
 pub use cell::{Cell, Key, TableIndex};

@@ -5,7 +5,9 @@
 
 pub use crate::{Error, Result};
 
-pub use wb_core::{Histogram, HistogramOptions, Html, HtmlOptions, JsonMetadata, LogValue, Plotly};
+pub use wb_core::{
+    Histogram, HistogramOptions, Html, HtmlOptions, JsonMetadata, Layout, LogValue, Plotly,
+};
 
 #[cfg(feature = "run")]
 pub use wb_run::{LogOptions, Mode, Row, Run};
