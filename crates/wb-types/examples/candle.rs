@@ -19,26 +19,21 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     let cpu = Device::Cpu;
 
     // A C×H×W float image with values in 0..255: wandb.Image(tensor) casts to uint8.
-    let ramp = Tensor::arange(0f32, 48.0 * 64.0, &cpu)?.reshape((48, 64))?;
-    let rgb = Tensor::stack(
-        &[
-            &(&ramp % 256.0)?,
-            &((&ramp * 3.0)? % 256.0)?,
-            &ramp.ones_like()?,
-        ],
-        0,
-    )?;
+    let n = 3 * 48 * 64;
+    let rgb = Tensor::arange(0f32, n as f32, &cpu)?
+        .reshape((3, 48, 64))?
+        .affine(255.0 / n as f64, 0.0)?;
     let image = Image::from_tensor(&rgb)?.with_caption("a C×H×W f32 tensor");
 
     // A model's output in [0, 1]: the 0.31 cast makes it black; the old scaling maps 1.0 to 255.
-    let probs = (&rgb / 4096.0)?;
+    let probs = (&rgb / 255.0)?;
     let scaled = Image::from_tensor_with(
         &probs,
         ImageOptions::default().with_pixel_scaling(PixelScaling::Legacy),
     )?;
 
     // A segmentation mask (H×W class ids) on the image.
-    let mask = ramp.ge(24.0 * 64.0)?.to_dtype(DType::U8)?;
+    let mask = rgb.get(0)?.ge(40.0)?.to_dtype(DType::U8)?;
     let image = image.with_mask("segmentation", ImageMask::from_tensor(&mask)?);
 
     // A T×C×H×W clip (uint8), a T×C audio tensor, weights, and an N×3 point cloud.

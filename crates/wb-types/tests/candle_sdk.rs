@@ -5,6 +5,8 @@
 //! for byte (the cases' golden copies, `tests/conformance/golden/<case>/`, blessed from
 //! wandb 0.31.0).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 use wb_cases::args::{Arg, NdArray, decode};
 use wb_types::candle_core::{Device, Tensor};
