@@ -79,6 +79,8 @@ def decode(v, case_dir):
         if isinstance(body, dict) and body.get("dtype") == "object":
             return object_array(body, case_dir)
         return ndarray(body)
+    if key == "$torch":
+        return Tensor(ndarray(body))
     if key == "$npy":
         import numpy as np
 
@@ -131,6 +133,76 @@ def object_array(body, case_dir):
     for i, x in enumerate(items):
         out[i] = x
     return out.reshape(body["shape"])
+
+
+class Tensor:
+    """`{"$torch": ...}`: a CPU `torch.Tensor` of that data, for the SDK's torch paths.
+
+    PyPI's torch is the CUDA build (about 900 MB), too big for the conformance environment, so
+    this stands in for a CPU tensor without gradient. The SDK recognizes a torch tensor by its
+    type name (`torch.Tensor`, as `util.is_pytorch_tensor_typename` reads it) and then calls
+    only what is below; each does what torch does for a CPU tensor, through numpy (a CPU
+    tensor's `.numpy()` shares its memory): `permute` is numpy's `transpose` and refuses a
+    wrong number of axes with torch's message, `.to(float)` is `float64`, `dtype` prints as
+    torch prints it. The SDK's own torch branch (`wandb.Image`'s mode guess from the first
+    axis, permute, cast, squeeze) therefore runs unchanged.
+    """
+
+    requires_grad = False
+
+    def __init__(self, array):
+        self._array = array
+
+    @property
+    def dtype(self):
+        name = self._array.dtype.name
+        return "torch." + {"float32": "float32", "float64": "float64", "bool": "bool"}.get(
+            name, name
+        )
+
+    @property
+    def ndim(self):
+        return self._array.ndim
+
+    @property
+    def shape(self):
+        return tuple(self._array.shape)
+
+    def __len__(self):
+        return len(self._array)
+
+    def __array__(self, dtype=None, copy=None):
+        import numpy as np
+
+        return np.asarray(self._array, dtype=dtype)
+
+    def detach(self):
+        return self
+
+    def cpu(self):
+        return self
+
+    def numpy(self):
+        return self._array
+
+    def to(self, dtype):
+        import numpy as np
+
+        if dtype is float:
+            return Tensor(self._array.astype(np.float64))
+        raise CaseError(f"the torch stand-in has no .to({dtype!r})")
+
+    def permute(self, *dims):
+        if len(dims) != self._array.ndim:
+            raise RuntimeError(
+                "permute(sparse_coo): number of dimensions in the tensor input does not match "
+                "the length of the desired ordering of dimensions i.e. input.dim() = "
+                f"{self._array.ndim} is not equal to len(dims) = {len(dims)}"
+            )
+        return Tensor(self._array.transpose(dims))
+
+
+Tensor.__module__ = "torch"
 
 
 def build(name, kwargs):

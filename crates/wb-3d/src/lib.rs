@@ -36,6 +36,7 @@ mod pts;
 mod scene;
 #[cfg(test)]
 mod streamed_tests;
+mod tensor;
 
 pub use format::{MoleculeFormat, Object3DFormat};
 pub use molecule::Molecule;

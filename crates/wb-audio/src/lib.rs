@@ -31,6 +31,7 @@
 #![warn(missing_docs)]
 
 mod audio;
+mod tensor;
 mod wav;
 
 pub use audio::Audio;

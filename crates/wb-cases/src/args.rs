@@ -32,6 +32,9 @@ pub enum Arg {
     /// `{"$ndarray": {"dtype": "object", "shape": [n], "data": [...]}}`: a numpy array of
     /// Python objects (`np.array([{...}, {...}])`), each item any case value.
     ObjectArray(Vec<Arg>),
+    /// `{"$torch": {...}}`: a CPU torch tensor of that data (the body is an `$ndarray`'s);
+    /// our side passes it as a slice, its shape and the layout the SDK's torch path reads.
+    Torch(NdArray),
     /// `{"$npy": path}` (already resolved against the case folder).
     Npy(PathBuf),
     /// `{"$file": path}`: the path, as a string argument, resolved against the case folder.
@@ -120,6 +123,52 @@ impl NdArray {
             })
             .collect()
     }
+}
+
+/// The body of an `$ndarray` (or `$torch`, named `form` in messages): dtype, shape, flat data.
+fn ndarray(body: &Value, form: &str) -> Result<NdArray, String> {
+    let dtype = body
+        .get("dtype")
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("{form} needs a dtype"))?
+        .to_owned();
+    const DTYPES: &[&str] = &[
+        "uint8", "int16", "int32", "int64", "float32", "float64", "bool",
+    ];
+    if !DTYPES.contains(&dtype.as_str()) {
+        return Err(format!(
+            "{form} dtype {dtype:?} is not one of {}",
+            DTYPES.join(", ")
+        ));
+    }
+    let shape = body
+        .get("shape")
+        .and_then(Value::as_array)
+        .ok_or_else(|| format!("{form} needs a shape"))?
+        .iter()
+        .map(|d| {
+            d.as_i64()
+                .and_then(|d| usize::try_from(d).ok())
+                .ok_or_else(|| format!("{form} shape must be non-negative integers"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let data = body
+        .get("data")
+        .and_then(Value::as_array)
+        .ok_or_else(|| format!("{form} needs data"))?
+        .iter()
+        .map(|x| match x.get("$float") {
+            Some(f) => special_float(f).map(Value::Float),
+            None => Ok(x.clone()),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if shape.iter().try_fold(1usize, |n, d| n.checked_mul(*d)) != Some(data.len()) {
+        return Err(format!(
+            "{form} shape {shape:?} does not hold {} values",
+            data.len()
+        ));
+    }
+    Ok(NdArray { dtype, shape, data })
 }
 
 /// `"nan"`, `"inf"` or `"-inf"` as a float.
@@ -217,50 +266,8 @@ fn decode_object(m: &Map, dir: &Path) -> Result<Arg, String> {
                     .collect::<Result<_, _>>()?,
             ))
         }
-        "$ndarray" => {
-            let dtype = body
-                .get("dtype")
-                .and_then(Value::as_str)
-                .ok_or("$ndarray needs a dtype")?
-                .to_owned();
-            const DTYPES: &[&str] = &[
-                "uint8", "int16", "int32", "int64", "float32", "float64", "bool",
-            ];
-            if !DTYPES.contains(&dtype.as_str()) {
-                return Err(format!(
-                    "$ndarray dtype {dtype:?} is not one of {}",
-                    DTYPES.join(", ")
-                ));
-            }
-            let shape = body
-                .get("shape")
-                .and_then(Value::as_array)
-                .ok_or("$ndarray needs a shape")?
-                .iter()
-                .map(|d| {
-                    d.as_i64()
-                        .and_then(|d| usize::try_from(d).ok())
-                        .ok_or("$ndarray shape must be non-negative integers")
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            let data = body
-                .get("data")
-                .and_then(Value::as_array)
-                .ok_or("$ndarray needs data")?
-                .iter()
-                .map(|x| match x.get("$float") {
-                    Some(f) => special_float(f).map(Value::Float),
-                    None => Ok(x.clone()),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            if shape.iter().try_fold(1usize, |n, d| n.checked_mul(*d)) != Some(data.len()) {
-                return Err(format!(
-                    "$ndarray shape {shape:?} does not hold {} values",
-                    data.len()
-                ));
-            }
-            Ok(Arg::NdArray(NdArray { dtype, shape, data }))
-        }
+        "$ndarray" => ndarray(body, "$ndarray").map(Arg::NdArray),
+        "$torch" => ndarray(body, "$torch").map(Arg::Torch),
         "$npy" => Ok(Arg::Npy(dir.join(text("$npy")?))),
         "$file" => Ok(Arg::File(dir.join(text("$file")?))),
         "$dataframe" => {

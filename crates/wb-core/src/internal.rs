@@ -16,6 +16,7 @@
 //! | [`value`] | converting logged rows and lists (`val_to_json`), downcasting batches |
 //! | [`artifact`] | artifact entry plumbing (entry data and text, entry naming, adding values) |
 //! | [`histogram`] | numpy's `histogram`, as `Histogram` computes it |
+//! | [`tensor`] | checking a `from_slice` input (slice, shape, layout) into an `ndarray` view |
 
 pub use media::{Media, MediaType, media_decoder};
 
@@ -162,4 +163,10 @@ pub mod artifact {
 pub mod histogram {
     //! numpy's `histogram` as [`crate::Histogram`] computes it.
     pub use crate::histogram::np_histogram;
+}
+
+pub mod tensor {
+    //! Checking a `from_slice` input (slice, shape, [`Layout`](crate::Layout)) into an
+    //! `ndarray` view that borrows the slice.
+    pub use crate::tensor::{shape_repr, shaped, view};
 }

@@ -18,6 +18,9 @@
 //!   [`Artifact`], [`DirArtifact`], [`ArtifactSource`], [`Registry`], [`MediaFile`] (the file
 //!   behind a media value).
 //! - [`json`]: the ordered [`json::Value`] and wandb's three JSON byte dialects.
+//! - Tensor-shaped inputs: [`Layout`] (the axis order a `from_slice` constructor is told),
+//!   [`TensorLike`] and [`TensorElements`] (what `from_tensor` constructors read; candle's
+//!   `Tensor` with feature `candle`).
 //! - [`Error`] and [`Result`]; [`ndarray`], re-exported for the array constructors.
 //!
 //! The machinery the family crates share (media binding, atomic writes, the parallel
@@ -49,6 +52,7 @@ mod pyrepr_table;
 mod random;
 mod registry;
 mod target;
+mod tensor;
 mod value;
 
 pub use artifact::{Artifact, ArtifactSource, ArtifactTarget, DirArtifact};
@@ -62,10 +66,15 @@ pub use path::Step;
 pub use plotly::Plotly;
 pub use registry::Registry;
 pub use target::{DirRun, RunTarget};
+pub use tensor::{Layout, TensorElements, TensorLike};
 pub use value::{Batching, LogValue, WbValue};
 
 /// The `ndarray` crate, whose array views the array constructors (`from_array`) take.
 pub use ndarray;
+
+/// The `candle-core` crate, whose tensors the `from_tensor` constructors take ([`TensorLike`]).
+#[cfg(feature = "candle")]
+pub use candle_core;
 
 /// Registers wb-core's decodable types (`histogram`, `html-file`, `plotly-file`).
 pub fn register(registry: &mut Registry) {

@@ -177,6 +177,11 @@ impl Image {
         Ok(img)
     }
 
+    /// Records one of the SDK's warnings about how the image was made.
+    pub(crate) fn push_warning(&mut self, warning: &str) {
+        self.warnings.push(warning.to_owned());
+    }
+
     /// An image from 8-bit pixels, written as PNG.
     pub fn from_pixels(pixels: Pixels) -> Result<Image> {
         Self::from_pixels_with(pixels, ImageOptions::default())

@@ -42,6 +42,7 @@ mod format;
 mod image;
 mod mask;
 mod pixels;
+mod tensor;
 
 pub use boxes::{BoundingBoxes2D, BoundingBoxes2DOptions, Box2D};
 pub use classes::{ClassLabels, Classes};

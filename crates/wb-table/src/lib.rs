@@ -60,6 +60,7 @@ mod table;
 mod table_json;
 mod table_nd;
 mod table_run;
+mod tensor;
 mod time;
 
 pub use cell::{Cell, Key, TableIndex};

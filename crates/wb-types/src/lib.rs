@@ -28,8 +28,16 @@ pub use wb_core as core;
 pub use wb_core::ndarray;
 pub use wb_core::{
     Artifact, ArtifactSource, ArtifactTarget, DirArtifact, DirRun, Histogram, HistogramOptions,
-    Html, HtmlOptions, JsonMetadata, LogValue, Plotly, Registry, RunTarget, Step, Value, WbValue,
+    Html, HtmlOptions, JsonMetadata, Layout, LogValue, Plotly, Registry, RunTarget, Step,
+    TensorElements, TensorLike, Value, WbValue,
 };
+
+/// burn-train's metric logger for a run (crate `wb-burn`).
+#[cfg(feature = "burn")]
+pub use wb_burn as burn;
+/// The `candle-core` crate whose tensors the `from_tensor` constructors take.
+#[cfg(feature = "candle")]
+pub use wb_core::candle_core;
 
 #[cfg(feature = "object3d")]
 pub use wb_3d as object3d;

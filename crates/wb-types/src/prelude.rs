@@ -8,7 +8,8 @@
 pub use crate::{Error, Result};
 
 pub use wb_core::{
-    Artifact, Histogram, HistogramOptions, Html, HtmlOptions, JsonMetadata, LogValue, Plotly,
+    Artifact, Histogram, HistogramOptions, Html, HtmlOptions, JsonMetadata, Layout, LogValue,
+    Plotly,
 };
 
 #[cfg(feature = "run")]

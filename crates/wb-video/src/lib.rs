@@ -62,6 +62,7 @@ mod gif;
 #[cfg(feature = "mp4")]
 mod mp4;
 mod prepare;
+mod tensor;
 mod video;
 
 pub use format::VideoFormat;

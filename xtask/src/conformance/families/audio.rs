@@ -5,6 +5,7 @@ use super::{Built, Ctx};
 use crate::conformance::args::{Arg, Args, NdArray, unmapped};
 use wb_types::LogValue;
 use wb_types::audio::Audio;
+use wb_types::core::Layout;
 use wb_types::core::json::Value;
 use wb_types::core::ndarray::{ArrayD, IxDyn};
 
@@ -41,6 +42,7 @@ fn audio(args: &Args) -> Result<Audio, String> {
         Some(Arg::File(p)) => Audio::from_path(p).map_err(|e| e.to_string())?,
         Some(Arg::Json(Value::Str(s))) => Audio::from_path(s).map_err(|e| e.to_string())?,
         Some(Arg::NdArray(nd)) => from_ndarray(nd, rate)?,
+        Some(Arg::Torch(nd)) => from_torch(nd, rate)?,
         // A Python list: soundfile makes it a float64 array (or int64, which it refuses).
         Some(Arg::Json(Value::Array(items))) => {
             let nd = NdArray {
@@ -102,4 +104,36 @@ fn from_ndarray(nd: &NdArray, rate: Option<u32>) -> Result<Audio, String> {
         }
     };
     r.map_err(|e| e.to_string())
+}
+
+/// A torch tensor, read by the SDK as a numpy array: a Rust user passes its flat samples with
+/// `Audio::from_samples` (shape `[frames]`) or `Audio::from_slice` in [`Layout::Tc`] (shape
+/// `[frames, channels]`).
+fn from_torch(nd: &NdArray, rate: Option<u32>) -> Result<Audio, String> {
+    fn make<S: wb_types::audio::Sample>(nd: &NdArray, v: &[S], rate: u32) -> Result<Audio, String> {
+        match nd.shape.len() {
+            1 => Audio::from_samples(v, rate),
+            _ => Audio::from_slice(v, &nd.shape, Layout::Tc, rate),
+        }
+        .map_err(|e| e.to_string())
+    }
+    let rate = rate.ok_or_else(|| MISSING_SAMPLE_RATE.to_owned())?;
+    match nd.dtype.as_str() {
+        "float64" => make(nd, &nd.as_f64()?, rate),
+        "float32" => {
+            let v: Vec<f32> = nd.as_f64()?.into_iter().map(|x| x as f32).collect();
+            make(nd, &v, rate)
+        }
+        "int16" => {
+            let v: Vec<i16> = nd.as_i64()?.into_iter().map(|x| x as i16).collect();
+            make(nd, &v, rate)
+        }
+        "int32" => {
+            let v: Vec<i32> = nd.as_i64()?.into_iter().map(|x| x as i32).collect();
+            make(nd, &v, rate)
+        }
+        other => Err(format!(
+            "dtype must be one of ['float32', 'float64', 'int16', 'int32'] and not '{other}'"
+        )),
+    }
 }

@@ -73,14 +73,17 @@ fn histogram(args: &Args) -> Result<LogValue, String> {
             unmapped("Histogram needs `sequence` or `np_histogram`: our API takes one of them")
         })?;
         match seq {
-            Arg::NdArray(nd) if nd.dtype == "float32" => {
+            // A torch tensor: `np.histogram` flattens it, so a Rust user passes its flat slice.
+            Arg::NdArray(nd) | Arg::Torch(nd) if nd.dtype == "float32" => {
                 let v: Vec<f32> = nd.as_f64()?.into_iter().map(|x| x as f32).collect();
                 Histogram::from_sequence_with(&v, options)
             }
-            Arg::NdArray(nd) if nd.dtype.starts_with("float") => {
+            Arg::NdArray(nd) | Arg::Torch(nd) if nd.dtype.starts_with("float") => {
                 Histogram::from_sequence_with(&nd.as_f64()?, options)
             }
-            Arg::NdArray(nd) => Histogram::from_sequence_with(&nd.as_i64()?, options),
+            Arg::NdArray(nd) | Arg::Torch(nd) => {
+                Histogram::from_sequence_with(&nd.as_i64()?, options)
+            }
             other => {
                 let vals = numbers(other)?;
                 if vals.iter().all(|v| matches!(v, Value::Int(_))) {

@@ -5,6 +5,7 @@
 use super::{Built, Ctx};
 use crate::conformance::args::{Arg, Args, NdArray, unmapped};
 use wb_types::LogValue;
+use wb_types::core::Layout;
 use wb_types::core::json::{Map, Value};
 use wb_types::image::{
     BoundingBoxes2D, ClassLabels, Classes, Image, ImageFormat, ImageMask, ImageMode, ImageOptions,
@@ -74,6 +75,12 @@ macro_rules! with_array {
             other => return Err(unmapped(format!("unsupported dtype {other}"))),
         }
     }};
+}
+
+/// The data of an array built by `with_array!` (always in standard layout), as a slice.
+fn flat<T>(a: &wb_types::core::ndarray::ArrayD<T>) -> Result<&[T], String> {
+    a.as_slice()
+        .ok_or_else(|| unmapped("the array is not in standard layout"))
 }
 
 fn text<'a>(a: &'a Arg, what: &str) -> Result<&'a str, String> {
@@ -146,6 +153,14 @@ fn image(args: &Args) -> Result<Image, String> {
     let img = match data {
         Arg::NdArray(nd) => with_array!(nd, |a| Image::from_array_with(a.view(), options)
             .map_err(|e| e.to_string())),
+        // A torch tensor: its flat data, its shape and the layout the SDK's torch path reads.
+        Arg::Torch(nd) => with_array!(nd, |a| Image::from_slice_with(
+            flat(&a)?,
+            &nd.shape,
+            Layout::Chw,
+            options
+        )
+        .map_err(|e| e.to_string())),
         Arg::Npy(p) => {
             let nd = NdArray::load_npy(p)?;
             with_array!(&nd, |a| Image::from_array_with(a.view(), options)
@@ -315,6 +330,14 @@ fn mask_from_dict(v: &Arg) -> Result<ImageMask, String> {
     match data {
         Arg::NdArray(nd) => {
             let mask = with_array!(nd, |a| ImageMask::from_array(a.view())
+                .map_err(|e| e.to_string()))?;
+            Ok(match class_labels {
+                Some(l) => mask.with_class_labels(l),
+                None => mask,
+            })
+        }
+        Arg::Torch(nd) => {
+            let mask = with_array!(nd, |a| ImageMask::from_slice(flat(&a)?, &nd.shape)
                 .map_err(|e| e.to_string()))?;
             Ok(match class_labels {
                 Some(l) => mask.with_class_labels(l),

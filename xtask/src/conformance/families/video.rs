@@ -6,6 +6,7 @@
 use super::{Built, Ctx};
 use crate::conformance::args::{Arg, Args, NdArray, unmapped};
 use wb_types::LogValue;
+use wb_types::core::Layout;
 use wb_types::core::json::Value;
 use wb_types::core::ndarray::{ArrayD, IxDyn};
 use wb_types::video::{Video, VideoElement, VideoFormat, VideoOptions};
@@ -42,13 +43,21 @@ fn video(args: &Args) -> Result<Video, String> {
     let v = match args.get("data_or_path") {
         Some(Arg::File(p)) => Video::from_path(p).map_err(|e| e.to_string())?,
         Some(Arg::Json(Value::Str(s))) => Video::from_path(s).map_err(|e| e.to_string())?,
-        Some(Arg::NdArray(nd)) => {
+        Some(Arg::NdArray(nd) | Arg::Torch(nd)) => {
             let format: VideoFormat = format
                 .ok_or_else(|| FORMAT_REQUIRED_ARRAY.to_owned())?
                 .parse()
                 .map_err(|e: wb_types::core::Error| e.to_string())?;
             let options = VideoOptions::default().with_format(format);
-            from_ndarray(nd, fps.map_or(options, |f| options.with_fps(f)))?
+            let options = fps.map_or(options, |f| options.with_fps(f));
+            // A torch tensor: the slice, its shape and the SDK's layout (`tensor.numpy()` is
+            // read as time × channels × height × width, or a batch of those).
+            let layout = match args.get("data_or_path") {
+                Some(Arg::Torch(_)) if nd.shape.len() == 5 => Some(Layout::Btchw),
+                Some(Arg::Torch(_)) => Some(Layout::Tchw),
+                _ => None,
+            };
+            from_ndarray(nd, options, layout)?
         }
         other => {
             return Err(unmapped(format!(
@@ -67,39 +76,52 @@ fn encode<T: VideoElement>(
     nd: &NdArray,
     v: Vec<T>,
     options: VideoOptions,
+    layout: Option<Layout>,
 ) -> Result<Video, String> {
+    if let Some(layout) = layout {
+        return Video::from_slice_with(&v, &nd.shape, layout, options).map_err(|e| e.to_string());
+    }
     let a = ArrayD::from_shape_vec(IxDyn(&nd.shape), v).map_err(|e| unmapped(e.to_string()))?;
     Video::from_array_with(a.view(), options).map_err(|e| e.to_string())
 }
 
-fn from_ndarray(nd: &NdArray, options: VideoOptions) -> Result<Video, String> {
+fn from_ndarray(
+    nd: &NdArray,
+    options: VideoOptions,
+    layout: Option<Layout>,
+) -> Result<Video, String> {
     match nd.dtype.as_str() {
         "uint8" => encode(
             nd,
             nd.as_i64()?.into_iter().map(|x| x as u8).collect(),
             options,
+            layout,
         ),
         "int16" => encode(
             nd,
             nd.as_i64()?.into_iter().map(|x| x as i16).collect(),
             options,
+            layout,
         ),
         "int32" => encode(
             nd,
             nd.as_i64()?.into_iter().map(|x| x as i32).collect(),
             options,
+            layout,
         ),
-        "int64" => encode(nd, nd.as_i64()?, options),
+        "int64" => encode(nd, nd.as_i64()?, options, layout),
         "float32" => encode(
             nd,
             nd.as_f64()?.into_iter().map(|x| x as f32).collect(),
             options,
+            layout,
         ),
-        "float64" => encode(nd, nd.as_f64()?, options),
+        "float64" => encode(nd, nd.as_f64()?, options, layout),
         "bool" => encode(
             nd,
             nd.as_i64()?.into_iter().map(|x| x != 0).collect(),
             options,
+            layout,
         ),
         other => Err(unmapped(format!("unsupported dtype {other}"))),
     }
