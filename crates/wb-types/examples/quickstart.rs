@@ -4,8 +4,15 @@
 //! `ROOT/wandb/` (ROOT defaults to the current folder) and prints the `wb sync` command that
 //! uploads it. With `WANDB_MODE=online` and a key (`WANDB_API_KEY` or `~/.netrc`), the same
 //! program logs live through wandb-core, as `wandb.init()` does.
+//!
+//! Besides the media, the run carries what a Python run carries: system metrics and the
+//! machine's metadata (sampled in the background), what the program prints (its Logs tab and
+//! `output.log`), a metric with a custom x-axis and a min/last summary, a saved file and a
+//! user artifact.
 #![allow(clippy::print_stdout)]
 
+use std::time::Duration;
+use wb_types::SaveOptions;
 use wb_types::ndarray::{Array2, Array3, Array5};
 use wb_types::prelude::*;
 
@@ -19,7 +26,20 @@ fn main() -> Result<()> {
         .with_tags(["rust", "quickstart"])
         .with_config_value("lr", 0.001)
         .with_config_value("epochs", 3)
+        // System metrics every 0.1 s, the shortest interval the SDK allows (its default is
+        // 15 s; this run lasts about a second).
+        .with_stats_interval(Duration::from_millis(100))
         .build()?;
+
+    // run.define_metric("loss", step_metric="epoch", summary="min,last"): a custom x-axis
+    // and a best-value summary.
+    run.define_metric("epoch", MetricOptions::default())?;
+    run.define_metric(
+        "loss",
+        MetricOptions::default()
+            .with_step_metric("epoch")
+            .with_summary([Summary::Min, Summary::Last]),
+    )?;
 
     // Scalars and a histogram at every step: wandb.log({"loss": ..., "weights": wandb.Histogram(...)})
     for step in 0..3u32 {
@@ -27,8 +47,13 @@ fn main() -> Result<()> {
         let weights: Vec<f64> = (0..10_000)
             .map(|i| (f64::from(i) * 0.001 + step).sin())
             .collect();
+        // A training step would run here; the pause lets the system metrics sample it.
+        std::thread::sleep(Duration::from_millis(150));
+        // Printed lines are captured as the run's console output, as the SDK captures them.
+        println!("epoch {step}: loss {:.3}", 1.0 / (step + 1.0));
         run.log(
             Row::new()
+                .with("epoch", step)
                 .with("loss", 1.0 / (step + 1.0))
                 .with("accuracy", 0.5 + 0.1 * step)
                 .with("weights", Histogram::from_sequence(&weights)?),
@@ -56,6 +81,13 @@ fn main() -> Result<()> {
             "segmentation",
             ImageMask::from_array(road.view())?.with_class_labels(labels),
         );
+    // A channel-first (C, H, W) float buffer, as a framework's tensor holds it
+    // (wandb.Image(torch_tensor)).
+    let (h, w) = (24, 32);
+    let chw: Vec<f32> = (0..3 * h * w)
+        .map(|i| ((i % w) as f32 / w as f32) * 255.0)
+        .collect();
+    let from_tensor = Image::from_slice(&chw, [3, h, w], Layout::Chw)?.with_caption("CHW");
     let thumbs = (0..4u8)
         .map(|i| {
             Ok(
@@ -122,10 +154,12 @@ fn main() -> Result<()> {
         })
         .collect::<Result<Vec<_>>>()?;
     let table = Table::from_rows(["id", "prediction", "score", "sample"], rows)?;
+    let predictions = table.clone();
 
     run.log(
         Row::new()
             .with("street", image)
+            .with("tensor", from_tensor)
             .with_media_list("thumbnails", thumbs)
             .with("tone", audio)
             .with("clip", video)
@@ -137,6 +171,21 @@ fn main() -> Result<()> {
             .with("predictions", table),
     )?;
     run.summary(Row::new().with("best_accuracy", 0.7))?;
+
+    // wandb.save(path, policy="now"), and run.log_artifact() of a dataset with a file and a table.
+    let notes = std::path::Path::new(&root).join("quickstart-notes.md");
+    std::fs::write(&notes, "# quickstart\nlr 0.001, 3 epochs\n")
+        .map_err(|e| wb_types::run::Error::io("writing", &notes, e))?;
+    run.save_with(
+        &notes,
+        FilePolicy::Now,
+        SaveOptions::default().with_base_path(&root),
+    )?;
+    let mut data =
+        Artifact::new("quickstart-data", "dataset").with_description("the quickstart's inputs");
+    data.add_file(&notes)?;
+    data.add(&predictions, "predictions")?;
+    run.log_artifact(data)?;
     run.finish(0)?;
 
     match run.url() {
