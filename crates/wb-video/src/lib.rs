@@ -46,7 +46,8 @@
 //!   (and `sha256`, `size`) differ from the SDK's. By default it is lossless (each changed
 //!   16×16 block stored as it is): the decoded frames are the input's, up to the 4:2:0 colour
 //!   conversion every H.264 file in a browser has, but a file is about 1.5 bytes per pixel of
-//!   each frame that changes everywhere: 10 to 100 times the SDK's (see docs/performance.md);
+//!   each frame that changes everywhere: on our tests 1.3× the SDK's for a few tiny frames,
+//!   ~20× for a 64×48 clip, 150× to 470× for 256×256 and 640×360 clips (docs/performance.md);
 //!   log long or large clips as GIF, or turn on the `mp4` feature. With the `mp4` feature
 //!   (OpenH264 at a fixed quantizer): about the SDK's quality (PSNR within 3 dB on our tests),
 //!   files up to ~3× larger on long clips, frames at most 3840×2160. In both, odd sides are

@@ -30,7 +30,7 @@ mod h264;
 mod mux;
 // Used by the default build; with the `mp4` feature, only by the tests that decode its
 // output with OpenH264's decoder.
-#[cfg_attr(all(feature = "mp4", not(test)), allow(dead_code))]
+#[cfg_attr(feature = "mp4", allow(dead_code))]
 mod pcm;
 #[cfg(feature = "mp4")]
 mod sps;
