@@ -297,8 +297,9 @@ def mp4_frames(path):
 
 
 def check_video_mp4(py, rust):
-    """Same frame count and size; our frames close to the input (ours is a different H.264
-    encoder, so the bytes differ): PSNR at least 30 dB, as for the SDK's libx264 file."""
+    """Same frame count and size; our frames as close to the input as the SDK's libx264 file's
+    (within 1 dB of its PSNR: ours is a different H.264 encoder, so the bytes differ; both
+    lose the same in 4:2:0 colour)."""
     a, b = mp4_frames(py), mp4_frames(rust)
     if a.shape != b.shape:
         return False, f"frames/size differ: {a.shape} vs {b.shape}"
@@ -311,7 +312,7 @@ def check_video_mp4(py, rust):
     p_py, p_rust = psnr(a), psnr(b)
     detail = (f"same frame count and size ({a.shape[0]} frames, {a.shape[2]}x{a.shape[1]}); "
               f"PSNR to the input: ours {p_rust:.1f} dB, the SDK's {p_py:.1f} dB")
-    return p_rust >= 30.0, detail
+    return p_rust >= p_py - 1.0, detail
 
 
 def wandb_records(path):
