@@ -5,7 +5,7 @@
 //! path, which must be those of our own file; and, with the `mp4` feature, OpenH264's files
 //! read back with a reader we did not write (the `mp4` crate) and decoded with OpenH264's
 //! decoder, checked against the input frames (the pure-Rust encoder's pictures are checked
-//! against OpenH264's decoder in its unit tests, `src/mp4/pcm.rs`, with the feature on).
+//! against OpenH264's decoder in its unit tests, `src/mp4/rusty.rs`, with the feature on).
 //!
 //! `tests/mp4/verify_with_ffmpeg.py` checks the files of either build with ffmpeg
 //! (imageio-ffmpeg).
@@ -476,9 +476,9 @@ fn what_openh264_cannot_encode_is_a_clear_error() {
 }
 
 /// The pure-Rust encoder's files read back with the `mp4` crate: one H.264 track of
-/// Constrained Baseline (profile 66 with `constraint_set1`), the frame's size, one sample per
-/// frame, sync samples at 0 and 250 only (its pictures are decoded by OpenH264 in
-/// `src/mp4/pcm.rs`'s tests, and by ffmpeg in `tests/mp4/verify_with_ffmpeg.py`).
+/// Constrained Baseline (profile 66 with `constraint_set1`), the frame's size, one sample per frame, sync samples at
+/// 0 and 250 only (its pictures are decoded by OpenH264 in `src/mp4/rusty.rs`'s tests, and by
+/// ffmpeg in `tests/mp4/verify_with_ffmpeg.py`).
 #[cfg(not(feature = "mp4"))]
 #[test]
 fn pure_rust_files_are_constrained_baseline_with_key_frames_every_250() {
@@ -491,7 +491,7 @@ fn pure_rust_files_are_constrained_baseline_with_key_frames_every_250() {
     assert_eq!(track.media_type().unwrap(), mp4::MediaType::H264);
     assert_eq!((track.width(), track.height()), (30, 20));
     let sps = track.sequence_parameter_set().unwrap().to_vec();
-    assert_eq!(sps[1..3], [66, 0xc0], "Constrained Baseline");
+    assert_eq!(sps[1..3], [66, 0x40], "Constrained Baseline");
     let count = r.sample_count(id).unwrap();
     assert_eq!(count, 260);
     let sync: Vec<u32> = (1..=count)

@@ -2,7 +2,6 @@
 //! and the emulation prevention bytes that keep a NAL unit's payload free of start codes.
 
 /// The RBSP of a NAL unit's payload: emulation prevention bytes (`00 00 03`) removed.
-#[cfg(feature = "mp4")]
 pub fn unescape(payload: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(payload.len());
     let mut zeros = 0;
@@ -104,7 +103,6 @@ mod tests {
         let rbsp = [0u8, 0, 0, 1, 0, 0, 2, 5, 0, 0, 3, 0, 0];
         let esc = escape(&rbsp);
         assert_eq!(esc, vec![0, 0, 3, 0, 1, 0, 0, 3, 2, 5, 0, 0, 3, 3, 0, 0]);
-        #[cfg(feature = "mp4")]
         assert_eq!(unescape(&esc), rbsp);
     }
 

@@ -2,10 +2,9 @@
 //! `wandb.Video(array, format="mp4")`.
 //!
 //! Two H.264 encoders, one per build:
-//! - by default, [`pcm`], in pure Rust: lossless I_PCM macroblocks, unchanged ones skipped;
-//!   large files, exact pictures, no C or C++ toolchain;
-//! - with the `mp4` feature, [`h264`]: OpenH264 (compiled from C++), lossy at about the SDK's
-//!   quality, small files.
+//! - by default, [`rusty`]: the `rusty_h264-encoder` crate, in pure Rust, no C or C++
+//!   toolchain;
+//! - with the `mp4` feature, [`h264`]: OpenH264 (compiled from C++).
 //!
 //! What the SDK writes (moviepy → ffmpeg → libx264) and what we write:
 //! - the same frames: moviepy's `int(duration * fps)` of them, as for GIF
@@ -19,11 +18,12 @@
 //!   `height` in the JSON are the frames' own, as the SDK's. Pictures are coded in whole
 //!   macroblocks and cropped back to the frame in the SPS (OpenH264's smallest picture is 16
 //!   pixels a side: smaller frames are padded for it and the SPS rewritten, see [`sps`]);
-//! - H.264 Constrained Baseline instead of libx264's High profile: lossless and much larger
-//!   (default) or lossy at a constant quantizer and larger than the SDK's (`mp4` feature);
+//! - H.264 Constrained Baseline instead of libx264's High profile, lossy at a constant
+//!   quantizer, from rusty_h264 (default) or OpenH264 (`mp4` feature);
 //! - 1- and 2-channel arrays are written as gray (the SDK's ffmpeg reads them as if they were
 //!   RGB and writes scrambled frames); of 4 channels, the first three (as the SDK).
 
+#[cfg(feature = "mp4")]
 mod bits;
 #[cfg(feature = "mp4")]
 mod h264;
@@ -31,7 +31,7 @@ mod mux;
 // Used by the default build; with the `mp4` feature, only by the tests that decode its
 // output with OpenH264's decoder.
 #[cfg_attr(feature = "mp4", allow(dead_code))]
-mod pcm;
+mod rusty;
 #[cfg(feature = "mp4")]
 mod sps;
 mod yuv;
@@ -141,7 +141,7 @@ pub fn encode(frames: &Frames<'_>, fps: f64) -> Result<Vec<u8>> {
         stream
     };
     #[cfg(not(feature = "mp4"))]
-    let stream = pcm::encode(pictures, w, h, fps)?;
+    let stream = rusty::encode(pictures, w, h, fps)?;
     Ok(mux::write(&stream, w as u16, h as u16, timing))
 }
 
@@ -164,9 +164,9 @@ fn check_size(frames: &Frames<'_>, w: usize, h: usize) -> Result<()> {
 #[cfg(not(feature = "mp4"))]
 fn check_size(frames: &Frames<'_>, w: usize, h: usize) -> Result<()> {
     let (wm, hm) = (w.div_ceil(16) as u64, h.div_ceil(16) as u64);
-    if wm * hm > pcm::MAX_FRAME_MBS
-        || wm * wm > 8 * pcm::MAX_FRAME_MBS
-        || hm * hm > 8 * pcm::MAX_FRAME_MBS
+    if wm * hm > rusty::MAX_FRAME_MBS
+        || wm * wm > 8 * rusty::MAX_FRAME_MBS
+        || hm * hm > 8 * rusty::MAX_FRAME_MBS
     {
         return Err(Error::value(format!(
             "H.264 frames of {}x{} pixels are too large: at most 139264 macroblocks of 16x16 \
