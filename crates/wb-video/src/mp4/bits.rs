@@ -1,4 +1,4 @@
-//! Bit-level writing of H.264 syntax (ITU-T H.264 §7.2): fixed-width fields, Exp-Golomb codes,
+//! Bit-level writing of H.264 syntax (ITU-T H.264 §7.2): single bits, Exp-Golomb codes,
 //! and the emulation prevention bytes that keep a NAL unit's payload free of start codes.
 
 /// The RBSP of a NAL unit's payload: emulation prevention bytes (`00 00 03`) removed.
@@ -54,13 +54,6 @@ impl Writer {
         self.n += 1;
     }
 
-    /// The lowest `n` bits of `v` (`u(n)`).
-    pub fn bits(&mut self, n: u32, v: u32) {
-        for i in (0..n).rev() {
-            self.bit((v >> i) & 1);
-        }
-    }
-
     /// Unsigned Exp-Golomb (`ue(v)`).
     pub fn ue(&mut self, v: u32) {
         let v = u64::from(v) + 1;
@@ -71,26 +64,6 @@ impl Writer {
         for i in (0..len).rev() {
             self.bit((v >> i) as u32 & 1);
         }
-    }
-
-    /// Zero bits up to the next byte boundary.
-    pub fn align_zero(&mut self) {
-        while !self.n.is_multiple_of(8) {
-            self.bit(0);
-        }
-    }
-
-    /// Whole bytes, at a byte boundary (see [`Writer::align_zero`]).
-    pub fn aligned_bytes(&mut self, bytes: &[u8]) {
-        debug_assert!(self.n.is_multiple_of(8));
-        self.out.extend_from_slice(bytes);
-        self.n += 8 * bytes.len();
-    }
-
-    /// `rbsp_trailing_bits()`: a 1, then zeros to the byte boundary.
-    pub fn trailing(&mut self) {
-        self.bit(1);
-        self.align_zero();
     }
 }
 
@@ -113,8 +86,8 @@ mod tests {
         for v in [0, 1, 2, 3, 7] {
             w.ue(v);
         }
-        w.trailing();
-        // 1 010 011 00100 0001000 1 then zeros.
+        w.bit(1);
+        // 1 010 011 00100 0001000 1, the last byte's rest zero.
         assert_eq!(w.out, vec![0b1010_0110, 0b0100_0001, 0b0001_0000]);
     }
 }
