@@ -80,8 +80,8 @@ pub use wb_table as table;
 pub use wb_table::{
     Cell, JoinedTable, LogMode, Nullability, PartitionedTable, Table, TableOptions, Timestamp,
 };
-/// `Video` (crate `wb-video`): GIF from arrays, video files and bytes; MP4 from arrays with
-/// the `video-mp4` feature.
+/// `Video` (crate `wb-video`): GIF and MP4 from arrays, video files and bytes; MP4 from arrays
+/// with OpenH264 (lossy, small files) with the `video-mp4` feature.
 #[cfg(feature = "video")]
 pub use wb_video as video;
 #[cfg(feature = "video")]

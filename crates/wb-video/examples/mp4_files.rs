@@ -1,8 +1,9 @@
-//! Writes MP4 files encoded from arrays (the `mp4` feature) with their input frames, for
+//! Writes MP4 files encoded from arrays with their input frames, for
 //! `tests/mp4/verify_with_ffmpeg.py` to decode with ffmpeg and compare with the input and with
-//! the SDK's files:
+//! the SDK's files. Pure-Rust H.264 (the default) or OpenH264 (`--features mp4`):
 //!
 //! ```sh
+//! cargo run --release -p wb-video --example mp4_files -- OUT_DIR
 //! cargo run --release -p wb-video --features mp4 --example mp4_files -- OUT_DIR
 //! ```
 //!

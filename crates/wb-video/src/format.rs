@@ -13,7 +13,7 @@ pub enum VideoFormat {
     /// Animated GIF (encoded in pure Rust from arrays).
     #[default]
     Gif,
-    /// MP4 (files and bytes; encoded from arrays with the `mp4` feature).
+    /// MP4 (files and bytes; H.264 encoded from arrays).
     Mp4,
     /// WebM (files and bytes only).
     Webm,

@@ -9,11 +9,12 @@
 //! palettes, frames, delays and loop; the same `sha256`, so the same media file name). Video
 //! files and bytes (`gif`, `mp4`, `webm`, `ogg`) are stored as they are.
 //!
-//! With the opt-in **`mp4` feature** (`video-mp4` in wb-types), arrays are also encoded to MP4:
-//! H.264 from OpenH264 (compiled from C++, so it is not on by default), in an MP4 file written
-//! here, with the frames, frame rate and JSON of the SDK's `format="mp4"` (what differs is
-//! below). Without the feature, [`VideoFormat::Mp4`] from arrays is an error that
-//! says how to turn it on.
+//! Arrays are also encoded to MP4 ([`VideoFormat::Mp4`], the SDK's `format="mp4"`), with the
+//! SDK's frames, frame rate and JSON, as H.264 in an MP4 file written here (what differs is
+//! below). By default the H.264 encoder is ours, in pure Rust: lossless (I_PCM macroblocks,
+//! unchanged ones skipped), Constrained Baseline, which every browser plays, in large files.
+//! The opt-in **`mp4` feature** (`video-mp4` in wb-types) encodes with OpenH264 instead
+//! (compiled from C++): lossy, at about the SDK's quality, in small files.
 //!
 //! ```
 //! use ndarray::Array5;
@@ -31,21 +32,27 @@
 //! - [`VideoOptions`]: how an array is encoded (format and frame rate); [`VideoFormat`]
 //!   (`gif`, `mp4`, `webm`, `ogg`).
 //! - [`Frames`]: the SDK's array rules, the `u8` cast ([`VideoElement`]) and batch tiling.
-//! - Private: the GIF writer (median-cut palette quantizer, LZW coder) and, with the `mp4`
-//!   feature, the YUV conversion, the OpenH264 settings, the SPS cropping and the MP4 writer.
+//! - Private: the GIF writer (median-cut palette quantizer, LZW coder), the YUV conversion,
+//!   the two H.264 encoders (ours; OpenH264's settings and SPS cropping with the `mp4`
+//!   feature) and the MP4 writer.
 //!
 //! ## Differences from the SDK
 //! - The format of an array defaults to GIF ([`VideoOptions`]); the SDK requires `format=`.
 //! - 1-channel (gray) arrays are written as GIF; the SDK fails on them ("Can't write images
 //!   with one color channel.").
-//! - WebM and Ogg are not encoded from arrays (the SDK calls ffmpeg), nor MP4 without the
-//!   `mp4` feature: a clear error says so. Files and bytes in every format are stored as the
-//!   SDK stores them.
-//! - MP4 from arrays (feature `mp4`) is H.264 Constrained Baseline from OpenH264 at a fixed
-//!   quantizer, not libx264's High profile: about the SDK's quality (PSNR within 3 dB on our
-//!   tests), files up to ~3× larger on long clips; odd sides are padded to even (the SDK's
-//!   ffmpeg writes 4:4:4 there, which browsers do not play); 1- and 2-channel arrays are gray
-//!   (the SDK's are scrambled). Frames at most 3840×2160.
+//! - WebM and Ogg are not encoded from arrays (the SDK calls ffmpeg): a clear error says so.
+//!   Files and bytes in every format are stored as the SDK stores them.
+//! - MP4 from arrays is H.264 Constrained Baseline, not libx264's High profile, so the bytes
+//!   (and `sha256`, `size`) differ from the SDK's. By default it is lossless (each changed
+//!   16×16 block stored as it is): the decoded frames are the input's, up to the 4:2:0 colour
+//!   conversion every H.264 file in a browser has, but a file is about 1.5 bytes per pixel of
+//!   each frame that changes everywhere: on our tests 1.3× the SDK's for a few tiny frames,
+//!   ~20× for a 64×48 clip, 150× to 470× for 256×256 and 640×360 clips (docs/performance.md);
+//!   log long or large clips as GIF, or turn on the `mp4` feature. With the `mp4` feature
+//!   (OpenH264 at a fixed quantizer): about the SDK's quality (PSNR within 3 dB on our tests),
+//!   files up to ~3× larger on long clips, frames at most 3840×2160. In both, odd sides are
+//!   padded to even (the SDK's ffmpeg writes 4:4:4 there, which browsers do not play) and 1-
+//!   and 2-channel arrays are gray (the SDK's are scrambled).
 //! - Like the SDK, some frame rates drop the last frame (moviepy samples `int(n/fps*fps)`
 //!   frames: 6 frames at 3 fps give 5); we keep that so the GIF is the SDK's. A frame count and
 //!   rate that leave no frame (1 frame at 49 fps) is an error here; the SDK writes an empty file.
@@ -59,7 +66,6 @@
 
 mod format;
 mod gif;
-#[cfg(feature = "mp4")]
 mod mp4;
 mod prepare;
 mod tensor;

@@ -53,8 +53,8 @@ impl VideoOptions {
         self
     }
 
-    /// Sets the container format: [`VideoFormat::Gif`], or [`VideoFormat::Mp4`] with the `mp4`
-    /// feature (the others are not encoded from arrays: an error says so).
+    /// Sets the container format: [`VideoFormat::Gif`] or [`VideoFormat::Mp4`] (the others
+    /// are not encoded from arrays: an error says so).
     #[must_use]
     pub fn with_format(mut self, format: VideoFormat) -> Self {
         self.format = format;
@@ -76,9 +76,10 @@ impl VideoOptions {
 ///
 /// - From an array ([`Video::from_array`]): `(T, C, H, W)` frames, or `(B, T, C, H, W)` clips
 ///   tiled into one grid exactly as the SDK tiles them, of any numeric type (cast to `u8` as
-///   numpy casts, no scaling). GIF is encoded here in pure Rust, byte-identical to the SDK's. MP4 is encoded with the opt-in `mp4` feature (H.264 with OpenH264;
-///   without it, an error that says so). WebM and Ogg are not encoded from arrays (the SDK
-///   uses ffmpeg): a clear error says so.
+///   numpy casts, no scaling). GIF is encoded here in pure Rust, byte-identical to the SDK's. MP4 is H.264: lossless
+///   and large from our pure-Rust encoder by default, lossy and small from OpenH264 with the
+///   opt-in `mp4` feature (see the crate's "Differences from the SDK"). WebM and Ogg are not
+///   encoded from arrays (the SDK uses ffmpeg): a clear error says so.
 ///   Unlike the SDK, 1-channel (gray) arrays can be written as GIF.
 /// - From a file ([`Video::from_path`]) or bytes ([`Video::from_bytes`]) in one of the
 ///   [`VideoFormat`]s: stored as they are.
@@ -132,13 +133,13 @@ impl Video {
     }
 
     /// Encodes [`Frames`] in the format and at the frame rate of `options`:
-    /// [`VideoFormat::Gif`], and [`VideoFormat::Mp4`] with the `mp4` feature; the other formats
-    /// are an error that says so.
+    /// [`VideoFormat::Gif`] or [`VideoFormat::Mp4`]; the other formats are an error that says
+    /// so.
     pub fn from_frames_with(frames: &Frames<'_>, options: VideoOptions) -> Result<Self> {
         let VideoOptions { fps, format } = options;
         let bytes = match format {
             VideoFormat::Gif => crate::gif::encode(frames, fps)?,
-            VideoFormat::Mp4 => encode_mp4(frames, fps)?,
+            VideoFormat::Mp4 => crate::mp4::encode(frames, fps)?,
             VideoFormat::Webm | VideoFormat::Ogg => {
                 return Err(Error::Unsupported(format!(
                     "encoding arrays to {format} is not supported (the SDK uses ffmpeg for it): \
@@ -248,23 +249,6 @@ impl MediaType for Video {
 fn format_of(path: &str) -> Result<VideoFormat> {
     let ext = splitext_ext(path).trim_start_matches('.').to_lowercase();
     ext.parse().map_err(|_| Error::value(ACCEPTED_FORMATS))
-}
-
-/// The error for mp4 from arrays when the `mp4` feature is off.
-#[cfg(not(feature = "mp4"))]
-const MP4_FEATURE_OFF: &str = "encoding arrays to mp4 is not available: it needs the H.264 \
-    encoder (OpenH264, compiled from C++), which is behind the opt-in `mp4` feature of wb-video \
-    (`video-mp4` in wb-types); turn it on, or use VideoFormat::Gif, or write the .mp4 yourself \
-    and use Video::from_path or Video::from_bytes";
-
-#[cfg(feature = "mp4")]
-fn encode_mp4(frames: &Frames<'_>, fps: f64) -> Result<Vec<u8>> {
-    crate::mp4::encode(frames, fps)
-}
-
-#[cfg(not(feature = "mp4"))]
-fn encode_mp4(_frames: &Frames<'_>, _fps: f64) -> Result<Vec<u8>> {
-    Err(Error::Unsupported(MP4_FEATURE_OFF.into()))
 }
 
 impl WbValue for Video {

@@ -1,17 +1,22 @@
-//! MP4 from arrays (the `mp4` feature): our files read back with a reader we did not write
-//! (the `mp4` crate) and decoded with OpenH264's decoder, checked against the input frames;
-//! and the JSON checked against the SDK's (`tests/golden/mp4/`, made by
+//! MP4 from arrays, in both builds (pure-Rust H.264 by default, OpenH264 with the `mp4`
+//! feature): the JSON checked against the SDK's (`tests/golden/mp4/`, made by
 //! `tests/golden/make_golden_mp4.py` with wandb 0.31.0), with the allowance of the conformance
 //! rules: a file the SDK encodes with libx264 may differ in `sha256`, `size` and the id in its
-//! path, which must be those of our own file.
+//! path, which must be those of our own file; and, with the `mp4` feature, OpenH264's files
+//! read back with a reader we did not write (the `mp4` crate) and decoded with OpenH264's
+//! decoder, checked against the input frames (the pure-Rust encoder's pictures are checked
+//! against OpenH264's decoder in its unit tests, `src/mp4/rusty.rs`, with the feature on).
 //!
-//! `tests/mp4/verify_with_ffmpeg.py` checks the same files with ffmpeg (imageio-ffmpeg).
-#![cfg(feature = "mp4")]
+//! `tests/mp4/verify_with_ffmpeg.py` checks the files of either build with ffmpeg
+//! (imageio-ffmpeg).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use ndarray::{ArrayD, IxDyn};
+#[cfg(feature = "mp4")]
 use openh264::decoder::Decoder;
+#[cfg(feature = "mp4")]
 use openh264::formats::YUVSource;
+#[cfg(feature = "mp4")]
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use wb_core::LogValue;
@@ -44,6 +49,7 @@ fn u8s(kind: &str, shape: &[usize]) -> ArrayD<u8> {
     pattern(kind, shape).mapv(|v| v as u8)
 }
 
+#[cfg(feature = "mp4")]
 /// Smooth moving content (what video codecs are for): `(T, C, H, W)`.
 fn waves(t: usize, c: usize, h: usize, w: usize) -> ArrayD<u8> {
     ArrayD::from_shape_fn(IxDyn(&[t, c, h, w]), |i| {
@@ -65,6 +71,7 @@ fn mp4_of<T: VideoElement>(a: &ArrayD<T>, fps: f64) -> Video {
     .unwrap()
 }
 
+#[cfg(feature = "mp4")]
 /// An MP4 read back: its one track's coded size, timing and sync flags, and each frame
 /// decoded to RGB (BT.601, limited range) at the coded size.
 struct Decoded {
@@ -76,11 +83,13 @@ struct Decoded {
     frames: Vec<Vec<u8>>,
 }
 
+#[cfg(feature = "mp4")]
 fn annex_b(out: &mut Vec<u8>, nal: &[u8]) {
     out.extend_from_slice(&[0, 0, 0, 1]);
     out.extend_from_slice(nal);
 }
 
+#[cfg(feature = "mp4")]
 fn decode(bytes: &[u8]) -> Decoded {
     let mut r = mp4::Mp4Reader::read_header(Cursor::new(bytes), bytes.len() as u64).unwrap();
     assert_eq!(r.major_brand().to_string(), "isom");
@@ -144,6 +153,7 @@ fn decode(bytes: &[u8]) -> Decoded {
     out
 }
 
+#[cfg(feature = "mp4")]
 /// The input frames `(T, C, H, W)` as RGB rows (gray for 1 or 2 channels).
 fn input_rgb(a: &ArrayD<u8>, i: usize) -> Vec<u8> {
     let s = a.shape();
@@ -160,6 +170,7 @@ fn input_rgb(a: &ArrayD<u8>, i: usize) -> Vec<u8> {
     out
 }
 
+#[cfg(feature = "mp4")]
 /// PSNR (dB) of a decoded frame (at the coded size) against an input frame, on the input's
 /// own `w × h` pixels.
 fn psnr(decoded: &[u8], coded_w: usize, input: &[u8], w: usize, h: usize) -> f64 {
@@ -177,6 +188,7 @@ fn psnr(decoded: &[u8], coded_w: usize, input: &[u8], w: usize, h: usize) -> f64
     10.0 * (255.0 * 255.0 / mse.max(1e-12)).log10()
 }
 
+#[cfg(feature = "mp4")]
 #[test]
 fn files_decode_to_the_input_frames() {
     // (name, frames (T, C, H, W), fps, frames the SDK writes, timescale, ticks, min PSNR).
@@ -255,6 +267,7 @@ fn files_decode_to_the_input_frames() {
     }
 }
 
+#[cfg(feature = "mp4")]
 #[test]
 fn key_frames_first_and_every_250() {
     // 260 frames of slow motion (no scene change): IDR pictures at 0 and 250 only.
@@ -265,6 +278,7 @@ fn key_frames_first_and_every_250() {
     assert_eq!(sync, vec![0, 250]);
 }
 
+#[cfg(feature = "mp4")]
 #[test]
 fn a_batch_is_tiled_before_encoding() {
     // 3 clips of 2 frames, 16x16: a 1x4 grid of 64x16, the 4th clip black.
@@ -430,6 +444,7 @@ fn frame_rates_too_small_for_two_decimals_are_an_error() {
     assert!(e.to_string().contains("two decimals"), "{e}");
 }
 
+#[cfg(feature = "mp4")]
 #[test]
 fn what_openh264_cannot_encode_is_a_clear_error() {
     let wide = ArrayD::<u8>::zeros(IxDyn(&[1, 3, 2, 3842]));
@@ -458,4 +473,45 @@ fn what_openh264_cannot_encode_is_a_clear_error() {
             .unwrap(),
     );
     assert_eq!((d.width, d.height, d.frames.len()), (2, 2, 2));
+}
+
+/// The pure-Rust encoder's files read back with the `mp4` crate: one H.264 track of
+/// Constrained Baseline (profile 66 with `constraint_set1`), the frame's size, one sample per frame, sync samples at
+/// 0 and 250 only (its pictures are decoded by OpenH264 in `src/mp4/rusty.rs`'s tests, and by
+/// ffmpeg in `tests/mp4/verify_with_ffmpeg.py`).
+#[cfg(not(feature = "mp4"))]
+#[test]
+fn pure_rust_files_are_constrained_baseline_with_key_frames_every_250() {
+    use std::io::Cursor;
+    let a = ArrayD::from_shape_fn(IxDyn(&[260, 3, 20, 30]), |i| (i[0] * 3 + i[3]) as u8);
+    let bytes = mp4_of(&a, 4.0).file().bytes().unwrap();
+    let mut r = mp4::Mp4Reader::read_header(Cursor::new(&bytes[..]), bytes.len() as u64).unwrap();
+    assert_eq!(r.tracks().len(), 1, "one track");
+    let (&id, track) = r.tracks().iter().next().unwrap();
+    assert_eq!(track.media_type().unwrap(), mp4::MediaType::H264);
+    assert_eq!((track.width(), track.height()), (30, 20));
+    let sps = track.sequence_parameter_set().unwrap().to_vec();
+    assert_eq!(sps[1..3], [66, 0x40], "Constrained Baseline");
+    let count = r.sample_count(id).unwrap();
+    assert_eq!(count, 260);
+    let sync: Vec<u32> = (1..=count)
+        .filter(|&s| r.read_sample(id, s).unwrap().unwrap().is_sync)
+        .map(|s| s - 1)
+        .collect();
+    assert_eq!(sync, vec![0, 250]);
+}
+
+#[cfg(not(feature = "mp4"))]
+#[test]
+fn frames_beyond_every_h264_level_are_a_clear_error() {
+    let wide = ArrayD::<u8>::zeros(IxDyn(&[1, 3, 2, 16882]));
+    let e = Video::from_array_with(
+        wide.view(),
+        VideoOptions::default().with_format(VideoFormat::Mp4),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("each side at most 16880"), "{e}");
+    // The smallest picture, 1x1, is encoded.
+    let one = ArrayD::<u8>::from_elem(IxDyn(&[2, 3, 1, 1]), 200);
+    assert_eq!(mp4_of(&one, 4.0).width(), Some(1));
 }

@@ -37,8 +37,8 @@ target/bench/report.json.
 Exits 1 when a goal is missed or a benchmark could not run.
 
   --quick      fewer runs (3 Python, 5 Rust) and smaller time budgets
-  --only NAME  only this benchmark (repeatable): image, histogram, table, video, object3d,
-               audio, run, run-nostats,
+  --only NAME  only this benchmark (repeatable): image, histogram, table, video, video-mp4,
+               object3d, audio, run, run-nostats,
                run-online (needs wandb-core 0.31.0: $WB_CORE_PATH or the venv's)
   --list       list the benchmarks and their goals
   --rust-only  time only our side (no Python, no equivalence check, no report): for profiling,

@@ -13,6 +13,7 @@
 //!   [`super::yuv`] converts with (primaries and transfer left unspecified, as the input's are).
 
 use super::yuv::I420;
+use super::{AccessUnit, Stream};
 use openh264::OpenH264API;
 use openh264::Timestamp;
 use openh264::encoder::{
@@ -46,27 +47,6 @@ impl YUVSource for I420 {
     fn v(&self) -> &[u8] {
         &self.v
     }
-}
-
-/// An encoded stream: the parameter sets (without start codes) and one access unit per
-/// frame, its NAL units each prefixed by a 4-byte big-endian length (the MP4 layout).
-#[derive(Debug, Default)]
-pub struct Stream {
-    /// The sequence parameter set.
-    pub sps: Vec<u8>,
-    /// The picture parameter set.
-    pub pps: Vec<u8>,
-    /// One access unit per frame, in order.
-    pub frames: Vec<AccessUnit>,
-}
-
-/// One coded frame.
-#[derive(Debug, Default)]
-pub struct AccessUnit {
-    /// Length-prefixed NAL units.
-    pub data: Vec<u8>,
-    /// An IDR picture (a sync sample).
-    pub sync: bool,
 }
 
 fn failed(e: openh264::Error) -> Error {
@@ -126,11 +106,7 @@ pub fn encode(pictures: impl IntoIterator<Item = I420>, fps: f64) -> Result<Stre
                     8 => set_once(&mut stream.pps, nal, "picture")?,
                     kind => {
                         unit.sync |= kind == 5;
-                        let len = u32::try_from(nal.len()).map_err(|_| {
-                            Error::Unsupported("an H.264 NAL unit over 4 GiB".into())
-                        })?;
-                        unit.data.extend_from_slice(&len.to_be_bytes());
-                        unit.data.extend_from_slice(nal);
+                        unit.push_nal(nal)?;
                     }
                 }
             }

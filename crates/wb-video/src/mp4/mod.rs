@@ -1,5 +1,10 @@
-//! MP4 from arrays (the `mp4` feature): frames coded as H.264 with OpenH264 and stored in an
-//! MP4 file, the SDK's `wandb.Video(array, format="mp4")`.
+//! MP4 from arrays: frames coded as H.264 and stored in an MP4 file, the SDK's
+//! `wandb.Video(array, format="mp4")`.
+//!
+//! Two H.264 encoders, one per build:
+//! - by default, [`rusty`]: the `rusty_h264-encoder` crate, in pure Rust, no C or C++
+//!   toolchain;
+//! - with the `mp4` feature, [`h264`]: OpenH264 (compiled from C++).
 //!
 //! What the SDK writes (moviepy → ffmpeg → libx264) and what we write:
 //! - the same frames: moviepy's `int(duration * fps)` of them, as for GIF
@@ -7,25 +12,65 @@
 //! - the same frame rate: the SDK passes ffmpeg the rate with two decimals (`"%.02f"`), so a
 //!   file's rate is `fps` rounded to 0.01 (the frames are still sampled at `fps`), and the
 //!   track's timescale is that rate's numerator doubled until it reaches 10000, as ffmpeg's;
-//! - the same picture size for even sides. H.264 in 4:2:0 (the only layout OpenH264 codes,
-//!   and the one browsers play) needs even sides: an odd side is padded by one, repeating the
-//!   last column or row (the SDK's ffmpeg writes odd sizes in 4:4:4 instead, which browsers do
-//!   not play). The `width` and `height` in the JSON are the frames' own, as the SDK's.
-//!   Frames under 16 pixels a side (OpenH264's smallest picture) are padded to 16 for the
-//!   encoder and cropped back in the SPS ([`sps`]), so they play at their own size;
-//! - H.264 Constrained Baseline at a constant quantizer (see [`h264`]) instead of libx264's
-//!   High profile, so our files are larger than the SDK's for the same quality;
+//! - the same picture size for even sides. H.264 in 4:2:0 (the layout browsers play) needs
+//!   even sides: an odd side is padded by one, repeating the last column or row (the SDK's
+//!   ffmpeg writes odd sizes in 4:4:4 instead, which browsers do not play). The `width` and
+//!   `height` in the JSON are the frames' own, as the SDK's. Pictures are coded in whole
+//!   macroblocks and cropped back to the frame in the SPS (OpenH264's smallest picture is 16
+//!   pixels a side: smaller frames are padded for it and the SPS rewritten, see [`sps`]);
+//! - H.264 Constrained Baseline instead of libx264's High profile, lossy at a constant
+//!   quantizer, from rusty_h264 (default) or OpenH264 (`mp4` feature);
 //! - 1- and 2-channel arrays are written as gray (the SDK's ffmpeg reads them as if they were
 //!   RGB and writes scrambled frames); of 4 channels, the first three (as the SDK).
 
+#[cfg(feature = "mp4")]
+mod bits;
+#[cfg(feature = "mp4")]
 mod h264;
 mod mux;
+// Used by the default build; with the `mp4` feature, only by the tests that decode its
+// output with OpenH264's decoder.
+#[cfg_attr(feature = "mp4", allow(dead_code))]
+mod rusty;
+#[cfg(feature = "mp4")]
 mod sps;
 mod yuv;
 
 use crate::gif::sampled_frame_count;
 use crate::prepare::Frames;
 use wb_core::{Error, Result};
+
+/// An encoded stream: the parameter sets (without start codes) and one access unit per
+/// frame, its NAL units each prefixed by a 4-byte big-endian length (the MP4 layout).
+#[derive(Debug, Default)]
+pub struct Stream {
+    /// The sequence parameter set.
+    pub sps: Vec<u8>,
+    /// The picture parameter set.
+    pub pps: Vec<u8>,
+    /// One access unit per frame, in order.
+    pub frames: Vec<AccessUnit>,
+}
+
+/// One coded frame.
+#[derive(Debug, Default)]
+pub struct AccessUnit {
+    /// Length-prefixed NAL units.
+    pub data: Vec<u8>,
+    /// An IDR picture (a sync sample).
+    pub sync: bool,
+}
+
+impl AccessUnit {
+    /// Appends a NAL unit (without start code), prefixed by its length.
+    pub fn push_nal(&mut self, nal: &[u8]) -> Result<()> {
+        let len = u32::try_from(nal.len())
+            .map_err(|_| Error::Unsupported("an H.264 NAL unit over 4 GiB".into()))?;
+        self.data.extend_from_slice(&len.to_be_bytes());
+        self.data.extend_from_slice(nal);
+        Ok(())
+    }
+}
 
 /// The frame rate the SDK gives ffmpeg for `fps` (`"%.02f" % fps`), as a reduced fraction
 /// `(numerator, denominator)`; `None` when it rounds to 0.
@@ -77,6 +122,32 @@ pub fn encode(frames: &Frames<'_>, fps: f64) -> Result<Vec<u8>> {
         )));
     };
     let (w, h) = yuv::display_size(frames.width, frames.height);
+    check_size(frames, w, h)?;
+    let n = sampled_frame_count(frames.t, fps).min(frames.t);
+    if n == 0 {
+        return Err(Error::value(format!(
+            "{} frames at {fps} fps give no frame to write (the SDK writes an empty file here)",
+            frames.t
+        )));
+    }
+    let pictures = (0..n).map(|i| yuv::frame_to_i420(frames, i));
+    #[cfg(feature = "mp4")]
+    let stream = {
+        let mut stream = h264::encode(pictures, fps)?;
+        if yuv::picture_size(frames.width, frames.height) != (w, h) {
+            // Padded up to OpenH264's 16 pixels: the decoder crops back to the frame.
+            stream.sps = sps::set_display_size(&stream.sps, w, h)?;
+        }
+        stream
+    };
+    #[cfg(not(feature = "mp4"))]
+    let stream = rusty::encode(pictures, w, h, fps)?;
+    Ok(mux::write(&stream, w as u16, h as u16, timing))
+}
+
+/// Refuses frames the encoder cannot code (OpenH264: 3840×2160 in either orientation).
+#[cfg(feature = "mp4")]
+fn check_size(frames: &Frames<'_>, w: usize, h: usize) -> Result<()> {
     let (long, short) = (w.max(h), w.min(h));
     if long > h264::MAX_SIDES.0 || short > h264::MAX_SIDES.1 {
         return Err(Error::value(format!(
@@ -85,19 +156,25 @@ pub fn encode(frames: &Frames<'_>, fps: f64) -> Result<Vec<u8>> {
             frames.width, frames.height
         )));
     }
-    let n = sampled_frame_count(frames.t, fps).min(frames.t);
-    if n == 0 {
+    Ok(())
+}
+
+/// Refuses frames larger than the largest H.264 level allows (139264 macroblocks, each side
+/// at most 16880 pixels), or than the MP4 sample entry's 16-bit width and height.
+#[cfg(not(feature = "mp4"))]
+fn check_size(frames: &Frames<'_>, w: usize, h: usize) -> Result<()> {
+    let (wm, hm) = (w.div_ceil(16) as u64, h.div_ceil(16) as u64);
+    if wm * hm > rusty::MAX_FRAME_MBS
+        || wm * wm > 8 * rusty::MAX_FRAME_MBS
+        || hm * hm > 8 * rusty::MAX_FRAME_MBS
+    {
         return Err(Error::value(format!(
-            "{} frames at {fps} fps give no frame to write (the SDK writes an empty file here)",
-            frames.t
+            "H.264 frames of {}x{} pixels are too large: at most 139264 macroblocks of 16x16 \
+             (8192x4320, for instance), each side at most 16880; use VideoFormat::Gif",
+            frames.width, frames.height
         )));
     }
-    let mut stream = h264::encode((0..n).map(|i| yuv::frame_to_i420(frames, i)), fps)?;
-    if yuv::picture_size(frames.width, frames.height) != (w, h) {
-        // Padded up to OpenH264's 16 pixels: the decoder crops back to the frame.
-        stream.sps = sps::set_display_size(&stream.sps, w, h)?;
-    }
-    Ok(mux::write(&stream, w as u16, h as u16, timing))
+    Ok(())
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! chunk). Every frame lasts the same time; no edit list, no audio. Creation and modification
 //! times are 0, so the same frames always give the same bytes.
 
-use super::h264::Stream;
+use super::Stream;
 
 /// The movie timescale (`mvhd`, `tkhd` durations): milliseconds.
 const MOVIE_TIMESCALE: u32 = 1000;

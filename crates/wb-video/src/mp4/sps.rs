@@ -5,42 +5,13 @@
 //! frame's own size, so every decoder shows exactly the frame (as libx264's files for the
 //! SDK do). The SPS is rewritten bit for bit, only the cropping fields change.
 
+use super::bits::{Writer, escape, unescape};
 use wb_core::{Error, Result};
 
 fn malformed(what: &str) -> Error {
     Error::Unsupported(format!(
         "cannot set the frame size in the H.264 sequence parameter set: {what}"
     ))
-}
-
-/// The RBSP of a NAL unit's payload: emulation prevention bytes (`00 00 03`) removed.
-fn unescape(payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(payload.len());
-    let mut zeros = 0;
-    for &b in payload {
-        if zeros >= 2 && b == 3 {
-            zeros = 0;
-            continue;
-        }
-        zeros = if b == 0 { zeros + 1 } else { 0 };
-        out.push(b);
-    }
-    out
-}
-
-/// A NAL payload from an RBSP: emulation prevention bytes inserted.
-fn escape(rbsp: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(rbsp.len() + 4);
-    let mut zeros = 0;
-    for &b in rbsp {
-        if zeros >= 2 && b <= 3 {
-            out.push(3);
-            zeros = 0;
-        }
-        zeros = if b == 0 { zeros + 1 } else { 0 };
-        out.push(b);
-    }
-    out
 }
 
 struct Reader<'a> {
@@ -73,37 +44,6 @@ impl Reader<'_> {
             }
         }
         Ok(((1u64 << zeros) - 1 + u64::from(self.bits(zeros)?)) as u32)
-    }
-}
-
-#[derive(Default)]
-struct Writer {
-    out: Vec<u8>,
-    n: usize,
-}
-
-impl Writer {
-    fn bit(&mut self, b: u32) {
-        if self.n.is_multiple_of(8) {
-            self.out.push(0);
-        }
-        if b & 1 == 1
-            && let Some(last) = self.out.last_mut()
-        {
-            *last |= 0x80 >> (self.n % 8);
-        }
-        self.n += 1;
-    }
-
-    fn ue(&mut self, v: u32) {
-        let v = u64::from(v) + 1;
-        let len = 64 - v.leading_zeros();
-        for _ in 1..len {
-            self.bit(0);
-        }
-        for i in (0..len).rev() {
-            self.bit((v >> i) as u32 & 1);
-        }
     }
 }
 
@@ -255,14 +195,6 @@ mod tests {
         crate::mp4::h264::encode([picture], 4.0)
             .map(|s| s.sps)
             .unwrap_or_default()
-    }
-
-    #[test]
-    fn escaping_round_trips() {
-        let rbsp = [0u8, 0, 0, 1, 0, 0, 2, 5, 0, 0, 3, 0, 0];
-        let esc = escape(&rbsp);
-        assert_eq!(esc, vec![0, 0, 3, 0, 1, 0, 0, 3, 2, 5, 0, 0, 3, 3, 0, 0]);
-        assert_eq!(unescape(&esc), rbsp);
     }
 
     #[test]
