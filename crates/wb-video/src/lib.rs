@@ -11,10 +11,10 @@
 //!
 //! Arrays are also encoded to MP4 ([`VideoFormat::Mp4`], the SDK's `format="mp4"`), with the
 //! SDK's frames, frame rate and JSON, as H.264 in an MP4 file written here (what differs is
-//! below). By default the H.264 encoder is ours, in pure Rust: lossless (I_PCM macroblocks,
-//! unchanged ones skipped), Constrained Baseline, which every browser plays, in large files.
-//! The opt-in **`mp4` feature** (`video-mp4` in wb-types) encodes with OpenH264 instead
-//! (compiled from C++): lossy, at about the SDK's quality, in small files.
+//! below). By default the H.264 encoder is the pure-Rust `rusty_h264-encoder` crate:
+//! Constrained Baseline, which every browser plays, lossy at about the SDK's quality, in files
+//! up to ~3× the SDK's. The opt-in **`mp4` feature** (`video-mp4` in wb-types) encodes with
+//! OpenH264 instead (compiled from C++), also Constrained Baseline at about the SDK's quality.
 //!
 //! ```
 //! use ndarray::Array5;
@@ -33,8 +33,8 @@
 //!   (`gif`, `mp4`, `webm`, `ogg`).
 //! - [`Frames`]: the SDK's array rules, the `u8` cast ([`VideoElement`]) and batch tiling.
 //! - Private: the GIF writer (median-cut palette quantizer, LZW coder), the YUV conversion,
-//!   the two H.264 encoders (ours; OpenH264's settings and SPS cropping with the `mp4`
-//!   feature) and the MP4 writer.
+//!   the two H.264 encoders' settings (rusty_h264's, with the Annex B split and the level;
+//!   OpenH264's and SPS cropping with the `mp4` feature) and the MP4 writer.
 //!
 //! ## Differences from the SDK
 //! - The format of an array defaults to GIF ([`VideoOptions`]); the SDK requires `format=`.
@@ -43,12 +43,10 @@
 //! - WebM and Ogg are not encoded from arrays (the SDK calls ffmpeg): a clear error says so.
 //!   Files and bytes in every format are stored as the SDK stores them.
 //! - MP4 from arrays is H.264 Constrained Baseline, not libx264's High profile, so the bytes
-//!   (and `sha256`, `size`) differ from the SDK's. By default it is lossless (each changed
-//!   16×16 block stored as it is): the decoded frames are the input's, up to the 4:2:0 colour
-//!   conversion every H.264 file in a browser has, but a file is about 1.5 bytes per pixel of
-//!   each frame that changes everywhere: on our tests 1.3× the SDK's for a few tiny frames,
-//!   ~20× for a 64×48 clip, 150× to 470× for 256×256 and 640×360 clips (docs/performance.md);
-//!   log long or large clips as GIF, or turn on the `mp4` feature. With the `mp4` feature
+//!   (and `sha256`, `size`) differ from the SDK's. By default (rusty_h264 at a fixed
+//!   quantizer, in pure Rust): PSNR within 3 dB of the SDK's files on our tests, files 0.5× the
+//!   SDK's for tiny frames to 1.7× (256×256) and 3.1× (640×360), frames of up to 139264
+//!   macroblocks (8192×4320, for instance) (docs/performance.md). With the `mp4` feature
 //!   (OpenH264 at a fixed quantizer): about the SDK's quality (PSNR within 3 dB on our tests),
 //!   files up to ~3× larger on long clips, frames at most 3840×2160. In both, odd sides are
 //!   padded to even (the SDK's ffmpeg writes 4:4:4 there, which browsers do not play) and 1-

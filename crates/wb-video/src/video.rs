@@ -76,9 +76,9 @@ impl VideoOptions {
 ///
 /// - From an array ([`Video::from_array`]): `(T, C, H, W)` frames, or `(B, T, C, H, W)` clips
 ///   tiled into one grid exactly as the SDK tiles them, of any numeric type (cast to `u8` as
-///   numpy casts, no scaling). GIF is encoded here in pure Rust, byte-identical to the SDK's. MP4 is H.264: lossless
-///   and large from our pure-Rust encoder by default, lossy and small from OpenH264 with the
-///   opt-in `mp4` feature (see the crate's "Differences from the SDK"). WebM and Ogg are not
+///   numpy casts, no scaling). GIF is encoded here in pure Rust, byte-identical to the SDK's. MP4 is H.264 at about
+///   the SDK's quality: from the pure-Rust rusty_h264 encoder by default, from OpenH264 with
+///   the opt-in `mp4` feature (see the crate's "Differences from the SDK"). WebM and Ogg are not
 ///   encoded from arrays (the SDK uses ffmpeg): a clear error says so.
 ///   Unlike the SDK, 1-channel (gray) arrays can be written as GIF.
 /// - From a file ([`Video::from_path`]) or bytes ([`Video::from_bytes`]) in one of the
