@@ -116,10 +116,11 @@ pub fn all() -> Vec<Def> {
         Def {
             name: "video-mp4",
             input: "16x3x256x256 uint8 -> MP4 (H.264)",
-            // Our default encoder (rusty_h264, Constrained Baseline at a fixed quantizer) writes
-            // files up to ~3x the SDK's libx264 ones, so there is no size goal
-            // (docs/performance.md).
-            goal: speed(20.0),
+            // Our default encoder (rusty_h264, scalar Rust, Constrained Baseline at a fixed
+            // quantizer) does the work the SDK hands to libx264 (C with SIMD) through ffmpeg, and
+            // writes files up to ~3x its size, so the goal is only not to be slower than the SDK,
+            // and there is no size goal (docs/performance.md).
+            goal: speed(1.0),
             make: video_mp4_bench,
         },
         Def {
