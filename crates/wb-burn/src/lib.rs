@@ -35,6 +35,10 @@
 //! - Each split's end of epoch: one history row with the epoch's aggregated values
 //!   (`train/epoch/Loss`), and the same values set into the run summary under the batch keys
 //!   (`train/Loss`), with `epoch`, so the run's summary shows the last epoch's aggregates.
+//! - The x-axes, declared with `define_metric` when the logger is made: `iteration` for every
+//!   batch metric (`train/*`, `valid/*`, `test/*`) and `epoch` for each epoch aggregate
+//!   (`train/epoch/Loss`, defined by its exact name when first written), so W&B charts batch
+//!   metrics against iterations and epoch aggregates against epochs.
 //!
 //! The logger sees each update one call late (it is the end-of-epoch update when burn's epoch
 //! summary follows it), so a batch row is written when the next update arrives.

@@ -1,12 +1,12 @@
 //! [`WandbMetricLogger`]: burn-train's `MetricLogger` writing to a `wb_run::Run`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use burn::train::logger::MetricLogger;
 use burn::train::metric::store::{EpochSummary, MetricsUpdate, Split};
 use burn::train::metric::{MetricDefinition, MetricId, MetricName, NumericEntry};
-use wb_run::{Row, Run};
+use wb_run::{MetricOptions, Row, Run};
 
 /// burn-train's [`MetricLogger`] for a shared [`Run`]: batch rows and epoch rows in the run's
 /// history, epoch aggregates in its summary (see the [crate docs](crate) for the keys).
@@ -22,8 +22,14 @@ pub struct WandbMetricLogger {
     iteration: u64,
     /// Numeric entries per (metric name, split, epoch), for burn's `read_numeric`.
     numeric: HashMap<(String, Split, usize), Vec<NumericEntry>>,
+    /// The epoch aggregate keys already defined with `epoch` as their x-axis.
+    epoch_keys: HashSet<String>,
     errors: LogErrors,
 }
+
+/// The splits' key globs, each charted against `iteration` (`define_metric("train/*",
+/// step_metric="iteration")`).
+const SPLIT_GLOBS: [&str; 3] = ["train/*", "valid/*", "test/*"];
 
 struct Pending {
     update: MetricsUpdate,
@@ -32,15 +38,35 @@ struct Pending {
 }
 
 impl WandbMetricLogger {
-    /// A logger writing to `run`.
+    /// A logger writing to `run`. It declares the run's x-axes with `define_metric`:
+    /// `iteration` for every batch metric (`train/*`, `valid/*`, `test/*`) and `epoch` for
+    /// each epoch aggregate (`train/epoch/Loss`, defined by its exact name when first
+    /// written, so that it does not depend on which of two matching globs the server picks).
     pub fn new(run: Arc<Run>) -> Self {
+        let errors = LogErrors::default();
+        errors.record(run.define_metric("iteration", MetricOptions::default()));
+        errors.record(run.define_metric("epoch", MetricOptions::default()));
+        for glob in SPLIT_GLOBS {
+            let axis = MetricOptions::default().with_step_metric("iteration");
+            errors.record(run.define_metric(glob, axis));
+        }
         Self {
             run,
             names: HashMap::new(),
             pending: None,
             iteration: 0,
             numeric: HashMap::new(),
-            errors: LogErrors::default(),
+            epoch_keys: HashSet::new(),
+            errors,
+        }
+    }
+
+    /// Declares `key` (an epoch aggregate) with `epoch` as its x-axis, once.
+    fn define_epoch_key(&mut self, key: &str) {
+        if self.epoch_keys.insert(key.to_owned()) {
+            let axis = MetricOptions::default().with_step_metric("epoch");
+            let result = self.run.define_metric(key, axis);
+            self.errors.record(result);
         }
     }
 
@@ -73,10 +99,12 @@ impl WandbMetricLogger {
             if entry.serialized_entry.is_not_available() {
                 continue;
             }
-            if let Some(name) = self.names.get(&entry.metric_id) {
+            if let Some(name) = self.names.get(&entry.metric_id).cloned() {
                 let text = entry.serialized_entry.serialized.clone();
                 if end_of_epoch {
-                    row.insert(format!("{prefix}/epoch/{name}"), text.clone());
+                    let key = format!("{prefix}/epoch/{name}");
+                    self.define_epoch_key(&key);
+                    row.insert(key, text.clone());
                     summary.insert(format!("{prefix}/{name}"), text);
                 } else {
                     row.insert(format!("{prefix}/{name}"), text);
@@ -85,14 +113,16 @@ impl WandbMetricLogger {
         }
         for numeric in &update.entries_numeric {
             let (Some(name), Some(value)) = (
-                self.names.get(&numeric.entry.metric_id),
+                self.names.get(&numeric.entry.metric_id).cloned(),
                 numeric.numeric_entry.as_ref(),
             ) else {
                 continue;
             };
             let value = value.current();
             if end_of_epoch {
-                row.insert(format!("{prefix}/epoch/{name}"), value);
+                let key = format!("{prefix}/epoch/{name}");
+                self.define_epoch_key(&key);
+                row.insert(key, value);
                 summary.insert(format!("{prefix}/{name}"), value);
             } else {
                 row.insert(format!("{prefix}/{name}"), value);

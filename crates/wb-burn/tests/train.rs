@@ -144,6 +144,46 @@ fn history_and_summary_of_a_two_epoch_training() {
     assert_eq!(number(&summary, "valid/Accuracy"), Some(last_valid));
     assert_eq!(number(&summary, "epoch"), Some(2.0));
     assert_eq!(log.exit_code(), Some(0));
+
+    // The x-axes, declared with define_metric: the axes themselves, then every batch metric
+    // against `iteration` (globs), then each epoch aggregate against `epoch`, by its exact
+    // name, when first written.
+    let metrics: Vec<(String, String)> = wb_run::RecordReader::open(run.log_path())
+        .unwrap()
+        .filter_map(|r| match r.unwrap().record_type {
+            Some(wb_run::proto::RecordType::Metric(m)) => Some((
+                if m.glob_name.is_empty() {
+                    m.name
+                } else {
+                    m.glob_name
+                },
+                m.step_metric,
+            )),
+            _ => None,
+        })
+        .collect();
+    let pair = |n: &str, s: &str| (n.to_owned(), s.to_owned());
+    assert_eq!(
+        metrics[..5],
+        [
+            pair("iteration", ""),
+            pair("epoch", ""),
+            pair("train/*", "iteration"),
+            pair("valid/*", "iteration"),
+            pair("test/*", "iteration"),
+        ]
+    );
+    let mut epoch_keys = metrics[5..].to_vec();
+    epoch_keys.sort();
+    assert_eq!(
+        epoch_keys,
+        [
+            pair("train/epoch/Accuracy", "epoch"),
+            pair("train/epoch/Loss", "epoch"),
+            pair("valid/epoch/Accuracy", "epoch"),
+            pair("valid/epoch/Loss", "epoch"),
+        ]
+    );
 }
 
 #[test]
