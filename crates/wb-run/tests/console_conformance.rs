@@ -15,6 +15,8 @@
 //! (`target/conformance-venv`), and fails saying so when none has wandb 0.31.0.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -86,36 +88,6 @@ fn child_writes() {
         }
     }
     run.finish(0).unwrap();
-}
-
-fn has_wandb_031(python: &Path) -> bool {
-    Command::new(python)
-        .args(["-c", "import wandb; print(wandb.__version__)"])
-        .output()
-        .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == "0.31.0")
-}
-
-fn python() -> PathBuf {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace.join("target"));
-    let mut candidates: Vec<PathBuf> = ["WB_PYTHON", "WB_CONFORMANCE_PYTHON"]
-        .iter()
-        .filter_map(std::env::var_os)
-        .map(PathBuf::from)
-        .collect();
-    candidates.push(target.join("conformance-venv/bin/python"));
-    for c in &candidates {
-        if c.is_file() && has_wandb_031(c) {
-            return c.clone();
-        }
-    }
-    panic!(
-        "this test compares console output with the Python SDK and needs a Python with \
-         wandb==0.31.0. None of these has it: {candidates:?}. Set WB_PYTHON=/path/to/python, \
-         or run `cargo xtask conformance` once to build target/conformance-venv."
-    );
 }
 
 /// The one run folder under `root`.
@@ -198,7 +170,7 @@ fn output_log(dir: &Path, err_lines: &[&str]) -> (Vec<String>, Vec<String>, Opti
 #[test]
 #[ignore = "needs a Python with wandb==0.31.0 (WB_PYTHON); run with --ignored"]
 fn console_output_matches_the_sdk() {
-    let python = python();
+    let python = common::sdk_python();
     let tmp = tempfile::tempdir().unwrap();
     let (py_root, rs_root) = (tmp.path().join("py"), tmp.path().join("rs"));
     std::fs::create_dir_all(&py_root).unwrap();

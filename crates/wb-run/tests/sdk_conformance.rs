@@ -22,7 +22,7 @@
 mod common;
 
 use common::{normalize, simple_records};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use wb_core::json::{Map, Value, parse};
 use wb_core::{Histogram, Html, json_map};
@@ -194,44 +194,6 @@ fn write_rust(root: &Path) -> Run {
     run
 }
 
-fn has_wandb_031(python: &Path) -> bool {
-    Command::new(python)
-        .args(["-c", "import wandb; print(wandb.__version__)"])
-        .output()
-        .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == "0.31.0")
-}
-
-/// `$WB_PYTHON`, `$WB_CONFORMANCE_PYTHON`, the conformance runner's venv, or the reference
-/// interpreter of the development machine: the first with wandb 0.31.0.
-fn python() -> PathBuf {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace.join("target"));
-    let venv_py = if cfg!(windows) {
-        target.join("conformance-venv/Scripts/python.exe")
-    } else {
-        target.join("conformance-venv/bin/python")
-    };
-    let mut candidates: Vec<PathBuf> = ["WB_PYTHON", "WB_CONFORMANCE_PYTHON"]
-        .iter()
-        .filter_map(std::env::var_os)
-        .map(PathBuf::from)
-        .collect();
-    candidates.push(venv_py);
-    candidates.push(PathBuf::from("/work/venv-ref/bin/python"));
-    for c in &candidates {
-        if c.is_file() && has_wandb_031(c) {
-            return c.clone();
-        }
-    }
-    panic!(
-        "this test compares our runs with the Python SDK and needs a Python with wandb==0.31.0. \
-         None of these has it: {candidates:?}. Set WB_PYTHON=/path/to/python (with `pip install \
-         wandb==0.31.0`), or run `cargo xtask conformance` once to build target/conformance-venv."
-    );
-}
-
 fn wandb_cli(python: &Path, args: &[&str], env_root: &Path) -> (bool, String, String) {
     let out = Command::new(python)
         .args(["-m", "wandb"])
@@ -300,7 +262,7 @@ fn media_files(run_dir: &Path) -> Vec<(String, Vec<u8>)> {
 #[test]
 #[ignore = "needs a Python with wandb==0.31.0 (WB_PYTHON); run with --ignored"]
 fn same_logs_look_the_same_to_wandb() {
-    let python = python();
+    let python = common::sdk_python();
     let tmp = tempfile::tempdir().unwrap();
     let (py_root, rs_root) = (tmp.path().join("python"), tmp.path().join("rust"));
     std::fs::create_dir_all(&py_root).unwrap();
@@ -400,7 +362,7 @@ fn same_logs_look_the_same_to_wandb() {
 #[test]
 #[ignore = "needs a Python with wandb==0.31.0 (WB_PYTHON); run with --ignored"]
 fn define_metric_looks_the_same_to_wandb() {
-    let python = python();
+    let python = common::sdk_python();
     let tmp = tempfile::tempdir().unwrap();
     let (py_root, rs_root) = (tmp.path().join("python"), tmp.path().join("rust"));
     std::fs::create_dir_all(&py_root).unwrap();

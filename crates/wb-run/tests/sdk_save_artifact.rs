@@ -10,6 +10,8 @@
 //! paths are relative to it).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use wb_core::json::{Value, parse};
@@ -50,41 +52,6 @@ run = wandb.init(project="p", id=run.id, mode="offline", resume="must", dir=auto
 print("MUST", run.id, run.step, run.resumed)
 run.finish(exit_code=1)
 "#;
-
-fn has_wandb_031(python: &Path) -> bool {
-    Command::new(python)
-        .args(["-c", "import wandb; print(wandb.__version__)"])
-        .output()
-        .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == "0.31.0")
-}
-
-/// `$WB_PYTHON`, `$WB_CONFORMANCE_PYTHON`, then the conformance runner's venv: the first with
-/// wandb 0.31.0.
-fn python() -> PathBuf {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace.join("target"));
-    let mut candidates: Vec<PathBuf> = ["WB_PYTHON", "WB_CONFORMANCE_PYTHON"]
-        .iter()
-        .filter_map(std::env::var_os)
-        .map(PathBuf::from)
-        .collect();
-    candidates.push(target.join(if cfg!(windows) {
-        "conformance-venv/Scripts/python.exe"
-    } else {
-        "conformance-venv/bin/python"
-    }));
-    for c in &candidates {
-        if c.is_file() && has_wandb_031(c) {
-            return c.clone();
-        }
-    }
-    panic!(
-        "this test compares our runs with the Python SDK and needs a Python with wandb==0.31.0; \
-         none of {candidates:?} has it. Set WB_PYTHON, or run `cargo xtask conformance` once."
-    );
-}
 
 fn make_sources(src: &Path) {
     std::fs::create_dir_all(src.join("data/sub")).unwrap();
@@ -177,7 +144,7 @@ fn json(text: &str) -> Value {
 #[test]
 #[ignore = "needs a Python with wandb==0.31.0 (WB_PYTHON); run with --ignored"]
 fn save_artifacts_and_offline_resume_match_the_sdk() {
-    let python = python();
+    let python = common::sdk_python();
     let tmp = tempfile::tempdir().unwrap();
     let (py_root, py_src) = (tmp.path().join("py"), tmp.path().join("py-src"));
     let (rs_root, rs_src) = (tmp.path().join("rs"), tmp.path().join("rs-src"));

@@ -11,9 +11,11 @@
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use prost::Message;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 use wb_run::proto::{EnvironmentRecord, RecordType, StatsRecord};
@@ -28,37 +30,6 @@ for i in range(18):
     time.sleep(1)
 run.finish()
 "#;
-
-fn has_wandb_031(python: &Path) -> bool {
-    Command::new(python)
-        .args(["-c", "import wandb; print(wandb.__version__)"])
-        .output()
-        .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == "0.31.0")
-}
-
-/// `$WB_PYTHON`, `$WB_CONFORMANCE_PYTHON`, or the conformance runner's venv: the first with
-/// wandb 0.31.0.
-fn python() -> PathBuf {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace.join("target"));
-    let mut candidates: Vec<PathBuf> = ["WB_PYTHON", "WB_CONFORMANCE_PYTHON"]
-        .iter()
-        .filter_map(std::env::var_os)
-        .map(PathBuf::from)
-        .collect();
-    candidates.push(target.join("conformance-venv/bin/python"));
-    for c in &candidates {
-        if c.is_file() && has_wandb_031(c) {
-            return c.clone();
-        }
-    }
-    panic!(
-        "this test compares our runs with the Python SDK and needs a Python with wandb==0.31.0. \
-         None of these has it: {candidates:?}. Set WB_PYTHON=/path/to/python."
-    );
-}
 
 /// A git repository with an `origin` remote and one commit, made with git's own file layout
 /// (loose objects are not needed: only HEAD, the ref and the config are read).
@@ -126,7 +97,7 @@ fn last_values(records: &[StatsRecord]) -> BTreeMap<String, f64> {
 #[test]
 #[ignore = "needs a Python with wandb==0.31.0 (WB_PYTHON); run with --ignored"]
 fn system_metrics_and_metadata_match_the_sdks_on_this_machine() {
-    let python = python();
+    let python = common::sdk_python();
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
     std::fs::create_dir(&repo).unwrap();

@@ -296,3 +296,39 @@ pub fn normalize(records: &[Value]) -> Vec<Value> {
     }
     out
 }
+
+fn has_wandb_031(python: &Path) -> bool {
+    std::process::Command::new(python)
+        .args(["-c", "import wandb; print(wandb.__version__)"])
+        .output()
+        .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == "0.31.0")
+}
+
+/// The Python to run the SDK with, for the tests that compare our runs with the SDK's:
+/// `$WB_PYTHON`, `$WB_CONFORMANCE_PYTHON`, then the conformance runner's venv under
+/// `target/`, the first with wandb 0.31.0. Panics, naming them, when none has it.
+pub fn sdk_python() -> PathBuf {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace.join("target"));
+    let mut candidates: Vec<PathBuf> = ["WB_PYTHON", "WB_CONFORMANCE_PYTHON"]
+        .iter()
+        .filter_map(std::env::var_os)
+        .map(PathBuf::from)
+        .collect();
+    candidates.push(target.join(if cfg!(windows) {
+        "conformance-venv/Scripts/python.exe"
+    } else {
+        "conformance-venv/bin/python"
+    }));
+    for c in &candidates {
+        if c.is_file() && has_wandb_031(c) {
+            return c.clone();
+        }
+    }
+    panic!(
+        "this test compares our runs with the Python SDK and needs a Python with wandb==0.31.0. \
+         None of these has it: {candidates:?}. Set WB_PYTHON=/path/to/python."
+    );
+}
