@@ -2,8 +2,8 @@
 
 use crate::object3d::Object3D;
 use crate::pts::PointScalar;
-use wb_core::internal::tensor::shaped;
-use wb_core::{Error, Result, TensorElements, TensorLike};
+use wb_core::internal::tensor::{for_each_element, shaped, unsupported_dtype};
+use wb_core::{Result, TensorLike};
 
 impl Object3D {
     /// A point cloud from a flat, row-major slice of shape `[n, 3]`, `[n, 4]` or `[n, 6]`
@@ -25,18 +25,10 @@ impl Object3D {
     /// feature `candle`) of any element type: [`Object3D::from_slice`] of its elements. (The
     /// SDK refuses torch tensors here; this is what it writes for `tensor.numpy()`.)
     pub fn from_tensor(tensor: &impl TensorLike) -> Result<Self> {
-        tensor.with_elements(|shape, elements| match elements {
-            TensorElements::U8(s) => Self::from_slice(s, shape),
-            TensorElements::U32(s) => Self::from_slice(s, shape),
-            TensorElements::I16(s) => Self::from_slice(s, shape),
-            TensorElements::I32(s) => Self::from_slice(s, shape),
-            TensorElements::I64(s) => Self::from_slice(s, shape),
-            TensorElements::F32(s) => Self::from_slice(s, shape),
-            TensorElements::F64(s) => Self::from_slice(s, shape),
-            other => Err(Error::type_error(format!(
-                "tensors of dtype {} are not supported here",
-                other.dtype()
-            ))),
+        tensor.with_elements(|shape, elements| {
+            for_each_element!(elements, |s| Self::from_slice(s, shape), |other| Err(
+                unsupported_dtype(&other)
+            ),)
         })?
     }
 }

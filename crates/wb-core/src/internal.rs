@@ -168,5 +168,11 @@ pub mod histogram {
 pub mod tensor {
     //! Checking a `from_slice` input (slice, shape, [`Layout`](crate::Layout)) into an
     //! `ndarray` view that borrows the slice.
-    pub use crate::tensor::{shape_repr, shaped, view};
+    pub use crate::tensor::{shape_repr, shaped, unsupported_dtype, view};
+
+    /// `for_each_element!(elements, |s| body, |other| fallback)`: `body` for the slice of
+    /// each element type of a [`TensorElements`](crate::TensorElements) (one expansion per
+    /// type, so `body` may call a generic constructor), `fallback` for the element types the
+    /// enum may gain (it is `#[non_exhaustive]`).
+    pub use crate::__for_each_element as for_each_element;
 }

@@ -118,6 +118,25 @@ impl std::fmt::Display for Layout {
     }
 }
 
+/// See [`crate::internal::tensor::for_each_element`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __for_each_element {
+    ($elements:expr, |$s:ident| $body:expr, |$other:ident| $fallback:expr $(,)?) => {
+        match $elements {
+            $crate::TensorElements::U8($s) => $body,
+            $crate::TensorElements::U32($s) => $body,
+            $crate::TensorElements::I16($s) => $body,
+            $crate::TensorElements::I32($s) => $body,
+            $crate::TensorElements::I64($s) => $body,
+            $crate::TensorElements::F32($s) => $body,
+            $crate::TensorElements::F64($s) => $body,
+            #[allow(unreachable_patterns)]
+            $other => $fallback,
+        }
+    };
+}
+
 /// A tensor's elements, borrowed, row-major: the element types ML frameworks hold on the CPU.
 /// 16-bit and 8-bit floats arrive as `F32` (each of their values is exact in `f32`).
 #[derive(Debug, Clone, Copy)]
@@ -137,6 +156,14 @@ pub enum TensorElements<'a> {
     F32(&'a [f32]),
     /// `float64`.
     F64(&'a [f64]),
+}
+
+/// The error for a tensor whose element type a constructor does not take.
+pub fn unsupported_dtype(elements: &TensorElements<'_>) -> Error {
+    Error::type_error(format!(
+        "tensors of dtype {} are not supported here",
+        elements.dtype()
+    ))
 }
 
 impl TensorElements<'_> {
@@ -251,14 +278,12 @@ impl crate::Histogram {
         tensor: &impl TensorLike,
         options: crate::HistogramOptions,
     ) -> Result<Self> {
-        tensor.with_elements(|_, elements| match elements {
-            TensorElements::U8(s) => Self::from_sequence_with(s, options),
-            TensorElements::U32(s) => Self::from_sequence_with(s, options),
-            TensorElements::I16(s) => Self::from_sequence_with(s, options),
-            TensorElements::I32(s) => Self::from_sequence_with(s, options),
-            TensorElements::I64(s) => Self::from_sequence_with(s, options),
-            TensorElements::F32(s) => Self::from_sequence_with(s, options),
-            TensorElements::F64(s) => Self::from_sequence_with(s, options),
+        tensor.with_elements(|_, elements| {
+            crate::__for_each_element!(
+                elements,
+                |s| Self::from_sequence_with(s, options),
+                |other| Err(unsupported_dtype(&other)),
+            )
         })?
     }
 }

@@ -7,8 +7,8 @@ use crate::image::{Image, ImageOptions};
 use crate::mask::ImageMask;
 use crate::pixels::{self, Element, ImageMode};
 use ndarray::IxDyn;
-use wb_core::internal::tensor::{shape_repr, shaped, view};
-use wb_core::{Error, Layout, Result, TensorElements, TensorLike};
+use wb_core::internal::tensor::{for_each_element, shape_repr, shaped, unsupported_dtype, view};
+use wb_core::{Error, Layout, Result, TensorLike};
 
 /// The layouts `Image::from_slice` takes.
 const IMAGE_LAYOUTS: [Layout; 3] = [Layout::Chw, Layout::Hwc, Layout::Hw];
@@ -97,17 +97,11 @@ impl Image {
     /// [`Image::from_tensor`] with `options` (mode, format, pixel scaling).
     pub fn from_tensor_with(tensor: &impl TensorLike, options: ImageOptions) -> Result<Image> {
         tensor.with_elements(|shape, elements| {
-            let l = Layout::Chw;
-            match elements {
-                TensorElements::U8(s) => Self::from_slice_with(s, shape, l, options),
-                TensorElements::U32(s) => Self::from_slice_with(s, shape, l, options),
-                TensorElements::I16(s) => Self::from_slice_with(s, shape, l, options),
-                TensorElements::I32(s) => Self::from_slice_with(s, shape, l, options),
-                TensorElements::I64(s) => Self::from_slice_with(s, shape, l, options),
-                TensorElements::F32(s) => Self::from_slice_with(s, shape, l, options),
-                TensorElements::F64(s) => Self::from_slice_with(s, shape, l, options),
-                other => Err(unsupported(&other)),
-            }
+            for_each_element!(
+                elements,
+                |s| Self::from_slice_with(s, shape, Layout::Chw, options),
+                |other| Err(unsupported_dtype(&other)),
+            )
         })?
     }
 }
@@ -123,27 +117,15 @@ impl ImageMask {
     /// A mask from a `[height, width]` tensor ([`TensorLike`]) of class ids, as the SDK reads
     /// a torch tensor (`tensor.cpu().numpy()`): [`ImageMask::from_slice`].
     pub fn from_tensor(tensor: &impl TensorLike) -> Result<Self> {
-        tensor.with_elements(|shape, elements| match elements {
-            TensorElements::U8(s) => Self::from_slice(s, shape),
-            TensorElements::U32(s) => Self::from_slice(s, shape),
-            TensorElements::I16(s) => Self::from_slice(s, shape),
-            TensorElements::I32(s) => Self::from_slice(s, shape),
-            TensorElements::I64(s) => Self::from_slice(s, shape),
-            TensorElements::F32(s) => Self::from_slice(s, shape),
-            TensorElements::F64(s) => Self::from_slice(s, shape),
-            other => Err(unsupported(&other)),
+        tensor.with_elements(|shape, elements| {
+            for_each_element!(elements, |s| Self::from_slice(s, shape), |other| Err(
+                unsupported_dtype(&other)
+            ),)
         })?
     }
 }
 
 /// An element type added to [`TensorElements`] after this crate was written.
-fn unsupported(elements: &TensorElements<'_>) -> Error {
-    Error::type_error(format!(
-        "tensors of dtype {} are not supported here",
-        elements.dtype()
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

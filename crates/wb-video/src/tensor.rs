@@ -5,8 +5,8 @@
 use crate::prepare::VideoElement;
 use crate::video::{Video, VideoOptions};
 use ndarray::IxDyn;
-use wb_core::internal::tensor::{shaped, view};
-use wb_core::{Error, Layout, Result, TensorElements, TensorLike};
+use wb_core::internal::tensor::{for_each_element, shaped, unsupported_dtype, view};
+use wb_core::{Layout, Result, TensorLike};
 
 /// The layouts `Video::from_slice` takes.
 const VIDEO_LAYOUTS: [Layout; 3] = [Layout::Tchw, Layout::Btchw, Layout::Thwc];
@@ -71,18 +71,12 @@ impl Video {
 
     /// [`Video::from_tensor`] with `options` (format, frame rate).
     pub fn from_tensor_with(tensor: &impl TensorLike, options: VideoOptions) -> Result<Self> {
-        tensor.with_elements(|shape, elements| match elements {
-            TensorElements::U8(s) => Self::from_array_with(shaped(s, shape)?, options),
-            TensorElements::U32(s) => Self::from_array_with(shaped(s, shape)?, options),
-            TensorElements::I16(s) => Self::from_array_with(shaped(s, shape)?, options),
-            TensorElements::I32(s) => Self::from_array_with(shaped(s, shape)?, options),
-            TensorElements::I64(s) => Self::from_array_with(shaped(s, shape)?, options),
-            TensorElements::F32(s) => Self::from_array_with(shaped(s, shape)?, options),
-            TensorElements::F64(s) => Self::from_array_with(shaped(s, shape)?, options),
-            other => Err(Error::type_error(format!(
-                "tensors of dtype {} are not supported here",
-                other.dtype()
-            ))),
+        tensor.with_elements(|shape, elements| {
+            for_each_element!(
+                elements,
+                |s| Self::from_array_with(shaped(s, shape)?, options),
+                |other| Err(unsupported_dtype(&other)),
+            )
         })?
     }
 }
