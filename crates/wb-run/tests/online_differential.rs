@@ -10,9 +10,11 @@
 
 mod online_support;
 
+mod common;
+
 use online_support::*;
 use serde_json::{Map, Value, json};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use wb_core::{Histogram, Html, LogValue};
 use wb_fake_backend::{Backend, Completion};
@@ -47,22 +49,6 @@ run.finish()
 with open(out, "w") as f:
     json.dump(info, f)
 "#;
-
-fn python() -> Option<PathBuf> {
-    let found = wb_fake_backend::locate_sdk_python().ok().filter(|p| {
-        Command::new(p)
-            .args(["-c", "import wandb; print(wandb.__version__)"])
-            .output()
-            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0.31.0")
-    });
-    if found.is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-            panic!("the differential test needs a Python with wandb 0.31.0");
-        }
-        eprintln!("SKIPPED: the differential test needs a Python with wandb 0.31.0");
-    }
-    found
-}
 
 fn image(step: u32) -> wb_image::Image {
     let px = wb_core::ndarray::Array3::from_shape_fn((8, 12, 3), |(y, x, c)| {
@@ -139,7 +125,9 @@ fn normalize(v: &Value, run_id: &str, drop: &[&str]) -> Value {
 #[ignore = "needs wandb-core 0.31.0 (run with --ignored; CI runs it after the conformance venv exists)"]
 fn the_sdk_and_wb_run_upload_the_same_run() {
     let Some(core) = core() else { return };
-    let Some(python) = python() else { return };
+    let Some(python) = common::online_sdk_python("the differential test") else {
+        return;
+    };
 
     let sdk_backend = Backend::start().unwrap();
     let sdk_home = tempfile::tempdir().unwrap();

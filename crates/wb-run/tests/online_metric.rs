@@ -14,25 +14,9 @@ mod online_support;
 use common::metric_scenario::write_metric_scenario;
 use online_support::*;
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use wb_fake_backend::{Backend, Completion};
-
-fn python() -> Option<PathBuf> {
-    let found = wb_fake_backend::locate_sdk_python().ok().filter(|p| {
-        Command::new(p)
-            .args(["-c", "import wandb; print(wandb.__version__)"])
-            .output()
-            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0.31.0")
-    });
-    if found.is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-            panic!("the online define_metric test needs a Python with wandb 0.31.0");
-        }
-        eprintln!("SKIPPED: the online define_metric test needs a Python with wandb 0.31.0");
-    }
-    found
-}
 
 /// Runs the SDK's "metric" scenario (the text in make_sdk_logs.py) online against `backend`.
 fn sdk_run(python: &Path, backend: &Backend, home: &Path) {
@@ -110,7 +94,9 @@ fn config_metrics(config: Option<&Value>) -> Vec<Value> {
 #[ignore = "needs wandb-core 0.31.0 and the SDK's Python (run with --ignored)"]
 fn define_metric_uploads_as_the_sdks() {
     let Some(core) = core() else { return };
-    let Some(python) = python() else { return };
+    let Some(python) = common::online_sdk_python("the online define_metric test") else {
+        return;
+    };
 
     let sdk_backend = Backend::start().unwrap();
     let sdk_home = tempfile::tempdir().unwrap();

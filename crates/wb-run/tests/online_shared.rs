@@ -13,6 +13,8 @@
 
 mod online_support;
 
+mod common;
+
 use online_support::*;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -342,7 +344,9 @@ fn three_processes_log_to_one_run_as_the_sdks_shared_mode() {
         "{primary:?}"
     );
 
-    let Some(python) = sdk_python() else { return };
+    let Some(python) = common::online_sdk_python("the shared-mode differential") else {
+        return;
+    };
     let sdk_dir = tmp.path().join("sdk");
     std::fs::create_dir_all(&sdk_dir).unwrap();
     let script = sdk_dir.join("rank.py");
@@ -404,20 +408,4 @@ fn local_history(dir: &Path, rank: u32) -> Vec<Value> {
             v
         })
         .collect()
-}
-
-fn sdk_python() -> Option<PathBuf> {
-    let found = wb_fake_backend::locate_sdk_python().ok().filter(|p| {
-        Command::new(p)
-            .args(["-c", "import wandb; print(wandb.__version__)"])
-            .output()
-            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0.31.0")
-    });
-    if found.is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-            panic!("the shared-mode differential needs a Python with wandb 0.31.0");
-        }
-        eprintln!("SKIPPED: the shared-mode differential needs a Python with wandb 0.31.0");
-    }
-    found
 }

@@ -332,3 +332,19 @@ pub fn sdk_python() -> PathBuf {
          None of these has it: {candidates:?}. Set WB_PYTHON=/path/to/python."
     );
 }
+
+/// The SDK's Python for an online differential test (`wb_fake_backend::locate_sdk_python`,
+/// with wandb 0.31.0), or `None` after saying the test (`what`) is skipped; in CI
+/// (`CI=true`), a missing SDK is a failure instead.
+pub fn online_sdk_python(what: &str) -> Option<PathBuf> {
+    let found = wb_fake_backend::locate_sdk_python()
+        .ok()
+        .filter(|p| has_wandb_031(p));
+    if found.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+            panic!("{what} needs a Python with wandb 0.31.0");
+        }
+        eprintln!("SKIPPED: {what} needs a Python with wandb 0.31.0");
+    }
+    found
+}
