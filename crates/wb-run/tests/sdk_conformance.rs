@@ -22,7 +22,7 @@
 mod common;
 
 use common::{normalize, simple_records};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use wb_core::json::{Map, Value, parse};
 use wb_core::{Histogram, Html, json_map};
@@ -259,6 +259,34 @@ fn media_files(run_dir: &Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// Runs `sdk` (a Python command writing one offline run) in `py_root`, with its wandb
+/// config and data folders under `tmp`; the run folder it wrote.
+fn run_sdk_offline(mut sdk: Command, tmp: &Path, py_root: &Path) -> PathBuf {
+    let out = sdk
+        .env("WANDB_MODE", "offline")
+        .env("WANDB_SILENT", "true")
+        .env("WANDB_CONFIG_DIR", tmp.join("config"))
+        .env("WANDB_DATA_DIR", tmp.join("data"))
+        .current_dir(py_root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the Python run failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read_dir(py_root.join("wandb"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.is_dir()
+                && p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("offline-run-"))
+        })
+        .unwrap()
+}
+
 #[test]
 #[ignore = "needs a Python with wandb==0.31.0 (WB_PYTHON); run with --ignored"]
 fn same_logs_look_the_same_to_wandb() {
@@ -270,31 +298,9 @@ fn same_logs_look_the_same_to_wandb() {
 
     // The Python run.
     std::fs::write(tmp.path().join("same_logs.py"), SCRIPT).unwrap();
-    let out = Command::new(&python)
-        .arg(tmp.path().join("same_logs.py"))
-        .arg(&py_root)
-        .env("WANDB_MODE", "offline")
-        .env("WANDB_SILENT", "true")
-        .env("WANDB_CONFIG_DIR", tmp.path().join("config"))
-        .env("WANDB_DATA_DIR", tmp.path().join("data"))
-        .current_dir(&py_root)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "the Python run failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let py_dir = std::fs::read_dir(py_root.join("wandb"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| {
-            p.is_dir()
-                && p.file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with("offline-run-"))
-        })
-        .unwrap();
+    let mut sdk = Command::new(&python);
+    sdk.arg(tmp.path().join("same_logs.py")).arg(&py_root);
+    let py_dir = run_sdk_offline(sdk, tmp.path(), &py_root);
 
     // Ours.
     let run = write_rust(&rs_root);
@@ -372,30 +378,9 @@ fn define_metric_looks_the_same_to_wandb() {
         "import sys; sys.path.insert(0, {:?}); from make_sdk_logs import SCENARIOS; exec(SCENARIOS['metric'])",
         data.to_string_lossy()
     );
-    let out = Command::new(&python)
-        .args(["-c", &code])
-        .env("WANDB_MODE", "offline")
-        .env("WANDB_SILENT", "true")
-        .env("WANDB_CONFIG_DIR", tmp.path().join("config"))
-        .env("WANDB_DATA_DIR", tmp.path().join("data"))
-        .current_dir(&py_root)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "the Python run failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let py_dir = std::fs::read_dir(py_root.join("wandb"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| {
-            p.is_dir()
-                && p.file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with("offline-run-"))
-        })
-        .unwrap();
+    let mut sdk = Command::new(&python);
+    sdk.args(["-c", &code]);
+    let py_dir = run_sdk_offline(sdk, tmp.path(), &py_root);
 
     let run = Run::builder()
         .with_dir(&rs_root)
