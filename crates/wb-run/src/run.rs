@@ -243,6 +243,17 @@ impl RunBuilder {
         self
     }
 
+    /// Whether the run saves the git state of its repository, as `wandb.init(save_code=True)`
+    /// does (default `$WANDB_SAVE_CODE`, else off): at start, `files/diff.patch` (the tracked
+    /// files' changes against `HEAD`, as `git diff HEAD` prints them) and
+    /// `files/diff_<commit>.patch` (against the branch's upstream), read from `.git` without a
+    /// git binary. `WANDB_DISABLE_GIT` turns the patches off. A repository that cannot be read
+    /// gives a warning, not an error.
+    pub fn with_save_code(mut self, on: bool) -> Self {
+        self.given.save_code = Some(on);
+        self
+    }
+
     /// Reads the environment from `source` instead of the process (for tests).
     #[cfg(test)]
     pub(crate) fn with_source(mut self, source: Source) -> Self {
@@ -514,6 +525,7 @@ impl Run {
             resume,
             shared_role,
             label,
+            save_code,
         } = settings;
         if !silent {
             for w in &warnings {
@@ -711,6 +723,18 @@ impl Run {
                     run.debug_log(&format!("wb-run: online run {} failed: {e}", run.id));
                     return Err(e);
                 }
+            }
+        }
+        if save_code && run.shared.as_ref().is_none_or(|s| s.role.is_primary()) {
+            let (files, warnings) = crate::system::git_diff::patches(&root, &run.files_dir);
+            for w in warnings {
+                if !silent {
+                    eprintln!("wandb: WARNING {w}");
+                }
+                run.debug_log(&format!("wb-run: {w}"));
+            }
+            if let Some(files) = files {
+                run.emit(|_| Ok(vec![record(RecordType::Files(files), Some(&run.id))]))?;
             }
         }
         let facts = crate::system::RunFacts {

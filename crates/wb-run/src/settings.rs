@@ -120,6 +120,7 @@ pub(crate) struct Given {
     pub resume: Option<crate::run::resume::Resume>,
     pub shared_role: Option<crate::SharedRole>,
     pub label: Option<String>,
+    pub save_code: Option<bool>,
 }
 
 /// Where the API key was found (for messages).
@@ -157,6 +158,8 @@ pub(crate) struct Resolved {
     pub shared_role: crate::SharedRole,
     /// The label given for this process's system metrics and console lines (`x_label`).
     pub label: Option<String>,
+    /// Whether the git patches are saved (`save_code`; off when `WANDB_DISABLE_GIT` is set).
+    pub save_code: bool,
 }
 
 /// The SDK's boolean parsing of an environment value (`true`, `1`, `yes`, `on`, ...).
@@ -441,6 +444,13 @@ pub(crate) fn resolve(given: Given, src: &Source) -> Result<(Resolved, Vec<Strin
         .label
         .or_else(|| src.var("WANDB_X_LABEL"))
         .or_else(|| src.var("WANDB__LABEL"));
+    // The SDK's `save_code`: `WANDB_SAVE_CODE` true and `WANDB_DISABLE_CODE` not (a value
+    // that is not a boolean counts as false); `WANDB_DISABLE_GIT` leaves the patches out.
+    let env_true = |name: &str| src.var(name).and_then(|v| truthy(&v)).unwrap_or(false);
+    let save_code = given
+        .save_code
+        .unwrap_or_else(|| env_true("WANDB_SAVE_CODE") && !env_true("WANDB_DISABLE_CODE"))
+        && !env_true("WANDB_DISABLE_GIT");
     let resolved = Resolved {
         mode,
         fell_back_offline,
@@ -475,6 +485,7 @@ pub(crate) fn resolve(given: Given, src: &Source) -> Result<(Resolved, Vec<Strin
         resume,
         shared_role,
         label,
+        save_code,
     };
     Ok((resolved, warnings))
 }

@@ -29,7 +29,7 @@ pub(crate) fn discover(start: &Path) -> Option<GitInfo> {
 
 /// The git folder named by `.git`: the folder itself, or the one a `gitdir: <path>` file (a
 /// linked worktree or submodule) names.
-fn git_dir(dot_git: &Path) -> Option<PathBuf> {
+pub(super) fn git_dir(dot_git: &Path) -> Option<PathBuf> {
     if dot_git.join("HEAD").is_file() {
         return Some(dot_git.to_path_buf());
     }
@@ -39,12 +39,18 @@ fn git_dir(dot_git: &Path) -> Option<PathBuf> {
     path.join("HEAD").is_file().then_some(path)
 }
 
-fn read(root: &Path, git_dir: &Path) -> GitInfo {
-    // A linked worktree keeps its own HEAD; refs and config are in the common folder.
-    let common = std::fs::read_to_string(git_dir.join("commondir"))
+/// The folder with the refs, objects and config: a linked worktree's `commondir`, else
+/// `git_dir` itself.
+pub(super) fn common_dir(git_dir: &Path) -> PathBuf {
+    std::fs::read_to_string(git_dir.join("commondir"))
         .ok()
         .map(|c| git_dir.join(c.trim()))
-        .unwrap_or_else(|| git_dir.to_path_buf());
+        .unwrap_or_else(|| git_dir.to_path_buf())
+}
+
+fn read(root: &Path, git_dir: &Path) -> GitInfo {
+    // A linked worktree keeps its own HEAD; refs and config are in the common folder.
+    let common = common_dir(git_dir);
     let head = std::fs::read_to_string(git_dir.join("HEAD")).unwrap_or_default();
     let commit = resolve(head.trim(), git_dir, &common, 0);
     let remote_url = std::fs::read_to_string(common.join("config"))
@@ -64,7 +70,7 @@ fn is_object_id(s: &str) -> bool {
 
 /// Follows `ref: <name>` (loose refs in the worktree's and the common folder, then
 /// `packed-refs`) to an object id.
-fn resolve(value: &str, git_dir: &Path, common: &Path, depth: u8) -> Option<String> {
+pub(super) fn resolve(value: &str, git_dir: &Path, common: &Path, depth: u8) -> Option<String> {
     if is_object_id(value) {
         return Some(value.to_ascii_lowercase());
     }

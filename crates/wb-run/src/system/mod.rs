@@ -4,6 +4,7 @@
 //! loaded at run time.
 
 mod git;
+pub(crate) mod git_diff;
 mod gpu;
 mod linux;
 mod metadata;

@@ -1,0 +1,359 @@
+//! `save_code`'s git patches against the git binary: repositories built with git (loose
+//! objects, packs with offset and id deltas, index versions 2 to 4, an upstream branch), in
+//! which an offline run with `with_save_code(true)` must write `files/diff.patch` byte for
+//! byte as `git diff --submodule=diff HEAD` prints it (and `diff_<sha>.patch` as
+//! `git diff --submodule=diff <sha of @{u}>`). The library reads `.git` itself; git is only
+//! the builder and the reference here. Skipped, saying so, when git is not installed.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use wb_run::{Console, Mode, RecordReader, Run};
+
+/// git with no user or system config, fixed identity and dates.
+fn git(dir: &Path, args: &[&str]) -> Vec<u8> {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("HOME", dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env("GIT_AUTHOR_DATE", "2020-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2020-01-01T00:00:00Z")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+fn have_git() -> bool {
+    let ok = Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("SKIPPED: git is not installed; the patches are compared with git's output");
+    }
+    ok
+}
+
+fn write(root: &Path, path: &str, data: impl AsRef<[u8]>) {
+    let p = root.join(path);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, data).unwrap();
+}
+
+#[cfg(unix)]
+fn chmod(root: &Path, path: &str, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(root.join(path), std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// A source file of `n` functions, each a few lines.
+fn source(n: usize, tweak: impl Fn(usize, &str) -> String) -> String {
+    let mut s = String::from("// generated\nuse std::io;\n\n");
+    for i in 0..n {
+        let body = format!(
+            "fn f{i}(x: u32) -> u32 {{\n    let y = x + {i};\n    if y > 10 {{\n        return y;\n    }}\n    y * 2\n}}\n\n"
+        );
+        s.push_str(&tweak(i, &body));
+    }
+    s
+}
+
+/// A repository with a few commits (so that packs get deltas), then every kind of change.
+fn build_repo(root: &Path) {
+    git(root, &["init", "-q", "-b", "main"]);
+    write(root, "src/lib.rs", source(40, |_, b| b.to_owned()));
+    write(root, "README.md", "# readme\n\nsome text\n");
+    write(root, "keep.txt", "unchanged\n");
+    write(root, "gone.txt", "deleted in the work tree\n");
+    write(root, "removed.txt", "removed with git rm\n");
+    write(root, "cached.txt", "git rm --cached\n");
+    write(root, "script.sh", "#!/bin/sh\necho hi\n");
+    write(root, "no-eol.txt", "first\nlast without newline");
+    write(root, "data.bin", b"\x00\x01\x02binary\n".repeat(10));
+    write(root, "old name.txt", "moved without change\nline 2\n");
+    write(root, "dir/é.txt", "accent\n");
+    write(root, "typechange", "a file, then a symlink\n");
+    write(root, "empty-old", "");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("keep.txt", root.join("link")).unwrap();
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "one"]);
+    for round in 0..3 {
+        write(
+            root,
+            "src/lib.rs",
+            source(40, |i, b| {
+                if i % 7 == round {
+                    b.replace("y * 2", &format!("y * {}", round + 3))
+                } else {
+                    b.to_owned()
+                }
+            }),
+        );
+        git(root, &["commit", "-q", "-am", &format!("round {round}")]);
+    }
+    // The changes.
+    write(
+        root,
+        "src/lib.rs",
+        source(40, |i, b| match i {
+            0 => b.replace("let y", "let z = 1;\n    let y"),
+            3 => b.replace("    if y > 10 {\n        return y;\n    }\n", ""),
+            4 => b.replace("return y", "return y + 1"),
+            20 => format!("{b}fn inserted() {{}}\n\n"),
+            39 => b.replace("y * 2", "y * 4"),
+            _ => b.to_owned(),
+        }),
+    );
+    write(root, "README.md", "# readme\n\nsome other text\n");
+    std::fs::remove_file(root.join("gone.txt")).unwrap();
+    git(root, &["rm", "-q", "removed.txt"]);
+    git(root, &["rm", "-q", "--cached", "cached.txt"]);
+    #[cfg(unix)]
+    chmod(root, "script.sh", 0o755);
+    write(
+        root,
+        "no-eol.txt",
+        "first\nlast changed, still without newline",
+    );
+    write(root, "data.bin", b"\x00\x01\x02binary!\n".repeat(10));
+    write(root, "staged.txt", "new and staged\n");
+    write(root, "staged-empty", "");
+    write(root, "new.bin", b"\x00new binary");
+    write(root, "untracked.txt", "not in the patch\n");
+    git(
+        root,
+        &["add", "staged.txt", "staged-empty", "new.bin", "no-eol.txt"],
+    );
+    git(root, &["mv", "old name.txt", "new name.txt"]);
+    git(root, &["mv", "empty-old", "empty-new"]);
+    write(root, "dir/é.txt", "accent\nmore\n");
+    #[cfg(unix)]
+    {
+        std::fs::remove_file(root.join("typechange")).unwrap();
+        std::os::unix::fs::symlink("README.md", root.join("typechange")).unwrap();
+        std::fs::remove_file(root.join("link")).unwrap();
+        std::os::unix::fs::symlink("README.md", root.join("link")).unwrap();
+    }
+}
+
+/// Runs an offline run with save_code in `root`; returns its files folder and the paths its
+/// `files` records name.
+fn run_in(root: &Path) -> (PathBuf, Vec<Vec<String>>) {
+    let run = Run::builder()
+        .with_dir(root)
+        .with_project("p")
+        .with_mode(Mode::Offline)
+        .with_save_code(true)
+        .with_system_metrics(false)
+        .with_metadata(false)
+        .with_console(Console::Off)
+        .with_silent(true)
+        .build()
+        .unwrap();
+    let files = run.dir().join("files");
+    let log = run.log_path().to_path_buf();
+    run.finish(0).unwrap();
+    let mut records = Vec::new();
+    let mut reader = RecordReader::open(&log).unwrap();
+    while let Some(r) = reader.next_with_offset() {
+        let (_, _, rec) = r.unwrap();
+        if let Some(wb_run::proto::RecordType::Files(f)) = rec.record_type {
+            records.push(f.files.iter().map(|i| i.path.clone()).collect());
+        }
+    }
+    (files, records)
+}
+
+fn reference(root: &Path, against: &str) -> Vec<u8> {
+    git(root, &["diff", against, "--submodule=diff"])
+}
+
+fn assert_same(ours: &[u8], git: &[u8], what: &str) {
+    if ours != git {
+        panic!(
+            "{what}: our patch differs from git's\n--- ours\n{}\n--- git\n{}",
+            String::from_utf8_lossy(ours),
+            String::from_utf8_lossy(git)
+        );
+    }
+}
+
+fn check(root: &Path, what: &str) {
+    let want = reference(root, "HEAD");
+    assert!(!want.is_empty());
+    let (files, records) = run_in(root);
+    let ours = std::fs::read(files.join("diff.patch")).unwrap();
+    assert_same(&ours, &want, what);
+    assert_eq!(records, [vec!["diff.patch".to_owned()]], "{what}");
+}
+
+#[test]
+fn loose_objects_and_every_kind_of_change() {
+    if !have_git() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    build_repo(tmp.path());
+    check(tmp.path(), "loose");
+}
+
+#[test]
+fn packed_objects_with_offset_and_id_deltas() {
+    if !have_git() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    build_repo(root);
+    git(root, &["gc", "-q"]);
+    assert!(
+        std::fs::read_dir(root.join(".git/objects/pack"))
+            .unwrap()
+            .any(|e| e.unwrap().path().extension().is_some_and(|x| x == "pack"))
+    );
+    check(root, "gc (offset deltas)");
+    let verify = String::from_utf8(git(root, &["verify-pack", "-v", &pack_idx(root)])).unwrap();
+    assert!(verify.contains("chain length"), "no deltas: {verify}");
+    // Deltas naming their base by id.
+    git(
+        root,
+        &[
+            "-c",
+            "repack.useDeltaBaseOffset=false",
+            "repack",
+            "-q",
+            "-a",
+            "-d",
+            "-f",
+        ],
+    );
+    check(root, "repack (id deltas)");
+}
+
+fn pack_idx(root: &Path) -> String {
+    std::fs::read_dir(root.join(".git/objects/pack"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "idx"))
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn index_versions_3_and_4() {
+    if !have_git() {
+        return;
+    }
+    for version in ["3", "4"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        build_repo(root);
+        // git keeps version 3 only with an extended flag to store: skip-worktree on an
+        // unchanged file.
+        git(root, &["update-index", "--skip-worktree", "keep.txt"]);
+        git(root, &["update-index", "--index-version", version]);
+        let index = std::fs::read(root.join(".git/index")).unwrap();
+        assert_eq!(index[7].to_string(), version);
+        check(root, &format!("index v{version}"));
+    }
+}
+
+#[test]
+fn upstream_patch_is_against_the_tracking_branch() {
+    if !have_git() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let origin = tmp.path().join("origin");
+    std::fs::create_dir(&origin).unwrap();
+    build_repo(&origin);
+    git(&origin, &["stash", "-q", "-u"]);
+    let clone = tmp.path().join("clone");
+    git(
+        tmp.path(),
+        &[
+            "clone",
+            "-q",
+            origin.to_str().unwrap(),
+            clone.to_str().unwrap(),
+        ],
+    );
+    // A local commit past the upstream, then work tree changes.
+    write(&clone, "README.md", "# readme\n\nlocal commit\n");
+    git(&clone, &["commit", "-q", "-am", "local"]);
+    write(&clone, "keep.txt", "changed after the local commit\n");
+    let up = String::from_utf8(git(&clone, &["rev-parse", "@{u}"])).unwrap();
+    let up = up.trim();
+    let (files, records) = run_in(&clone);
+    assert_same(
+        &std::fs::read(files.join("diff.patch")).unwrap(),
+        &reference(&clone, "HEAD"),
+        "HEAD",
+    );
+    let name = format!("diff_{up}.patch");
+    assert_same(
+        &std::fs::read(files.join(&name)).unwrap(),
+        &reference(&clone, up),
+        "@{u}",
+    );
+    assert_eq!(records, [vec!["diff.patch".to_owned(), name]]);
+}
+
+#[test]
+fn a_clean_tree_or_no_repository_gives_no_patch() {
+    if !have_git() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    std::fs::create_dir(&root).unwrap();
+    git(&root, &["init", "-q", "-b", "main"]);
+    // No commit yet: `git diff HEAD` fails, so no patch.
+    write(&root, "a.txt", "a\n");
+    git(&root, &["add", "a.txt"]);
+    let (files, records) = run_in(&root);
+    assert!(!files.join("diff.patch").exists());
+    assert!(records.is_empty());
+    git(&root, &["commit", "-q", "-m", "one"]);
+    assert!(reference(&root, "HEAD").is_empty());
+    let (files, records) = run_in(&root);
+    assert!(!files.join("diff.patch").exists());
+    assert!(records.is_empty());
+}
+
+#[test]
+fn a_corrupt_pack_is_a_warning_not_an_error() {
+    if !have_git() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    build_repo(root);
+    git(root, &["gc", "-q"]);
+    let pack = PathBuf::from(pack_idx(root)).with_extension("pack");
+    let mut data = std::fs::read(&pack).unwrap();
+    let end = data.len() - 20;
+    for b in &mut data[12..end] {
+        *b = !*b;
+    }
+    // Packs are read-only: replace the file.
+    std::fs::remove_file(&pack).unwrap();
+    std::fs::write(&pack, data).unwrap();
+    let (files, records) = run_in(root);
+    assert!(!files.join("diff.patch").exists());
+    assert!(records.is_empty());
+}
