@@ -397,6 +397,8 @@ pub struct Run {
     console: crate::console::ConsoleHook,
     /// The system metrics thread, stopped by `finish`.
     sampler: Option<crate::system::Sampler>,
+    /// `save_code`'s git patches, made in the background.
+    patches: Option<crate::system::git_diff::Saver>,
     /// The role and label of this process in a shared run.
     shared: Option<Shared>,
 }
@@ -597,6 +599,7 @@ impl Run {
                 starting_step: 0,
                 console: crate::console::ConsoleHook::default(),
                 sampler: None,
+                patches: None,
                 shared: None,
                 id,
             });
@@ -638,6 +641,7 @@ impl Run {
             starting_step: 0,
             console: crate::console::ConsoleHook::default(),
             sampler: None,
+            patches: None,
             shared,
             id,
         };
@@ -726,16 +730,23 @@ impl Run {
             }
         }
         if save_code && run.shared.as_ref().is_none_or(|s| s.role.is_primary()) {
-            let (files, warnings) = crate::system::git_diff::patches(&root, &run.files_dir);
-            for w in warnings {
-                if !silent {
-                    eprintln!("wandb: WARNING {w}");
+            let sink = run.record_sink();
+            let done: crate::system::git_diff::Done = Box::new(move |files, warnings| {
+                for w in warnings {
+                    if !silent {
+                        eprintln!("wandb: WARNING {w}");
+                    }
                 }
-                run.debug_log(&format!("wb-run: {w}"));
-            }
-            if let Some(files) = files {
-                run.emit(|_| Ok(vec![record(RecordType::Files(files), Some(&run.id))]))?;
-            }
+                if let Some(files) = files {
+                    let id = sink.run_id().to_owned();
+                    let _ = sink.emit(vec![record(RecordType::Files(files), Some(&id))]);
+                }
+            });
+            run.patches = Some(crate::system::git_diff::Saver::start(
+                &root,
+                &run.files_dir,
+                done,
+            ));
         }
         let facts = crate::system::RunFacts {
             root: &root,
@@ -1025,6 +1036,9 @@ impl Run {
     /// runtime and the exit record, and closes the log. Exit code 0 marks the run finished,
     /// anything else failed. Finishing twice does nothing.
     pub fn finish(&self, exit_code: i32) -> Result<()> {
+        if let Some(patches) = &self.patches {
+            patches.wait();
+        }
         self.console.stop();
         if let Some(sampler) = &self.sampler {
             sampler.stop();

@@ -108,6 +108,57 @@ fn blob_id(data: &[u8]) -> Oid {
     h.finalize().into()
 }
 
+/// The patches being made on a background thread (a big repository takes a while to
+/// hash); [`Saver::wait`] waits for them, and for their `files` record to be written.
+#[derive(Debug, Default)]
+pub(crate) struct Saver {
+    thread: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+/// What is done with the patches' `files` record and warnings, on the saver's thread.
+pub(crate) type Done = Box<dyn FnOnce(Option<wb_proto::FilesRecord>, Vec<String>) + Send>;
+
+impl Saver {
+    /// Starts making the patches of the repository holding `root` into `files_dir`; `done`
+    /// gets the record and warnings. Without a thread, they are made here.
+    pub(crate) fn start(root: &Path, files_dir: &Path, done: Done) -> Saver {
+        let (root, files_dir) = (root.to_path_buf(), files_dir.to_path_buf());
+        let work = move || {
+            let (record, warnings) = patches(&root, &files_dir);
+            done(record, warnings);
+        };
+        let (work_tx, work_rx) = std::sync::mpsc::channel::<Box<dyn FnOnce() + Send>>();
+        let spawned = std::thread::Builder::new()
+            .name("wb-run-git-patch".into())
+            .spawn(move || {
+                if let Ok(work) = work_rx.recv() {
+                    work();
+                }
+            });
+        match spawned {
+            Ok(handle) => {
+                // The thread exists: hand it the work (a send to it cannot fail).
+                let _ = work_tx.send(Box::new(work));
+                Saver {
+                    thread: std::sync::Mutex::new(Some(handle)),
+                }
+            }
+            Err(_) => {
+                work();
+                Saver::default()
+            }
+        }
+    }
+
+    /// Waits until the patches and their record are written.
+    pub(crate) fn wait(&self) {
+        let handle = self.thread.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(h) = handle {
+            let _ = h.join();
+        }
+    }
+}
+
 /// Writes the patches of the repository holding `root` (else the working folder) under
 /// `files_dir`. Returns the `files` record naming them (one record, type `WANDB`, as core
 /// sends it; `None` when no patch was written) and a warning for each patch that could not

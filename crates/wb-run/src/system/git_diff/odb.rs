@@ -2,9 +2,12 @@
 //! pack files (`objects/pack/*.pack` with their version 2 `.idx`), including deltas against an
 //! offset in the same pack (`OFS_DELTA`) or an object id (`REF_DELTA`).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use super::{Error, Oid};
 
@@ -131,10 +134,25 @@ fn be32(b: &[u8], at: usize) -> u32 {
     u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
 }
 
+/// Bytes of inflated pack objects kept for delta chains that share bases.
+const CACHE_BYTES: usize = 32 << 20;
+
+/// An inflated object, shared by the cache and its readers.
+type Cached = (Kind, Rc<[u8]>);
+
+/// Pack objects already inflated, by pack and offset (as git's delta base cache, so that
+/// objects deltified against the same bases do not inflate the chain again).
+#[derive(Default)]
+struct Cache {
+    objects: HashMap<(usize, u64), Cached>,
+    bytes: usize,
+}
+
 /// The object store of one repository.
 pub(crate) struct Odb {
     objects: PathBuf,
     packs: Vec<Pack>,
+    cache: RefCell<Cache>,
 }
 
 impl Odb {
@@ -152,7 +170,11 @@ impl Odb {
                 packs.push(Pack::open(&p)?);
             }
         }
-        Ok(Odb { objects, packs })
+        Ok(Odb {
+            objects,
+            packs,
+            cache: RefCell::default(),
+        })
     }
 
     /// The number of objects in packs, which git's automatic abbreviation length is based on
@@ -184,10 +206,11 @@ impl Odb {
     }
 
     fn read_depth(&self, oid: &Oid, depth: usize) -> Result<(Kind, Vec<u8>), Error> {
-        for pack in &self.packs {
+        for (p, pack) in self.packs.iter().enumerate() {
             if let Ok(i) = pack.search(oid) {
                 let offset = pack.offset_at(i)?;
-                return self.read_packed(pack, offset, depth);
+                let (kind, data) = self.read_packed(p, offset, depth)?;
+                return Ok((kind, data.to_vec()));
             }
         }
         let path = self.loose_path(oid);
@@ -203,12 +226,32 @@ impl Odb {
         }
     }
 
-    fn read_packed(
+    /// A pack's object at `offset`, from the cache or inflated (and its delta applied).
+    fn read_packed(&self, p: usize, offset: u64, depth: usize) -> Result<(Kind, Rc<[u8]>), Error> {
+        if let Some((kind, data)) = self.cache.borrow().objects.get(&(p, offset)) {
+            return Ok((*kind, Rc::clone(data)));
+        }
+        let (kind, data) = self.inflate_packed(p, offset, depth)?;
+        let data: Rc<[u8]> = data.into();
+        let mut cache = self.cache.borrow_mut();
+        if data.len() <= CACHE_BYTES / 4 {
+            if cache.bytes + data.len() > CACHE_BYTES {
+                cache.objects.clear();
+                cache.bytes = 0;
+            }
+            cache.bytes += data.len();
+            cache.objects.insert((p, offset), (kind, Rc::clone(&data)));
+        }
+        Ok((kind, data))
+    }
+
+    fn inflate_packed(
         &self,
-        pack: &Pack,
+        p: usize,
         offset: u64,
         depth: usize,
     ) -> Result<(Kind, Vec<u8>), Error> {
+        let pack = &self.packs[p];
         if depth > MAX_DELTA_DEPTH {
             return Err(Error::Format(format!(
                 "{}: delta chain longer than {MAX_DELTA_DEPTH}",
@@ -241,7 +284,7 @@ impl Odb {
                     Error::Format(format!("{}: bad delta base offset", pack.path.display()))
                 })?;
                 let delta = inflate(r, size).map_err(|e| e.within(&pack.path))?;
-                let (kind, base) = self.read_packed(pack, base_offset, depth + 1)?;
+                let (kind, base) = self.read_packed(p, base_offset, depth + 1)?;
                 Ok((kind, apply_delta(&base, &delta)?))
             }
             7 => {
