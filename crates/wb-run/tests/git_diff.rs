@@ -357,3 +357,99 @@ fn a_corrupt_pack_is_a_warning_not_an_error() {
     assert!(!files.join("diff.patch").exists());
     assert!(records.is_empty());
 }
+
+mod common;
+
+/// `files` records' paths in a `.wandb` log, those of the git patches only.
+fn patch_records(log: &Path) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut reader = RecordReader::open(log).unwrap();
+    while let Some(r) = reader.next_with_offset() {
+        let (_, _, rec) = r.unwrap();
+        if let Some(wb_run::proto::RecordType::Files(f)) = rec.record_type {
+            let paths: Vec<String> = f.files.iter().map(|i| i.path.clone()).collect();
+            if paths.iter().any(|p| p.starts_with("diff")) {
+                out.push(paths);
+            }
+        }
+    }
+    out
+}
+
+const SDK_SCRIPT: &str = "import wandb\n\
+r = wandb.init(mode='offline', project='p', save_code=True)\n\
+r.log({'a': 1})\n\
+r.finish()\n";
+
+#[test]
+#[ignore = "needs a Python with wandb==0.31.0 (WB_PYTHON); run with --ignored"]
+fn the_patches_and_their_record_match_the_sdks() {
+    let python = common::sdk_python();
+    if !have_git() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    build_repo(&repo);
+    // An upstream one commit behind, for `diff_<sha>.patch`.
+    git(&repo, &["update-ref", "refs/remotes/origin/main", "HEAD~1"]);
+    git(
+        &repo,
+        &["config", "remote.origin.url", "https://example.com/r.git"],
+    );
+    git(
+        &repo,
+        &[
+            "config",
+            "remote.origin.fetch",
+            "+refs/heads/*:refs/remotes/origin/*",
+        ],
+    );
+    git(&repo, &["config", "branch.main.remote", "origin"]);
+    git(&repo, &["config", "branch.main.merge", "refs/heads/main"]);
+    let up = String::from_utf8(git(&repo, &["rev-parse", "@{u}"])).unwrap();
+    let upstream_patch = format!("diff_{}.patch", up.trim());
+
+    let script = tmp.path().join("save_code.py");
+    std::fs::write(&script, SDK_SCRIPT).unwrap();
+    let out = Command::new(&python)
+        .arg(&script)
+        .current_dir(&repo)
+        .env("WANDB_SILENT", "true")
+        .env("WANDB_CONFIG_DIR", tmp.path().join("config"))
+        .env("WANDB_DATA_DIR", tmp.path().join("data"))
+        // wandb-core runs git: with no user or system config, as ours reads none.
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sdk_dir = repo
+        .join("wandb")
+        .join(std::fs::read_link(repo.join("wandb/latest-run")).unwrap());
+    let sdk_log = std::fs::read_dir(&sdk_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "wandb"))
+        .unwrap();
+
+    let (files, records) = run_in(&repo);
+    for name in ["diff.patch", upstream_patch.as_str()] {
+        assert_same(
+            &std::fs::read(files.join(name)).unwrap(),
+            &std::fs::read(sdk_dir.join("files").join(name)).unwrap(),
+            name,
+        );
+    }
+    let sdk_records = patch_records(&sdk_log);
+    assert_eq!(
+        sdk_records,
+        [vec!["diff.patch".to_owned(), upstream_patch.clone()]]
+    );
+    assert_eq!(records, sdk_records);
+}
