@@ -358,6 +358,61 @@ fn a_corrupt_pack_is_a_warning_not_an_error() {
     assert!(records.is_empty());
 }
 
+#[test]
+fn abbreviations_grow_with_the_packed_object_count() {
+    if !have_git() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    build_repo(root);
+    // 2^14 packed objects and more: git abbreviates ids to 8 hex digits.
+    let mut stream = Vec::new();
+    for i in 0..17_000 {
+        let data = format!("blob {i}\n");
+        stream.extend(format!("blob\ndata {}\n{data}\n", data.len()).bytes());
+    }
+    let mut child = Command::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(root)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), &stream).unwrap();
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+    let want = reference(root, "HEAD");
+    let text = String::from_utf8_lossy(&want);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("index ") && l.split(['.', ' ']).nth(1).unwrap().len() == 8),
+        "{text}"
+    );
+    check(root, "17000 packed objects");
+}
+
+#[test]
+fn a_linked_worktree_reads_its_own_index_and_the_shared_objects() {
+    if !have_git() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let main = tmp.path().join("main");
+    std::fs::create_dir(&main).unwrap();
+    build_repo(&main);
+    git(&main, &["stash", "-q", "-u"]);
+    git(&main, &["gc", "-q"]);
+    let wt = tmp.path().join("wt");
+    git(
+        &main,
+        &["worktree", "add", "-q", "-b", "topic", wt.to_str().unwrap()],
+    );
+    write(&wt, "README.md", "# readme\n\nchanged in the worktree\n");
+    write(&wt, "wt-new.txt", "staged in the worktree\n");
+    git(&wt, &["add", "wt-new.txt"]);
+    check(&wt, "linked worktree");
+}
+
 mod common;
 
 /// `files` records' paths in a `.wandb` log, those of the git patches only.
