@@ -61,6 +61,14 @@
 //! [`RunBuilder::with_system_metrics`] and [`RunBuilder::with_metadata`] change or turn them
 //! off; `docs/system.md` lists the keys and fields.
 //!
+//! ## Git state (`save_code`)
+//! With [`RunBuilder::with_save_code`] (or `WANDB_SAVE_CODE=true`; off by default, as in the
+//! SDK), a run started in a git repository writes `files/diff.patch`, the tracked files'
+//! changes against `HEAD` byte for byte as `git diff HEAD` prints them, and
+//! `files/diff_<commit>.patch` against the branch's upstream, with the `files` record
+//! wandb-core writes for them, offline and online. They are read from `.git` directly (no git
+//! binary), on a background thread; `docs/system.md` says what is not covered.
+//!
 //! ## Features
 #![doc = document_features::document_features!()]
 //!

@@ -40,7 +40,8 @@ pub const MIN_CONSUMER: &str = "0.70.0";
 /// A setting not given here is read from the environment as the Python SDK reads it
 /// (`WANDB_MODE`, `WANDB_PROJECT`, `WANDB_ENTITY`, `WANDB_NAME`, `WANDB_NOTES`, `WANDB_TAGS`,
 /// `WANDB_RUN_ID`, `WANDB_RUN_GROUP`, `WANDB_JOB_TYPE`, `WANDB_DIR`, `WANDB_SILENT`, `WANDB_INIT_TIMEOUT`,
-/// `WANDB_BASE_URL`, `WANDB_API_KEY`, then the `.netrc` entry for the server's host).
+/// `WANDB_SAVE_CODE`, `WANDB_BASE_URL`, `WANDB_API_KEY`, then the `.netrc` entry for the server's
+/// host).
 #[derive(Debug, Clone, Default)]
 pub struct RunBuilder {
     given: Given,

@@ -22,8 +22,9 @@
 //! `diff.noprefix`, `diff.algorithm`, `diff.context`, `diff.renames`, ...); `.gitattributes`
 //! and end-of-line conversion (`core.autocrlf`, `text`, `binary`, textconv and filter
 //! drivers); submodule contents (gitlink entries are left out); conflicted (unmerged) paths;
-//! SHA-256 repositories, split and sparse indexes, alternates and multi-pack indexes
-//! (the objects they name are still read from their packs); `@{u}` from a `branch.<name>.merge`
+//! SHA-256 repositories, split and sparse indexes, alternates (their objects are not found:
+//! no patch); a multi-pack index is not read (the packs it covers are, but git's abbreviation
+//! length may then count objects differently); `@{u}` from a `branch.<name>.merge`
 //! that is not mapped by a plain `remote.<name>.fetch` refspec; and wandb's opt-in
 //! `disable_git_fork_point=False`, which diffs against a merge base instead of `@{u}`.
 //! A repository that cannot be read gives no patch and a warning; the run goes on.
