@@ -511,6 +511,28 @@ mod tests {
     const KEY: &str = "0123456789012345678901234567890123456789";
 
     #[test]
+    fn save_code_reads_the_sdks_variables_and_the_builder_wins() {
+        let save = |vars: &[(&str, &str)], given: Option<bool>| {
+            let g = Given {
+                save_code: given,
+                ..Given::default()
+            };
+            resolved(g, &env(vars, None)).save_code
+        };
+        assert!(!save(&[], None));
+        assert!(save(&[("WANDB_SAVE_CODE", "true")], None));
+        // The SDK's `_env_as_bool`: a value that is not a boolean is false.
+        assert!(!save(&[("WANDB_SAVE_CODE", "maybe")], None));
+        assert!(!save(
+            &[("WANDB_SAVE_CODE", "1"), ("WANDB_DISABLE_CODE", "true")],
+            None
+        ));
+        assert!(save(&[], Some(true)));
+        assert!(!save(&[("WANDB_SAVE_CODE", "true")], Some(false)));
+        assert!(!save(&[("WANDB_DISABLE_GIT", "true")], Some(true)));
+    }
+
+    #[test]
     fn modes_parse_with_the_sdks_names_and_aliases() {
         for (s, m) in [
             ("online", Mode::Online),
