@@ -17,7 +17,8 @@
 //! function lines, and git's abbreviation of object ids (7 hex digits, more in big repos and
 //! as long as needed to be unique).
 //!
-//! Not covered (the patch may then differ from git's): renames of changed content
+//! Not covered (the patch may then differ from git's): the choice between equally short
+//! edit scripts on files with many repeated lines (see `hunks`); renames of changed content
 //! (similarity under 100%) and copies; settings outside the repository's own config (a user's
 //! `diff.noprefix`, `diff.algorithm`, `diff.context`, `diff.renames`, ...); `.gitattributes`
 //! and end-of-line conversion (`core.autocrlf`, `text`, `binary`, textconv and filter
