@@ -94,6 +94,9 @@ pub(crate) fn parse(data: &[u8]) -> Result<Index, Error> {
             skip_worktree |= ext & 0x4000 != 0;
             at += 2;
         }
+        if at > end {
+            return Err(bad("truncated entry"));
+        }
         let stage = ((flags >> 12) & 3) as u8;
         let path = if version == 4 {
             // The name is the previous one less `strip` bytes at its end, then this suffix.
@@ -241,6 +244,15 @@ mod tests {
         let mut v5 = build(2, &[]);
         v5[7] = 5;
         assert!(matches!(parse(&v5), Err(Error::Unsupported(_))));
+        // Cut anywhere, an index is an error, never a panic.
+        for version in [2, 4] {
+            let whole = build(version, &[("a", 0o100644, 1), ("bb/c", 0o100644, 2)]);
+            for len in 0..whole.len() - 20 {
+                let mut cut = whole[..len].to_vec();
+                cut.extend([0u8; 20]);
+                let _ = parse(&cut);
+            }
+        }
         let mut cut = build(2, &[("a", 0o100644, 1)]);
         cut.truncate(50);
         assert!(parse(&cut).is_err());
