@@ -177,8 +177,21 @@ fn run_in(root: &Path) -> (PathBuf, Vec<Vec<String>>) {
     (files, records)
 }
 
+/// What wandb-core's `git diff` prints: git with this process's environment, so that it
+/// reads the same user and system config as our reader (the repositories are built
+/// without them).
 fn reference(root: &Path, against: &str) -> Vec<u8> {
-    git(root, &["diff", against, "--submodule=diff"])
+    let out = Command::new("git")
+        .args(["diff", against, "--submodule=diff"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
 }
 
 fn assert_same(ours: &[u8], git: &[u8], what: &str) {
@@ -535,6 +548,38 @@ fn random_edits_of_code_like_files_nearly_always_match_git() {
         want.len()
     );
     assert!(differ.len() * 50 <= want.len(), "{differ:?}");
+}
+
+#[test]
+fn diff_settings_in_the_config_are_followed() {
+    if !have_git() {
+        return;
+    }
+    let cases: [&[(&str, &str)]; 4] = [
+        &[("core.quotePath", "false"), ("diff.noprefix", "true")],
+        &[
+            ("diff.mnemonicPrefix", "true"),
+            ("diff.context", "1"),
+            ("diff.interHunkContext", "2"),
+            ("diff.renames", "false"),
+        ],
+        &[
+            ("diff.indentHeuristic", "false"),
+            ("diff.suppressBlankEmpty", "true"),
+            ("diff.srcPrefix", "old/"),
+            ("diff.dstPrefix", "new/"),
+        ],
+        &[("diff.algorithm", "minimal"), ("core.abbrev", "10")],
+    ];
+    for settings in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        build_repo(root);
+        for (k, v) in settings {
+            git(root, &["config", k, v]);
+        }
+        check(root, &format!("{settings:?}"));
+    }
 }
 
 mod common;

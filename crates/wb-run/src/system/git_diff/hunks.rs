@@ -16,8 +16,33 @@ use imara_diff::{Algorithm, Diff, InternedInput, sources::byte_lines};
 
 mod compact;
 
-/// Lines of context around a change (git's default `-U3`).
-const CONTEXT: u32 = 3;
+/// How hunks are made: git's `diff.*` settings that change them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Options {
+    /// Lines of context around a change (`diff.context`, default 3).
+    pub context: u32,
+    /// Unchanged lines, past twice the context, that still join two changes into one hunk
+    /// (`diff.interHunkContext`, default 0).
+    pub inter_hunk: u32,
+    /// `diff.indentHeuristic` (default on).
+    pub indent_heuristic: bool,
+    /// `diff.algorithm=minimal`: no early stop in Myers' search.
+    pub minimal: bool,
+    /// `diff.suppressBlankEmpty`: an empty context line is printed without its space.
+    pub suppress_blank_empty: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            context: 3,
+            inter_hunk: 0,
+            indent_heuristic: true,
+            minimal: false,
+            suppress_blank_empty: false,
+        }
+    }
+}
 /// git's function line buffer.
 const FUNC_LINE_MAX: usize = 80;
 
@@ -36,14 +61,19 @@ struct Change {
 /// The changes from `old` to `new`: imara-diff's Myers (a port of git's), then git's own
 /// compaction (`xdl_change_compact`: groups slid to merge and to line up with the other
 /// side's, then placed by the indent heuristic).
-fn changes(old: &[u8], new: &[u8]) -> Vec<Change> {
+fn changes(old: &[u8], new: &[u8], opts: &Options) -> Vec<Change> {
     let input = InternedInput::new(byte_lines(old), byte_lines(new));
-    let diff = Diff::compute(Algorithm::Myers, &input);
+    let algorithm = if opts.minimal {
+        Algorithm::MyersMinimal
+    } else {
+        Algorithm::Myers
+    };
+    let diff = Diff::compute(algorithm, &input);
     let (n1, n2) = (input.before.len(), input.after.len());
     let mut a = compact::Side::new(&input.before, &input.interner, |i| diff.is_removed(i));
     let mut b = compact::Side::new(&input.after, &input.interner, |i| diff.is_added(i));
-    compact::compact(&mut a, &b);
-    compact::compact(&mut b, &a);
+    compact::compact(&mut a, &b, opts.indent_heuristic);
+    compact::compact(&mut b, &a, opts.indent_heuristic);
     let mut out = Vec::new();
     let (mut i1, mut i2) = (0usize, 0usize);
     while i1 < n1 || i2 < n2 {
@@ -68,8 +98,17 @@ fn changes(old: &[u8], new: &[u8]) -> Vec<Change> {
 }
 
 /// Appends the hunks that turn `old` into `new`; returns whether there were any.
-pub(crate) fn write_hunks(out: &mut Vec<u8>, old: &[u8], new: &[u8]) -> bool {
-    let changes = changes(old, new);
+pub(crate) fn write_hunks(out: &mut Vec<u8>, old: &[u8], new: &[u8], opts: &Options) -> bool {
+    let changes = changes(old, new, opts);
+    let context = opts.context;
+    // `diff.suppressBlankEmpty`: an empty context line loses its space.
+    let context_line = |out: &mut Vec<u8>, l: &[u8]| {
+        if opts.suppress_blank_empty && l == b"\n" {
+            out.push(b'\n');
+        } else {
+            line(out, b' ', l);
+        }
+    };
     if changes.is_empty() {
         return false;
     }
@@ -78,18 +117,19 @@ pub(crate) fn write_hunks(out: &mut Vec<u8>, old: &[u8], new: &[u8]) -> bool {
     let (n1, n2) = (a.len() as u32, b.len() as u32);
     let mut i = 0;
     while i < changes.len() {
-        // Changes at most 2 × CONTEXT unchanged lines apart share a hunk.
+        // Changes at most 2 × context (+ inter-hunk context) unchanged lines apart share a
+        // hunk.
         let mut j = i;
         while j + 1 < changes.len()
-            && changes[j + 1].before.start - changes[j].before.end <= 2 * CONTEXT
+            && changes[j + 1].before.start - changes[j].before.end <= 2 * context + opts.inter_hunk
         {
             j += 1;
         }
         let (first, last) = (&changes[i], &changes[j]);
-        let s1 = first.before.start.saturating_sub(CONTEXT);
-        let s2 = first.after.start.saturating_sub(CONTEXT);
-        let e1 = (last.before.end + CONTEXT).min(n1);
-        let e2 = (last.after.end + CONTEXT).min(n2);
+        let s1 = first.before.start.saturating_sub(context);
+        let s2 = first.after.start.saturating_sub(context);
+        let e1 = (last.before.end + context).min(n1);
+        let e2 = (last.after.end + context).min(n2);
         out.extend_from_slice(b"@@ -");
         range(out, s1, e1 - s1);
         out.extend_from_slice(b" +");
@@ -103,7 +143,7 @@ pub(crate) fn write_hunks(out: &mut Vec<u8>, old: &[u8], new: &[u8]) -> bool {
         let mut at = s1;
         for c in &changes[i..=j] {
             for l in &a[at as usize..c.before.start as usize] {
-                line(out, b' ', l);
+                context_line(out, l);
             }
             for l in &a[c.before.start as usize..c.before.end as usize] {
                 line(out, b'-', l);
@@ -114,7 +154,7 @@ pub(crate) fn write_hunks(out: &mut Vec<u8>, old: &[u8], new: &[u8]) -> bool {
             at = c.before.end;
         }
         for l in &a[at as usize..e1 as usize] {
-            line(out, b' ', l);
+            context_line(out, l);
         }
         i = j + 1;
     }
@@ -166,7 +206,12 @@ mod tests {
 
     fn hunks(old: &str, new: &str) -> String {
         let mut out = Vec::new();
-        write_hunks(&mut out, old.as_bytes(), new.as_bytes());
+        write_hunks(
+            &mut out,
+            old.as_bytes(),
+            new.as_bytes(),
+            &Options::default(),
+        );
         String::from_utf8(out).unwrap()
     }
 
@@ -209,7 +254,12 @@ mod tests {
             hunks("a\n", "a"),
             "@@ -1 +1 @@\n-a\n+a\n\\ No newline at end of file\n"
         );
-        assert!(!write_hunks(&mut Vec::new(), b"same\n", b"same\n"));
+        assert!(!write_hunks(
+            &mut Vec::new(),
+            b"same\n",
+            b"same\n",
+            &Options::default()
+        ));
     }
 
     #[test]

@@ -15,12 +15,18 @@
 //! 8000 bytes), missing final newlines, quoted paths (`core.quotePath`), exact renames
 //! (identical content, as git finds them first), hunks with 3 lines of context, git's default
 //! function lines, and git's abbreviation of object ids (7 hex digits, more in big repos and
-//! as long as needed to be unique).
+//! as long as needed to be unique). The config is read as git reads it (system, user,
+//! repository and worktree files; no `include`), and the settings that change `git diff`'s
+//! bytes are followed: `core.quotePath`, `core.abbrev`, `core.fileMode`, `diff.noprefix`,
+//! `diff.mnemonicPrefix`, `diff.srcPrefix`, `diff.dstPrefix`, `diff.renames`, `diff.context`,
+//! `diff.interHunkContext`, `diff.indentHeuristic`, `diff.suppressBlankEmpty` and
+//! `diff.algorithm=minimal`.
 //!
 //! Not covered (the patch may then differ from git's): the choice between equally short
 //! edit scripts on files with many repeated lines (see `hunks`); renames of changed content
-//! (similarity under 100%) and copies; settings outside the repository's own config (a user's
-//! `diff.noprefix`, `diff.algorithm`, `diff.context`, `diff.renames`, ...); `.gitattributes`
+//! (similarity under 100%) and copies; other diff settings (`diff.algorithm=histogram` or
+//! `patience`, `color.diff=always`, `diff.external`, `-c` and `GIT_CONFIG_COUNT` settings);
+//! `.gitattributes`
 //! and end-of-line conversion (`core.autocrlf`, `text`, `binary`, textconv and filter
 //! drivers); submodule contents (gitlink entries are left out); conflicted (unmerged) paths;
 //! SHA-256 repositories, split and sparse indexes, alternates (their objects are not found:
@@ -233,8 +239,56 @@ struct Config {
 }
 
 impl Config {
+    /// The config git reads, later files winning: the system file (unless
+    /// `GIT_CONFIG_NOSYSTEM`; `GIT_CONFIG_SYSTEM` names it), the user's (`GIT_CONFIG_GLOBAL`,
+    /// else `$XDG_CONFIG_HOME/git/config` or `~/.config/git/config`, then `~/.gitconfig`),
+    /// the repository's, and a worktree's `config.worktree`. `include` is not followed.
+    fn load(common: &Path, git_dir: &Path) -> Config {
+        let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+        let mut files: Vec<PathBuf> = Vec::new();
+        let no_system = var("GIT_CONFIG_NOSYSTEM")
+            .and_then(|v| parse_bool(&v.to_string_lossy()))
+            .unwrap_or(false);
+        if !no_system {
+            files.push(
+                var("GIT_CONFIG_SYSTEM").map_or_else(|| "/etc/gitconfig".into(), PathBuf::from),
+            );
+        }
+        match var("GIT_CONFIG_GLOBAL") {
+            Some(g) => files.push(PathBuf::from(g)),
+            None => {
+                let home = var("HOME").map(PathBuf::from);
+                match var("XDG_CONFIG_HOME") {
+                    Some(x) => files.push(PathBuf::from(x).join("git/config")),
+                    None => files.extend(home.as_ref().map(|h| h.join(".config/git/config"))),
+                }
+                files.extend(home.map(|h| h.join(".gitconfig")));
+            }
+        }
+        files.push(common.join("config"));
+        let mut config = Config::default();
+        for f in &files {
+            if let Ok(text) = std::fs::read_to_string(f) {
+                config.add(&text);
+            }
+        }
+        if config.bool("extensions.worktreeconfig") == Some(true)
+            && let Ok(text) = std::fs::read_to_string(git_dir.join("config.worktree"))
+        {
+            config.add(&text);
+        }
+        config
+    }
+
+    #[cfg(test)]
     fn parse(text: &str) -> Config {
-        let mut values = HashMap::new();
+        let mut config = Config::default();
+        config.add(text);
+        config
+    }
+
+    fn add(&mut self, text: &str) {
+        let values = &mut self.values;
         let mut section = String::new();
         for line in text.lines() {
             let mut line = line.trim();
@@ -268,7 +322,6 @@ impl Config {
                 value.trim_matches('"').to_owned(),
             );
         }
-        Config { values }
     }
 
     fn get(&self, key: &str) -> Option<&str> {
@@ -276,10 +329,85 @@ impl Config {
     }
 
     fn bool(&self, key: &str) -> Option<bool> {
-        match self.get(key)?.to_ascii_lowercase().as_str() {
-            "true" | "yes" | "on" | "1" => Some(true),
-            "false" | "no" | "off" | "0" | "" => Some(false),
-            _ => None,
+        parse_bool(self.get(key)?)
+    }
+
+    /// The `diff.*` and `core.quotePath` settings that change `git diff`'s output.
+    fn diff_options(&self) -> DiffOptions {
+        let mut o = DiffOptions::default();
+        if self.bool("diff.noprefix") == Some(true) {
+            o.src_prefix = Vec::new();
+            o.dst_prefix = Vec::new();
+        } else if self.bool("diff.mnemonicprefix") == Some(true) {
+            // `git diff <commit>`: the commit against the work tree.
+            o.src_prefix = b"c/".to_vec();
+            o.dst_prefix = b"w/".to_vec();
+        } else {
+            if let Some(p) = self.get("diff.srcprefix") {
+                o.src_prefix = p.as_bytes().to_vec();
+            }
+            if let Some(p) = self.get("diff.dstprefix") {
+                o.dst_prefix = p.as_bytes().to_vec();
+            }
+        }
+        if let Some(q) = self.bool("core.quotepath") {
+            o.quote_path = q;
+        }
+        // `diff.renames`: a boolean, or `copies` (copies are not detected here).
+        if let Some(r) = self.get("diff.renames") {
+            o.renames = parse_bool(r).unwrap_or(true);
+        }
+        if let Some(n) = self.get("diff.context").and_then(|v| v.parse::<u32>().ok()) {
+            o.hunks.context = n;
+        }
+        if let Some(n) = self
+            .get("diff.interhunkcontext")
+            .and_then(|v| v.parse::<u32>().ok())
+        {
+            o.hunks.inter_hunk = n;
+        }
+        if let Some(h) = self.bool("diff.indentheuristic") {
+            o.hunks.indent_heuristic = h;
+        }
+        o.hunks.minimal = self
+            .get("diff.algorithm")
+            .is_some_and(|a| a.eq_ignore_ascii_case("minimal"));
+        if let Some(b) = self.bool("diff.suppressblankempty") {
+            o.hunks.suppress_blank_empty = b;
+        }
+        o
+    }
+}
+
+/// git's booleans: `true`/`yes`/`on`/a non-zero number, `false`/`no`/`off`/`0`/empty.
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" => Some(true),
+        "false" | "no" | "off" | "" => Some(false),
+        n => n.parse::<i64>().ok().map(|n| n != 0),
+    }
+}
+
+/// How `git diff` prints, from the config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct DiffOptions {
+    src_prefix: Vec<u8>,
+    dst_prefix: Vec<u8>,
+    /// `core.quotePath`: bytes over 0x7f are octal-quoted (default on).
+    quote_path: bool,
+    /// `diff.renames` (default on): exact renames are found.
+    renames: bool,
+    hunks: hunks::Options,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        DiffOptions {
+            src_prefix: b"a/".to_vec(),
+            dst_prefix: b"b/".to_vec(),
+            quote_path: true,
+            renames: true,
+            hunks: hunks::Options::default(),
         }
     }
 }
@@ -329,9 +457,7 @@ impl Repo {
         let git_dir = super::git::git_dir(&root.join(".git"))
             .ok_or_else(|| Error::Format(format!("{}: no readable .git", root.display())))?;
         let common = super::git::common_dir(&git_dir);
-        let config = std::fs::read_to_string(common.join("config"))
-            .map(|t| Config::parse(&t))
-            .unwrap_or_default();
+        let config = Config::load(&common, &git_dir);
         if config
             .get("extensions.objectformat")
             .is_some_and(|f| !f.eq_ignore_ascii_case("sha1"))
@@ -523,12 +649,17 @@ impl Repo {
                 new: None,
             });
         }
-        let mut pairs = exact_renames(pairs);
+        let opts = self.config.diff_options();
+        let mut pairs = if opts.renames {
+            exact_renames(pairs)
+        } else {
+            pairs
+        };
         pairs.sort_by(|a, b| a.order().cmp(&b.order()));
         let abbrev = self.abbrev();
         let mut out = Vec::new();
         for p in &pairs {
-            self.write_pair(&mut out, p, abbrev)?;
+            self.write_pair(&mut out, p, abbrev, &opts)?;
         }
         Ok(out)
     }
@@ -628,14 +759,21 @@ impl Repo {
         }
     }
 
-    fn write_pair(&self, out: &mut Vec<u8>, p: &Pair, abbrev: usize) -> Result<(), Error> {
+    fn write_pair(
+        &self,
+        out: &mut Vec<u8>,
+        p: &Pair,
+        abbrev: usize,
+        opts: &DiffOptions,
+    ) -> Result<(), Error> {
+        let quote = |path: &[u8]| quote_prefixed(b"", path, opts.quote_path);
         let Some(any) = p.old.as_ref().or(p.new.as_ref()) else {
             return Ok(());
         };
         let old_path = p.old.as_ref().unwrap_or(any).path.as_slice();
         let new_path = p.new.as_ref().unwrap_or(any).path.as_slice();
-        let a = quote_prefixed(b"a/", old_path);
-        let b = quote_prefixed(b"b/", new_path);
+        let a = quote_prefixed(&opts.src_prefix, old_path, opts.quote_path);
+        let b = quote_prefixed(&opts.dst_prefix, new_path, opts.quote_path);
         out.extend_from_slice(b"diff --git ");
         out.extend_from_slice(&a);
         out.push(b' ');
@@ -710,7 +848,7 @@ impl Repo {
             return Ok(());
         }
         let mut body = Vec::new();
-        if hunks::write_hunks(&mut body, &old_data, &new_data) {
+        if hunks::write_hunks(&mut body, &old_data, &new_data, &opts.hunks) {
             for (sign, label) in [(b"--- ", &label_a), (b"+++ ", &label_b)] {
                 out.extend_from_slice(sign);
                 out.extend_from_slice(label);
@@ -788,18 +926,17 @@ fn is_binary(data: &[u8]) -> bool {
     data[..data.len().min(8000)].contains(&0)
 }
 
-fn needs_quote(c: u8) -> bool {
-    c < 0x20 || c == b'"' || c == b'\\' || c >= 0x7f
+/// Whether git quotes a path for byte `c` (bytes over 0x7f only with `core.quotePath`).
+fn needs_quote(c: u8, quote_path: bool) -> bool {
+    c < 0x20 || c == b'"' || c == b'\\' || c == 0x7f || (quote_path && c > 0x7f)
 }
 
-/// A path as git prints it with `core.quotePath` on: in double quotes, with C escapes and
-/// octal bytes, when it has a control character, `"`, `\` or a byte over 0x7e.
-fn quote(path: &[u8]) -> Vec<u8> {
-    quote_prefixed(b"", path)
-}
-
-fn quote_prefixed(prefix: &[u8], path: &[u8]) -> Vec<u8> {
-    if !path.iter().any(|&c| needs_quote(c)) {
+/// `prefix` and a path as git prints them: in double quotes, with C escapes and octal bytes,
+/// when the path has a control character, `"`, `\` or (with `core.quotePath`) a byte over
+/// 0x7f.
+fn quote_prefixed(prefix: &[u8], path: &[u8], quote_path: bool) -> Vec<u8> {
+    let needs = |c: u8| needs_quote(c, quote_path);
+    if !path.iter().any(|&c| needs(c)) {
         return [prefix, path].concat();
     }
     let mut out = vec![b'"'];
@@ -819,7 +956,7 @@ fn quote_prefixed(prefix: &[u8], path: &[u8]) -> Vec<u8> {
         };
         match esc {
             Some(e) => out.extend_from_slice(&[b'\\', e]),
-            None if needs_quote(c) => out.extend_from_slice(format!("\\{c:03o}").as_bytes()),
+            None if needs(c) => out.extend_from_slice(format!("\\{c:03o}").as_bytes()),
             None => out.push(c),
         }
     }
@@ -888,10 +1025,16 @@ mod tests {
 
     #[test]
     fn paths_are_quoted_as_git_quotes_them() {
+        let quote = |p: &[u8]| quote_prefixed(b"", p, true);
         assert_eq!(quote(b"plain name.txt"), b"plain name.txt");
         assert_eq!(
-            quote_prefixed(b"a/", "é.txt".as_bytes()),
+            quote_prefixed(b"a/", "é.txt".as_bytes(), true),
             b"\"a/\\303\\251.txt\""
+        );
+        // core.quotePath=false keeps bytes over 0x7f as they are.
+        assert_eq!(
+            quote_prefixed(b"a/", "é.txt".as_bytes(), false),
+            "a/é.txt".as_bytes()
         );
         assert_eq!(quote(b"tab\there\"q\\"), b"\"tab\\there\\\"q\\\\\"");
     }

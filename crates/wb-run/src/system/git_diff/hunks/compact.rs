@@ -238,8 +238,9 @@ fn score_cmp(a: Score, b: Score) -> i32 {
 }
 
 /// Compacts `side`'s groups, keeping `other`'s group cursor in step (its changes are not
-/// moved here; git runs this once for each side).
-pub(super) fn compact(side: &mut Side, other: &Side) {
+/// moved here; git runs this once for each side). Without the indent heuristic, a group
+/// that can move and lines up with nothing stays slid down as far as it goes.
+pub(super) fn compact(side: &mut Side, other: &Side, indent_heuristic: bool) {
     let mut g = side.first_group();
     let mut go = other.first_group();
     loop {
@@ -276,7 +277,7 @@ pub(super) fn compact(side: &mut Side, other: &Side) {
                     }
                     other.previous(&mut go);
                 }
-            } else {
+            } else if indent_heuristic {
                 let mut shift = earliest_end;
                 if g.end > group_size && g.end - group_size - 1 > shift {
                     shift = g.end - group_size - 1;
