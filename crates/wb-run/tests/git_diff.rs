@@ -569,7 +569,11 @@ fn diff_settings_in_the_config_are_followed() {
             ("diff.srcPrefix", "old/"),
             ("diff.dstPrefix", "new/"),
         ],
-        &[("diff.algorithm", "minimal"), ("core.abbrev", "10")],
+        &[
+            ("diff.algorithm", "minimal"),
+            ("core.abbrev", "10"),
+            ("core.fileMode", "false"),
+        ],
     ];
     for settings in cases {
         let tmp = tempfile::tempdir().unwrap();
