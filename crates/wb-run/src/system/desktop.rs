@@ -1,5 +1,5 @@
 //! Reading the machine and this process on macOS and Windows, through the `sysinfo` crate
-//! (the library wandb-symon, the SDK's monitor, is built on): process CPU time and resident
+//! (which wandb-symon, the SDK's monitor, also links): process CPU time and resident
 //! memory, system memory, network and disk I/O counters, disk space, CPU counts and model.
 //! `sysinfo` has no thread count off Linux; it is one system call here (`proc_pidinfo` on
 //! macOS, a Toolhelp snapshot on Windows). TCP retransmits are Linux-only, as in the SDK.
