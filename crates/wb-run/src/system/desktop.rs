@@ -7,7 +7,7 @@
 //! Every reader gives `None` (or nothing) where the system refuses: the key is left out.
 
 use super::metadata;
-use super::stats::Snapshot;
+use super::stats::{Snapshot, volume_for};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use sysinfo::{
@@ -140,15 +140,6 @@ struct Volume {
 /// `path` made absolute: on Windows `/` is the root of the working folder's drive.
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// The device of the volume mounted deepest above `path`.
-fn volume_for<'a>(mounts: &[(&Path, &'a str)], path: &Path) -> Option<&'a str> {
-    mounts
-        .iter()
-        .filter(|(mount, _)| path.starts_with(mount))
-        .max_by_key(|(mount, _)| mount.as_os_str().len())
-        .map(|(_, device)| *device)
 }
 
 /// Disk space of the volume holding `path`: (total, used, free) bytes.

@@ -6,6 +6,7 @@
 use super::gpu::{Gpus, gpu_keys};
 use super::host;
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -40,6 +41,16 @@ pub(crate) struct Snapshot {
     /// Disk space of each monitored path: (path, (total, used, free for unprivileged users))
     /// bytes.
     pub disk_usage: Vec<(String, (u64, u64, u64))>,
+}
+
+/// The device of the volume mounted deepest above `path`, among `(mount point, device)`.
+#[cfg_attr(not(any(target_os = "macos", windows)), allow(dead_code))] // Linux reads mountinfo.
+pub(crate) fn volume_for<'a>(mounts: &[(&Path, &'a str)], path: &Path) -> Option<&'a str> {
+    mounts
+        .iter()
+        .filter(|(mount, _)| path.starts_with(mount))
+        .max_by_key(|(mount, _)| mount.as_os_str().len())
+        .map(|(_, device)| *device)
 }
 
 /// What samples are compared with: the snapshot when the run started (network and disk
@@ -470,6 +481,21 @@ mod tests {
             assert!(keys.contains(&(k, 0.0)), "{k}: {keys:?}");
         }
         assert!(keys.contains(&("cpu", 0.0)));
+    }
+
+    #[test]
+    fn a_path_belongs_to_the_volume_mounted_deepest_above_it() {
+        let mounts = [
+            (Path::new("/"), "disk3s1s1"),
+            (Path::new("/System/Volumes/Data"), "disk3s5"),
+            (Path::new("/Volumes/USB"), "disk4s1"),
+        ];
+        let of = |p: &str| volume_for(&mounts, Path::new(p));
+        assert_eq!(of("/"), Some("disk3s1s1"));
+        assert_eq!(of("/System/Volumes/Data/Users/me"), Some("disk3s5"));
+        // Whole components only: `/Volumes/USB2` is not under `/Volumes/USB`.
+        assert_eq!(of("/Volumes/USB2"), Some("disk3s1s1"));
+        assert_eq!(volume_for(&mounts[1..], Path::new("/tmp")), None);
     }
 
     #[test]
