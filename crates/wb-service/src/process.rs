@@ -91,7 +91,8 @@ pub(crate) fn check_version(path: &Path) -> Result<String> {
 /// Where core listens.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Address {
-    /// A Unix socket.
+    /// A Unix socket (core writes one only where there are Unix sockets).
+    #[cfg_attr(not(unix), allow(dead_code))]
     Unix(PathBuf),
     /// A port on 127.0.0.1.
     Tcp(u16),

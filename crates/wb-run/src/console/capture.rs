@@ -1,7 +1,9 @@
-//! Capturing the process's own stdout and stderr (Unix): file descriptors 1 and 2 are
-//! redirected into pipes; one thread per stream reads its pipe, writes everything on to the
-//! original descriptor, then to the run. Stopping puts the original descriptors back, which
-//! closes the pipes, and waits for the threads to pass on what was left in them.
+//! Capturing the process's own stdout and stderr. On Unix, file descriptors 1 and 2 are
+//! redirected into pipes; on Windows, the process's standard output and error handles
+//! (`SetStdHandle`, which Rust's `std::io::stdout()` looks up at every write, and which child
+//! processes inherit). One thread per stream reads its pipe, writes everything on to the
+//! original stream, then to the run. Stopping puts the original streams back, which closes the
+//! pipes, and waits for the threads to pass on what was left in them.
 
 use super::{ConsoleOut, Stream};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -67,7 +69,10 @@ fn incomplete_tail(bytes: &[u8]) -> usize {
 #[cfg(unix)]
 pub(super) use unix::Capture;
 
-#[cfg(not(unix))]
+#[cfg(windows)]
+pub(super) use windows::Capture;
+
+#[cfg(not(any(unix, windows)))]
 pub(super) use other::Capture;
 
 #[cfg(unix)]
@@ -231,18 +236,285 @@ mod unix {
     }
 }
 
-#[cfg(not(unix))]
+#[cfg(windows)]
+mod windows {
+    use super::{CAPTURING, ConsoleOut, Ordering, Stream, Utf8Chunks};
+    use std::fs::File;
+    use std::io::{PipeWriter, Read, Write};
+    use std::os::windows::io::{AsHandle, AsRawHandle, RawHandle};
+    use std::sync::Arc;
+    use std::sync::mpsc;
+    use std::thread::JoinHandle;
+    use std::time::Duration;
+    use windows::Win32::Foundation::HANDLE;
+    use windows::Win32::System::Console::{
+        CONSOLE_MODE, GetConsoleMode, STD_ERROR_HANDLE, STD_HANDLE, STD_OUTPUT_HANDLE,
+        SetStdHandle, WriteConsoleW,
+    };
+
+    /// How long stopping waits for the pipes to close (see the Unix capture).
+    const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
+
+    /// Text written to a console at once, in bytes (`WriteConsoleW` fails on very long
+    /// buffers on older Windows).
+    const CONSOLE_CHUNK: usize = 8 * 1024;
+
+    /// One redirected stream: the process's handle before (its value: it stays the
+    /// process's, only handed back to `SetStdHandle`), a duplicate of it to write the terminal
+    /// through, and the pipe's writing end installed in its place.
+    #[derive(Debug)]
+    struct Redirect {
+        stream: Stream,
+        original: usize,
+        saved: Arc<File>,
+        pipe: Option<PipeWriter>,
+    }
+
+    fn id(stream: Stream) -> STD_HANDLE {
+        match stream {
+            Stream::Stdout => STD_OUTPUT_HANDLE,
+            Stream::Stderr => STD_ERROR_HANDLE,
+        }
+    }
+
+    /// Makes `handle` the process's standard handle of `stream`.
+    /// `unsafe`: `SetStdHandle` is a Win32 call; it only stores the handle value, which the
+    /// caller keeps open for as long as it is installed.
+    #[allow(unsafe_code)]
+    fn set_std(stream: Stream, handle: RawHandle) -> std::io::Result<()> {
+        // SAFETY: a plain store of a handle value in the process's table of standard handles;
+        // every caller keeps `handle` open while it is installed.
+        unsafe { SetStdHandle(id(stream), HANDLE(handle)) }.map_err(std::io::Error::from)
+    }
+
+    /// Whether `file` is a console (text for it goes through `WriteConsoleW`, as Rust's own
+    /// stdout does, so that non-ASCII text shows whatever the console's code page).
+    #[allow(unsafe_code)]
+    fn is_console(file: &File) -> bool {
+        let mut mode = CONSOLE_MODE(0);
+        // SAFETY: `file` owns its handle for the call; `mode` is a writable CONSOLE_MODE.
+        unsafe { GetConsoleMode(HANDLE(file.as_raw_handle()), &mut mode) }.is_ok()
+    }
+
+    /// Writes `text` to the console `file`.
+    #[allow(unsafe_code)]
+    fn write_console(file: &File, mut text: &str) {
+        while !text.is_empty() {
+            let mut end = text.len().min(CONSOLE_CHUNK);
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let wide: Vec<u16> = text[..end].encode_utf16().collect();
+            let mut written = 0u32;
+            // SAFETY: `file` owns its console handle for the call; `wide` is the buffer read
+            // and `written` the count written, both alive for the call.
+            let ok = unsafe {
+                WriteConsoleW(
+                    HANDLE(file.as_raw_handle()),
+                    &wide,
+                    Some(&mut written),
+                    None,
+                )
+            };
+            if ok.is_err() {
+                return;
+            }
+            text = &text[end..];
+        }
+    }
+
+    /// An active capture of the standard output and error handles.
+    #[derive(Debug)]
+    pub(crate) struct Capture {
+        out: Arc<ConsoleOut>,
+        redirects: Vec<Redirect>,
+        threads: Vec<JoinHandle<()>>,
+        done: mpsc::Receiver<()>,
+    }
+
+    /// Reads one pipe until it closes: on to the terminal first, then to the run.
+    fn pump(
+        stream: Stream,
+        mut pipe: std::io::PipeReader,
+        terminal: Arc<File>,
+        out: Arc<ConsoleOut>,
+    ) {
+        let console = is_console(&terminal);
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut text = Utf8Chunks::default();
+        loop {
+            match pipe.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    let chunk = text.push(&buf[..n]);
+                    if console {
+                        write_console(&terminal, &chunk);
+                    } else {
+                        let _ = (&*terminal).write_all(&buf[..n]);
+                    }
+                    out.write(stream, &chunk);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        let rest = text.finish();
+        if console {
+            write_console(&terminal, &rest);
+        }
+        out.write(stream, &rest);
+    }
+
+    /// Runs `f` while no Rust code of this process writes to `stream`: std's lock of it is
+    /// held (std looks the handle up and writes under it), so its handle is never swapped or
+    /// closed under a write. One lock at a time, so no lock order to deadlock on.
+    fn quiet<T>(stream: Stream, f: impl FnOnce() -> T) -> T {
+        match stream {
+            Stream::Stdout => {
+                let mut lock = std::io::stdout().lock();
+                let _ = lock.flush();
+                f()
+            }
+            Stream::Stderr => {
+                let _lock = std::io::stderr().lock();
+                f()
+            }
+        }
+    }
+
+    impl Capture {
+        /// Redirects the standard handles, or says why it cannot (nothing is changed then).
+        pub(crate) fn start(out: Arc<ConsoleOut>) -> Result<Capture, String> {
+            if CAPTURING.swap(true, Ordering::SeqCst) {
+                return Err("another run of this process is capturing it".into());
+            }
+            match Capture::redirect_both(&out) {
+                Ok(c) => Ok(c),
+                Err(e) => {
+                    CAPTURING.store(false, Ordering::SeqCst);
+                    Err(e)
+                }
+            }
+        }
+
+        fn redirect_both(out: &Arc<ConsoleOut>) -> Result<Capture, String> {
+            let mut redirects = Vec::new();
+            let mut readers = Vec::new();
+            for stream in [Stream::Stdout, Stream::Stderr] {
+                let name = stream_name(stream);
+                let handle = match stream {
+                    Stream::Stdout => std::io::stdout().as_handle().try_clone_to_owned(),
+                    Stream::Stderr => std::io::stderr().as_handle().try_clone_to_owned(),
+                }
+                .map_err(|e| format!("the process has no {name} to capture: {e}"))?;
+                let original = match stream {
+                    Stream::Stdout => std::io::stdout().as_raw_handle(),
+                    Stream::Stderr => std::io::stderr().as_raw_handle(),
+                } as usize;
+                let (r, w) = std::io::pipe().map_err(|e| format!("cannot create a pipe: {e}"))?;
+                readers.push(r);
+                redirects.push(Redirect {
+                    stream,
+                    original,
+                    saved: Arc::new(File::from(handle)),
+                    pipe: Some(w),
+                });
+            }
+            for i in 0..redirects.len() {
+                let (stream, pipe) = (
+                    redirects[i].stream,
+                    redirects[i].pipe.as_ref().map(AsRawHandle::as_raw_handle),
+                );
+                let installed = quiet(stream, || pipe.map_or(Ok(()), |p| set_std(stream, p)));
+                if let Err(e) = installed {
+                    restore(&mut redirects[..i]);
+                    return Err(format!("cannot redirect {}: {e}", stream_name(stream)));
+                }
+            }
+            let (tx, done) = mpsc::channel();
+            let mut threads = Vec::new();
+            for (r, pipe) in redirects.iter().zip(readers) {
+                let (stream, terminal) = (r.stream, Arc::clone(&r.saved));
+                let (out, tx) = (Arc::clone(out), tx.clone());
+                let spawned = std::thread::Builder::new()
+                    .name(format!("wb-run console {}", stream_name(stream)))
+                    .spawn(move || {
+                        pump(stream, pipe, terminal, out);
+                        let _ = tx.send(());
+                    });
+                match spawned {
+                    Ok(t) => threads.push(t),
+                    Err(e) => {
+                        // Put the terminal back; a thread already started sees its pipe close.
+                        restore(&mut redirects);
+                        return Err(format!("cannot start the capture thread: {e}"));
+                    }
+                }
+            }
+            out.set_echo(Some((
+                Arc::clone(&redirects[0].saved),
+                Arc::clone(&redirects[1].saved),
+            )));
+            Ok(Capture {
+                out: Arc::clone(out),
+                redirects,
+                threads,
+                done,
+            })
+        }
+
+        /// Puts the standard handles back and waits until what was written before reached
+        /// the run.
+        pub(crate) fn stop(mut self) {
+            restore(&mut self.redirects);
+            self.out.set_echo(None);
+            let mut finished = 0;
+            while finished < self.threads.len() {
+                match self.done.recv_timeout(DRAIN_TIMEOUT) {
+                    Ok(()) => finished += 1,
+                    Err(_) => break,
+                }
+            }
+            if finished == self.threads.len() {
+                for t in self.threads {
+                    let _ = t.join();
+                }
+            }
+            CAPTURING.store(false, Ordering::SeqCst);
+        }
+    }
+
+    /// Reinstalls the original handles and closes the pipes' writing ends, with std's
+    /// writers held off.
+    fn restore(redirects: &mut [Redirect]) {
+        for r in redirects.iter_mut() {
+            quiet(r.stream, || {
+                let _ = set_std(r.stream, r.original as RawHandle);
+                r.pipe = None;
+            });
+        }
+    }
+
+    fn stream_name(stream: Stream) -> &'static str {
+        match stream {
+            Stream::Stdout => "stdout",
+            Stream::Stderr => "stderr",
+        }
+    }
+}
+
+#[cfg(not(any(unix, windows)))]
 mod other {
     use super::ConsoleOut;
     use std::sync::Arc;
 
-    /// No capture outside Unix.
+    /// No capture outside Unix and Windows.
     #[derive(Debug)]
     pub(crate) struct Capture;
 
     impl Capture {
         pub(crate) fn start(_out: Arc<ConsoleOut>) -> Result<Capture, String> {
-            Err("capturing stdout and stderr needs Unix file descriptors".into())
+            Err("capturing stdout and stderr needs Unix or Windows".into())
         }
 
         pub(crate) fn stop(self) {}

@@ -34,7 +34,9 @@ use wb_proto::{OutputRawRecord, OutputType, Record, RecordInfo, RecordType, Time
 /// Whether a run captures the process's stdout and stderr (`wandb.init(settings=
 /// wandb.Settings(console=...))`, `WANDB_CONSOLE`).
 ///
-/// Capturing redirects file descriptors 1 and 2 into pipes (Unix); a background thread
+/// Capturing redirects file descriptors 1 and 2 into pipes (Unix), or the process's standard
+/// output and error handles (Windows: what Rust's `print!` and child processes write is
+/// captured, but not what C code writes through the C runtime's `stdout`); a background thread
 /// passes everything on to the original stdout and stderr unchanged and writes it to the
 /// run. The redirect is undone when the run finishes or is dropped. Only one run in a
 /// process captures at a time; where capturing is impossible, the run says why once and goes

@@ -302,6 +302,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// How a saved file got into the run folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Linked {
+    #[cfg_attr(windows, allow(dead_code))] // No symbolic links on Windows (see link_or_copy).
     Symlink,
     Hardlink,
     Copy,

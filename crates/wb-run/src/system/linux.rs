@@ -2,6 +2,7 @@
 //! monitor (`wandb-symon`, gopsutil's formulas) reads them. Every reader returns `None` where
 //! the file is missing or unreadable (another OS, a sandbox): the key is then left out.
 
+use super::stats::Snapshot;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -136,26 +137,7 @@ pub(crate) fn disk_devices(paths: &[&str], io: &BTreeMap<String, (u64, u64)>) ->
     devices
 }
 
-/// Disk space of the file system holding `path`: (total, used, free for unprivileged users)
-/// bytes, as gopsutil's `disk.Usage` computes them. `None` off Unix (no disk keys there).
-#[cfg(not(unix))]
-pub(crate) fn disk_usage(_path: &Path) -> Option<(u64, u64, u64)> {
-    None
-}
-
-/// Disk space of the file system holding `path`: (total, used, free for unprivileged users)
-/// bytes, as gopsutil's `disk.Usage` computes them.
-#[cfg(unix)]
-pub(crate) fn disk_usage(path: &Path) -> Option<(u64, u64, u64)> {
-    let st = rustix::fs::statvfs(path).ok()?;
-    let total = st.f_blocks.saturating_mul(st.f_frsize);
-    let used = st
-        .f_blocks
-        .saturating_sub(st.f_bfree)
-        .saturating_mul(st.f_frsize);
-    let avail = st.f_bavail.saturating_mul(st.f_frsize);
-    Some((total, used, avail))
-}
+pub(crate) use super::space::disk_usage;
 
 /// Logical CPUs (`processor` entries of `/proc/cpuinfo`), else the parallelism std sees.
 pub(crate) fn cpu_count_logical() -> u32 {
@@ -210,6 +192,61 @@ pub(crate) fn cpu_model() -> Option<String> {
 /// The kernel release (`6.8.0-45-generic`).
 pub(crate) fn kernel_release() -> Option<String> {
     read("/proc/sys/kernel/osrelease").map(|s| s.trim().to_owned())
+}
+
+/// The sampler's reader on Linux: every snapshot reads `/proc` afresh.
+#[derive(Debug, Default)]
+pub(crate) struct Host;
+
+impl Host {
+    /// Nothing to open on Linux.
+    pub(crate) fn open() -> Host {
+        Host
+    }
+
+    /// The counters now, and the disk space of `disk_paths`.
+    pub(crate) fn snapshot(&mut self, disk_paths: &[&str]) -> Snapshot {
+        let cpu_seconds = process_cpu_seconds();
+        let (rss, threads) = process_rss_threads().unzip();
+        Snapshot {
+            cpu_seconds,
+            network: network_bytes(),
+            tcp_retransmits: tcp_retransmits(),
+            disk_io: disk_io(),
+            memory: memory(),
+            rss,
+            threads,
+            disk_usage: disk_paths
+                .iter()
+                .filter_map(|p| Some(((*p).to_owned(), disk_usage(Path::new(p))?)))
+                .collect(),
+        }
+    }
+
+    /// The devices whose I/O is reported for `paths` (see [`disk_devices`]).
+    pub(crate) fn disk_devices(
+        &mut self,
+        paths: &[&str],
+        io: &BTreeMap<String, (u64, u64)>,
+    ) -> Vec<String> {
+        disk_devices(paths, io)
+    }
+}
+
+/// Total system memory in bytes.
+pub(crate) fn memory_total() -> Option<u64> {
+    memory().map(|(total, _)| total)
+}
+
+/// `Linux-<kernel release>-<machine>`: Python's `platform.platform()` without its libc suffix.
+pub(crate) fn platform() -> String {
+    let release = kernel_release().unwrap_or_default();
+    // Python's `platform.system()`: `Linux` here, the OS's own name on other Unixes.
+    let system = match std::env::consts::OS {
+        "linux" => "Linux",
+        other => other,
+    };
+    super::metadata::python_platform(&[system, &release, std::env::consts::ARCH])
 }
 
 #[cfg(test)]

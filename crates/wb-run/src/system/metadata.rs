@@ -6,13 +6,14 @@
 //! A Rust program fills the Python-specific fields as follows: `python` is the compiler that
 //! built wb-run (`Rust 1.95.0`), `program` and `executable` are the running executable,
 //! `code_path` / `code_path_local` are that executable relative to the repository root and to
-//! the working folder (left empty when it is outside them), and `os` is
-//! `<System>-<kernel release>-<machine>` (Python's `platform.platform()` without its libc
-//! suffix).
+//! the working folder (left empty when it is outside them), and `os` is what Python's
+//! `platform.platform()` gives on the same system: `Linux-<kernel release>-<machine>` (without
+//! its libc suffix), `macOS-<version>-<machine>-<processor>-64bit`,
+//! `Windows-<release>-10.0.<build>-SP0`.
 
 use super::git;
 use super::gpu::Gpus;
-use super::linux;
+use super::host;
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 use wb_proto::{
@@ -67,18 +68,53 @@ pub(crate) fn writer_id() -> String {
     )
 }
 
-/// `<System>-<release>-<machine>`, Python's `platform.platform()` without the libc suffix.
-fn os_name() -> String {
-    let system = match std::env::consts::OS {
-        "linux" => "Linux".to_owned(),
-        "macos" => "macOS".to_owned(),
-        "windows" => "Windows".to_owned(),
-        other => other.to_owned(),
+/// Python's `platform.platform()` from its parts: the non-empty ones joined by `-`, spaces
+/// made `_`.
+pub(crate) fn python_platform(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+        .replace(' ', "_")
+}
+
+/// `platform.platform()` on macOS: `macOS-<product version>-<machine>-<processor>-64bit`,
+/// with `uname`'s machine and processor for `arch` (Rust's name of the CPU architecture);
+/// without a product version, Python falls back to `Darwin-<kernel release>`.
+#[cfg_attr(not(target_os = "macos"), allow(dead_code))]
+pub(crate) fn macos_platform(
+    product_version: Option<&str>,
+    kernel: Option<&str>,
+    arch: &str,
+) -> String {
+    let (machine, processor) = match arch {
+        "aarch64" => ("arm64", "arm"),
+        "x86_64" => ("x86_64", "i386"),
+        other => (other, ""),
     };
-    match linux::kernel_release() {
-        Some(release) => format!("{system}-{release}-{}", std::env::consts::ARCH),
-        None => format!("{system}-{}", std::env::consts::ARCH),
+    match product_version.filter(|v| !v.is_empty()) {
+        Some(v) => python_platform(&["macOS", v, machine, processor, "64bit"]),
+        None => python_platform(&["Darwin", kernel.unwrap_or(""), machine, processor, "64bit"]),
     }
+}
+
+/// `platform.platform()` on Windows (CPython 3.12 and later): `Windows-<release>-10.0.<build>-SP0`,
+/// the release being `10` or `11` (`sysinfo`'s OS version, `11 (22631)`, gives both).
+#[cfg_attr(not(windows), allow(dead_code))]
+pub(crate) fn windows_platform(os_version: Option<&str>) -> String {
+    let v = os_version.unwrap_or("");
+    let (release, build) = match v.split_once(' ') {
+        Some((release, build)) => (release, build.trim_matches(|c| c == '(' || c == ')')),
+        None => (v, ""),
+    };
+    let version = if build.is_empty() {
+        String::new()
+    } else {
+        format!("10.0.{build}")
+    };
+    python_platform(&["Windows", release, &version, "SP0"])
 }
 
 fn relative(path: &Path, base: &Path) -> String {
@@ -115,7 +151,7 @@ pub(crate) fn program_record(facts: &RunFacts<'_>, writer_id: &str) -> Record {
     let code_path_local = exe.as_ref().map(|e| relative(e, &cwd)).unwrap_or_default();
     let version = env!("WB_RUSTC_VERSION");
     environment(EnvironmentRecord {
-        os: os_name(),
+        os: host::platform(),
         python: if version.is_empty() {
             "Rust".to_owned()
         } else {
@@ -142,21 +178,21 @@ pub(crate) fn program_record(facts: &RunFacts<'_>, writer_id: &str) -> Record {
 /// the NVIDIA GPUs when NVML sees any.
 pub(crate) fn machine_record(gpus: Option<&Gpus>, writer_id: &str) -> Record {
     let mut disk = std::collections::BTreeMap::new();
-    if let Some((total, used, _)) = linux::disk_usage(Path::new("/")) {
+    if let Some((total, used, _)) = host::disk_usage(Path::new("/")) {
         disk.insert("/".to_owned(), DiskInfo { total, used });
     }
     let (gpu_nvidia, cuda_version) = gpus.map(Gpus::info).unwrap_or_default();
     environment(EnvironmentRecord {
-        cpu_count: linux::cpu_count_physical(),
-        cpu_count_logical: linux::cpu_count_logical(),
+        cpu_count: host::cpu_count_physical(),
+        cpu_count_logical: host::cpu_count_logical(),
         gpu_type: gpu_nvidia
             .first()
             .map(|g| g.name.clone())
             .unwrap_or_default(),
         gpu_count: gpu_nvidia.len() as u32,
         disk,
-        memory: linux::memory().map(|(total, _)| MemoryInfo { total }),
-        cpu: linux::cpu_model().map(|model| CpuInfo {
+        memory: host::memory_total().map(|total| MemoryInfo { total }),
+        cpu: host::cpu_model().map(|model| CpuInfo {
             model,
             ..CpuInfo::default()
         }),
@@ -217,6 +253,36 @@ mod tests {
             Path::new(&env.root),
             std::path::absolute(tmp.path()).unwrap()
         );
+    }
+
+    #[test]
+    fn os_strings_are_pythons_platform_on_macos_and_windows() {
+        // What CPython's `platform.platform()` returns given those systems' `uname()`,
+        // `mac_ver()` and `win32_ver()` (checked with the venv's Python, its `uname` and
+        // `*_ver` replaced; a Mach-O interpreter adds no linkage suffix).
+        assert_eq!(
+            macos_platform(Some("14.5"), Some("23.5.0"), "aarch64"),
+            "macOS-14.5-arm64-arm-64bit"
+        );
+        assert_eq!(
+            macos_platform(Some("13.6.7"), Some("22.6.0"), "x86_64"),
+            "macOS-13.6.7-x86_64-i386-64bit"
+        );
+        assert_eq!(
+            macos_platform(None, Some("22.6.0"), "x86_64"),
+            "Darwin-22.6.0-x86_64-i386-64bit"
+        );
+        // sysinfo's OS version is `<release> (<build>)`.
+        assert_eq!(
+            windows_platform(Some("10 (19045)")),
+            "Windows-10-10.0.19045-SP0"
+        );
+        assert_eq!(
+            windows_platform(Some("11 (22631)")),
+            "Windows-11-10.0.22631-SP0"
+        );
+        assert_eq!(windows_platform(None), "Windows-SP0");
+        assert_eq!(python_platform(&["Linux", "", "x86_64"]), "Linux-x86_64");
     }
 
     #[test]

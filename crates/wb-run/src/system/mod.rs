@@ -1,14 +1,26 @@
 //! What a run records about the machine it runs on, as the SDK does: system metrics sampled in
 //! the background (`stats` records) and the run metadata (`environment` records, which become
-//! `wandb-metadata.json`). Linux is read from `/proc` and `/sys`; NVIDIA GPUs through NVML,
-//! loaded at run time.
+//! `wandb-metadata.json`). Linux is read from `/proc` and `/sys`, macOS and Windows through the
+//! `sysinfo` crate; NVIDIA GPUs through NVML, loaded at run time.
 
+#[cfg(any(target_os = "macos", windows))]
+mod desktop;
 mod git;
 pub(crate) mod git_diff;
 mod gpu;
+#[cfg(not(any(target_os = "macos", windows)))]
 mod linux;
 mod metadata;
+#[cfg(not(windows))]
+mod space;
 mod stats;
+
+/// The reader of the operating system: `Host` (the sampler's snapshots) and the machine's
+/// facts for the environment record.
+#[cfg(any(target_os = "macos", windows))]
+use desktop as host;
+#[cfg(not(any(target_os = "macos", windows)))]
+use linux as host;
 
 use std::time::Duration;
 
