@@ -89,6 +89,7 @@ mod run;
 mod settings;
 mod shared;
 mod system;
+mod telemetry;
 
 /// The protobuf messages of the `.wandb` log (the `wb-proto` crate).
 pub use wb_proto as proto;
