@@ -41,7 +41,8 @@
 //!   min, max, mean, first and last values, as the SDK's `define_metric` and wandb-core apply them.
 //! - Files and artifacts: [`Run::save`] / [`Run::save_with`] (`wandb.save`, with a
 //!   [`FilePolicy`] and [`SaveOptions`]) and [`Run::log_artifact`] (a [`wb_core::Artifact`]
-//!   built with `add_file`, `add_dir` and `add`).
+//!   built with `add_file`, `add_dir` and `add`; [`Run::log_artifact_with`] and
+//!   [`LogArtifactOptions`] for aliases and tags).
 //! - Resuming: [`RunBuilder::with_resume`] ([`Resume`], or `WANDB_RESUME`) with the run's id;
 //!   [`Run::is_resumed`] and [`Run::starting_step`].
 //! - [`RecordReader`] (record by record) and [`RunLog`] (history rows, summary, config
@@ -108,6 +109,7 @@ pub use reader::{HistoryRow, RecordReader, RunLog};
 pub use row::{LogOptions, Row};
 pub use run::resume::Resume;
 pub use run::save::{FilePolicy, SaveOptions};
+pub use run::user_artifact::LogArtifactOptions;
 pub use run::{MIN_CONSUMER, PRODUCER, Run, RunBuilder};
 pub use settings::{DEFAULT_BASE_URL, Mode};
 pub use shared::SharedRole;

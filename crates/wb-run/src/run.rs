@@ -21,7 +21,7 @@ use wb_core::json::{Dialect, Map, Value, to_string};
 use wb_core::{Artifact, ArtifactTarget, LogValue, RunTarget};
 pub(crate) mod resume;
 pub(crate) mod save;
-mod user_artifact;
+pub(crate) mod user_artifact;
 
 use wb_proto::{
     ArtifactManifest, ArtifactManifestEntry, ArtifactRecord, ConfigItem, ConfigRecord, FilePolicy,
