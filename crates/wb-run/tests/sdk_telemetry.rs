@@ -24,7 +24,7 @@ use wb_run::proto::RecordType;
 use wb_run::{
     FilePolicy, LogOptions, MetricOptions, Mode, RecordReader, Row, Run, SaveOptions, Summary,
 };
-use wb_table::Table;
+use wb_table::{LogMode, Table, TableOptions};
 
 /// Every call that sets a telemetry flag a Rust run sets, in an order that shows each record.
 const SCRIPT: &str = r#"
@@ -45,6 +45,7 @@ art.add_file("notes.txt")
 run.log_artifact(art)
 run.summary.update({"best": 0.5})
 run.log({"t": wandb.Table(columns=["a"], data=[[1]])})
+run.log({"it": wandb.Table(columns=["a"], data=[[2]], log_mode="INCREMENTAL")})
 run.log({"x": 1}, step=7)
 run.finish()
 # A run with nothing given to init: only `offline`, then `finish`.
@@ -218,6 +219,13 @@ fn telemetry_records_match_the_sdk() {
     run.summary(Row::new().with("best", 0.5)).unwrap();
     let table = Table::from_rows(["a"], vec![vec![1.into()]]).unwrap();
     run.log(Row::new().with_media("t", table)).unwrap();
+    let incremental = Table::from_rows_with(
+        ["a"],
+        vec![vec![2.into()]],
+        TableOptions::default().with_log_mode(LogMode::Incremental),
+    )
+    .unwrap();
+    run.log(Row::new().with_media("it", incremental)).unwrap();
     run.log_with(Row::new().with("x", 1), LogOptions::default().with_step(7))
         .unwrap();
     run.finish(0).unwrap();
@@ -226,7 +234,7 @@ fn telemetry_records_match_the_sdk() {
     plain.finish(0).unwrap();
 
     for (py_dir, rs_dir, records) in [
-        (run_dir(&py_root), run.dir().to_path_buf(), 11),
+        (run_dir(&py_root), run.dir().to_path_buf(), 12),
         (
             run_dir(&py_root.join("plain")),
             plain.dir().to_path_buf(),
