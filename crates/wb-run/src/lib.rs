@@ -73,6 +73,11 @@
 //! logged table also writes its `run_table` artifact record. Each `log` call writes its records
 //! with a single `write`, so a process killed at any moment leaves a log whose every complete
 //! record reads back.
+//!
+//! As the SDK does, the run also writes `telemetry` records: the wandb version whose protocol
+//! it speaks (`0.31.0`), the platform, and flags for the features the run uses (offline,
+//! `define_metric`, `save`, tables, resume, shared mode, finish, ...), which wandb-core puts in
+//! the run config as `_wandb.t`. Their Python version is left empty: there is none.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 

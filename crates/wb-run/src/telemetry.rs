@@ -271,8 +271,9 @@ impl Telemetry {
     }
 }
 
-/// The features `wandb.init` records for these settings (`config_given`: a config was passed
-/// to the builder), in the SDK's order.
+/// The features `wandb.init` records for these settings, in the SDK's order. `config_given`:
+/// the builder has config values (the SDK also sets the flag for `config={}`, which a builder
+/// does not tell apart from no config).
 pub(crate) fn init_features(s: &crate::settings::Resolved, config_given: bool) -> Vec<Feature> {
     use crate::settings::Mode;
     [

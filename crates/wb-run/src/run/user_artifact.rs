@@ -177,9 +177,10 @@ impl Run {
     /// ```
     pub fn log_artifact_with(&self, artifact: Artifact, options: LogArtifactOptions) -> Result<()> {
         self.check_open()?;
+        // The SDK checks the name and type when the artifact is made, before these.
+        validate(&artifact)?;
         let aliases = resolve_aliases(&options.aliases)?;
         let tags = resolve_tags(&options.tags)?;
-        validate(&artifact)?;
         if self.mode == Mode::Disabled {
             return Ok(());
         }
