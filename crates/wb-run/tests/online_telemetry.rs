@@ -2,7 +2,8 @@
 //! and through an online `wb_run::Run`, each against its own fake backend, leave the same
 //! telemetry in the run config wandb-core uploads (`_wandb.t`: the feature flags as the list of
 //! their field numbers, the CLI, core and platform strings; and `_wandb.cli_version`), for a
-//! run using every flag a Rust run sets, for a resumed run and for a shared run.
+//! run using every flag a Rust run sets, for a resumed run and for a shared run; and an
+//! offline run of each, uploaded by `wandb sync`, gives the server the same telemetry too.
 //!
 //! Left out by name: `_wandb.t["4"]` and `_wandb.python_version`, the SDK's Python version
 //! (a Rust run has none and sends none); `_wandb.t["1"]` / `["2"]`, the Python modules loaded.
@@ -56,7 +57,25 @@ run.log({"a": 3})
 run.finish()
 "#;
 
+/// An offline run, uploaded later by `wandb sync`.
+const OFFLINE_SCRIPT: &str = r#"
+import os, sys, wandb
+assert wandb.__version__ == "0.31.0", wandb.__version__
+root = sys.argv[1]
+run = wandb.init(project="online-proj", id="tele0004", name="offline", config={"lr": 0.1},
+                 mode="offline", dir=root,
+                 settings=wandb.Settings(x_disable_stats=True, x_disable_meta=True,
+                                         console="off", disable_git=True))
+run.define_metric("loss", summary="min")
+run.log({"loss": 1.0}, step=3)
+run.finish()
+"#;
+
 fn sdk_run(python: &Path, backend: &Backend, home: &Path) {
+    sdk_command(python, backend, home, SCRIPT);
+}
+
+fn sdk_command(python: &Path, backend: &Backend, home: &Path, script: &str) {
     let output = Command::new(python)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -70,7 +89,7 @@ fn sdk_run(python: &Path, backend: &Backend, home: &Path) {
         .env("WANDB_CACHE_DIR", home.join("cache"))
         .env("WANDB_DATA_DIR", home.join("data"))
         .current_dir(home)
-        .args(["-c", SCRIPT])
+        .args(["-c", script])
         .arg(home)
         .stdin(Stdio::null())
         .output()
@@ -206,4 +225,86 @@ fn the_config_carries_the_same_telemetry_as_the_sdks() {
     let shared = t("tele0003");
     assert!(shared.as_array().unwrap().contains(&67.into()), "{shared}");
     assert!(shared.as_array().unwrap().contains(&69.into()), "{shared}");
+}
+
+/// `wandb sync` of a run folder to `backend`.
+fn sync(python: &Path, backend: &Backend, run_dir: &Path) {
+    let home = tempfile::tempdir().unwrap();
+    let output = Command::new(python)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("LANG", "C.UTF-8")
+        .env("WANDB_BASE_URL", backend.base_url())
+        .env("WANDB_API_KEY", KEY)
+        .env("WANDB_CONFIG_DIR", home.path().join("config"))
+        .env("WANDB_CACHE_DIR", home.path().join("cache"))
+        .env("WANDB_DATA_DIR", home.path().join("data"))
+        .current_dir(home.path())
+        .args(["-m", "wandb", "sync"])
+        .arg(run_dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "wandb sync failed\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+#[ignore = "needs wandb-core 0.31.0 and the SDK's Python (run with --ignored)"]
+fn offline_runs_synced_later_carry_the_same_telemetry() {
+    let Some(core) = core() else { return };
+    let Some(python) = common::online_sdk_python("the offline telemetry sync test") else {
+        return;
+    };
+    // The SDK's offline run; no server is used until the sync.
+    let unused = Backend::start().unwrap();
+    let sdk_home = tempfile::tempdir().unwrap();
+    sdk_command(&python, &unused, sdk_home.path(), OFFLINE_SCRIPT);
+    let sdk_dir = std::fs::read_dir(sdk_home.path().join("wandb"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().contains("offline-run-"))
+        .unwrap();
+    let sdk_backend = Backend::start().unwrap();
+    sync(&python, &sdk_backend, &sdk_dir);
+
+    let tmp = tempfile::tempdir().unwrap();
+    let run = builder(&core, &unused, tmp.path())
+        .with_mode(wb_run::Mode::Offline)
+        .with_system_metrics(false)
+        .with_metadata(false)
+        .with_console(wb_run::Console::Off)
+        .with_id("tele0004")
+        .with_name("offline")
+        .with_config(json_map! {"lr" => 0.1})
+        .build()
+        .unwrap();
+    run.define_metric(
+        "loss",
+        MetricOptions::default().with_summary([Summary::Min]),
+    )
+    .unwrap();
+    run.log_with(
+        Row::new().with("loss", 1.0),
+        LogOptions::default().with_step(3),
+    )
+    .unwrap();
+    run.finish(0).unwrap();
+    let backend = Backend::start().unwrap();
+    sync(&python, &backend, run.dir());
+
+    let (sdk, ours) = (
+        config_wandb(&sdk_backend, "tele0004"),
+        config_wandb(&backend, "tele0004"),
+    );
+    eprintln!("synced: the SDK's _wandb.t {}", sdk["t"]);
+    assert_eq!(ours.get("python_version"), None, "{ours:?}");
+    assert_eq!(telemetry(&ours), telemetry(&sdk));
+    // offline (4) is among the flags.
+    assert!(ours["t"]["3"].as_array().unwrap().contains(&4.into()));
 }
