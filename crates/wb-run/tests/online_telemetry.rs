@@ -115,6 +115,19 @@ fn config_wandb(backend: &Backend, id: &str) -> Map<String, Value> {
         .clone()
 }
 
+/// The run config's `_wandb` value in the first upsert that has a config (made from the run
+/// record, whose telemetry is the init's).
+fn first_config_wandb(backend: &Backend, id: &str) -> Map<String, Value> {
+    let run = backend.run(id).unwrap();
+    let config = run
+        .upserts()
+        .iter()
+        .find_map(|u| u["config"].as_str().map(str::to_owned))
+        .expect("an upsert with a config");
+    let config: Value = serde_json::from_str(&config).unwrap();
+    config["_wandb"]["value"].as_object().unwrap().clone()
+}
+
 /// The telemetry in a run's `_wandb` (`t` and the version keys), the Python-only keys taken
 /// out by name.
 fn telemetry(wandb: &Map<String, Value>) -> Value {
@@ -212,6 +225,13 @@ fn the_config_carries_the_same_telemetry_as_the_sdks() {
         assert_eq!(ours["t"].get("4"), None);
         assert_eq!(telemetry(&ours), telemetry(&sdk), "{id}");
     }
+    // At the start, the run record's telemetry: the init's flags only.
+    let (sdk, ours) = (
+        first_config_wandb(&sdk_backend, "tele0001"),
+        first_config_wandb(&backend, "tele0001"),
+    );
+    eprintln!("tele0001 at the start: the SDK's _wandb.t {}", sdk["t"]);
+    assert_eq!(telemetry(&ours), telemetry(&sdk), "the first upsert");
     // The flags behind the lists: finish (2), save (3), metric (7), set_init_* (13-16),
     // set_step_log (61), set_summary (62), metric_summary (63), metric_hidden (65),
     // metric_step_sync (66), table (78); the resumed run has resumed (5); the shared run
