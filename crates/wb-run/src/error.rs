@@ -73,6 +73,20 @@ pub enum Error {
     /// name, an unknown summary).
     #[error("{0}")]
     InvalidMetric(String),
+    /// An artifact alias the SDK refuses: one with `/` or `:` ([`crate::LogArtifactOptions`]).
+    #[error("Aliases must not contain any of the following characters: '/', ':'.  Got: '{alias}'")]
+    InvalidAlias {
+        /// The alias given.
+        alias: String,
+    },
+    /// An artifact tag the SDK refuses ([`crate::LogArtifactOptions`]).
+    #[error(
+        "Invalid tag(s).  Tags must only contain alphanumeric characters separated by hyphens, underscores, and/or spaces.  Got: '{tag}'"
+    )]
+    InvalidTag {
+        /// The tag given.
+        tag: String,
+    },
     /// A row logged with a step below the run's current step (wandb-core ignores such rows
     /// with a warning; this library refuses them before writing anything).
     #[error(

@@ -41,7 +41,8 @@
 //!   min, max, mean, first and last values, as the SDK's `define_metric` and wandb-core apply them.
 //! - Files and artifacts: [`Run::save`] / [`Run::save_with`] (`wandb.save`, with a
 //!   [`FilePolicy`] and [`SaveOptions`]) and [`Run::log_artifact`] (a [`wb_core::Artifact`]
-//!   built with `add_file`, `add_dir` and `add`).
+//!   built with `add_file`, `add_dir` and `add`; [`Run::log_artifact_with`] and
+//!   [`LogArtifactOptions`] for aliases and tags).
 //! - Resuming: [`RunBuilder::with_resume`] ([`Resume`], or `WANDB_RESUME`) with the run's id;
 //!   [`Run::is_resumed`] and [`Run::starting_step`].
 //! - [`RecordReader`] (record by record) and [`RunLog`] (history rows, summary, config
@@ -80,6 +81,11 @@
 //! logged table also writes its `run_table` artifact record. Each `log` call writes its records
 //! with a single `write`, so a process killed at any moment leaves a log whose every complete
 //! record reads back.
+//!
+//! As the SDK does, the run also writes `telemetry` records: the wandb version whose protocol
+//! it speaks (`0.31.0`), the platform, and flags for the features the run uses (offline,
+//! `define_metric`, `save`, tables, resume, shared mode, finish, ...), which wandb-core puts in
+//! the run config as `_wandb.t`. Their Python version is left empty: there is none.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
@@ -97,6 +103,7 @@ mod run;
 mod settings;
 mod shared;
 mod system;
+mod telemetry;
 
 /// The protobuf messages of the `.wandb` log (the `wb-proto` crate).
 pub use wb_proto as proto;
@@ -115,6 +122,7 @@ pub use reader::{HistoryRow, RecordReader, RunLog};
 pub use row::{LogOptions, Row};
 pub use run::resume::Resume;
 pub use run::save::{FilePolicy, SaveOptions};
+pub use run::user_artifact::LogArtifactOptions;
 pub use run::{MIN_CONSUMER, PRODUCER, Run, RunBuilder};
 pub use settings::{DEFAULT_BASE_URL, Mode};
 pub use shared::SharedRole;

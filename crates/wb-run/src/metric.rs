@@ -163,6 +163,12 @@ impl MetricOptions {
         self.step_sync.unwrap_or(self.step_metric.is_some())
     }
 
+    /// `step_sync` as given (`None`: not given), for the telemetry flag the SDK sets only for
+    /// an explicit `step_sync=True`.
+    pub(crate) fn step_sync_given(&self) -> Option<bool> {
+        self.step_sync
+    }
+
     /// Whether the metric is hidden.
     pub fn is_hidden(&self) -> bool {
         self.hidden

@@ -9,6 +9,7 @@ use crate::online::{DEFAULT_INIT_TIMEOUT, Online, Start};
 use crate::row::{LogOptions, Row};
 use crate::settings::{Given, Mode, Resolved, Source};
 use crate::shared::{Shared, SharedRole};
+use crate::telemetry::{Feature, Telemetry};
 use prost::Message;
 use std::fs::File;
 use std::io::Write;
@@ -20,7 +21,7 @@ use wb_core::json::{Dialect, Map, Value, to_string};
 use wb_core::{Artifact, ArtifactTarget, LogValue, RunTarget};
 pub(crate) mod resume;
 pub(crate) mod save;
-mod user_artifact;
+pub(crate) mod user_artifact;
 
 use wb_proto::{
     ArtifactManifest, ArtifactManifestEntry, ArtifactRecord, ConfigItem, ConfigRecord, FilePolicy,
@@ -402,6 +403,8 @@ pub struct Run {
     patches: Option<crate::system::git_diff::Saver>,
     /// The role and label of this process in a shared run.
     shared: Option<Shared>,
+    /// The cumulative telemetry record.
+    telemetry: Telemetry,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -508,6 +511,10 @@ impl Run {
 
     fn create(b: RunBuilder) -> Result<Run> {
         let (settings, warnings) = crate::settings::resolve(b.given, &b.source)?;
+        let telemetry = Telemetry::new(crate::telemetry::init_features(
+            &settings,
+            !b.config.is_empty(),
+        ));
         let console = crate::console::resolve(b.console, &b.source)?;
         let Resolved {
             mode,
@@ -602,6 +609,7 @@ impl Run {
                 sampler: None,
                 patches: None,
                 shared: None,
+                telemetry,
                 id,
             });
         }
@@ -644,6 +652,7 @@ impl Run {
             sampler: None,
             patches: None,
             shared,
+            telemetry,
             id,
         };
         match resume {
@@ -693,6 +702,7 @@ impl Run {
                 seconds: since_epoch.as_secs() as i64,
                 nanos: since_epoch.subsec_nanos() as i32,
             }),
+            telemetry: Some(run.telemetry.encoded()),
             ..RunRecord::default()
         };
         let run_record = record(RecordType::Run(run_fields.clone()), Some(&run.id));
@@ -721,6 +731,10 @@ impl Run {
                     run.resumed = server_run.resumed;
                     run.starting_step = server_run.starting_step.max(0) as u64;
                     run.apply_resumed(&server_run)?;
+                    if run.resumed {
+                        // Recorded for the first telemetry record (the run record went out).
+                        let _ = run.telemetry.set(Feature::Resumed, &run.id);
+                    }
                 }
                 Err(e) => {
                     // The run never started: close its log without an exit record.
@@ -756,6 +770,8 @@ impl Run {
         };
         run.sampler = crate::system::start(b.system, &facts, run.sink());
         run.console = crate::console::ConsoleHook::start(&run, console);
+        // The run is ready: the SDK's first telemetry record.
+        run.emit(|_| Ok(run.telemetry.ready(&run.id).into_iter().collect()))?;
         run.debug_log(&format!(
             "wb-run {}: {} run {} started in {}",
             env!("CARGO_PKG_VERSION"),
@@ -863,6 +879,9 @@ impl Run {
         if self.mode == Mode::Disabled {
             return Ok(st.core_step as u64);
         }
+        if step.is_some() {
+            self.emit_with_telemetry(&[Feature::SetStepLog], Vec::new())?;
+        }
         let step = match (&self.shared, step) {
             (Some(_), Some(s)) => {
                 crate::shared::warn_step_ignored(s);
@@ -887,6 +906,7 @@ impl Run {
         }
         // The SDK side: bind media (file names use the local step) and convert.
         let mut json = history_row_to_json(self, row.as_map(), st.local_step)?;
+        let tables = crate::telemetry::table_features(json.values());
         json.shift_remove("_step");
         if !json.contains_key("_timestamp") {
             json.insert(
@@ -915,8 +935,8 @@ impl Run {
         if (step.is_none() && commit.is_none()) || commit == Some(true) {
             st.local_step += 1;
         }
-        if !out.is_empty() {
-            self.emit(|_| Ok(out))?;
+        if !out.is_empty() || !tables.is_empty() {
+            self.emit_with_telemetry(&tables, out)?;
         }
         Ok(logged as u64)
     }
@@ -930,7 +950,9 @@ impl Run {
         if self.mode == Mode::Disabled {
             return Ok(());
         }
+        self.emit_with_telemetry(&[Feature::SetSummary], Vec::new())?;
         let json = summary_to_json(self, row.as_map())?;
+        let tables = crate::telemetry::table_features(json.values());
         {
             let mut st = lock(&self.steps);
             for k in json.keys() {
@@ -959,7 +981,7 @@ impl Run {
             }),
             Some(&self.id),
         );
-        self.emit(|_| Ok(vec![rec]))
+        self.emit_with_telemetry(&tables, vec![rec])
     }
 
     /// Defines a metric (`run.define_metric(name, ...)`): its x-axis (a step metric, filled
@@ -1005,7 +1027,7 @@ impl Run {
         }
         st.metrics.process(&rec);
         let rec = record(RecordType::Metric(rec), Some(&self.id));
-        self.emit(|_| Ok(vec![rec]))
+        self.emit_with_telemetry(&crate::telemetry::metric_features(&options), vec![rec])
     }
 
     /// Updates the config (`run.config.update(values)`): one config item per top-level key.
@@ -1066,7 +1088,7 @@ impl Run {
             Some(&self.id),
         );
         out.push(exit.clone());
-        self.emit(|_| Ok(out))?;
+        self.emit_with_telemetry(&[Feature::Finish], out)?;
         let file = lock(&self.log).file.take();
         drop(st);
         let synced = match file {
@@ -1181,6 +1203,16 @@ impl Run {
     /// Numbers, frames and writes records (from `make`, which sees the log state) in one write.
     fn emit(&self, make: impl FnOnce(&mut LogState) -> Result<Vec<Record>>) -> Result<()> {
         self.sink_parts().emit(make)
+    }
+
+    /// Sets telemetry `features` and writes the telemetry records that makes (each change its
+    /// own record, as the SDK writes them), then `records`, in one write.
+    fn emit_with_telemetry(&self, features: &[Feature], records: Vec<Record>) -> Result<()> {
+        self.emit(|_| {
+            let mut out = self.telemetry.set_each(features.iter().copied(), &self.id);
+            out.extend(records);
+            Ok(out)
+        })
     }
 
     fn sink_parts(&self) -> SinkParts<'_> {

@@ -232,7 +232,16 @@ fn header_and_run_records() {
         .unwrap();
     run.finish(0).unwrap();
     let log = RunLog::read(run.dir()).unwrap();
-    let kinds: Vec<&str> = log.records.iter().map(|r| r.kind()).collect();
+    // Two telemetry records, the first when the run is ready (among the sampler's records,
+    // which its thread writes) and the second at finish.
+    let telemetry = log.records.iter().filter(|r| r.kind() == "telemetry");
+    assert_eq!(telemetry.count(), 2);
+    let kinds: Vec<&str> = log
+        .records
+        .iter()
+        .map(|r| r.kind())
+        .filter(|k| *k != "telemetry")
+        .collect();
     // The program's and the machine's environment records and the first system metrics
     // sample come right after the run record, as the SDK writes them; `finish` waits for the
     // sampler.
@@ -249,7 +258,7 @@ fn header_and_run_records() {
         ]
     );
     let nums: Vec<i64> = log.records.iter().map(|r| r.num).collect();
-    assert_eq!(nums, [1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(nums, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
     let r = log.run().unwrap();
     assert_eq!(
         (r.run_id.as_str(), r.project.as_str(), r.host.as_str()),

@@ -71,8 +71,8 @@ pub use wb_run::ConsoleLayer;
 pub use wb_run::ConsoleLogger;
 #[cfg(feature = "run")]
 pub use wb_run::{
-    Console, FilePolicy, LogOptions, MetricOptions, Mode, Resume, Row, Run, RunBuilder, RunLog,
-    SaveOptions, SharedRole, Summary,
+    Console, FilePolicy, LogArtifactOptions, LogOptions, MetricOptions, Mode, Resume, Row, Run,
+    RunBuilder, RunLog, SaveOptions, SharedRole, Summary,
 };
 #[cfg(feature = "table")]
 pub use wb_table as table;

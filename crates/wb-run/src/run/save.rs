@@ -453,7 +453,7 @@ impl Run {
             RecordType::Files(FilesRecord { files, info: None }),
             Some(&self.id),
         );
-        self.emit(|_| Ok(vec![rec]))?;
+        self.emit_with_telemetry(&[crate::telemetry::Feature::Save], vec![rec])?;
         let mut out: Vec<PathBuf> = entries.iter().map(|(p, _)| files_root.join(p)).collect();
         out.sort();
         out.dedup();
