@@ -12,9 +12,9 @@
 #![allow(clippy::print_stdout)]
 
 use std::time::Duration;
-use wb_types::SaveOptions;
 use wb_types::ndarray::{Array2, Array3, Array5};
 use wb_types::prelude::*;
+use wb_types::{LogArtifactOptions, SaveOptions};
 
 fn main() -> Result<()> {
     let root = std::env::args().nth(1).unwrap_or_else(|| ".".to_owned());
@@ -29,6 +29,9 @@ fn main() -> Result<()> {
         // System metrics every 0.1 s, the shortest interval the SDK allows (its default is
         // 15 s; this run lasts about a second).
         .with_stats_interval(Duration::from_millis(100))
+        // wandb.init(save_code=True): the repository's uncommitted changes as files/diff.patch
+        // (nothing when the work tree is clean), read from .git without a git binary.
+        .with_save_code(true)
         .build()?;
 
     // run.define_metric("loss", step_metric="epoch", summary="min,last"): a custom x-axis
@@ -172,7 +175,8 @@ fn main() -> Result<()> {
     )?;
     run.summary(Row::new().with("best_accuracy", 0.7))?;
 
-    // wandb.save(path, policy="now"), and run.log_artifact() of a dataset with a file and a table.
+    // wandb.save(path, policy="now"), and run.log_artifact(aliases=["v1"], tags=["quickstart"])
+    // of a dataset with a file and a table.
     let notes = std::path::Path::new(&root).join("quickstart-notes.md");
     std::fs::write(&notes, "# quickstart\nlr 0.001, 3 epochs\n")
         .map_err(|e| wb_types::run::Error::io("writing", &notes, e))?;
@@ -185,7 +189,12 @@ fn main() -> Result<()> {
         Artifact::new("quickstart-data", "dataset").with_description("the quickstart's inputs");
     data.add_file(&notes)?;
     data.add(&predictions, "predictions")?;
-    run.log_artifact(data)?;
+    run.log_artifact_with(
+        data,
+        LogArtifactOptions::default()
+            .with_aliases(["v1"])
+            .with_tags(["quickstart"]),
+    )?;
     run.finish(0)?;
 
     match run.url() {
