@@ -112,7 +112,7 @@ for p in sorted(glob.glob(os.path.join(ROOT, "crates/wb-run/tests/data/**/*.wand
     for i in range(0, len(recs), 20):
         put("wandb_reader", b"\1" + b"\xff\0".join(recs[i:i + 20]))
 
-# media_bytes: first byte picks the parser (see fuzz/src/targets.rs::media_bytes).
+# media_bytes: first byte picks the parser (see crates/wb-fuzz-targets/src/lib.rs, media_bytes).
 O3D = ["obj", "gltf", "glb", "babylon", "stl", "pts.json"]
 MOL = ["pdb", "pqr", "mmcif", "mcif", "cif", "sdf", "sd", "gro", "mol2", "mmtf"]
 PNG, NPZ, GRAPH = len(O3D) + len(MOL), len(O3D) + len(MOL) + 1, len(O3D) + len(MOL) + 2

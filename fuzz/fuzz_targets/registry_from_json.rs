@@ -1,5 +1,5 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    wb_types_fuzz::targets::registry_from_json(data);
+    wb_fuzz_targets::registry_from_json(data);
 });

@@ -4,12 +4,12 @@ use crate::format::MoleculeFormat;
 use crate::pdb::{Atom, Bond, pdb_block};
 use std::path::Path;
 use std::sync::Arc;
-use wb_core::internal::media::{Media, MediaType, batch_captions, generated_file, user_file};
+use wb_core::internal::media::{
+    Media, MediaType, batch_captions, generated_file, media_value_methods, user_file,
+};
 use wb_core::internal::path::splitext_ext;
 use wb_core::internal::value::downcast_all;
-use wb_core::{
-    ArtifactSource, ArtifactTarget, Error, MediaFile, Result, RunTarget, Step, Value, WbValue,
-};
+use wb_core::{ArtifactSource, Error, MediaFile, Result, RunTarget, Step, Value, WbValue};
 
 /// The media folder of molecules.
 const MEDIA_DIR: &str = "media/molecule";
@@ -144,24 +144,7 @@ impl MediaType for Molecule {
 }
 
 impl WbValue for Molecule {
-    fn log_type(&self) -> Option<&'static str> {
-        Some(LOG_TYPE)
-    }
-    fn class_name(&self) -> &'static str {
-        "Molecule"
-    }
-    fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.bind_media(run, key, step)
-    }
-    fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        self.media_run_json().map(Value::Object)
-    }
-    fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-        self.media_artifact_json(artifact).map(Value::Object)
-    }
-    fn wb_eq(&self, other: &dyn WbValue) -> bool {
-        self.same_media(other)
-    }
+    media_value_methods!("Molecule");
     fn batching(&self) -> wb_core::Batching {
         wb_core::Batching::All
     }

@@ -7,8 +7,8 @@ use ndarray::{ArrayView, ArrayView2, Dimension, Ix2};
 use std::path::Path;
 use std::sync::Arc;
 use wb_core::internal::media::{
-    Media, MediaType, TempMediaFile, generated_file, prehashed_file, prehashed_temp_file,
-    user_file_with_extension,
+    Media, MediaType, TempMediaFile, generated_file, media_value_methods, prehashed_file,
+    prehashed_temp_file, user_file_with_extension,
 };
 use wb_core::internal::value::downcast_all;
 use wb_core::json::{self, Dialect};
@@ -274,33 +274,20 @@ impl MediaType for Object3D {
     fn from_media(media: Media, _json: &Value) -> Result<Self> {
         Ok(Object3D { media })
     }
-}
-
-impl WbValue for Object3D {
-    fn log_type(&self) -> Option<&'static str> {
-        Some(LOG_TYPE)
-    }
-    fn class_name(&self) -> &'static str {
-        "Object3D"
-    }
-    fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.bind_media(run, key, step)
-    }
-    fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        self.media_run_json().map(Value::Object)
-    }
-    fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
+    /// Point clouds only: the SDK refuses other 3D files in artifacts.
+    fn media_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<wb_core::Map> {
         if !self.is_point_cloud() {
             return Err(Error::value(format!(
                 "Non-point cloud 3D objects are not yet supported with Artifacts (this object is a {} file; only .pts.json point clouds can be added)",
                 self.file().extension()
             )));
         }
-        self.media_artifact_json(artifact).map(Value::Object)
+        self.media.artifact_json(LOG_TYPE, MEDIA_DIR, artifact)
     }
-    fn wb_eq(&self, other: &dyn WbValue) -> bool {
-        self.same_media(other)
-    }
+}
+
+impl WbValue for Object3D {
+    media_value_methods!("Object3D");
     fn column_type(&self) -> Option<Value> {
         Some(Value::Object(wb_core::json_map! { "wb_type" => LOG_TYPE }))
     }

@@ -3,13 +3,11 @@
 use crate::wav::{self, Sample};
 use ndarray::{ArrayView, Dimension};
 use std::path::Path;
-use wb_core::internal::media::{prehashed_file, user_file};
+use wb_core::internal::media::{media_value_methods, prehashed_file, user_file};
 use wb_core::internal::value::downcast_all;
 use wb_core::internal::{Media, MediaType};
 use wb_core::json::{Map, Value};
-use wb_core::{
-    ArtifactSource, ArtifactTarget, Batching, Error, MediaFile, Result, RunTarget, Step, WbValue,
-};
+use wb_core::{ArtifactSource, Batching, Error, MediaFile, Result, RunTarget, Step, WbValue};
 
 /// The media folder of audio files.
 const MEDIA_DIR: &str = "media/audio";
@@ -168,6 +166,12 @@ impl MediaType for Audio {
             duration: None,
         })
     }
+    /// Same file content (`sha256`) and same caption, as the SDK's `Audio.__eq__`.
+    fn same_media(&self, other: &dyn WbValue) -> bool {
+        other.downcast_ref::<Audio>().is_some_and(|o| {
+            o.media.same_file(&self.media) && o.media.caption_json() == self.media.caption_json()
+        })
+    }
 }
 
 /// `(3, 2, 2)` as Python prints a shape tuple.
@@ -185,28 +189,7 @@ fn py_tuple(shape: &[usize]) -> String {
 }
 
 impl WbValue for Audio {
-    fn log_type(&self) -> Option<&'static str> {
-        Some(LOG_TYPE)
-    }
-    fn class_name(&self) -> &'static str {
-        "Audio"
-    }
-    fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.bind_media(run, key, step)
-    }
-    fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        self.media_run_json().map(Value::Object)
-    }
-    fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-        self.media_artifact_json(artifact).map(Value::Object)
-    }
-    /// Same file content (`sha256`) and same caption, as the SDK's `Audio.__eq__`.
-    fn wb_eq(&self, other: &dyn WbValue) -> bool {
-        self.same_media(other)
-            && other
-                .downcast_ref::<Audio>()
-                .is_some_and(|o| o.media.caption_json() == self.media.caption_json())
-    }
+    media_value_methods!("Audio");
     fn column_type(&self) -> Option<Value> {
         let mut m = Map::new();
         m.insert("wb_type".into(), LOG_TYPE.into());

@@ -1,7 +1,8 @@
 //! [`Html`] (`html-file`).
 
-use crate::artifact::{ArtifactSource, ArtifactTarget};
+use crate::artifact::ArtifactSource;
 use crate::error::{Error, Result};
+use crate::internal::media::media_value_methods;
 use crate::json::Value;
 use crate::media::MediaFile;
 use crate::media_type::{Media, MediaType};
@@ -159,24 +160,7 @@ impl MediaType for Html {
 }
 
 impl WbValue for Html {
-    fn log_type(&self) -> Option<&'static str> {
-        Some(Self::LOG_TYPE)
-    }
-    fn class_name(&self) -> &'static str {
-        "Html"
-    }
-    fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.bind_media(run, key, step)
-    }
-    fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        self.media_run_json().map(Value::Object)
-    }
-    fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-        self.media_artifact_json(artifact).map(Value::Object)
-    }
-    fn wb_eq(&self, other: &dyn WbValue) -> bool {
-        self.same_media(other)
-    }
+    media_value_methods!("Html");
     fn batching(&self) -> Batching {
         Batching::All
     }

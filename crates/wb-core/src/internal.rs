@@ -30,6 +30,15 @@ pub mod media {
     use crate::media::MediaFile;
     pub use crate::media::{Binding, MediaSource, TempMediaFile, media_run_json};
     pub use crate::media_type::{Media, MediaType, batch_captions, entry_path, media_decoder};
+
+    /// `media_value_methods!("Class")`, inside `impl WbValue for T` of a [`MediaType`] `T`:
+    /// the [`WbValue`](crate::WbValue) methods every media type shares, each a call of the
+    /// [`MediaType`] method that a type overrides where it differs (`log_type` is
+    /// [`MediaType::LOG_TYPE`], `class_name` is `"Class"`, `bind_to_run` is
+    /// [`MediaType::bind_media`], `to_run_json` and `to_artifact_json` are
+    /// [`MediaType::media_run_json`] and [`MediaType::media_artifact_json`] as objects,
+    /// `wb_eq` is [`MediaType::same_media`]).
+    pub use crate::__media_value_methods as media_value_methods;
     use crate::{ArtifactTarget, RunTarget, Step};
     use std::path::Path;
     use std::sync::Arc;

@@ -167,9 +167,9 @@ pub fn batch_captions<'a>(items: impl IntoIterator<Item = &'a Media>) -> Value {
 /// lets [`WbValue`] delegate to the provided methods:
 ///
 /// ```
-/// use wb_core::internal::media::generated_file;
+/// use wb_core::internal::media::{generated_file, media_value_methods};
 /// use wb_core::internal::{Media, MediaType};
-/// use wb_core::{ArtifactSource, ArtifactTarget, Result, RunTarget, Step, Value, WbValue};
+/// use wb_core::{ArtifactSource, Result, Value, WbValue};
 ///
 /// /// A text file logged as `text-file`.
 /// #[derive(Debug, Clone)]
@@ -202,24 +202,8 @@ pub fn batch_captions<'a>(items: impl IntoIterator<Item = &'a Media>) -> Value {
 /// }
 ///
 /// impl WbValue for Text {
-///     fn log_type(&self) -> Option<&'static str> {
-///         Some(Self::LOG_TYPE)
-///     }
-///     fn class_name(&self) -> &'static str {
-///         "Text"
-///     }
-///     fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-///         self.bind_media(run, key, step)
-///     }
-///     fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-///         self.media_run_json().map(Value::Object)
-///     }
-///     fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-///         self.media_artifact_json(artifact).map(Value::Object)
-///     }
-///     fn wb_eq(&self, other: &dyn WbValue) -> bool {
-///         self.same_media(other)
-///     }
+///     // `log_type`, `class_name`, `bind_to_run`, `to_run_json`, `to_artifact_json`, `wb_eq`.
+///     media_value_methods!("Text");
 /// }
 ///
 /// // Registered by the family's `register`:
@@ -237,12 +221,17 @@ pub fn batch_captions<'a>(items: impl IntoIterator<Item = &'a Media>) -> Value {
 ///    is [`Media::file`].
 /// 2. `impl MediaType`: the `_type`, the folder, [`MediaType::from_media`] (fill the type's
 ///    other fields from `json`, or leave them unknown as the SDK does).
-/// 3. In `impl WbValue`, the five methods above become one-line calls. A type with more in
-///    its JSON (a video's `width`, an image's boxes) inserts it into the map
-///    `media_run_json` / `media_artifact_json` return; one that binds more than its file (an
-///    image's boxes and masks, a mask's class labels) calls `bind_media` first; one whose
-///    equality also compares the caption (Audio, Image) adds
-///    `media().caption_json() == ...` to `same_media`.
+/// 3. `impl WbValue` starts with [`media_value_methods!`](crate::internal::media::media_value_methods)
+///    with the Python class name: it writes `log_type`, `class_name`, `bind_to_run`,
+///    `to_run_json`, `to_artifact_json` and `wb_eq` as calls of the provided methods here
+///    ([`MediaType::LOG_TYPE`], [`MediaType::bind_media`], [`MediaType::media_run_json`],
+///    [`MediaType::media_artifact_json`], [`MediaType::same_media`]); the impl adds only
+///    what the type has of its own (`batching`, `column_type`, ...). A type that differs
+///    overrides the provided method in its `impl MediaType`: one with more in its JSON (a
+///    video's `width`) inserts it into the map of [`Media::run_json`] /
+///    [`Media::artifact_json`]; one that binds more than its file (a mask's class labels)
+///    binds its media with [`Media::bind`] first; one whose equality also compares the
+///    caption (Audio) adds `caption_json() == ...` to the file comparison.
 /// 4. `from_json` is [`MediaType::decode_media`]; `register` uses [`media_decoder`]. A type
 ///    whose entries are not plain files of their name's last extension overrides
 ///    [`MediaType::entry_extension`] (`.plotly.json`; or returns the decoding error for an
@@ -313,6 +302,41 @@ pub trait MediaType: WbValue + Sized {
     }
 }
 
+/// See [`crate::internal::media::media_value_methods`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __media_value_methods {
+    ($class_name:literal) => {
+        fn log_type(&self) -> ::core::option::Option<&'static str> {
+            ::core::option::Option::Some(<Self as $crate::internal::MediaType>::LOG_TYPE)
+        }
+        fn class_name(&self) -> &'static str {
+            $class_name
+        }
+        fn bind_to_run(
+            &self,
+            run: &dyn $crate::RunTarget,
+            key: &str,
+            step: $crate::Step,
+        ) -> $crate::Result<()> {
+            $crate::internal::MediaType::bind_media(self, run, key, step)
+        }
+        fn to_run_json(&self, _run: &dyn $crate::RunTarget) -> $crate::Result<$crate::Value> {
+            $crate::internal::MediaType::media_run_json(self).map($crate::Value::Object)
+        }
+        fn to_artifact_json(
+            &self,
+            artifact: &mut dyn $crate::ArtifactTarget,
+        ) -> $crate::Result<$crate::Value> {
+            $crate::internal::MediaType::media_artifact_json(self, artifact)
+                .map($crate::Value::Object)
+        }
+        fn wb_eq(&self, other: &dyn $crate::WbValue) -> bool {
+            $crate::internal::MediaType::same_media(self, other)
+        }
+    };
+}
+
 /// The registry decoder of a [`MediaType`]:
 /// `registry.register(T::LOG_TYPE, media_decoder::<T>)`.
 pub fn media_decoder<T: MediaType>(
@@ -348,24 +372,7 @@ mod tests {
     }
 
     impl WbValue for Clip {
-        fn log_type(&self) -> Option<&'static str> {
-            Some(Self::LOG_TYPE)
-        }
-        fn class_name(&self) -> &'static str {
-            "Clip"
-        }
-        fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-            self.bind_media(run, key, step)
-        }
-        fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-            self.media_run_json().map(Value::Object)
-        }
-        fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-            self.media_artifact_json(artifact).map(Value::Object)
-        }
-        fn wb_eq(&self, other: &dyn WbValue) -> bool {
-            self.same_media(other)
-        }
+        crate::internal::media::media_value_methods!("Clip");
     }
 
     fn clip(bytes: &[u8]) -> Clip {

@@ -1,12 +1,11 @@
 //! [`Plotly`] (`plotly-file`): a plotly figure as JSON.
 
-use crate::artifact::{ArtifactSource, ArtifactTarget};
+use crate::artifact::ArtifactSource;
 use crate::error::{Error, Result};
+use crate::internal::media::media_value_methods;
 use crate::json::{self, Dialect, Value};
 use crate::media::MediaFile;
 use crate::media_type::{Media, MediaType};
-use crate::path::Step;
-use crate::target::RunTarget;
 use crate::value::WbValue;
 
 /// The media folder of plotly figures.
@@ -89,26 +88,9 @@ impl MediaType for Plotly {
 }
 
 impl WbValue for Plotly {
-    fn log_type(&self) -> Option<&'static str> {
-        Some(Self::LOG_TYPE)
-    }
-    fn class_name(&self) -> &'static str {
-        "Plotly"
-    }
-    fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.bind_media(run, key, step)
-    }
-    fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        self.media_run_json().map(Value::Object)
-    }
-    fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-        self.media_artifact_json(artifact).map(Value::Object)
-    }
+    media_value_methods!("Plotly");
     fn artifact_addable(&self) -> bool {
         false
-    }
-    fn wb_eq(&self, other: &dyn WbValue) -> bool {
-        self.same_media(other)
     }
 }
 

@@ -3,10 +3,10 @@
 use crate::node::{Node, NodeId};
 use std::collections::HashMap;
 use std::sync::OnceLock;
-use wb_core::internal::media::generated_file;
+use wb_core::internal::media::{generated_file, media_value_methods};
 use wb_core::internal::{Media, MediaType};
 use wb_core::json::{self, Dialect, Map, Value};
-use wb_core::{ArtifactSource, ArtifactTarget, Error, MediaFile, Result, RunTarget, Step, WbValue};
+use wb_core::{ArtifactSource, ArtifactTarget, Error, MediaFile, Result, WbValue};
 
 /// The media folder of graph files.
 pub(crate) const MEDIA_DIR: &str = "media/graph";
@@ -351,48 +351,41 @@ impl MediaType for Graph {
     fn entry_extension(_path: &str) -> Result<String> {
         Ok(EXTENSION.to_owned())
     }
-}
 
-impl WbValue for Graph {
-    fn log_type(&self) -> Option<&'static str> {
-        Some(LOG_TYPE)
-    }
-
-    fn class_name(&self) -> &'static str {
-        "Graph"
-    }
-
-    fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.bind_media(run, key, step)
-    }
-
-    fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
+    /// Only once the graph was logged (its file bound).
+    fn media_run_json(&self) -> Result<Map> {
         if !self.media.get().is_some_and(Media::is_bound) {
             return Err(Error::value(
                 "Value of type Graph must be bound to a run with bind_to_run() before being \
                  serialized to JSON.",
             ));
         }
-        self.media_run_json().map(Value::Object)
+        self.media().run_json(LOG_TYPE)
     }
 
     /// With its file once the graph was logged; `{"_type": "graph-file"}` alone before, as the
     /// SDK writes it.
-    fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-        if self.media.get().is_none() {
-            return Ok(Value::Object(wb_core::json_map! { "_type" => LOG_TYPE }));
+    fn media_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Map> {
+        match self.media.get() {
+            None => Ok(wb_core::json_map! { "_type" => LOG_TYPE }),
+            Some(media) => media.artifact_json(LOG_TYPE, MEDIA_DIR, artifact),
         }
-        self.media_artifact_json(artifact).map(Value::Object)
     }
 
     /// The SDK's equality: logged graphs with the same file content (an unlogged graph has no
     /// file and equals nothing).
-    fn wb_eq(&self, other: &dyn WbValue) -> bool {
-        self.media.get().is_some()
-            && other
-                .downcast_ref::<Graph>()
-                .is_some_and(|o| o.media.get().is_some() && self.same_media(other))
+    fn same_media(&self, other: &dyn WbValue) -> bool {
+        other
+            .downcast_ref::<Graph>()
+            .is_some_and(|o| match (self.media.get(), o.media.get()) {
+                (Some(a), Some(b)) => a.same_file(b),
+                _ => false,
+            })
     }
+}
+
+impl WbValue for Graph {
+    media_value_methods!("Graph");
 
     fn artifact_addable(&self) -> bool {
         false

@@ -527,7 +527,7 @@ impl WbValue for Image {
             b.bind(run, key, step)?;
         }
         for m in self.masks.values() {
-            m.bind(run, key, step)?;
+            m.bind_to_run(run, key, step)?;
         }
         Ok(())
     }

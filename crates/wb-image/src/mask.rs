@@ -6,10 +6,10 @@ use crate::pixels::{Element, ImageMode, Pixels};
 use ndarray::{ArrayView, Dimension};
 use std::path::Path;
 use std::sync::Arc;
-use wb_core::internal::media::{generated_file, user_file};
+use wb_core::internal::media::{generated_file, media_value_methods, user_file};
 use wb_core::internal::{Media, MediaType};
 use wb_core::json::Value;
-use wb_core::{ArtifactSource, ArtifactTarget, Error, MediaFile, Result, RunTarget, Step, WbValue};
+use wb_core::{ArtifactSource, Error, MediaFile, Result, RunTarget, Step, WbValue};
 
 /// The media folder of masks.
 pub(crate) const MEDIA_DIR: &str = "media/images/mask";
@@ -171,15 +171,6 @@ impl ImageMask {
         let value = crate::boxes::singleton_value(CONFIG_SECTION, &key, labels);
         Some((CONFIG_SECTION, key, value))
     }
-
-    pub(crate) fn bind(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        let was_bound = self.media.is_bound();
-        self.bind_media(run, key, step)?;
-        if !was_bound && let Some((section, k, v)) = self.config_singleton(key) {
-            run.update_config_singleton(section, &k, v)?;
-        }
-        Ok(())
-    }
 }
 
 fn f64_to_i32(v: f64) -> i32 {
@@ -207,27 +198,19 @@ impl MediaType for ImageMask {
     fn entry_extension(_path: &str) -> Result<String> {
         Ok(EXTENSION.to_owned())
     }
+    /// Binds the file and, the first time, writes the class labels into the run config.
+    fn bind_media(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
+        let was_bound = self.media.is_bound();
+        self.media.bind(run, MEDIA_DIR, key, step)?;
+        if !was_bound && let Some((section, k, v)) = self.config_singleton(key) {
+            run.update_config_singleton(section, &k, v)?;
+        }
+        Ok(())
+    }
 }
 
 impl WbValue for ImageMask {
-    fn log_type(&self) -> Option<&'static str> {
-        Some(Self::LOG_TYPE)
-    }
-    fn class_name(&self) -> &'static str {
-        "ImageMask"
-    }
-    fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.bind(run, key, step)
-    }
-    fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        self.media_run_json().map(Value::Object)
-    }
-    fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-        self.media_artifact_json(artifact).map(Value::Object)
-    }
-    fn wb_eq(&self, other: &dyn WbValue) -> bool {
-        self.same_media(other)
-    }
+    media_value_methods!("ImageMask");
 }
 
 /// Logs the value under a row's key: `Row::new().with("key", value)`.

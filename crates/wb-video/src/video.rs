@@ -6,7 +6,7 @@ use crate::prepare::{Frames, VideoElement};
 use ndarray::{ArrayView, Dimension};
 use std::path::Path;
 use wb_core::internal::media::{
-    Media, MediaType, batch_captions, entry_path, generated_file, user_file,
+    Media, MediaType, batch_captions, entry_path, generated_file, media_value_methods, user_file,
 };
 use wb_core::internal::path::splitext_ext;
 use wb_core::internal::value::downcast_all;
@@ -243,6 +243,18 @@ impl MediaType for Video {
             height: dim("height"),
         })
     }
+    /// The media's run JSON with the video's `width` and `height`.
+    fn media_run_json(&self) -> Result<Map> {
+        let mut m = self.media.run_json(LOG_TYPE)?;
+        self.add_size(&mut m);
+        Ok(m)
+    }
+    /// The media's artifact JSON with the video's `width` and `height`.
+    fn media_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Map> {
+        let mut m = self.media.artifact_json(LOG_TYPE, MEDIA_DIR, artifact)?;
+        self.add_size(&mut m);
+        Ok(m)
+    }
 }
 
 /// The format named by a path's extension, compared in lower case.
@@ -252,29 +264,7 @@ fn format_of(path: &str) -> Result<VideoFormat> {
 }
 
 impl WbValue for Video {
-    fn log_type(&self) -> Option<&'static str> {
-        Some(LOG_TYPE)
-    }
-    fn class_name(&self) -> &'static str {
-        "Video"
-    }
-    fn bind_to_run(&self, run: &dyn RunTarget, key: &str, step: Step) -> Result<()> {
-        self.bind_media(run, key, step)
-    }
-    fn to_run_json(&self, _run: &dyn RunTarget) -> Result<Value> {
-        let mut m = self.media_run_json()?;
-        self.add_size(&mut m);
-        Ok(Value::Object(m))
-    }
-    fn to_artifact_json(&self, artifact: &mut dyn ArtifactTarget) -> Result<Value> {
-        let mut m = self.media_artifact_json(artifact)?;
-        self.add_size(&mut m);
-        Ok(Value::Object(m))
-    }
-    /// Same file content (`sha256`), as the SDK's `Media.__eq__`.
-    fn wb_eq(&self, other: &dyn WbValue) -> bool {
-        self.same_media(other)
-    }
+    media_value_methods!("Video");
     fn column_type(&self) -> Option<Value> {
         let mut m = Map::new();
         m.insert("wb_type".into(), LOG_TYPE.into());

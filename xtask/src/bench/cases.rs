@@ -343,46 +343,30 @@ impl Bench for TableBench {
 fn video_bench() -> Result<Box<dyn Bench>, String> {
     Ok(Box::new(VideoBench {
         frames: inputs::video_frames(),
+        format: wb_types::video::VideoFormat::Gif,
     }))
-}
-
-/// `wandb.Video(frames, fps=4, format="gif")`, logged.
-struct VideoBench {
-    frames: Array4<u8>,
 }
 
 fn video_mp4_bench() -> Result<Box<dyn Bench>, String> {
-    Ok(Box::new(VideoMp4Bench {
+    Ok(Box::new(VideoBench {
         frames: inputs::video_frames(),
+        format: wb_types::video::VideoFormat::Mp4,
     }))
 }
 
-/// `wandb.Video(frames, fps=4, format="mp4")`, logged.
-struct VideoMp4Bench {
+/// `wandb.Video(frames, fps=4, format=...)` (`"gif"` or `"mp4"`), logged.
+struct VideoBench {
     frames: Array4<u8>,
-}
-
-impl Bench for VideoMp4Bench {
-    fn run(&mut self, dir: &Path) -> Result<Produced, String> {
-        use wb_types::video::{Video, VideoFormat, VideoOptions};
-        let v = Video::from_array_with(
-            self.frames.view(),
-            VideoOptions::default()
-                .with_format(VideoFormat::Mp4)
-                .with_fps(4.0),
-        )
-        .map_err(err)?;
-        Ok(Produced::Files(vec![log_media(dir, "video", v)?]))
-    }
+    format: wb_types::video::VideoFormat,
 }
 
 impl Bench for VideoBench {
     fn run(&mut self, dir: &Path) -> Result<Produced, String> {
-        use wb_types::video::{Video, VideoFormat, VideoOptions};
+        use wb_types::video::{Video, VideoOptions};
         let v = Video::from_array_with(
             self.frames.view(),
             VideoOptions::default()
-                .with_format(VideoFormat::Gif)
+                .with_format(self.format)
                 .with_fps(4.0),
         )
         .map_err(err)?;
@@ -393,8 +377,7 @@ impl Bench for VideoBench {
 fn run_bench() -> Result<Box<dyn Bench>, String> {
     Ok(Box::new(RunBench {
         base: inputs::run_base(),
-        last: None,
-        kept: false,
+        folders: RunFolders::default(),
         system: true,
     }))
 }
@@ -402,33 +385,68 @@ fn run_bench() -> Result<Box<dyn Bench>, String> {
 fn run_nostats_bench() -> Result<Box<dyn Bench>, String> {
     Ok(Box::new(RunBench {
         base: inputs::run_base(),
-        last: None,
-        kept: false,
+        folders: RunFolders::default(),
         system: false,
     }))
 }
 
-/// An offline run: 10 000 `log` calls of three scalars and a histogram, then `finish`.
-struct RunBench {
-    base: Vec<f64>,
-    /// The previous run's folder, removed (untimed) before the next run.
+/// The run folders the run benches leave: the first run's (the output compared with the
+/// SDK's) stays; each later one is removed, untimed, before the next run.
+#[derive(Default)]
+struct RunFolders {
+    /// The previous run's folder, to remove before the next run.
     last: Option<PathBuf>,
-    /// Whether the first run (the output compared with the SDK's) was left in place.
+    /// Whether the first run was left in place.
     kept: bool,
-    /// Whether system metrics and metadata are on (the default).
-    system: bool,
 }
 
-impl Bench for RunBench {
-    fn before(&mut self) -> Result<(), String> {
+impl RunFolders {
+    /// The benches' `before`: removes the previous run's folder, unless it is the first.
+    fn remove_last(&mut self) -> Result<(), String> {
         if let Some(d) = self.last.take() {
             std::fs::remove_dir_all(&d).map_err(|e| format!("{}: {e}", d.display()))?;
         }
         Ok(())
     }
 
+    /// Notes the folder of the run just finished.
+    fn finished(&mut self, dir: &Path) {
+        if self.kept {
+            self.last = Some(dir.to_path_buf());
+        }
+        self.kept = true;
+    }
+}
+
+/// The row the run benches log at step `s`: three scalars and a 64-bin histogram of `base`
+/// shifted by the step, as the Python side logs it.
+fn run_row(base: &[f64], s: u64) -> Result<wb_run::Row, String> {
+    let (loss, acc, lr) = inputs::run_scalars(s);
+    let shift = s as f64 * 0.001;
+    let data: Vec<f64> = base.iter().map(|b| b + shift).collect();
+    let h = Histogram::from_sequence(&data).map_err(err)?;
+    Ok(wb_run::Row::new()
+        .with("loss", loss)
+        .with("acc", acc)
+        .with("lr", lr)
+        .with_media("h", h))
+}
+
+/// An offline run: 10 000 `log` calls of three scalars and a histogram, then `finish`.
+struct RunBench {
+    base: Vec<f64>,
+    folders: RunFolders,
+    /// Whether system metrics and metadata are on (the default).
+    system: bool,
+}
+
+impl Bench for RunBench {
+    fn before(&mut self) -> Result<(), String> {
+        self.folders.remove_last()
+    }
+
     fn run(&mut self, dir: &Path) -> Result<Produced, String> {
-        use wb_run::{Row, Run};
+        use wb_run::Run;
         let run = Run::builder()
             .with_dir(dir)
             .with_project("wb-bench")
@@ -438,24 +456,10 @@ impl Bench for RunBench {
             .build()
             .map_err(err)?;
         for s in 0..inputs::RUN_STEPS {
-            let (loss, acc, lr) = inputs::run_scalars(s);
-            let shift = s as f64 * 0.001;
-            let data: Vec<f64> = self.base.iter().map(|b| b + shift).collect();
-            let h = Histogram::from_sequence(&data).map_err(err)?;
-            run.log(
-                Row::new()
-                    .with("loss", loss)
-                    .with("acc", acc)
-                    .with("lr", lr)
-                    .with_media("h", h),
-            )
-            .map_err(err)?;
+            run.log(run_row(&self.base, s)?).map_err(err)?;
         }
         run.finish(0).map_err(err)?;
-        if self.kept {
-            self.last = Some(run.dir().to_path_buf());
-        }
-        self.kept = true;
+        self.folders.finished(run.dir());
         Ok(Produced::Files(vec![run.log_path().to_path_buf()]))
     }
 }
@@ -488,8 +492,7 @@ fn run_online_bench() -> Result<Box<dyn Bench>, String> {
         base: inputs::run_base(),
         core,
         backend,
-        last: None,
-        kept: false,
+        folders: RunFolders::default(),
         in_log_ms: Vec::new(),
         tail_ms: Vec::new(),
     }))
@@ -503,23 +506,19 @@ struct RunOnlineBench {
     base: Vec<f64>,
     core: PathBuf,
     backend: wb_fake_backend::Backend,
-    last: Option<PathBuf>,
-    kept: bool,
+    folders: RunFolders,
     in_log_ms: Vec<f64>,
     tail_ms: Vec<f64>,
 }
 
 impl Bench for RunOnlineBench {
     fn before(&mut self) -> Result<(), String> {
-        if let Some(d) = self.last.take() {
-            std::fs::remove_dir_all(&d).map_err(|e| format!("{}: {e}", d.display()))?;
-        }
-        Ok(())
+        self.folders.remove_last()
     }
 
     fn run(&mut self, dir: &Path) -> Result<Produced, String> {
         use std::time::{Duration, Instant};
-        use wb_run::{Row, Run};
+        use wb_run::Run;
         let run = Run::builder()
             .with_dir(dir)
             .with_project("wb-bench")
@@ -532,15 +531,7 @@ impl Bench for RunOnlineBench {
             .map_err(err)?;
         let mut in_log = Duration::ZERO;
         for s in 0..inputs::RUN_STEPS {
-            let (loss, acc, lr) = inputs::run_scalars(s);
-            let shift = s as f64 * 0.001;
-            let data: Vec<f64> = self.base.iter().map(|b| b + shift).collect();
-            let h = Histogram::from_sequence(&data).map_err(err)?;
-            let row = Row::new()
-                .with("loss", loss)
-                .with("acc", acc)
-                .with("lr", lr)
-                .with_media("h", h);
+            let row = run_row(&self.base, s)?;
             let t = Instant::now();
             run.log(row).map_err(err)?;
             in_log += t.elapsed();
@@ -563,10 +554,7 @@ impl Bench for RunOnlineBench {
                 inputs::RUN_STEPS
             ));
         }
-        if self.kept {
-            self.last = Some(run.dir().to_path_buf());
-        }
-        self.kept = true;
+        self.folders.finished(run.dir());
         Ok(Produced::Files(vec![run.log_path().to_path_buf()]))
     }
 

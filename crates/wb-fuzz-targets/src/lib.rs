@@ -1,7 +1,7 @@
-//! Fuzz target bodies, shared by the libFuzzer binaries (`fuzz/fuzz_targets/`) and the test
-//! suite's corpus replay (`crates/wb-types/tests/reliability_fuzz_smoke.rs`, which includes this
-//! file with `#[path]`). Each function must return normally for every input: a panic, an abort
-//! (allocation failure) or a hang is a finding.
+//! Fuzz target bodies, shared by the libFuzzer binaries (`fuzz/fuzz_targets/`, a workspace of
+//! its own) and the corpus replay this crate's test runs in every `cargo test`
+//! (`tests/corpus_smoke.rs`). Each function must return normally for every input: a panic, an
+//! abort (allocation failure) or a hang is a finding.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};

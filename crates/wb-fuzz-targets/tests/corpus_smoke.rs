@@ -1,17 +1,13 @@
 //! The fuzz targets' smoke run, on stable, in every `cargo test`: each committed corpus file
 //! (`fuzz/corpus/<target>/`, seeds plus what libFuzzer kept in its 10-minute runs) goes through
-//! the same target function the fuzzers run (`fuzz/src/targets.rs`), and so does each file
+//! the same target function the fuzzers run (this crate's), and so does each file
 //! truncated and with bytes flipped, plus a few thousand random inputs per target (proptest).
 //! A panic here is a fuzz finding; see docs/reliability.md.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-// The fuzz crate is a workspace of its own (libFuzzer), so its target bodies are compiled in.
-#[path = "../../../fuzz/src/targets.rs"]
-#[allow(dead_code, missing_docs)]
-mod targets;
-
 use proptest::prelude::*;
 use std::path::PathBuf;
+use wb_fuzz_targets as targets;
 
 fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
