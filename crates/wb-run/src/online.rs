@@ -54,6 +54,8 @@ pub(crate) struct Online {
     alive: AtomicBool,
     /// Why core stopped, once it did.
     lost: Mutex<Option<String>>,
+    /// Whether the user was told that core stopped.
+    reported: AtomicBool,
     url: String,
     project_url: String,
     name: String,
@@ -150,6 +152,7 @@ impl Online {
             stream,
             alive: AtomicBool::new(true),
             lost: Mutex::new(None),
+            reported: AtomicBool::new(false),
             url,
             project_url,
             name,
@@ -272,28 +275,44 @@ impl Online {
         self.alive.load(Ordering::SeqCst)
     }
 
-    /// Marks core as gone and warns once: the run goes on locally.
-    fn lose(&self, why: &str, run_dir: &Path) {
+    /// Marks core as gone: the run goes on locally. Prints nothing, as it runs where the
+    /// log is locked and on the console capture's threads, where writing to the captured
+    /// stderr could wait on the capture itself; [`Online::report_lost`] tells the user.
+    fn lose(&self, why: &str) {
         if self.alive.swap(false, Ordering::SeqCst) {
             *self.lost.lock().unwrap_or_else(|p| p.into_inner()) = Some(why.to_owned());
-            eprintln!(
-                "wandb: WARNING the upload of this run stopped ({why}); logging goes on in {} \
-                 and `wb sync {}` uploads the rest",
-                run_dir.display(),
-                run_dir.display()
-            );
         }
+    }
+
+    /// Warns once that core stopped, if it did. Call it only from the user's own calls,
+    /// holding no lock of the run.
+    pub(crate) fn report_lost(&self, run_dir: &Path) {
+        if self.is_alive() || self.reported.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let why = self
+            .lost
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .unwrap_or_default();
+        eprintln!(
+            "wandb: WARNING the upload of this run stopped ({why}); logging goes on in {} \
+             and `wb sync {}` uploads the rest",
+            run_dir.display(),
+            run_dir.display()
+        );
     }
 
     /// Queues records for core (never waits on the network). A failure means core is gone:
     /// the run goes on locally.
-    pub(crate) fn forward(&self, records: Vec<Record>, run_dir: &Path) {
+    pub(crate) fn forward(&self, records: Vec<Record>) {
         if !self.is_alive() {
             return;
         }
         for r in records {
             if let Err(e) = self.stream.publish(r) {
-                self.lose(&e.to_string(), run_dir);
+                self.lose(&e.to_string());
                 return;
             }
         }
@@ -304,10 +323,11 @@ impl Online {
     pub(crate) fn finish(&self, exit: Record, exit_code: i32, run_dir: &Path) {
         if self.is_alive() {
             match self.stream.deliver(exit) {
-                Ok(pending) => self.wait_for_exit(&pending, run_dir),
-                Err(e) => self.lose(&e.to_string(), run_dir),
+                Ok(pending) => self.wait_for_exit(&pending),
+                Err(e) => self.lose(&e.to_string()),
             }
         }
+        self.report_lost(run_dir);
         if self.is_alive() {
             let _ = self.stream.finish();
         }
@@ -337,7 +357,7 @@ impl Online {
     /// Waits for core's answer to the exit record, showing core's operations meanwhile as
     /// the SDK does ([`crate::progress`]): the screen is updated ten times a second and the
     /// stats polled every half second.
-    fn wait_for_exit(&self, pending: &Pending<wb_proto::RecordResult>, run_dir: &Path) {
+    fn wait_for_exit(&self, pending: &Pending<wb_proto::RecordResult>) {
         use std::io::Write;
         let mut display = Display::for_stderr(self.silent);
         let mut stats: Option<OperationStats> = None;
@@ -353,7 +373,7 @@ impl Online {
                 Err(wb_service::Error::Timeout { .. }) => {}
                 Err(e) => {
                     eprint!("{}", display.close());
-                    self.lose(&e.to_string(), run_dir);
+                    self.lose(&e.to_string());
                     return;
                 }
             }

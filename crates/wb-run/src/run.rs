@@ -1140,8 +1140,14 @@ impl Run {
     }
 
     /// Numbers, frames and writes records (from `make`, which sees the log state) in one write.
+    /// Called from the user's own calls only: it may warn, once no lock is held, that core
+    /// stopped.
     fn emit(&self, make: impl FnOnce(&mut LogState) -> Result<Vec<Record>>) -> Result<()> {
-        self.sink_parts().emit(make)
+        let result = self.sink_parts().emit(make);
+        if let Some(o) = &self.online {
+            o.report_lost(&self.run_dir);
+        }
+        result
     }
 
     fn sink_parts(&self) -> SinkParts<'_> {
@@ -1149,7 +1155,6 @@ impl Run {
             mode: self.mode,
             id: &self.id,
             log_path: &self.log_path,
-            run_dir: &self.run_dir,
             log: &self.log,
             online: self.online.as_deref(),
         }
@@ -1167,7 +1172,6 @@ impl Run {
             mode: self.mode,
             id: self.id.clone(),
             log_path: self.log_path.clone(),
-            run_dir: self.run_dir.clone(),
             log: Arc::clone(&self.log),
             online: self.online.clone(),
         }
@@ -1260,7 +1264,6 @@ struct SinkParts<'a> {
     mode: Mode,
     id: &'a str,
     log_path: &'a Path,
-    run_dir: &'a Path,
     log: &'a Mutex<LogState>,
     online: Option<&'a Online>,
 }
@@ -1333,7 +1336,7 @@ impl SinkParts<'_> {
         if let Some(o) = self.online
             && !forward.is_empty()
         {
-            o.forward(forward, self.run_dir);
+            o.forward(forward);
         }
         Ok(())
     }
@@ -1346,7 +1349,6 @@ pub(crate) struct RecordSink {
     mode: Mode,
     id: String,
     log_path: PathBuf,
-    run_dir: PathBuf,
     log: Arc<Mutex<LogState>>,
     online: Option<Arc<Online>>,
 }
@@ -1358,7 +1360,6 @@ impl RecordSink {
             mode: self.mode,
             id: &self.id,
             log_path: &self.log_path,
-            run_dir: &self.run_dir,
             log: &self.log,
             online: self.online.as_deref(),
         }
