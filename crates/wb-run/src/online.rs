@@ -15,8 +15,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use wb_proto::{
-    OperationStats, OperationStatsRequest, Record, RecordType, Request, RequestType, ResponseType,
-    ResultType, RunRecord, RunStartRequest, Settings,
+    InternalMessagesRequest, OperationStats, OperationStatsRequest, Record, RecordType, Request,
+    RequestType, ResponseType, ResultType, RunRecord, RunStartRequest, Settings,
 };
 use wb_service::{Client, CoreBinary, Pending, RunStream};
 
@@ -43,6 +43,8 @@ pub(crate) struct Start<'a> {
     pub resume: Option<crate::run::resume::Resume>,
     /// The role and label of this process in a shared run.
     pub shared: Option<&'a crate::shared::Shared>,
+    /// How long `finish` waits for the upload (no limit when `None`).
+    pub finish_timeout: Option<Duration>,
 }
 
 /// The connection of an online run to wandb-core.
@@ -60,6 +62,8 @@ pub(crate) struct Online {
     project_url: String,
     name: String,
     silent: bool,
+    /// How long `finish` waits for the upload (no limit when `None`).
+    finish_timeout: Option<Duration>,
 }
 
 fn path_str(p: &Path) -> Option<String> {
@@ -157,6 +161,7 @@ impl Online {
             project_url,
             name,
             silent: s.silent,
+            finish_timeout: s.finish_timeout,
         };
         if !online.silent {
             eprintln!("wandb: Syncing run {}", online.name);
@@ -297,8 +302,8 @@ impl Online {
             .clone()
             .unwrap_or_default();
         eprintln!(
-            "wandb: WARNING the upload of this run stopped ({why}); logging goes on in {} \
-             and `wb sync {}` uploads the rest",
+            "wandb: WARNING the upload of this run stopped ({why}); the run goes on in full in \
+             {}, and `wb sync {}` uploads the rest",
             run_dir.display(),
             run_dir.display()
         );
@@ -319,8 +324,11 @@ impl Online {
     }
 
     /// Sends the exit record and waits until core has uploaded everything (progress from
-    /// `poll_exit` on a terminal), then closes the stream and shuts core down.
-    pub(crate) fn finish(&self, exit: Record, exit_code: i32, run_dir: &Path) {
+    /// `poll_exit` on a terminal), at most the finish timeout, then closes the stream and
+    /// shuts core down. Returns what went wrong when the upload did not complete: core
+    /// stopped, it reported a failure (a refused key), or the server did not take the data
+    /// in time.
+    pub(crate) fn finish(&self, exit: Record, exit_code: i32, run_dir: &Path) -> Option<String> {
         if self.is_alive() {
             match self.stream.deliver(exit) {
                 Ok(pending) => self.wait_for_exit(&pending),
@@ -328,12 +336,44 @@ impl Online {
             }
         }
         self.report_lost(run_dir);
-        if self.is_alive() {
-            let _ = self.stream.finish();
-        }
-        let _ = self.client.teardown(exit_code, TEARDOWN_TIMEOUT);
+        // Core's warnings (the SDK prints them as they come): a failure it gave up on.
+        let warnings = if self.is_alive() {
+            self.internal_messages()
+        } else {
+            Vec::new()
+        };
         if !self.silent {
-            if self.is_alive() {
+            for w in &warnings {
+                eprintln!("wandb: WARNING {w}");
+            }
+        }
+        let failure = if self.is_alive() {
+            (!warnings.is_empty()).then(|| {
+                let mut reason = warnings.join(" ");
+                if let Some(detail) = last_core_error(run_dir) {
+                    reason.push_str(&format!(" (wandb-core: {detail})"));
+                }
+                reason
+            })
+        } else {
+            Some(
+                self.lost
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .clone()
+                    .unwrap_or_default(),
+            )
+        };
+        let teardown = if self.is_alive() {
+            let _ = self.stream.finish();
+            TEARDOWN_TIMEOUT
+        } else {
+            // Core may still be retrying a server that is gone: do not wait on it.
+            Duration::from_secs(5)
+        };
+        let _ = self.client.teardown(exit_code, teardown);
+        if !self.silent {
+            if failure.is_none() {
                 eprintln!(
                     "wandb: {}View run {} at: {}",
                     emoji("🚀 "),
@@ -352,16 +392,20 @@ impl Online {
                 );
             }
         }
+        failure
     }
 
-    /// Waits for core's answer to the exit record, showing core's operations meanwhile as
-    /// the SDK does ([`crate::progress`]): the screen is updated ten times a second and the
-    /// stats polled every half second.
+    /// Waits for core's answer to the exit record, at most the finish timeout, showing
+    /// core's operations meanwhile as the SDK does ([`crate::progress`]): the screen is
+    /// updated ten times a second and the stats polled every half second (every two seconds
+    /// off a terminal, to name the last error if the wait times out).
     fn wait_for_exit(&self, pending: &Pending<wb_proto::RecordResult>) {
         use std::io::Write;
         let mut display = Display::for_stderr(self.silent);
         let mut stats: Option<OperationStats> = None;
         let mut last_poll: Option<Instant> = None;
+        let mut last_error = String::new();
+        let started = Instant::now();
         loop {
             let step = if display.is_on() {
                 Duration::from_millis(100)
@@ -377,14 +421,34 @@ impl Online {
                     return;
                 }
             }
-            if !display.is_on() {
-                continue;
+            if let Some(limit) = self.finish_timeout
+                && started.elapsed() >= limit
+            {
+                eprint!("{}", display.close());
+                let mut why =
+                    format!("the server did not take the rest of the run within {limit:?}");
+                if !last_error.is_empty() {
+                    why.push_str(&format!(" (last error: {last_error})"));
+                }
+                self.lose(&why);
+                return;
             }
-            if last_poll.is_none_or(|t| t.elapsed() >= Duration::from_millis(500)) {
+            let every = if display.is_on() {
+                Duration::from_millis(500)
+            } else {
+                Duration::from_secs(2)
+            };
+            if last_poll.is_none_or(|t| t.elapsed() >= every) {
                 last_poll = Some(Instant::now());
                 if let Some(s) = self.operation_stats() {
+                    if let Some(e) = first_error(&s.operations) {
+                        last_error = e;
+                    }
                     stats = Some(s);
                 }
+            }
+            if !display.is_on() {
+                continue;
             }
             let out = display.update(stats.as_ref());
             if !out.is_empty() {
@@ -394,6 +458,28 @@ impl Online {
             }
         }
         eprint!("{}", display.close());
+    }
+
+    /// The warnings core collected for the user (`InternalMessagesRequest`, which the SDK
+    /// polls and prints as they come), without waiting for more.
+    fn internal_messages(&self) -> Vec<String> {
+        let answer = self.stream.communicate(
+            request(RequestType::InternalMessages(InternalMessagesRequest {
+                wait: false,
+                info: None,
+            })),
+            Duration::from_secs(5),
+        );
+        let Ok(answer) = answer else {
+            return Vec::new();
+        };
+        let Some(ResultType::Response(r)) = answer.result_type else {
+            return Vec::new();
+        };
+        let Some(ResponseType::InternalMessagesResponse(m)) = r.response_type else {
+            return Vec::new();
+        };
+        m.messages.map(|m| m.warning).unwrap_or_default()
     }
 
     /// What core is busy with (`OperationStatsRequest`), as the SDK polls it.
@@ -413,6 +499,37 @@ impl Online {
         };
         o.operation_stats
     }
+}
+
+/// The first error status among core's operations and their subtasks (`retrying HTTP 500`).
+fn first_error(ops: &[wb_proto::Operation]) -> Option<String> {
+    ops.iter().find_map(|o| {
+        if o.error_status.is_empty() {
+            first_error(&o.subtasks)
+        } else {
+            Some(format!("{}: {}", o.desc, o.error_status))
+        }
+    })
+}
+
+/// The message of the last error core wrote to its log of the run
+/// (`logs/debug-internal.log`, JSON lines with `level` and `msg`), where the server's answer
+/// (`401 Unauthorized ...`) is named.
+fn last_core_error(run_dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(run_dir.join("logs").join("debug-internal.log")).ok()?;
+    text.lines().rev().find_map(|line| {
+        let level = json_field(line, "level")?;
+        level
+            .starts_with("ERROR")
+            .then(|| json_field(line, "msg"))
+            .flatten()
+    })
+}
+
+/// A string field of a one-line JSON object, unescaped (enough for core's log lines).
+fn json_field(line: &str, key: &str) -> Option<String> {
+    let v = wb_core::json::parse(line).ok()?;
+    v.as_object()?.get(key)?.as_str().map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -439,6 +556,7 @@ mod tests {
             silent: true,
             resume: None,
             shared,
+            finish_timeout: None,
         };
         let plain = Online::core_settings(&start(None), &run);
         assert_eq!(plain.mode.as_deref(), Some("online"));

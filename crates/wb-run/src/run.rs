@@ -51,6 +51,7 @@ pub struct RunBuilder {
     source: Source,
     console: Option<crate::console::Console>,
     system: crate::system::SystemSettings,
+    finish_timeout: Option<Duration>,
 }
 
 impl RunBuilder {
@@ -181,6 +182,15 @@ impl RunBuilder {
     /// error (default `$WANDB_INIT_TIMEOUT` seconds, else 90, the SDK's `init_timeout`).
     pub fn with_init_timeout(mut self, timeout: Duration) -> Self {
         self.given.init_timeout = Some(timeout);
+        self
+    }
+
+    /// How long [`Run::finish`] of an online run waits for wandb-core to upload what is left
+    /// before it gives up with [`Error::UploadIncomplete`] (the run stays complete locally for
+    /// `wb sync`). Default: no limit, as the SDK waits while core retries a server that is
+    /// down.
+    pub fn with_finish_timeout(mut self, timeout: Duration) -> Self {
+        self.finish_timeout = Some(timeout);
         self
     }
 
@@ -694,6 +704,7 @@ impl Run {
                 silent,
                 resume,
                 shared: run.shared.as_ref(),
+                finish_timeout: b.finish_timeout,
             };
             match Online::start(&start, &run_fields) {
                 Ok((online, server_run)) => {
@@ -1000,6 +1011,11 @@ impl Run {
     /// Finishes the run (`run.finish(exit_code=...)`): writes the last step's row, the final
     /// runtime and the exit record, and closes the log. Exit code 0 marks the run finished,
     /// anything else failed. Finishing twice does nothing.
+    ///
+    /// An online run then waits for wandb-core's upload; if it did not complete (core
+    /// stopped, the server refused the data, or [`RunBuilder::with_finish_timeout`] passed),
+    /// the error is [`Error::UploadIncomplete`]: the run is complete in its folder all the
+    /// same, for `wb sync`.
     pub fn finish(&self, exit_code: i32) -> Result<()> {
         self.console.stop();
         if let Some(sampler) = &self.sampler {
@@ -1037,9 +1053,10 @@ impl Run {
             None => Ok(()),
         };
         // No lock is held while core uploads what is left.
-        if let Some(online) = &self.online {
-            online.finish(exit, exit_code, &self.run_dir);
-        }
+        let upload_failed = match &self.online {
+            Some(online) => online.finish(exit, exit_code, &self.run_dir),
+            None => None,
+        };
         synced?;
         if exit_code == 0
             && let Some(wandb_dir) = self.run_dir.parent()
@@ -1050,7 +1067,14 @@ impl Run {
             "wb-run: run {} finished with exit code {exit_code}",
             self.id
         ));
-        Ok(())
+        match upload_failed {
+            Some(reason) => Err(Error::UploadIncomplete {
+                run_id: self.id.clone(),
+                run_dir: self.run_dir.clone(),
+                reason,
+            }),
+            None => Ok(()),
+        }
     }
 
     fn check_open(&self) -> Result<()> {

@@ -74,7 +74,11 @@ fn child_run(dir: &Path) {
         let line = format!("after the kill {step}\n");
         std::io::stdout().write_all(line.as_bytes()).unwrap();
     }
-    run.finish(0).unwrap();
+    let err = run.finish(0).unwrap_err();
+    assert!(
+        matches!(err, wb_run::Error::UploadIncomplete { .. }),
+        "{err}"
+    );
     assert!(!run.is_online());
     std::fs::write(dir.join("run.txt"), run.dir().display().to_string()).unwrap();
 }
