@@ -45,7 +45,8 @@ fn file_stream_and_upload_faults_lose_nothing_a_run_carries() {
         .build()
         .unwrap();
     // From here on, the file stream (history, summary, stats, console lines) and the file
-    // uploads fail for a while, and so do the requests for upload URLs and artifact files.
+    // uploads fail for a while, and so do the requests for upload URLs and the artifact's
+    // creation, files and commit.
     backend.inject(Fault::new(500, 3).with_path_prefix("/files/"));
     backend.inject(
         Fault::new(429, 2)
@@ -60,6 +61,8 @@ fn file_stream_and_upload_faults_lose_nothing_a_run_carries() {
     backend.inject(Fault::new(500, 2).with_path_prefix("/upload/"));
     backend.inject(Fault::new(500, 2).with_operation("CreateRunFiles"));
     backend.inject(Fault::new(500, 1).with_operation("CreateArtifactFiles"));
+    backend.inject(Fault::new(503, 1).with_operation("CreateArtifact"));
+    backend.inject(Fault::new(500, 1).with_operation("CommitArtifact"));
 
     run.define_metric("epoch", MetricOptions::default())
         .unwrap();
