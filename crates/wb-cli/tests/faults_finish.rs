@@ -2,7 +2,8 @@
 //! goes down, before `finish`. `finish` returns [`Error::UploadIncomplete`] saying what
 //! happened (the server's 401 answer; the finish timeout and the last retrying error), the
 //! run's folder holds every record, and a later `wb sync` (new key accepted, server back)
-//! uploads everything.
+//! uploads everything. A warning of wandb-core that is no failure (an artifact that already
+//! exists with the same content) leaves `finish` Ok.
 //!
 //! Opt-in (`#[ignore]`): `cargo test -p wb-cli --test faults_finish -- --ignored`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -75,4 +76,26 @@ fn a_server_down_at_finish_is_an_error_and_wb_sync_uploads_the_run() {
     backend.resume_listening().unwrap();
     wb_sync(home.path(), &core, &backend, run.dir());
     assert_backend_holds_the_run(&backend, run.dir(), &carry);
+}
+
+#[test]
+#[ignore = "needs wandb-core 0.31.0 (WB_CORE_PATH or target/conformance-venv)"]
+fn a_warning_that_is_no_failure_leaves_finish_ok() {
+    let Some(core) = core() else { return };
+    let backend = Backend::start().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let carry = Carry::new(home.path(), Console::Off);
+    // The second run logs an artifact with the content of the first one's: wandb-core warns
+    // that no new version is created, and the upload is complete all the same.
+    for _ in 0..2 {
+        let run = builder(&core, &backend, &home.path().join("project"), Console::Off)
+            .build()
+            .unwrap();
+        carry.end(&run);
+        run.finish(0).unwrap();
+        assert_eq!(
+            backend.run(run.id()).unwrap().completion(),
+            wb_fake_backend::Completion::Complete { exit_code: 0 }
+        );
+    }
 }

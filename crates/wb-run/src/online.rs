@@ -336,7 +336,8 @@ impl Online {
             }
         }
         self.report_lost(run_dir);
-        // Core's warnings (the SDK prints them as they come): a failure it gave up on.
+        // Core's warnings (the SDK prints them as they come), among them a failure it gave
+        // up on.
         let warnings = if self.is_alive() {
             self.internal_messages()
         } else {
@@ -347,9 +348,14 @@ impl Online {
                 eprintln!("wandb: WARNING {w}");
             }
         }
+        let failures: Vec<&String> = warnings.iter().filter(|w| is_upload_failure(w)).collect();
         let failure = if self.is_alive() {
-            (!warnings.is_empty()).then(|| {
-                let mut reason = warnings.join(" ");
+            (!failures.is_empty()).then(|| {
+                let mut reason = failures
+                    .iter()
+                    .map(|w| w.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 if let Some(detail) = last_core_error(run_dir) {
                     reason.push_str(&format!(" (wandb-core: {detail})"));
                 }
@@ -499,6 +505,13 @@ impl Online {
         };
         o.operation_stats
     }
+}
+
+/// Whether a warning of core says that data did not reach the server (its file stream gave
+/// up, or the run timed out finishing), as opposed to notes such as an artifact that
+/// already exists with the same content.
+fn is_upload_failure(warning: &str) -> bool {
+    warning.contains("Fatal error while uploading") || warning.contains("Timed out finishing run")
 }
 
 /// The first error status among core's operations and their subtasks (`retrying HTTP 500`).
