@@ -58,7 +58,21 @@ fn a_killed_core_keeps_everything_locally_and_wb_sync_uploads_it() {
     assert_local_log_complete(run.dir(), &carry, 10);
 
     // A fresh server gets it all from `wb sync`.
+    // output.log, which core was writing, holds every line: the run wrote it from its log.
+    let before = std::fs::read_to_string(run.dir().join("files/output.log")).unwrap();
+    for line in &carry.written {
+        let line = line.strip_prefix("ERROR ").unwrap_or(line);
+        assert!(
+            before.lines().any(|l| l == line),
+            "{line} not in output.log"
+        );
+    }
     let fresh = Backend::start().unwrap();
     wb_sync(home.path(), &core, &fresh, run.dir());
     assert_backend_holds_the_run(&fresh, run.dir(), &carry);
+    // The upload wrote the folder's output.log from the records as the run had: unchanged.
+    let after = std::fs::read_to_string(run.dir().join("files/output.log")).unwrap();
+    assert_eq!(after, before);
+    let got = fresh.run(run.id()).unwrap();
+    assert!(got.file("output.log") == Some(before.as_bytes()));
 }

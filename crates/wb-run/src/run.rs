@@ -1054,7 +1054,13 @@ impl Run {
         };
         // No lock is held while core uploads what is left.
         let upload_failed = match &self.online {
-            Some(online) => online.finish(exit, exit_code, &self.run_dir),
+            Some(online) => {
+                let failed = online.finish(exit, exit_code, &self.run_dir);
+                if !online.is_alive() {
+                    crate::console::rebuild_output_log(&self.run_dir);
+                }
+                failed
+            }
             None => None,
         };
         synced?;

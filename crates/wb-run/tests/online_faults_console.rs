@@ -1,7 +1,7 @@
 //! Console capture when wandb-core dies: a program that captures its console in an online run
 //! and then loses core still gets every byte it writes to its real stdout and stderr, in
 //! order, without blocking, even when it writes more than a pipe holds at once; the run says
-//! once that the upload stopped, and its local log keeps every console line.
+//! once that the upload stopped, and its local log and `output.log` keep every console line.
 //!
 //! The program is this test binary run again as a child (its stdout and stderr are pipes the
 //! test reads): the capture redirects the child's file descriptors, and the child kills its
@@ -190,6 +190,13 @@ fn console_output_still_reaches_the_terminal_when_core_dies() {
         "stderr burst not in the log"
     );
     assert!(logged_out.contains("after the kill 4\n"));
+    // And output.log, which core was writing, has every line: the run wrote it from its log.
+    let output_log = std::fs::read_to_string(run_dir.join("files/output.log")).unwrap();
+    let lines: std::collections::HashSet<&str> = output_log.lines().collect();
+    for want in want_out.iter().chain(&want_err) {
+        assert!(lines.contains(&want.as_str()), "{want} not in output.log");
+    }
+    assert!(lines.contains(&"after the kill 4"));
 }
 
 fn tail(s: &str) -> &str {
