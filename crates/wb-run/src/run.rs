@@ -343,8 +343,11 @@ struct LogState {
 /// creating the run returns once the server has it ([`Run::url`]), `log` only queues records
 /// for core (it never waits on the network), and [`Run::finish`] waits until everything is
 /// uploaded. The local log holds every record whatever happens to core; if core stops, the
-/// run goes on locally, says so, and [`Run::is_online`] turns false. [`Mode::Disabled`] makes
-/// every call succeed and writes nothing.
+/// run goes on locally, says so, and [`Run::is_online`] turns false. A `finish` whose upload
+/// did not complete (core stopped, the server refused the data, or did not take it within
+/// [`RunBuilder::with_finish_timeout`]) returns [`Error::UploadIncomplete`]; `wb sync` of the
+/// run folder uploads the rest. [`Mode::Disabled`] makes every call succeed and writes
+/// nothing.
 ///
 /// Logging works as `wandb.log` does in the SDK, with wandb-core's handling of steps: each
 /// [`Run::log`] is one step; [`Run::log_with`] with a step adds to that step (rows for the same step merge
