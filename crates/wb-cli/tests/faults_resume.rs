@@ -1,6 +1,7 @@
-//! A resumed online run whose wandb-core is killed: the server keeps the rows of the first
-//! run, the resumed run's folder keeps its own, and `wb sync` of that folder adds them after
-//! the first run's rows without overwriting them.
+//! A resumed online run (whose resume question the server fails for a while) whose
+//! wandb-core is killed: the server keeps the rows of the first run, the resumed run's folder
+//! keeps its own, and `wb sync` of that folder adds them after the first run's rows without
+//! overwriting them.
 //!
 //! A test binary of its own: it kills this process's wandb-core children. Opt-in
 //! (`#[ignore]`): `cargo test -p wb-cli --test faults_resume -- --ignored`.
@@ -9,7 +10,7 @@
 mod faults_support;
 
 use faults_support::*;
-use wb_fake_backend::{Backend, Completion};
+use wb_fake_backend::{Backend, Completion, Fault};
 use wb_run::{Console, Error, Resume, Row, RunLog};
 
 fn steps(history: &[serde_json::Value]) -> Vec<i64> {
@@ -36,12 +37,15 @@ fn a_resumed_run_whose_core_is_killed_is_completed_by_wb_sync() {
     first.summary(Row::new().with("best", 0.5)).unwrap();
     first.finish(1).unwrap();
 
+    // The server fails the question whether the run exists, for a while.
+    backend.inject(Fault::new(500, 2).with_operation("RunResumeStatus"));
     let second = builder(&core, &backend, &root, Console::Off)
         .with_id("resumek1")
         .with_resume(Resume::Must)
         .build()
         .unwrap();
     assert!(second.is_resumed());
+    assert!(backend.pending_faults().is_empty());
     assert_eq!(second.step(), 3);
     second.log(Row::new().with("loss", 3.0)).unwrap();
     for pid in core_pids(&core) {
