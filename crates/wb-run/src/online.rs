@@ -592,6 +592,32 @@ mod tests {
     }
 
     #[test]
+    fn the_last_error_of_cores_log_names_the_servers_answer() {
+        // The end of core 0.31.0's debug-internal.log after a key was revoked mid-run.
+        let log = concat!(
+            r#"{"time":"2026-12-07T09:45:00.808852713Z","level":"INFO","msg":"fileTransfer: Close: file transfer manager closed"}"#,
+            "\n",
+            r#"{"time":"2026-12-07T09:45:00.809266529Z","level":"ERROR+4","msg":"filestream: fatal error: filestream: failed to upload: 401 Unauthorized url=http://127.0.0.1:33279/files/fake-entity/p/ie2847th/file_stream: {\"errors\":[{\"message\":\"the API key is not the one this backend accepts\"}]}"}"#,
+            "\n",
+            r#"{"time":"2026-12-07T09:45:00.809686508Z","level":"INFO","msg":"stream: finishing up"}"#,
+            "\n",
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("logs")).unwrap();
+        std::fs::write(tmp.path().join("logs/debug-internal.log"), log).unwrap();
+        let got = last_core_error(tmp.path());
+        assert_eq!(
+            got.as_deref(),
+            Some(
+                "filestream: fatal error: filestream: failed to upload: 401 Unauthorized \
+                 url=http://127.0.0.1:33279/files/fake-entity/p/ie2847th/file_stream: \
+                 {\"errors\":[{\"message\":\"the API key is not the one this backend accepts\"}]}"
+            )
+        );
+        assert!(last_core_error(Path::new("/no/such/run")).is_none());
+    }
+
+    #[test]
     fn urls_are_the_sdks() {
         assert_eq!(app_url("https://api.wandb.ai"), "https://wandb.ai");
         assert_eq!(
