@@ -45,14 +45,16 @@ fn file_stream_and_upload_faults_lose_nothing_a_run_carries() {
         .build()
         .unwrap();
     // From here on, the file stream (history, summary, stats, console lines) and the file
-    // uploads fail for a while, and so do the requests for upload URLs and the artifact's
-    // creation, files and commit.
-    backend.inject(Fault::new(500, 3).with_path_prefix("/files/"));
+    // uploads fail for a while (errors, connections reset), and so do the requests for upload
+    // URLs and the artifact's creation, files and commit.
+    // Three in a row on the file stream: core's backoff doubles with each (about 2, 4, 8 s...).
+    backend.inject(Fault::new(500, 1).with_path_prefix("/files/"));
     backend.inject(
-        Fault::new(429, 2)
+        Fault::new(429, 1)
             .with_retry_after(1)
             .with_path_prefix("/files/"),
     );
+    backend.inject(Fault::disconnect(1).with_path_prefix("/files/"));
     backend.inject(
         Fault::new(429, 3)
             .with_retry_after(1)
