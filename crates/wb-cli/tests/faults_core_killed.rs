@@ -13,7 +13,6 @@
 mod faults_support;
 
 use faults_support::*;
-use std::time::Duration;
 use wb_fake_backend::Backend;
 use wb_run::{Console, Error};
 
@@ -45,7 +44,6 @@ fn a_killed_core_keeps_everything_locally_and_wb_sync_uploads_it() {
     // Every call goes on succeeding (they unwrap) while core is dead.
     carry.log(&run, 4..10);
     carry.end(&run);
-    std::thread::sleep(Duration::from_millis(300));
     let err = run.finish(0).unwrap_err();
     assert!(
         matches!(&err, Error::UploadIncomplete { run_dir, .. } if run_dir == run.dir()),
@@ -57,7 +55,6 @@ fn a_killed_core_keeps_everything_locally_and_wb_sync_uploads_it() {
     // is the process's own: wb-run's tests/online_faults_console.rs.)
     assert_local_log_complete(run.dir(), &carry, 10);
 
-    // A fresh server gets it all from `wb sync`.
     // output.log, which core was writing, holds every line: the run wrote it from its log.
     let before = std::fs::read_to_string(run.dir().join("files/output.log")).unwrap();
     for line in &carry.written {
@@ -67,6 +64,7 @@ fn a_killed_core_keeps_everything_locally_and_wb_sync_uploads_it() {
             "{line} not in output.log"
         );
     }
+    // A fresh server gets it all from `wb sync`.
     let fresh = Backend::start().unwrap();
     wb_sync(home.path(), &core, &fresh, run.dir());
     assert_backend_holds_the_run(&fresh, run.dir(), &carry);
