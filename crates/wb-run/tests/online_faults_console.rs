@@ -1,7 +1,8 @@
 //! Console capture when wandb-core dies: a program that captures its console in an online run
 //! and then loses core still gets every byte it writes to its real stdout and stderr, in
 //! order, without blocking, even when it writes more than a pipe holds at once; the run says
-//! once that the upload stopped, and its local log and `output.log` keep every console line.
+//! once that the upload stopped, its local log keeps every console line, and its `output.log`
+//! is what core's upload of that log sends.
 //!
 //! The program is this test binary run again as a child (its stdout and stderr are pipes the
 //! test reads): the capture redirects the child's file descriptors, and the child kills its
@@ -68,6 +69,16 @@ fn child_run(dir: &Path) {
     std::io::stdout()
         .write_all(burst("out").as_bytes())
         .unwrap();
+    // A stdout line split around more stderr lines than output.log keeps open (32).
+    std::io::stdout().write_all(b"split ").unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    for i in 0..40 {
+        std::io::stderr()
+            .write_all(format!("between {i}\n").as_bytes())
+            .unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    std::io::stdout().write_all(b"line\n").unwrap();
     for step in 1..5 {
         run.log(Row::new().with("loss", 1.0 / f64::from(step + 1)))
             .unwrap();
@@ -159,6 +170,11 @@ fn console_output_still_reaches_the_terminal_when_core_dies() {
     assert!(got_out == want_out, "stdout lost or reordered burst lines");
     assert!(got_err == want_err, "stderr lost or reordered burst lines");
     assert!(out_lines.contains(&"before the kill"));
+    assert!(out_lines.contains(&"split line"));
+    for i in 0..40 {
+        let line = format!("between {i}");
+        assert!(err_lines.contains(&line.as_str()), "{line}");
+    }
     for step in 1..5 {
         let line = format!("after the kill {step}");
         assert!(out_lines.contains(&line.as_str()), "{line}");
@@ -190,13 +206,57 @@ fn console_output_still_reaches_the_terminal_when_core_dies() {
         "stderr burst not in the log"
     );
     assert!(logged_out.contains("after the kill 4\n"));
-    // And output.log, which core was writing, has every line: the run wrote it from its log.
-    let output_log = std::fs::read_to_string(run_dir.join("files/output.log")).unwrap();
-    let lines: std::collections::HashSet<&str> = output_log.lines().collect();
-    for want in want_out.iter().chain(&want_err) {
-        assert!(lines.contains(&want.as_str()), "{want} not in output.log");
-    }
-    assert!(lines.contains(&"after the kill 4"));
+    // And output.log, which core was writing, is what core makes of the log's console lines
+    // (lines split between reads may be cut where the two streams interleave, as in core):
+    // the run wrote it from its log, and core's upload of the log sends the same bytes.
+    let output_log = std::fs::read(run_dir.join("files/output.log")).unwrap();
+    let text = String::from_utf8_lossy(&output_log);
+    assert!(
+        text.lines().any(|l| l == "after the kill 4"),
+        "{}",
+        tail(&text)
+    );
+    let fresh = Backend::start().unwrap();
+    let log_path = std::fs::read_dir(&run_dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "wandb"))
+        .unwrap();
+    sync(&core, &fresh, &log_path, tmp.path());
+    let got = fresh.run(log.run().unwrap().run_id.as_str()).unwrap();
+    assert!(
+        got.file("output.log") == Some(output_log.as_slice()),
+        "the uploaded output.log differs from the run's"
+    );
+}
+
+/// wandb-core's upload of a `.wandb` log (what `wb sync` runs) to `backend`.
+fn sync(core: &Path, backend: &Backend, log_path: &Path, tmp: &Path) {
+    let client = wb_service::Client::builder()
+        .with_binary(wb_service::CoreBinary::from_path(core).unwrap())
+        .build()
+        .unwrap();
+    let settings = wb_proto::Settings {
+        base_url: Some(backend.base_url().to_owned()),
+        api_key: Some(KEY.to_owned()),
+        wandb_dir: Some(tmp.join("wandb").to_string_lossy().into_owned()),
+        x_primary: Some(true),
+        ..Default::default()
+    };
+    let id = client
+        .init_sync(
+            &[log_path.to_path_buf()],
+            wb_service::SyncMode::Finished,
+            settings,
+        )
+        .unwrap();
+    client
+        .sync(&id, 4)
+        .unwrap()
+        .wait(Duration::from_secs(300))
+        .unwrap();
+    client.teardown(0, Duration::from_secs(60)).unwrap();
 }
 
 fn tail(s: &str) -> &str {
