@@ -1,5 +1,5 @@
-//! An online run whose server fails for good at the end: the key is revoked, or the server
-//! goes down, before `finish`. `finish` returns [`Error::UploadIncomplete`] saying what
+//! An online run whose server fails for good: the key is revoked, or the server goes down,
+//! and stays so at `finish`. `finish` returns [`Error::UploadIncomplete`] saying what
 //! happened (the server's 401 answer; the finish timeout and the last retrying error), the
 //! run's folder holds every record, and a later `wb sync` (new key accepted, server back)
 //! uploads everything. A warning of wandb-core that is no failure (an artifact that already
@@ -26,10 +26,12 @@ fn a_key_revoked_before_finish_is_an_error_and_wb_sync_uploads_the_run() {
         .build()
         .unwrap();
     carry.begin(&run);
+    // The key stops working before any row reached the server: every request is answered
+    // 401. (Rows that had arrived would be sent again by `wb sync`, which continues the
+    // history at the server's line count: docs/reliability.md.)
+    backend.require_api_key("f".repeat(40));
     carry.log(&run, 0..6);
     carry.end(&run);
-    // The key stops working: every request is answered 401.
-    backend.require_api_key("f".repeat(40));
     let err = run.finish(0).unwrap_err();
     eprintln!("revoked key: {err}");
     assert!(
@@ -58,9 +60,10 @@ fn a_server_down_at_finish_is_an_error_and_wb_sync_uploads_the_run() {
         .build()
         .unwrap();
     carry.begin(&run);
+    // The server goes down before any row reached it (see above).
+    backend.stop_listening();
     carry.log(&run, 0..6);
     carry.end(&run);
-    backend.stop_listening();
     let err = run.finish(0).unwrap_err();
     eprintln!("server down: {err}");
     assert!(

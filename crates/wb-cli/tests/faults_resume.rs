@@ -47,13 +47,15 @@ fn a_resumed_run_whose_core_is_killed_is_completed_by_wb_sync() {
     assert!(second.is_resumed());
     assert!(backend.pending_faults().is_empty());
     assert_eq!(second.step(), 3);
-    second.log(Row::new().with("loss", 3.0)).unwrap();
+    // Core is killed before a row of the resumed run reaches the server. (Rows that had
+    // arrived would be sent again by `wb sync`, which continues the history at the server's
+    // line count: docs/reliability.md.)
     for pid in core_pids(&core) {
         let _ = std::process::Command::new("kill")
             .args(["-9", &pid.to_string()])
             .status();
     }
-    for i in 4..8 {
+    for i in 3..8 {
         second.log(Row::new().with("loss", f64::from(i))).unwrap();
     }
     let err = second.finish(0).unwrap_err();
