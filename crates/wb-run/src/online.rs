@@ -331,7 +331,7 @@ impl Online {
     pub(crate) fn finish(&self, exit: Record, exit_code: i32, run_dir: &Path) -> Option<String> {
         if self.is_alive() {
             match self.stream.deliver(exit) {
-                Ok(pending) => self.wait_for_exit(&pending),
+                Ok(pending) => self.wait_for_exit(&pending, run_dir),
                 Err(e) => self.lose(&e.to_string()),
             }
         }
@@ -403,9 +403,9 @@ impl Online {
 
     /// Waits for core's answer to the exit record, at most the finish timeout, showing
     /// core's operations meanwhile as the SDK does ([`crate::progress`]): the screen is
-    /// updated ten times a second and the stats polled every half second (every two seconds
-    /// off a terminal, to name the last error if the wait times out).
-    fn wait_for_exit(&self, pending: &Pending<wb_proto::RecordResult>) {
+    /// updated ten times a second and the stats polled every half second (on a terminal or
+    /// not, to name the last error if the wait times out).
+    fn wait_for_exit(&self, pending: &Pending<wb_proto::RecordResult>, run_dir: &Path) {
         use std::io::Write;
         let mut display = Display::for_stderr(self.silent);
         let mut stats: Option<OperationStats> = None;
@@ -431,6 +431,15 @@ impl Online {
                 && started.elapsed() >= limit
             {
                 eprint!("{}", display.close());
+                if last_error.is_empty() {
+                    // Between polls, or the operations were in their wait: ask again, else
+                    // take the last retried error from core's log.
+                    last_error = self
+                        .operation_stats()
+                        .and_then(|s| first_error(&s.operations))
+                        .or_else(|| last_core_retry(run_dir))
+                        .unwrap_or_default();
+                }
                 let mut why =
                     format!("the server did not take the rest of the run within {limit:?}");
                 if !last_error.is_empty() {
@@ -439,12 +448,7 @@ impl Online {
                 self.lose(&why);
                 return;
             }
-            let every = if display.is_on() {
-                Duration::from_millis(500)
-            } else {
-                Duration::from_secs(2)
-            };
-            if last_poll.is_none_or(|t| t.elapsed() >= every) {
+            if last_poll.is_none_or(|t| t.elapsed() >= Duration::from_millis(500)) {
                 last_poll = Some(Instant::now());
                 if let Some(s) = self.operation_stats() {
                     if let Some(e) = first_error(&s.operations) {
@@ -529,14 +533,27 @@ fn first_error(ops: &[wb_proto::Operation]) -> Option<String> {
 /// (`logs/debug-internal.log`, JSON lines with `level` and `msg`), where the server's answer
 /// (`401 Unauthorized ...`) is named.
 fn last_core_error(run_dir: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(run_dir.join("logs").join("debug-internal.log")).ok()?;
-    text.lines().rev().find_map(|line| {
-        let level = json_field(line, "level")?;
-        level
+    last_in_core_log(run_dir, |line| {
+        json_field(line, "level")?
             .starts_with("ERROR")
             .then(|| json_field(line, "msg"))
             .flatten()
     })
+}
+
+/// The last error core retried, from its log of the run (`api: retrying error` lines).
+fn last_core_retry(run_dir: &Path) -> Option<String> {
+    last_in_core_log(run_dir, |line| {
+        (json_field(line, "msg")? == "api: retrying error")
+            .then(|| json_field(line, "error"))
+            .flatten()
+    })
+}
+
+/// The last line of core's log of the run that `pick` takes something from.
+fn last_in_core_log(run_dir: &Path, pick: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let text = std::fs::read_to_string(run_dir.join("logs").join("debug-internal.log")).ok()?;
+    text.lines().rev().find_map(pick)
 }
 
 /// A string field of a one-line JSON object, unescaped (enough for core's log lines).
@@ -615,6 +632,31 @@ mod tests {
             )
         );
         assert!(last_core_error(Path::new("/no/such/run")).is_none());
+        assert!(last_core_retry(tmp.path()).is_none());
+    }
+
+    #[test]
+    fn the_last_retried_error_of_cores_log_names_the_cause() {
+        // Lines of core 0.31.0's debug-internal.log while the server was down.
+        let log = concat!(
+            r#"{"time":"2026-12-07T09:45:00.794501116Z","level":"INFO","msg":"api: retrying error","error":"Post \"http://127.0.0.1:35083/graphql\": dial tcp 127.0.0.1:35083: connect: connection refused"}"#,
+            "\n",
+            r#"{"time":"2026-12-07T09:45:14.789987749Z","level":"INFO","msg":"filestream: sending request","total_files":3,"history_offset":0,"history_lines":6,"events_offset":0,"events_lines":1}"#,
+            "\n",
+            r#"{"time":"2026-12-07T09:45:14.7903761Z","level":"INFO","msg":"api: retrying error","error":"Post \"http://127.0.0.1:35083/files/fake-entity/p/md7ppf01/file_stream\": dial tcp 127.0.0.1:35083: connect: connection refused"}"#,
+            "\n",
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("logs")).unwrap();
+        std::fs::write(tmp.path().join("logs/debug-internal.log"), log).unwrap();
+        assert_eq!(
+            last_core_retry(tmp.path()).as_deref(),
+            Some(
+                "Post \"http://127.0.0.1:35083/files/fake-entity/p/md7ppf01/file_stream\": \
+                 dial tcp 127.0.0.1:35083: connect: connection refused"
+            )
+        );
+        assert!(last_core_error(tmp.path()).is_none());
     }
 
     #[test]
