@@ -69,6 +69,22 @@ pub enum Error {
         /// The run's id.
         run_id: String,
     },
+    /// An online run that was finished, and is complete in its folder, but whose upload did
+    /// not complete: wandb-core stopped, the server refused the data (a revoked key), or the
+    /// server did not take it within the finish timeout. `wb sync <run_dir>` uploads it.
+    #[error(
+        "run {run_id} is complete in {} but its upload did not complete: {reason}; `wb sync {}` uploads it",
+        run_dir.display(),
+        run_dir.display()
+    )]
+    UploadIncomplete {
+        /// The run's id.
+        run_id: String,
+        /// The run folder, whose log holds every record.
+        run_dir: PathBuf,
+        /// What happened, as wandb-core reported it.
+        reason: String,
+    },
     /// A `define_metric` call the SDK refuses (an empty name, a `*` before the end of the
     /// name, an unknown summary).
     #[error("{0}")]

@@ -15,8 +15,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use wb_proto::{
-    OperationStats, OperationStatsRequest, Record, RecordType, Request, RequestType, ResponseType,
-    ResultType, RunRecord, RunStartRequest, Settings,
+    InternalMessagesRequest, OperationStats, OperationStatsRequest, Record, RecordType, Request,
+    RequestType, ResponseType, ResultType, RunRecord, RunStartRequest, Settings,
 };
 use wb_service::{Client, CoreBinary, Pending, RunStream};
 
@@ -43,6 +43,8 @@ pub(crate) struct Start<'a> {
     pub resume: Option<crate::run::resume::Resume>,
     /// The role and label of this process in a shared run.
     pub shared: Option<&'a crate::shared::Shared>,
+    /// How long `finish` waits for the upload (no limit when `None`).
+    pub finish_timeout: Option<Duration>,
 }
 
 /// The connection of an online run to wandb-core.
@@ -54,10 +56,14 @@ pub(crate) struct Online {
     alive: AtomicBool,
     /// Why core stopped, once it did.
     lost: Mutex<Option<String>>,
+    /// Whether the user was told that core stopped.
+    reported: AtomicBool,
     url: String,
     project_url: String,
     name: String,
     silent: bool,
+    /// How long `finish` waits for the upload (no limit when `None`).
+    finish_timeout: Option<Duration>,
 }
 
 fn path_str(p: &Path) -> Option<String> {
@@ -150,10 +156,12 @@ impl Online {
             stream,
             alive: AtomicBool::new(true),
             lost: Mutex::new(None),
+            reported: AtomicBool::new(false),
             url,
             project_url,
             name,
             silent: s.silent,
+            finish_timeout: s.finish_timeout,
         };
         if !online.silent {
             eprintln!("wandb: Syncing run {}", online.name);
@@ -272,48 +280,106 @@ impl Online {
         self.alive.load(Ordering::SeqCst)
     }
 
-    /// Marks core as gone and warns once: the run goes on locally.
-    fn lose(&self, why: &str, run_dir: &Path) {
+    /// Marks core as gone: the run goes on locally. Prints nothing, as it runs where the
+    /// log is locked and on the console capture's threads, where writing to the captured
+    /// stderr could wait on the capture itself; [`Online::report_lost`] tells the user.
+    fn lose(&self, why: &str) {
         if self.alive.swap(false, Ordering::SeqCst) {
             *self.lost.lock().unwrap_or_else(|p| p.into_inner()) = Some(why.to_owned());
-            eprintln!(
-                "wandb: WARNING the upload of this run stopped ({why}); logging goes on in {} \
-                 and `wb sync {}` uploads the rest",
-                run_dir.display(),
-                run_dir.display()
-            );
         }
+    }
+
+    /// Warns once that core stopped, if it did. Call it only from the user's own calls,
+    /// holding no lock of the run.
+    pub(crate) fn report_lost(&self, run_dir: &Path) {
+        if self.is_alive() || self.reported.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let why = self
+            .lost
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .unwrap_or_default();
+        eprintln!(
+            "wandb: WARNING the upload of this run stopped ({why}); the run goes on in full in \
+             {}, and `wb sync {}` uploads the rest",
+            run_dir.display(),
+            run_dir.display()
+        );
     }
 
     /// Queues records for core (never waits on the network). A failure means core is gone:
     /// the run goes on locally.
-    pub(crate) fn forward(&self, records: Vec<Record>, run_dir: &Path) {
+    pub(crate) fn forward(&self, records: Vec<Record>) {
         if !self.is_alive() {
             return;
         }
         for r in records {
             if let Err(e) = self.stream.publish(r) {
-                self.lose(&e.to_string(), run_dir);
+                self.lose(&e.to_string());
                 return;
             }
         }
     }
 
     /// Sends the exit record and waits until core has uploaded everything (progress from
-    /// `poll_exit` on a terminal), then closes the stream and shuts core down.
-    pub(crate) fn finish(&self, exit: Record, exit_code: i32, run_dir: &Path) {
+    /// `poll_exit` on a terminal), at most the finish timeout, then closes the stream and
+    /// shuts core down. Returns what went wrong when the upload did not complete: core
+    /// stopped, it reported a failure (a refused key), or the server did not take the data
+    /// in time.
+    pub(crate) fn finish(&self, exit: Record, exit_code: i32, run_dir: &Path) -> Option<String> {
         if self.is_alive() {
             match self.stream.deliver(exit) {
                 Ok(pending) => self.wait_for_exit(&pending, run_dir),
-                Err(e) => self.lose(&e.to_string(), run_dir),
+                Err(e) => self.lose(&e.to_string()),
             }
         }
-        if self.is_alive() {
-            let _ = self.stream.finish();
-        }
-        let _ = self.client.teardown(exit_code, TEARDOWN_TIMEOUT);
+        self.report_lost(run_dir);
+        // Core's warnings (the SDK prints them as they come), among them a failure it gave
+        // up on.
+        let warnings = if self.is_alive() {
+            self.internal_messages()
+        } else {
+            Vec::new()
+        };
         if !self.silent {
-            if self.is_alive() {
+            for w in &warnings {
+                eprintln!("wandb: WARNING {w}");
+            }
+        }
+        let failures: Vec<&String> = warnings.iter().filter(|w| is_upload_failure(w)).collect();
+        let failure = if self.is_alive() {
+            (!failures.is_empty()).then(|| {
+                let mut reason = failures
+                    .iter()
+                    .map(|w| w.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if let Some(detail) = last_core_error(run_dir) {
+                    reason.push_str(&format!(" (wandb-core: {detail})"));
+                }
+                reason
+            })
+        } else {
+            Some(
+                self.lost
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .clone()
+                    .unwrap_or_default(),
+            )
+        };
+        let teardown = if self.is_alive() {
+            let _ = self.stream.finish();
+            TEARDOWN_TIMEOUT
+        } else {
+            // Core may still be retrying a server that is gone: do not wait on it.
+            Duration::from_secs(5)
+        };
+        let _ = self.client.teardown(exit_code, teardown);
+        if !self.silent {
+            if failure.is_none() {
                 eprintln!(
                     "wandb: {}View run {} at: {}",
                     emoji("🚀 "),
@@ -332,16 +398,20 @@ impl Online {
                 );
             }
         }
+        failure
     }
 
-    /// Waits for core's answer to the exit record, showing core's operations meanwhile as
-    /// the SDK does ([`crate::progress`]): the screen is updated ten times a second and the
-    /// stats polled every half second.
+    /// Waits for core's answer to the exit record, at most the finish timeout, showing
+    /// core's operations meanwhile as the SDK does ([`crate::progress`]): the screen is
+    /// updated ten times a second and the stats polled every half second (on a terminal or
+    /// not, to name the last error if the wait times out).
     fn wait_for_exit(&self, pending: &Pending<wb_proto::RecordResult>, run_dir: &Path) {
         use std::io::Write;
         let mut display = Display::for_stderr(self.silent);
         let mut stats: Option<OperationStats> = None;
         let mut last_poll: Option<Instant> = None;
+        let mut last_error = String::new();
+        let started = Instant::now();
         loop {
             let step = if display.is_on() {
                 Duration::from_millis(100)
@@ -353,18 +423,42 @@ impl Online {
                 Err(wb_service::Error::Timeout { .. }) => {}
                 Err(e) => {
                     eprint!("{}", display.close());
-                    self.lose(&e.to_string(), run_dir);
+                    self.lose(&e.to_string());
                     return;
                 }
             }
-            if !display.is_on() {
-                continue;
+            if let Some(limit) = self.finish_timeout
+                && started.elapsed() >= limit
+            {
+                eprint!("{}", display.close());
+                if last_error.is_empty() {
+                    // Between polls, or the operations were in their wait: ask again, else
+                    // take the last retried error from core's log.
+                    last_error = self
+                        .operation_stats()
+                        .and_then(|s| first_error(&s.operations))
+                        .or_else(|| last_core_retry(run_dir))
+                        .unwrap_or_default();
+                }
+                let mut why =
+                    format!("the server did not take the rest of the run within {limit:?}");
+                if !last_error.is_empty() {
+                    why.push_str(&format!(" (last error: {last_error})"));
+                }
+                self.lose(&why);
+                return;
             }
             if last_poll.is_none_or(|t| t.elapsed() >= Duration::from_millis(500)) {
                 last_poll = Some(Instant::now());
                 if let Some(s) = self.operation_stats() {
+                    if let Some(e) = first_error(&s.operations) {
+                        last_error = e;
+                    }
                     stats = Some(s);
                 }
+            }
+            if !display.is_on() {
+                continue;
             }
             let out = display.update(stats.as_ref());
             if !out.is_empty() {
@@ -374,6 +468,28 @@ impl Online {
             }
         }
         eprint!("{}", display.close());
+    }
+
+    /// The warnings core collected for the user (`InternalMessagesRequest`, which the SDK
+    /// polls and prints as they come), without waiting for more.
+    fn internal_messages(&self) -> Vec<String> {
+        let answer = self.stream.communicate(
+            request(RequestType::InternalMessages(InternalMessagesRequest {
+                wait: false,
+                info: None,
+            })),
+            Duration::from_secs(5),
+        );
+        let Ok(answer) = answer else {
+            return Vec::new();
+        };
+        let Some(ResultType::Response(r)) = answer.result_type else {
+            return Vec::new();
+        };
+        let Some(ResponseType::InternalMessagesResponse(m)) = r.response_type else {
+            return Vec::new();
+        };
+        m.messages.map(|m| m.warning).unwrap_or_default()
     }
 
     /// What core is busy with (`OperationStatsRequest`), as the SDK polls it.
@@ -393,6 +509,57 @@ impl Online {
         };
         o.operation_stats
     }
+}
+
+/// Whether a warning of core says that data did not reach the server (its file stream gave
+/// up, or the run timed out finishing), as opposed to notes such as an artifact that
+/// already exists with the same content.
+fn is_upload_failure(warning: &str) -> bool {
+    warning.contains("Fatal error while uploading") || warning.contains("Timed out finishing run")
+}
+
+/// The first error status among core's operations and their subtasks (`retrying HTTP 500`).
+fn first_error(ops: &[wb_proto::Operation]) -> Option<String> {
+    ops.iter().find_map(|o| {
+        if o.error_status.is_empty() {
+            first_error(&o.subtasks)
+        } else {
+            Some(format!("{}: {}", o.desc, o.error_status))
+        }
+    })
+}
+
+/// The message of the last error core wrote to its log of the run
+/// (`logs/debug-internal.log`, JSON lines with `level` and `msg`), where the server's answer
+/// (`401 Unauthorized ...`) is named.
+fn last_core_error(run_dir: &Path) -> Option<String> {
+    last_in_core_log(run_dir, |line| {
+        json_field(line, "level")?
+            .starts_with("ERROR")
+            .then(|| json_field(line, "msg"))
+            .flatten()
+    })
+}
+
+/// The last error core retried, from its log of the run (`api: retrying error` lines).
+fn last_core_retry(run_dir: &Path) -> Option<String> {
+    last_in_core_log(run_dir, |line| {
+        (json_field(line, "msg")? == "api: retrying error")
+            .then(|| json_field(line, "error"))
+            .flatten()
+    })
+}
+
+/// The last line of core's log of the run that `pick` takes something from.
+fn last_in_core_log(run_dir: &Path, pick: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let text = std::fs::read_to_string(run_dir.join("logs").join("debug-internal.log")).ok()?;
+    text.lines().rev().find_map(pick)
+}
+
+/// A string field of a one-line JSON object, unescaped (enough for core's log lines).
+fn json_field(line: &str, key: &str) -> Option<String> {
+    let v = wb_core::json::parse(line).ok()?;
+    v.as_object()?.get(key)?.as_str().map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -419,6 +586,7 @@ mod tests {
             silent: true,
             resume: None,
             shared,
+            finish_timeout: None,
         };
         let plain = Online::core_settings(&start(None), &run);
         assert_eq!(plain.mode.as_deref(), Some("online"));
@@ -438,6 +606,57 @@ mod tests {
             (s.x_primary, s.x_update_finish_state),
             (Some(false), Some(false))
         );
+    }
+
+    #[test]
+    fn the_last_error_of_cores_log_names_the_servers_answer() {
+        // The end of core 0.31.0's debug-internal.log after a key was revoked mid-run.
+        let log = concat!(
+            r#"{"time":"2026-12-07T09:45:00.808852713Z","level":"INFO","msg":"fileTransfer: Close: file transfer manager closed"}"#,
+            "\n",
+            r#"{"time":"2026-12-07T09:45:00.809266529Z","level":"ERROR+4","msg":"filestream: fatal error: filestream: failed to upload: 401 Unauthorized url=http://127.0.0.1:33279/files/fake-entity/p/ie2847th/file_stream: {\"errors\":[{\"message\":\"the API key is not the one this backend accepts\"}]}"}"#,
+            "\n",
+            r#"{"time":"2026-12-07T09:45:00.809686508Z","level":"INFO","msg":"stream: finishing up"}"#,
+            "\n",
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("logs")).unwrap();
+        std::fs::write(tmp.path().join("logs/debug-internal.log"), log).unwrap();
+        let got = last_core_error(tmp.path());
+        assert_eq!(
+            got.as_deref(),
+            Some(
+                "filestream: fatal error: filestream: failed to upload: 401 Unauthorized \
+                 url=http://127.0.0.1:33279/files/fake-entity/p/ie2847th/file_stream: \
+                 {\"errors\":[{\"message\":\"the API key is not the one this backend accepts\"}]}"
+            )
+        );
+        assert!(last_core_error(Path::new("/no/such/run")).is_none());
+        assert!(last_core_retry(tmp.path()).is_none());
+    }
+
+    #[test]
+    fn the_last_retried_error_of_cores_log_names_the_cause() {
+        // Lines of core 0.31.0's debug-internal.log while the server was down.
+        let log = concat!(
+            r#"{"time":"2026-12-07T09:45:00.794501116Z","level":"INFO","msg":"api: retrying error","error":"Post \"http://127.0.0.1:35083/graphql\": dial tcp 127.0.0.1:35083: connect: connection refused"}"#,
+            "\n",
+            r#"{"time":"2026-12-07T09:45:14.789987749Z","level":"INFO","msg":"filestream: sending request","total_files":3,"history_offset":0,"history_lines":6,"events_offset":0,"events_lines":1}"#,
+            "\n",
+            r#"{"time":"2026-12-07T09:45:14.7903761Z","level":"INFO","msg":"api: retrying error","error":"Post \"http://127.0.0.1:35083/files/fake-entity/p/md7ppf01/file_stream\": dial tcp 127.0.0.1:35083: connect: connection refused"}"#,
+            "\n",
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("logs")).unwrap();
+        std::fs::write(tmp.path().join("logs/debug-internal.log"), log).unwrap();
+        assert_eq!(
+            last_core_retry(tmp.path()).as_deref(),
+            Some(
+                "Post \"http://127.0.0.1:35083/files/fake-entity/p/md7ppf01/file_stream\": \
+                 dial tcp 127.0.0.1:35083: connect: connection refused"
+            )
+        );
+        assert!(last_core_error(tmp.path()).is_none());
     }
 
     #[test]

@@ -53,6 +53,7 @@ pub struct RunBuilder {
     source: Source,
     console: Option<crate::console::Console>,
     system: crate::system::SystemSettings,
+    finish_timeout: Option<Duration>,
 }
 
 impl RunBuilder {
@@ -183,6 +184,15 @@ impl RunBuilder {
     /// error (default `$WANDB_INIT_TIMEOUT` seconds, else 90, the SDK's `init_timeout`).
     pub fn with_init_timeout(mut self, timeout: Duration) -> Self {
         self.given.init_timeout = Some(timeout);
+        self
+    }
+
+    /// How long [`Run::finish`] of an online run waits for wandb-core to upload what is left
+    /// before it gives up with [`Error::UploadIncomplete`] (the run stays complete locally for
+    /// `wb sync`). Default: no limit, as the SDK waits while core retries a server that is
+    /// down.
+    pub fn with_finish_timeout(mut self, timeout: Duration) -> Self {
+        self.finish_timeout = Some(timeout);
         self
     }
 
@@ -346,8 +356,11 @@ struct LogState {
 /// creating the run returns once the server has it ([`Run::url`]), `log` only queues records
 /// for core (it never waits on the network), and [`Run::finish`] waits until everything is
 /// uploaded. The local log holds every record whatever happens to core; if core stops, the
-/// run goes on locally, says so, and [`Run::is_online`] turns false. [`Mode::Disabled`] makes
-/// every call succeed and writes nothing.
+/// run goes on locally, says so, and [`Run::is_online`] turns false. A `finish` whose upload
+/// did not complete (core stopped, the server refused the data, or did not take it within
+/// [`RunBuilder::with_finish_timeout`]) returns [`Error::UploadIncomplete`]; `wb sync` of the
+/// run folder uploads the rest. [`Mode::Disabled`] makes every call succeed and writes
+/// nothing.
 ///
 /// Logging works as `wandb.log` does in the SDK, with wandb-core's handling of steps: each
 /// [`Run::log`] is one step; [`Run::log_with`] with a step adds to that step (rows for the same step merge
@@ -721,6 +734,7 @@ impl Run {
                 silent,
                 resume,
                 shared: run.shared.as_ref(),
+                finish_timeout: b.finish_timeout,
             };
             match Online::start(&start, &run_fields) {
                 Ok((online, server_run)) => {
@@ -1058,6 +1072,11 @@ impl Run {
     /// Finishes the run (`run.finish(exit_code=...)`): writes the last step's row, the final
     /// runtime and the exit record, and closes the log. Exit code 0 marks the run finished,
     /// anything else failed. Finishing twice does nothing.
+    ///
+    /// An online run then waits for wandb-core's upload; if it did not complete (core
+    /// stopped, the server refused the data, or [`RunBuilder::with_finish_timeout`] passed),
+    /// the error is [`Error::UploadIncomplete`]: the run is complete in its folder all the
+    /// same, for `wb sync`.
     pub fn finish(&self, exit_code: i32) -> Result<()> {
         if let Some(patches) = &self.patches {
             patches.wait();
@@ -1098,9 +1117,16 @@ impl Run {
             None => Ok(()),
         };
         // No lock is held while core uploads what is left.
-        if let Some(online) = &self.online {
-            online.finish(exit, exit_code, &self.run_dir);
-        }
+        let upload_failed = match &self.online {
+            Some(online) => {
+                let failed = online.finish(exit, exit_code, &self.run_dir);
+                if !online.is_alive() {
+                    crate::console::rebuild_output_log(&self.run_dir);
+                }
+                failed
+            }
+            None => None,
+        };
         synced?;
         if exit_code == 0
             && let Some(wandb_dir) = self.run_dir.parent()
@@ -1111,7 +1137,14 @@ impl Run {
             "wb-run: run {} finished with exit code {exit_code}",
             self.id
         ));
-        Ok(())
+        match upload_failed {
+            Some(reason) => Err(Error::UploadIncomplete {
+                run_id: self.id.clone(),
+                run_dir: self.run_dir.clone(),
+                reason,
+            }),
+            None => Ok(()),
+        }
     }
 
     fn check_open(&self) -> Result<()> {
@@ -1201,8 +1234,14 @@ impl Run {
     }
 
     /// Numbers, frames and writes records (from `make`, which sees the log state) in one write.
+    /// Called from the user's own calls only: it may warn, once no lock is held, that core
+    /// stopped.
     fn emit(&self, make: impl FnOnce(&mut LogState) -> Result<Vec<Record>>) -> Result<()> {
-        self.sink_parts().emit(make)
+        let result = self.sink_parts().emit(make);
+        if let Some(o) = &self.online {
+            o.report_lost(&self.run_dir);
+        }
+        result
     }
 
     /// Sets telemetry `features` and writes the telemetry records that makes (each change its
@@ -1220,7 +1259,6 @@ impl Run {
             mode: self.mode,
             id: &self.id,
             log_path: &self.log_path,
-            run_dir: &self.run_dir,
             log: &self.log,
             online: self.online.as_deref(),
         }
@@ -1238,7 +1276,6 @@ impl Run {
             mode: self.mode,
             id: self.id.clone(),
             log_path: self.log_path.clone(),
-            run_dir: self.run_dir.clone(),
             log: Arc::clone(&self.log),
             online: self.online.clone(),
         }
@@ -1331,7 +1368,6 @@ struct SinkParts<'a> {
     mode: Mode,
     id: &'a str,
     log_path: &'a Path,
-    run_dir: &'a Path,
     log: &'a Mutex<LogState>,
     online: Option<&'a Online>,
 }
@@ -1404,7 +1440,7 @@ impl SinkParts<'_> {
         if let Some(o) = self.online
             && !forward.is_empty()
         {
-            o.forward(forward, self.run_dir);
+            o.forward(forward);
         }
         Ok(())
     }
@@ -1417,7 +1453,6 @@ pub(crate) struct RecordSink {
     mode: Mode,
     id: String,
     log_path: PathBuf,
-    run_dir: PathBuf,
     log: Arc<Mutex<LogState>>,
     online: Option<Arc<Online>>,
 }
@@ -1429,7 +1464,6 @@ impl RecordSink {
             mode: self.mode,
             id: &self.id,
             log_path: &self.log_path,
-            run_dir: &self.run_dir,
             log: &self.log,
             online: self.online.as_deref(),
         }

@@ -9,6 +9,7 @@
 mod capture;
 #[cfg(feature = "log")]
 mod logger;
+mod rebuild;
 mod terminal;
 #[cfg(feature = "tracing")]
 mod tracing_layer;
@@ -21,6 +22,7 @@ pub use tracing_layer::ConsoleLayer;
 use crate::error::{Error, Result};
 use crate::run::{RecordSink, Run};
 use crate::settings::{Mode, Source};
+pub(crate) use rebuild::rebuild_output_log;
 use std::fmt;
 use std::fs::File;
 use std::io::Write;

@@ -1,0 +1,424 @@
+//! Shared by the fault tests that finish with `wb sync`: an online run that carries metric
+//! definitions, system metrics, console lines, saved files of each policy and an artifact,
+//! and the check that what reached a backend is what the run's local folder holds.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use prost::Message;
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use wb_core::Artifact;
+use wb_fake_backend::{ArtifactState, Backend, Completion};
+use wb_run::proto::{OutputType, RecordType, StatsRecord};
+use wb_run::{Console, FilePolicy, MetricOptions, Mode, Row, Run, RunBuilder, RunLog};
+use wb_run::{SaveOptions, Summary};
+
+pub const KEY: &str = "0123456789abcdef0123456789abcdef01234567";
+
+pub fn core() -> Option<PathBuf> {
+    match wb_fake_backend::locate_wandb_core() {
+        Ok(p) => Some(p),
+        Err(e) => {
+            if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+                panic!("these tests need wandb-core 0.31.0: {e}");
+            }
+            eprintln!("SKIPPED: these tests need wandb-core 0.31.0: {e}");
+            None
+        }
+    }
+}
+
+/// An online run's builder against `backend`, under `root`, with system metrics sampled
+/// every 200 ms.
+pub fn builder(core: &Path, backend: &Backend, root: &Path, console: Console) -> RunBuilder {
+    Run::builder()
+        .with_mode(Mode::Online)
+        .with_core_path(core)
+        .with_base_url(backend.base_url())
+        .with_api_key(KEY)
+        .with_dir(root)
+        .with_data_dir(root.join("data"))
+        .with_project("faults-proj")
+        .with_silent(true)
+        .with_console(console)
+        .with_stats_interval(Duration::from_millis(200))
+}
+
+/// The files a run saves and puts in its artifact, and the console lines it wrote.
+pub struct Carry {
+    pub src: PathBuf,
+    pub blob: Vec<u8>,
+    /// Every console line written while the run captures them, stderr's prefixed `ERROR `
+    /// as the file stream has them.
+    pub written: Vec<String>,
+    captured: bool,
+}
+
+impl Carry {
+    /// Writes the source files under `root/src`, for a run with this console setting.
+    pub fn new(root: &Path, console: Console) -> Carry {
+        let src = root.join("src");
+        std::fs::create_dir_all(src.join("art")).unwrap();
+        std::fs::write(src.join("now.txt"), "saved now\n").unwrap();
+        std::fs::write(src.join("live.txt"), "live 1\n").unwrap();
+        std::fs::write(src.join("end.txt"), "saved at the end\n").unwrap();
+        std::fs::write(src.join("late.txt"), "saved after a fault\n").unwrap();
+        let blob: Vec<u8> = (0..70_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        std::fs::write(src.join("art/blob.bin"), &blob).unwrap();
+        std::fs::write(src.join("art/notes.txt"), "artifact notes\n").unwrap();
+        Carry {
+            src,
+            blob,
+            written: Vec::new(),
+            captured: console != Console::Off,
+        }
+    }
+
+    /// Metric definitions and the saved files of each policy.
+    pub fn begin(&self, run: &Run) {
+        run.define_metric("epoch", MetricOptions::default())
+            .unwrap();
+        run.define_metric(
+            "val/*",
+            MetricOptions::default()
+                .with_step_metric("epoch")
+                .with_summary([Summary::Min, Summary::Max, Summary::Mean, Summary::Last]),
+        )
+        .unwrap();
+        let base = SaveOptions::default().with_base_path(&self.src);
+        for (name, policy) in [
+            ("now.txt", FilePolicy::Now),
+            ("live.txt", FilePolicy::Live),
+            ("end.txt", FilePolicy::End),
+        ] {
+            run.save_with(self.src.join(name), policy, base.clone())
+                .unwrap();
+        }
+    }
+
+    /// Logs `steps` with a console line on each stream per step (written to the process's
+    /// stdout and stderr, which the run may capture).
+    pub fn log(&mut self, run: &Run, steps: std::ops::Range<u32>) {
+        for step in steps {
+            let x = f64::from(step);
+            run.log(
+                Row::new()
+                    .with("loss", 1.0 / (x + 1.0))
+                    .with("val/acc", (x * 0.37).sin())
+                    .with("epoch", step / 3),
+            )
+            .unwrap();
+            let line = format!("console line {step} out");
+            std::io::stdout()
+                .write_all(format!("{line}\n").as_bytes())
+                .unwrap();
+            let err_line = format!("console line {step} err");
+            std::io::stderr()
+                .write_all(format!("{err_line}\n").as_bytes())
+                .unwrap();
+            if self.captured {
+                self.written.push(line);
+                self.written.push(format!("ERROR {err_line}"));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// A late file (`now`), a change to the live file, the artifact and a summary value.
+    pub fn end(&self, run: &Run) {
+        run.save_with(
+            self.src.join("late.txt"),
+            FilePolicy::Now,
+            SaveOptions::default().with_base_path(&self.src),
+        )
+        .unwrap();
+        std::fs::write(
+            self.src.join("live.txt"),
+            "live 2, changed during the run\n",
+        )
+        .unwrap();
+        let mut art = Artifact::new("carried", "dataset").with_description("fault test");
+        art.add_dir_as(self.src.join("art"), "files").unwrap();
+        run.log_artifact(art).unwrap();
+        run.summary(Row::new().with("best", 0.25)).unwrap();
+    }
+}
+
+/// The console text of a run's `output_raw` records: (stdout's, stderr's).
+pub fn logged_console(log: &RunLog) -> (String, String) {
+    let (mut out, mut err) = (String::new(), String::new());
+    for r in &log.records {
+        if let Some(RecordType::OutputRaw(o)) = &r.record_type {
+            if o.output_type == OutputType::Stderr as i32 {
+                err.push_str(&o.line);
+            } else {
+                out.push_str(&o.line);
+            }
+        }
+    }
+    (out, err)
+}
+
+pub fn stats_records(log: &RunLog) -> Vec<StatsRecord> {
+    log.records
+        .iter()
+        .filter_map(|r| match &r.record_type {
+            Some(RecordType::Stats(b)) => Some(StatsRecord::decode(b.as_slice()).unwrap()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// How many records of a kind the log holds (`"metric"`, `"files"`, `"artifact"`, ...).
+pub fn count(log: &RunLog, kind: &str) -> usize {
+    log.records
+        .iter()
+        .filter(|r| r.record_type.as_ref().is_some_and(|t| t.name() == kind))
+        .count()
+}
+
+/// The local log holds every record the run carried: the rows, both metric definitions,
+/// stats, every console line, the files records and the artifact, and the exit.
+pub fn assert_local_log_complete(run_dir: &Path, carry: &Carry, rows: usize) -> RunLog {
+    let log = RunLog::read(run_dir).unwrap();
+    assert!(log.errors.is_empty(), "{:?}", log.errors);
+    assert_eq!(log.history().unwrap().len(), rows);
+    assert_eq!(log.exit_code(), Some(0));
+    assert_eq!(count(&log, "metric"), 2);
+    assert!(!stats_records(&log).is_empty());
+    assert_eq!(count(&log, "artifact"), 1);
+    let mut saved = log.files();
+    saved.sort();
+    for name in ["end.txt", "late.txt", "live.txt", "now.txt"] {
+        assert!(saved.iter().any(|f| f == name), "{name} not in {saved:?}");
+    }
+    let (out, err) = logged_console(&log);
+    for line in &carry.written {
+        match line.strip_prefix("ERROR ") {
+            Some(l) => assert!(err.lines().any(|x| x == l), "{l} not logged"),
+            None => assert!(out.lines().any(|x| x == line), "{line} not logged"),
+        }
+    }
+    log
+}
+
+/// A console line of the file stream without its timestamp: `[ERROR ]<content>`.
+pub fn untimed(line: &str) -> String {
+    let (prefix, rest) = match line.strip_prefix("ERROR ") {
+        Some(rest) => ("ERROR ", rest),
+        None => ("", line),
+    };
+    let content = rest.split_once(' ').map_or("", |(_, c)| c);
+    format!("{prefix}{content}")
+}
+
+pub fn to_serde(v: &wb_core::json::Value) -> Value {
+    serde_json::from_str(&wb_core::json::to_string(v, wb_core::json::Dialect::Go)).unwrap()
+}
+
+/// What `backend` holds for the run is what its local folder holds: every history row, the
+/// summary (the metric statistics among it), every console line of the log's `output_raw`
+/// records (and `output.log` with each), one events line per stats record, every saved
+/// file with its last bytes, `wandb-metadata.json`, the artifact's files, exit code 0.
+pub fn assert_backend_holds_the_run(backend: &Backend, run_dir: &Path, carry: &Carry) {
+    let log = RunLog::read(run_dir).unwrap();
+    let run_id = log.run().unwrap().run_id.clone();
+    let got = backend
+        .run(&run_id)
+        .unwrap_or_else(|| panic!("no run {run_id} on the backend"));
+    assert_eq!(got.completion(), Completion::Complete { exit_code: 0 });
+
+    assert!(got.missing_history_lines().is_empty());
+    let history = got.history().unwrap();
+    let logged = log.history().unwrap();
+    assert_eq!(history.len(), logged.len(), "history rows");
+    for (up, local) in history.iter().zip(&logged) {
+        assert_eq!(
+            up,
+            &to_serde(&wb_core::json::Value::Object(local.values.clone()))
+        );
+    }
+
+    let summary = to_serde(&wb_core::json::Value::Object(log.summary().unwrap()));
+    let got_summary = got.summary().unwrap().expect("a summary arrived");
+    for (k, v) in summary.as_object().unwrap() {
+        assert_eq!(got_summary.get(k), Some(v), "summary key {k}");
+    }
+    let acc: Vec<f64> = logged
+        .iter()
+        .map(|r| to_serde(r.values.get("val/acc").unwrap()).as_f64().unwrap())
+        .collect();
+    let stats = &got_summary["val/acc"];
+    assert_eq!(stats["min"].as_f64(), acc.iter().copied().reduce(f64::min));
+    assert_eq!(stats["max"].as_f64(), acc.iter().copied().reduce(f64::max));
+    assert_eq!(stats["last"].as_f64(), acc.last().copied());
+    assert_eq!(got_summary["best"], serde_json::json!(0.25));
+
+    // Console: the file stream's lines are the log's, each stream in order.
+    let (out, err) = logged_console(&log);
+    let want_out: Vec<String> = out.lines().map(str::to_owned).collect();
+    let want_err: Vec<String> = err.lines().map(|l| format!("ERROR {l}")).collect();
+    let (got_err, got_out): (Vec<String>, Vec<String>) = got
+        .console_lines()
+        .iter()
+        .map(|l| untimed(l))
+        .partition(|l| l.starts_with("ERROR "));
+    assert_eq!(got_out, want_out);
+    assert_eq!(got_err, want_err);
+    for line in &carry.written {
+        assert!(got_out.contains(line) || got_err.contains(line), "{line}");
+    }
+    let output_log = match got.file("output.log") {
+        Some(b) => String::from_utf8(b.to_vec()).unwrap(),
+        None if carry.written.is_empty() => String::new(),
+        None => panic!("no output.log: {:?}", got.files().keys()),
+    };
+    for line in &carry.written {
+        let line = line.strip_prefix("ERROR ").unwrap_or(line);
+        assert!(
+            output_log.lines().any(|l| l == line),
+            "{line} not in the uploaded output.log"
+        );
+    }
+
+    let local_stats = stats_records(&log);
+    let events: Vec<Value> = got
+        .events_lines()
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), local_stats.len());
+    for (line, rec) in events.iter().zip(&local_stats) {
+        for item in &rec.item {
+            let key = format!("system.{}", item.key);
+            let ours: f64 = item.value_json.parse().unwrap();
+            assert_eq!(line[&key].as_f64(), Some(ours), "{key} in {line}");
+        }
+    }
+
+    for name in ["now.txt", "live.txt", "end.txt", "late.txt"] {
+        let want = std::fs::read(carry.src.join(name)).unwrap();
+        assert_eq!(
+            got.file(name),
+            Some(want.as_slice()),
+            "{name}; uploaded: {:?}",
+            got.files().keys()
+        );
+    }
+    let meta: Value = serde_json::from_slice(
+        got.file("wandb-metadata.json")
+            .unwrap_or_else(|| panic!("no wandb-metadata.json: {:?}", got.files().keys())),
+    )
+    .unwrap();
+    assert!(meta.get("host").is_some(), "{meta}");
+
+    // A version the first upload created but could not finish may stay pending beside the
+    // committed one (the fake backend does not merge them by digest as the server does).
+    let artifact = backend
+        .artifacts()
+        .into_iter()
+        .find(|a| a.name() == "carried" && a.state() == ArtifactState::Committed)
+        .unwrap_or_else(|| {
+            panic!(
+                "no committed artifact: {:?}",
+                backend
+                    .artifacts()
+                    .iter()
+                    .map(|a| (a.name().to_owned(), a.state()))
+                    .collect::<Vec<_>>()
+            )
+        });
+    let manifest = artifact.manifest().unwrap().expect("its manifest arrived");
+    let contents = manifest["contents"].as_object().unwrap();
+    for (path, want) in [
+        ("files/blob.bin", carry.blob.as_slice()),
+        ("files/notes.txt", b"artifact notes\n".as_slice()),
+    ] {
+        let digest = contents[path]["digest"].as_str().unwrap();
+        let bytes = artifact
+            .file(path)
+            .or_else(|| {
+                artifact
+                    .files()
+                    .iter()
+                    .find(|(k, _)| k.contains(digest))
+                    .map(|(_, v)| v.as_slice())
+            })
+            .unwrap_or_else(|| panic!("{path} not uploaded: {:?}", artifact.files().keys()));
+        assert!(bytes == want, "{path}: the uploaded bytes differ");
+    }
+}
+
+/// `wb sync <run_dir>` against `backend` with a clean environment (HOME in `home`, no
+/// Python on PATH), at most four minutes; panics with its output if it fails.
+pub fn wb_sync(home: &Path, core: &Path, backend: &Backend, run_dir: &Path) -> String {
+    let empty_bin = home.join("empty-bin");
+    std::fs::create_dir_all(&empty_bin).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wb"))
+        .arg("sync")
+        .arg(run_dir)
+        .current_dir(home)
+        .env_clear()
+        .env("PATH", &empty_bin)
+        .env("HOME", home)
+        .env("TMPDIR", std::env::temp_dir())
+        .env("WB_CORE_PATH", core)
+        .env("WANDB_BASE_URL", backend.base_url())
+        .env("WANDB_API_KEY", KEY)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if t.elapsed() > Duration::from_secs(240) {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "wb sync did not finish\n{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "wb sync failed:\n{text}");
+    text
+}
+
+/// The pids of running processes whose parent is this process and whose executable is
+/// `core`.
+pub fn core_pids(core: &Path) -> Vec<u32> {
+    let me = std::process::id();
+    let core = core.canonicalize().ok();
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+            continue;
+        };
+        // The parent pid is the fourth field, after the parenthesized command name.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        let exe = std::fs::read_link(e.path().join("exe"))
+            .ok()
+            .and_then(|x| x.canonicalize().ok());
+        if ppid == Some(me) && exe.is_some() && exe == core {
+            out.push(pid);
+        }
+    }
+    out
+}

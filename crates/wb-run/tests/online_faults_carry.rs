@@ -1,0 +1,261 @@
+//! Server faults while an online run carries more than history rows: the file stream and the
+//! file uploads answer 500 and 429 for a while, during a run that defines metrics, samples
+//! system metrics, captures its console, saves files with each policy and logs an artifact.
+//! Once the server recovers, it holds every row, the summary the metric rules give, every
+//! console line, every stats sample and every saved and artifact file byte for byte, as the
+//! run's local log and folder hold them.
+//!
+//! A test binary of its own: the run captures this process's stdout and stderr.
+//! Opt-in (`#[ignore]`) as the other online tests:
+//! `cargo test -p wb-run --test online_faults_carry -- --ignored`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod online_support;
+
+use online_support::*;
+use prost::Message;
+use serde_json::{Value, json};
+use std::io::Write;
+use std::time::Duration;
+use wb_core::Artifact;
+use wb_fake_backend::{Backend, Completion, Fault};
+use wb_run::proto::{RecordType, StatsRecord};
+use wb_run::{Console, FilePolicy, MetricOptions, Row, RunLog, SaveOptions, Summary};
+
+const STEPS: u32 = 12;
+
+#[test]
+#[ignore = "needs wandb-core 0.31.0 (run with --ignored; CI runs it after the conformance venv exists)"]
+fn file_stream_and_upload_faults_lose_nothing_a_run_carries() {
+    let Some(core) = core() else { return };
+    let backend = Backend::start().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(src.join("art")).unwrap();
+    std::fs::write(src.join("now.txt"), "saved now\n").unwrap();
+    std::fs::write(src.join("live.txt"), "live 1\n").unwrap();
+    std::fs::write(src.join("end.txt"), "saved at the end\n").unwrap();
+    let blob: Vec<u8> = (0..70_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(src.join("art/blob.bin"), &blob).unwrap();
+    std::fs::write(src.join("art/notes.txt"), "artifact notes\n").unwrap();
+
+    let run = builder(&core, &backend, tmp.path())
+        .with_console(Console::Redirect)
+        .with_stats_interval(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    // From here on, the file stream (history, summary, stats, console lines) and the file
+    // uploads fail for a while (errors, connections reset), and so do the requests for upload
+    // URLs and the artifact's creation, files and commit.
+    // Three in a row on the file stream: core's backoff doubles with each (about 2, 4, 8 s...).
+    backend.inject(Fault::new(500, 1).with_path_prefix("/files/"));
+    backend.inject(
+        Fault::new(429, 1)
+            .with_retry_after(1)
+            .with_path_prefix("/files/"),
+    );
+    backend.inject(Fault::disconnect(1).with_path_prefix("/files/"));
+    backend.inject(
+        Fault::new(429, 3)
+            .with_retry_after(1)
+            .with_path_prefix("/upload/"),
+    );
+    backend.inject(Fault::new(500, 2).with_path_prefix("/upload/"));
+    backend.inject(Fault::new(500, 2).with_operation("CreateRunFiles"));
+    backend.inject(Fault::new(500, 1).with_operation("CreateArtifactFiles"));
+    backend.inject(Fault::new(503, 1).with_operation("CreateArtifact"));
+    backend.inject(Fault::new(500, 1).with_operation("CommitArtifact"));
+
+    run.define_metric("epoch", MetricOptions::default())
+        .unwrap();
+    run.define_metric(
+        "val/*",
+        MetricOptions::default()
+            .with_step_metric("epoch")
+            .with_summary([Summary::Min, Summary::Max, Summary::Mean, Summary::Last]),
+    )
+    .unwrap();
+    let base = SaveOptions::default().with_base_path(&src);
+    run.save_with(src.join("now.txt"), FilePolicy::Now, base.clone())
+        .unwrap();
+    run.save_with(src.join("live.txt"), FilePolicy::Live, base.clone())
+        .unwrap();
+    run.save_with(src.join("end.txt"), FilePolicy::End, base)
+        .unwrap();
+    let mut written = Vec::new();
+    for step in 0..STEPS {
+        let x = f64::from(step);
+        run.log(
+            Row::new()
+                .with("loss", 1.0 / (x + 1.0))
+                .with("val/acc", (x * 0.37).sin())
+                .with("epoch", step / 3),
+        )
+        .unwrap();
+        let line = format!("console line {step} out");
+        writeln!(std::io::stdout(), "{line}").unwrap();
+        written.push(line);
+        let line = format!("console line {step} err");
+        writeln!(std::io::stderr(), "{line}").unwrap();
+        written.push(format!("ERROR {line}"));
+        if step == STEPS / 2 {
+            std::fs::write(src.join("live.txt"), "live 2, changed during the run\n").unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(60));
+    }
+    let mut art = Artifact::new("carried", "dataset").with_description("fault test");
+    art.add_dir_as(src.join("art"), "files").unwrap();
+    run.log_artifact(art).unwrap();
+    run.summary(Row::new().with("best", 0.25)).unwrap();
+    run.finish(0).unwrap();
+    assert!(backend.requests().iter().any(|r| r.is_injected()));
+    assert!(
+        backend.pending_faults().is_empty(),
+        "faults not used: {:?}",
+        backend.pending_faults()
+    );
+
+    let log = RunLog::read(run.dir()).unwrap();
+    assert!(log.errors.is_empty(), "{:?}", log.errors);
+    let got = backend.run(run.id()).unwrap();
+    assert_eq!(got.completion(), Completion::Complete { exit_code: 0 });
+
+    // History: every row, as the local log holds it.
+    assert!(got.missing_history_lines().is_empty());
+    let history = got.history().unwrap();
+    let logged = log.history().unwrap();
+    assert_eq!(logged.len(), STEPS as usize);
+    assert_eq!(history.len(), logged.len());
+    for (up, local) in history.iter().zip(&logged) {
+        assert_eq!(
+            up,
+            &to_serde(&wb_core::json::Value::Object(local.values.clone()))
+        );
+    }
+
+    // The summary the metric rules give: what the local log holds, and the statistics of
+    // the values logged.
+    let summary = to_serde(&wb_core::json::Value::Object(log.summary().unwrap()));
+    let got_summary = got.summary().unwrap().expect("a summary arrived");
+    for (k, v) in summary.as_object().unwrap() {
+        assert_eq!(got_summary.get(k), Some(v), "summary key {k}");
+    }
+    let acc: Vec<f64> = logged
+        .iter()
+        .map(|r| to_serde(r.values.get("val/acc").unwrap()).as_f64().unwrap())
+        .collect();
+    let stats = &got_summary["val/acc"];
+    assert_eq!(
+        stats["min"].as_f64(),
+        acc.iter().copied().reduce(f64::min),
+        "{stats}"
+    );
+    assert_eq!(
+        stats["max"].as_f64(),
+        acc.iter().copied().reduce(f64::max),
+        "{stats}"
+    );
+    assert_eq!(stats["last"].as_f64(), acc.last().copied(), "{stats}");
+    assert_eq!(got_summary["best"], json!(0.25));
+
+    // Console: every line written reached the file stream, in order per stream, and the
+    // uploaded output.log is the one core wrote in the run folder.
+    let lines: Vec<String> = got
+        .console_lines()
+        .iter()
+        .map(|l| untimed(l))
+        .filter(|l| l.contains("console line "))
+        .collect();
+    let (got_err, got_out): (Vec<&String>, Vec<&String>) =
+        lines.iter().partition(|l| l.starts_with("ERROR "));
+    let (want_err, want_out): (Vec<&String>, Vec<&String>) =
+        written.iter().partition(|l| l.starts_with("ERROR "));
+    assert_eq!(got_out, want_out);
+    assert_eq!(got_err, want_err);
+    let local_output = std::fs::read(run.dir().join("files/output.log")).unwrap();
+    assert_eq!(
+        got.file("output.log").expect("output.log was uploaded"),
+        local_output.as_slice()
+    );
+    let text = String::from_utf8(local_output).unwrap();
+    for line in &written {
+        let line = line.strip_prefix("ERROR ").unwrap_or(line);
+        assert!(text.lines().any(|l| l == line), "{line} not in output.log");
+    }
+
+    // Stats: one events line per stats record, with its values.
+    let local_stats: Vec<StatsRecord> = log
+        .records
+        .iter()
+        .filter_map(|r| match &r.record_type {
+            Some(RecordType::Stats(b)) => Some(StatsRecord::decode(b.as_slice()).unwrap()),
+            _ => None,
+        })
+        .collect();
+    assert!(!local_stats.is_empty());
+    let events: Vec<Value> = got
+        .events_lines()
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), local_stats.len(), "{events:#?}");
+    for (line, rec) in events.iter().zip(&local_stats) {
+        for item in &rec.item {
+            let key = format!("system.{}", item.key);
+            let ours: f64 = item.value_json.parse().unwrap();
+            assert_eq!(line[&key].as_f64(), Some(ours), "{key} in {line}");
+        }
+    }
+
+    // Saved files, each policy, with their last bytes.
+    for name in ["now.txt", "live.txt", "end.txt"] {
+        let want = std::fs::read(src.join(name)).unwrap();
+        assert_eq!(
+            got.file(name),
+            Some(want.as_slice()),
+            "{name}; uploaded: {:?}",
+            got.files().keys()
+        );
+    }
+    assert!(got.file("wandb-metadata.json").is_some());
+
+    // The artifact: committed, every file with its bytes.
+    let artifact = backend
+        .artifacts()
+        .into_iter()
+        .find(|a| a.name() == "carried")
+        .expect("the artifact arrived");
+    assert_eq!(artifact.state(), wb_fake_backend::ArtifactState::Committed);
+    let manifest = artifact.manifest().unwrap().expect("its manifest arrived");
+    let contents = manifest["contents"].as_object().unwrap();
+    let mut names: Vec<&String> = contents.keys().collect();
+    names.sort();
+    assert_eq!(names, ["files/blob.bin", "files/notes.txt"]);
+    for (path, want) in [
+        ("files/blob.bin", blob.as_slice()),
+        ("files/notes.txt", b"artifact notes\n".as_slice()),
+    ] {
+        let digest = contents[path]["digest"].as_str().unwrap();
+        let bytes = artifact
+            .file(path)
+            .or_else(|| {
+                artifact
+                    .files()
+                    .iter()
+                    .find(|(k, _)| k.contains(digest))
+                    .map(|(_, v)| v.as_slice())
+            })
+            .unwrap_or_else(|| panic!("{path} not uploaded: {:?}", artifact.files().keys()));
+        assert!(bytes == want, "{path}: the uploaded bytes differ");
+    }
+}
+
+/// A console line of the file stream without its timestamp: `[ERROR ]<content>`.
+fn untimed(line: &str) -> String {
+    let (prefix, rest) = match line.strip_prefix("ERROR ") {
+        Some(rest) => ("ERROR ", rest),
+        None => ("", line),
+    };
+    let content = rest.split_once(' ').map_or("", |(_, c)| c);
+    format!("{prefix}{content}")
+}
