@@ -190,9 +190,9 @@ impl RunBuilder {
     /// How long [`Run::finish`] of an online run waits for wandb-core to upload what is left
     /// before it gives up with [`Error::UploadIncomplete`] (the run stays complete locally for
     /// `wb sync`). Default: no limit, as the SDK waits while core retries a server that is
-    /// down.
+    /// down; zero also means no limit, as the SDK's `finish_timeout=0`.
     pub fn with_finish_timeout(mut self, timeout: Duration) -> Self {
-        self.finish_timeout = Some(timeout);
+        self.finish_timeout = (!timeout.is_zero()).then_some(timeout);
         self
     }
 
@@ -527,6 +527,7 @@ impl Run {
         let telemetry = Telemetry::new(crate::telemetry::init_features(
             &settings,
             !b.config.is_empty(),
+            b.finish_timeout.is_some(),
         ));
         let console = crate::console::resolve(b.console, &b.source)?;
         let Resolved {

@@ -75,6 +75,10 @@ struct FeatureFlags {
     shared_mode: bool,
     #[prost(bool, tag = "69")]
     user_provided_label: bool,
+    #[prost(bool, tag = "74")]
+    finish_timeout: bool,
+    #[prost(bool, tag = "75")]
+    finish_timeout_raises: bool,
     #[prost(bool, tag = "78")]
     table: bool,
     #[prost(bool, tag = "79")]
@@ -124,6 +128,10 @@ pub(crate) enum Feature {
     /// A label is set (`x_label`): the SDK sets this flag for a given label and for the
     /// default label every shared run gets.
     UserProvidedLabel,
+    /// A finish timeout (`finish_timeout` > 0).
+    FinishTimeout,
+    /// `finish_timeout_raises`: our `finish` always returns an error when the timeout passes.
+    FinishTimeoutRaises,
     /// A table logged to the run (history or summary).
     Table,
     /// An incremental table logged to the run.
@@ -149,6 +157,8 @@ impl Feature {
             Feature::SetSummary => &mut f.set_summary,
             Feature::SharedMode => &mut f.shared_mode,
             Feature::UserProvidedLabel => &mut f.user_provided_label,
+            Feature::FinishTimeout => &mut f.finish_timeout,
+            Feature::FinishTimeoutRaises => &mut f.finish_timeout_raises,
             Feature::Table => &mut f.table,
             Feature::IncrementalTable => &mut f.incremental_table,
         };
@@ -273,14 +283,21 @@ impl Telemetry {
 
 /// The features `wandb.init` records for these settings, in the SDK's order. `config_given`:
 /// the builder has config values (the SDK also sets the flag for `config={}`, which a builder
-/// does not tell apart from no config).
-pub(crate) fn init_features(s: &crate::settings::Resolved, config_given: bool) -> Vec<Feature> {
+/// does not tell apart from no config). `finish_timeout`: a nonzero timeout was given, which
+/// is the SDK's `finish_timeout` with `finish_timeout_raises` (our `finish` returns the error).
+pub(crate) fn init_features(
+    s: &crate::settings::Resolved,
+    config_given: bool,
+    finish_timeout: bool,
+) -> Vec<Feature> {
     use crate::settings::Mode;
     [
         (config_given, Feature::SetInitConfig),
         (s.id.is_some(), Feature::SetInitId),
         (s.name.is_some(), Feature::SetInitName),
         (!s.tags.is_empty(), Feature::SetInitTags),
+        (finish_timeout, Feature::FinishTimeout),
+        (finish_timeout, Feature::FinishTimeoutRaises),
         (s.mode == Mode::Offline, Feature::Offline),
         (s.mode == Mode::Shared, Feature::SharedMode),
         // The SDK gives every shared run a default label before it records this flag.

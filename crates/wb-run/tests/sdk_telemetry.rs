@@ -35,7 +35,8 @@ os.chdir(src)
 run = wandb.init(project="p", id="tele0001", name="telemetry", tags=["a"], config={"lr": 0.1},
                  mode="offline", dir=root,
                  settings=wandb.Settings(x_disable_stats=True, x_disable_meta=True,
-                                         console="off", disable_git=True))
+                                         console="off", disable_git=True,
+                                         finish_timeout=600, finish_timeout_raises=True))
 run.define_metric("epoch")
 run.define_metric("val/*", step_metric="epoch", summary="min,last", hidden=True, step_sync=True)
 run.log({"epoch": 0, "val/loss": 1.0})
@@ -196,6 +197,7 @@ fn telemetry_records_match_the_sdk() {
         .with_name("telemetry")
         .with_tags(["a"])
         .with_config(json_map! {"lr" => 0.1})
+        .with_finish_timeout(std::time::Duration::from_secs(600))
         .build()
         .unwrap();
     run.define_metric("epoch", MetricOptions::default())
