@@ -7,7 +7,6 @@
 mod online_support;
 
 use online_support::*;
-use std::path::Path;
 use std::time::Duration;
 use wb_fake_backend::{Backend, Completion};
 use wb_run::{Row, RunLog};
@@ -78,35 +77,4 @@ fn a_killed_core_loses_nothing_locally_and_sync_uploads_the_rest() {
         assert_eq!(row["loss"].as_f64(), Some(i as f64), "{row}");
     }
     assert_eq!(got.completion(), Completion::Complete { exit_code: 0 });
-}
-
-/// The pids of running processes whose executable is `core` (this test's own children).
-fn core_pids(core: &Path) -> Vec<u32> {
-    let me = std::process::id();
-    let mut out = Vec::new();
-    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
-            continue;
-        };
-        // The parent pid is the fourth field, after the parenthesized command name.
-        let ppid = stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-            .and_then(|p| p.parse::<u32>().ok());
-        let exe = std::fs::read_link(e.path().join("exe")).ok();
-        if ppid == Some(me) && exe.as_deref().is_some_and(|x| same_file(x, core)) {
-            out.push(pid);
-        }
-    }
-    out
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
 }

@@ -249,13 +249,3 @@ fn file_stream_and_upload_faults_lose_nothing_a_run_carries() {
         assert!(bytes == want, "{path}: the uploaded bytes differ");
     }
 }
-
-/// A console line of the file stream without its timestamp: `[ERROR ]<content>`.
-fn untimed(line: &str) -> String {
-    let (prefix, rest) = match line.strip_prefix("ERROR ") {
-        Some(rest) => ("ERROR ", rest),
-        None => ("", line),
-    };
-    let content = rest.split_once(' ').map_or("", |(_, c)| c);
-    format!("{prefix}{content}")
-}

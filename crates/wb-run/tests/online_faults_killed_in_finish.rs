@@ -11,7 +11,6 @@ mod online_support;
 
 use online_support::*;
 use std::io::Write;
-use std::path::Path;
 use std::time::{Duration, Instant};
 use wb_fake_backend::{Backend, Completion, Fault};
 use wb_run::{Error, Row, RunLog};
@@ -81,32 +80,4 @@ fn finishing(backend: &Backend) -> bool {
         .requests()
         .iter()
         .any(|r| r.path().ends_with("/wandb-summary.json"))
-}
-
-/// The pids of running processes whose parent is this process and whose executable is
-/// `core`.
-fn core_pids(core: &Path) -> Vec<u32> {
-    let me = std::process::id();
-    let core = core.canonicalize().ok();
-    let mut out = Vec::new();
-    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
-            continue;
-        };
-        // The parent pid is the fourth field, after the parenthesized command name.
-        let ppid = stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-            .and_then(|p| p.parse::<u32>().ok());
-        let exe = std::fs::read_link(e.path().join("exe"))
-            .ok()
-            .and_then(|x| x.canonicalize().ok());
-        if ppid == Some(me) && exe.is_some() && exe == core {
-            out.push(pid);
-        }
-    }
-    out
 }

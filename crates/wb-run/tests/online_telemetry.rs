@@ -18,7 +18,6 @@ mod online_support;
 use online_support::*;
 use serde_json::{Map, Value};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use wb_core::{Artifact, json_map};
 use wb_fake_backend::{Backend, Completion};
 use wb_run::{FilePolicy, LogOptions, MetricOptions, Resume, Row, SaveOptions, Summary};
@@ -76,29 +75,11 @@ fn sdk_run(python: &Path, backend: &Backend, home: &Path) {
 }
 
 fn sdk_command(python: &Path, backend: &Backend, home: &Path, script: &str) {
-    let output = Command::new(python)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("LANG", "C.UTF-8")
-        .env("WANDB_BASE_URL", backend.base_url())
-        .env("WANDB_API_KEY", KEY)
-        .env("WANDB_MODE", "online")
-        .env("WANDB_SILENT", "true")
-        .env("WANDB_CONFIG_DIR", home.join("config"))
-        .env("WANDB_CACHE_DIR", home.join("cache"))
-        .env("WANDB_DATA_DIR", home.join("data"))
-        .current_dir(home)
-        .args(["-c", script])
-        .arg(home)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "the SDK run failed\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    output_ok(
+        sdk_online_command(python, backend, home)
+            .args(["-c", script])
+            .arg(home),
+        "the SDK run",
     );
 }
 
@@ -247,32 +228,6 @@ fn the_config_carries_the_same_telemetry_as_the_sdks() {
     assert!(shared.as_array().unwrap().contains(&69.into()), "{shared}");
 }
 
-/// `wandb sync` of a run folder to `backend`.
-fn sync(python: &Path, backend: &Backend, run_dir: &Path) {
-    let home = tempfile::tempdir().unwrap();
-    let output = Command::new(python)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("LANG", "C.UTF-8")
-        .env("WANDB_BASE_URL", backend.base_url())
-        .env("WANDB_API_KEY", KEY)
-        .env("WANDB_CONFIG_DIR", home.path().join("config"))
-        .env("WANDB_CACHE_DIR", home.path().join("cache"))
-        .env("WANDB_DATA_DIR", home.path().join("data"))
-        .current_dir(home.path())
-        .args(["-m", "wandb", "sync"])
-        .arg(run_dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "wandb sync failed\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 #[test]
 #[ignore = "needs wandb-core 0.31.0 and the SDK's Python (run with --ignored)"]
 fn offline_runs_synced_later_carry_the_same_telemetry() {
@@ -291,7 +246,7 @@ fn offline_runs_synced_later_carry_the_same_telemetry() {
         .find(|p| p.to_string_lossy().contains("offline-run-"))
         .unwrap();
     let sdk_backend = Backend::start().unwrap();
-    sync(&python, &sdk_backend, &sdk_dir);
+    wandb_sync(&python, &sdk_backend, &sdk_dir);
 
     let tmp = tempfile::tempdir().unwrap();
     let run = builder(&core, &unused, tmp.path())
@@ -316,7 +271,7 @@ fn offline_runs_synced_later_carry_the_same_telemetry() {
     .unwrap();
     run.finish(0).unwrap();
     let backend = Backend::start().unwrap();
-    sync(&python, &backend, run.dir());
+    wandb_sync(&python, &backend, run.dir());
 
     let (sdk, ours) = (
         config_wandb(&sdk_backend, "tele0004"),

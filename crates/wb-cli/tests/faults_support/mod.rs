@@ -15,20 +15,9 @@ use wb_run::proto::{OutputType, RecordType, StatsRecord};
 use wb_run::{Console, FilePolicy, MetricOptions, Mode, Row, Run, RunBuilder, RunLog};
 use wb_run::{SaveOptions, Summary};
 
-pub const KEY: &str = "0123456789abcdef0123456789abcdef01234567";
-
-pub fn core() -> Option<PathBuf> {
-    match wb_fake_backend::locate_wandb_core() {
-        Ok(p) => Some(p),
-        Err(e) => {
-            if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-                panic!("these tests need wandb-core 0.31.0: {e}");
-            }
-            eprintln!("SKIPPED: these tests need wandb-core 0.31.0: {e}");
-            None
-        }
-    }
-}
+#[path = "../../../wb-run/tests/online_support/basics.rs"]
+mod basics;
+pub use basics::*;
 
 /// An online run's builder against `backend`, under `root`, with system metrics sampled
 /// every 200 ms.
@@ -202,20 +191,6 @@ pub fn assert_local_log_complete(run_dir: &Path, carry: &Carry, rows: usize) -> 
         }
     }
     log
-}
-
-/// A console line of the file stream without its timestamp: `[ERROR ]<content>`.
-pub fn untimed(line: &str) -> String {
-    let (prefix, rest) = match line.strip_prefix("ERROR ") {
-        Some(rest) => ("ERROR ", rest),
-        None => ("", line),
-    };
-    let content = rest.split_once(' ').map_or("", |(_, c)| c);
-    format!("{prefix}{content}")
-}
-
-pub fn to_serde(v: &wb_core::json::Value) -> Value {
-    serde_json::from_str(&wb_core::json::to_string(v, wb_core::json::Dialect::Go)).unwrap()
 }
 
 /// What `backend` holds for the run is what its local folder holds: every history row, the
@@ -393,32 +368,4 @@ pub fn wb_sync(home: &Path, core: &Path, backend: &Backend, run_dir: &Path) -> S
     );
     assert!(out.status.success(), "wb sync failed:\n{text}");
     text
-}
-
-/// The pids of running processes whose parent is this process and whose executable is
-/// `core`.
-pub fn core_pids(core: &Path) -> Vec<u32> {
-    let me = std::process::id();
-    let core = core.canonicalize().ok();
-    let mut out = Vec::new();
-    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
-            continue;
-        };
-        // The parent pid is the fourth field, after the parenthesized command name.
-        let ppid = stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-            .and_then(|p| p.parse::<u32>().ok());
-        let exe = std::fs::read_link(e.path().join("exe"))
-            .ok()
-            .and_then(|x| x.canonicalize().ok());
-        if ppid == Some(me) && exe.is_some() && exe == core {
-            out.push(pid);
-        }
-    }
-    out
 }

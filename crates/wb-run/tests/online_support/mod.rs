@@ -2,29 +2,17 @@
 //! the reference logging and the checks of what arrived.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
-use wb_core::json::{Dialect, to_string};
+use serde_json::json;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 use wb_core::{Histogram, LogValue};
 use wb_fake_backend::{Backend, Completion};
 use wb_image::Image;
 use wb_run::{Mode, Row, Run, RunBuilder, RunLog};
 use wb_table::Table;
 
-pub const KEY: &str = "0123456789abcdef0123456789abcdef01234567";
-
-pub fn core() -> Option<PathBuf> {
-    match wb_fake_backend::locate_wandb_core() {
-        Ok(p) => Some(p),
-        Err(e) => {
-            if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-                panic!("the online tests need wandb-core 0.31.0: {e}");
-            }
-            eprintln!("SKIPPED: the online tests need wandb-core 0.31.0: {e}");
-            None
-        }
-    }
-}
+mod basics;
+pub use basics::*;
 
 /// An online run's builder against `backend`, with everything under `tmp`.
 pub fn builder(core: &Path, backend: &Backend, tmp: &Path) -> RunBuilder {
@@ -39,9 +27,55 @@ pub fn builder(core: &Path, backend: &Backend, tmp: &Path) -> RunBuilder {
         .with_silent(true)
 }
 
-/// wb-core's JSON value as serde_json's, through its text.
-pub fn to_serde(v: &wb_core::json::Value) -> Value {
-    serde_json::from_str(&to_string(v, Dialect::Go)).unwrap()
+/// The SDK's Python against `backend`, kept to `home`: a cleared environment with only `PATH`,
+/// `HOME`, `LANG`, the server, the test's API key and the SDK's config, cache and data folders
+/// under `home`; started in `home`, stdin closed. Callers add the run's own settings
+/// (`WANDB_MODE`, ...) and the arguments.
+pub fn sdk_command(python: &Path, backend: &Backend, home: &Path) -> Command {
+    let mut cmd = Command::new(python);
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("LANG", "C.UTF-8")
+        .env("WANDB_BASE_URL", backend.base_url())
+        .env("WANDB_API_KEY", KEY)
+        .env("WANDB_CONFIG_DIR", home.join("config"))
+        .env("WANDB_CACHE_DIR", home.join("cache"))
+        .env("WANDB_DATA_DIR", home.join("data"))
+        .current_dir(home)
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// [`sdk_command`] for a silent online run (`WANDB_MODE=online`, `WANDB_SILENT=true`).
+pub fn sdk_online_command(python: &Path, backend: &Backend, home: &Path) -> Command {
+    let mut cmd = sdk_command(python, backend, home);
+    cmd.env("WANDB_MODE", "online").env("WANDB_SILENT", "true");
+    cmd
+}
+
+/// Runs `cmd` to its end and returns its output; panics with its stdout and stderr, saying
+/// that `what` failed, if it did not succeed.
+pub fn output_ok(cmd: &mut Command, what: &str) -> Output {
+    let output = cmd.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{what} failed\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// `wandb sync` of a run folder to `backend`, from a fresh home.
+pub fn wandb_sync(python: &Path, backend: &Backend, run_dir: &Path) {
+    let home = tempfile::tempdir().unwrap();
+    output_ok(
+        sdk_command(python, backend, home.path())
+            .args(["-m", "wandb", "sync"])
+            .arg(run_dir),
+        "wandb sync",
+    );
 }
 
 /// Every file under `dir`, as `/`-separated paths relative to it.
