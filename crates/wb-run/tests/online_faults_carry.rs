@@ -13,13 +13,11 @@
 mod online_support;
 
 use online_support::*;
-use prost::Message;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::io::Write;
 use std::time::Duration;
 use wb_core::Artifact;
 use wb_fake_backend::{Backend, Completion, Fault};
-use wb_run::proto::{RecordType, StatsRecord};
 use wb_run::{Console, FilePolicy, MetricOptions, Row, RunLog, SaveOptions, Summary};
 
 const STEPS: u32 = 12;
@@ -121,41 +119,17 @@ fn file_stream_and_upload_faults_lose_nothing_a_run_carries() {
     assert_eq!(got.completion(), Completion::Complete { exit_code: 0 });
 
     // History: every row, as the local log holds it.
-    assert!(got.missing_history_lines().is_empty());
-    let history = got.history().unwrap();
-    let logged = log.history().unwrap();
+    let logged = assert_history_uploaded(&got, &log);
     assert_eq!(logged.len(), STEPS as usize);
-    assert_eq!(history.len(), logged.len());
-    for (up, local) in history.iter().zip(&logged) {
-        assert_eq!(
-            up,
-            &to_serde(&wb_core::json::Value::Object(local.values.clone()))
-        );
-    }
 
     // The summary the metric rules give: what the local log holds, and the statistics of
     // the values logged.
-    let summary = to_serde(&wb_core::json::Value::Object(log.summary().unwrap()));
-    let got_summary = got.summary().unwrap().expect("a summary arrived");
-    for (k, v) in summary.as_object().unwrap() {
-        assert_eq!(got_summary.get(k), Some(v), "summary key {k}");
-    }
+    let got_summary = assert_summary_uploaded(&got, &log);
     let acc: Vec<f64> = logged
         .iter()
         .map(|r| to_serde(r.values.get("val/acc").unwrap()).as_f64().unwrap())
         .collect();
-    let stats = &got_summary["val/acc"];
-    assert_eq!(
-        stats["min"].as_f64(),
-        acc.iter().copied().reduce(f64::min),
-        "{stats}"
-    );
-    assert_eq!(
-        stats["max"].as_f64(),
-        acc.iter().copied().reduce(f64::max),
-        "{stats}"
-    );
-    assert_eq!(stats["last"].as_f64(), acc.last().copied(), "{stats}");
+    assert_min_max_last(&got_summary["val/acc"], &acc);
     assert_eq!(got_summary["best"], json!(0.25));
 
     // Console: every line written reached the file stream, in order per stream, and the
@@ -184,28 +158,9 @@ fn file_stream_and_upload_faults_lose_nothing_a_run_carries() {
     }
 
     // Stats: one events line per stats record, with its values.
-    let local_stats: Vec<StatsRecord> = log
-        .records
-        .iter()
-        .filter_map(|r| match &r.record_type {
-            Some(RecordType::Stats(b)) => Some(StatsRecord::decode(b.as_slice()).unwrap()),
-            _ => None,
-        })
-        .collect();
+    let local_stats = stats_records(&log);
     assert!(!local_stats.is_empty());
-    let events: Vec<Value> = got
-        .events_lines()
-        .iter()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(events.len(), local_stats.len(), "{events:#?}");
-    for (line, rec) in events.iter().zip(&local_stats) {
-        for item in &rec.item {
-            let key = format!("system.{}", item.key);
-            let ours: f64 = item.value_json.parse().unwrap();
-            assert_eq!(line[&key].as_f64(), Some(ours), "{key} in {line}");
-        }
-    }
+    assert_events_are_stats(&got, &local_stats);
 
     // Saved files, each policy, with their last bytes.
     for name in ["now.txt", "live.txt", "end.txt"] {
@@ -236,15 +191,7 @@ fn file_stream_and_upload_faults_lose_nothing_a_run_carries() {
         ("files/notes.txt", b"artifact notes\n".as_slice()),
     ] {
         let digest = contents[path]["digest"].as_str().unwrap();
-        let bytes = artifact
-            .file(path)
-            .or_else(|| {
-                artifact
-                    .files()
-                    .iter()
-                    .find(|(k, _)| k.contains(digest))
-                    .map(|(_, v)| v.as_slice())
-            })
+        let bytes = artifact_file(&artifact, path, Some(digest))
             .unwrap_or_else(|| panic!("{path} not uploaded: {:?}", artifact.files().keys()));
         assert!(bytes == want, "{path}: the uploaded bytes differ");
     }

@@ -222,15 +222,7 @@ fn saved_files_and_a_user_artifact_reach_the_server() {
     );
     for (path, want) in [("d/a.txt", "hello\n"), ("model.json", "{\"x\":1}\n")] {
         let digest = contents[path]["digest"].as_str().unwrap();
-        let bytes = artifact
-            .file(path)
-            .or_else(|| {
-                artifact
-                    .files()
-                    .iter()
-                    .find(|(k, _)| k.contains(digest))
-                    .map(|(_, v)| v.as_slice())
-            })
+        let bytes = artifact_file(&artifact, path, Some(digest))
             .unwrap_or_else(|| panic!("{path} not uploaded: {:?}", artifact.files().keys()));
         assert_eq!(bytes, want.as_bytes(), "{path}");
     }

@@ -3,7 +3,6 @@
 //! and the check that what reached a backend is what the run's local folder holds.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use prost::Message;
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use wb_core::Artifact;
 use wb_fake_backend::{ArtifactState, Backend, Completion};
-use wb_run::proto::{OutputType, RecordType, StatsRecord};
+use wb_run::proto::{OutputType, RecordType};
 use wb_run::{Console, FilePolicy, MetricOptions, Mode, Row, Run, RunBuilder, RunLog};
 use wb_run::{SaveOptions, Summary};
 
@@ -150,16 +149,6 @@ pub fn logged_console(log: &RunLog) -> (String, String) {
     (out, err)
 }
 
-pub fn stats_records(log: &RunLog) -> Vec<StatsRecord> {
-    log.records
-        .iter()
-        .filter_map(|r| match &r.record_type {
-            Some(RecordType::Stats(b)) => Some(StatsRecord::decode(b.as_slice()).unwrap()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// How many records of a kind the log holds (`"metric"`, `"files"`, `"artifact"`, ...).
 pub fn count(log: &RunLog, kind: &str) -> usize {
     log.records
@@ -205,30 +194,14 @@ pub fn assert_backend_holds_the_run(backend: &Backend, run_dir: &Path, carry: &C
         .unwrap_or_else(|| panic!("no run {run_id} on the backend"));
     assert_eq!(got.completion(), Completion::Complete { exit_code: 0 });
 
-    assert!(got.missing_history_lines().is_empty());
-    let history = got.history().unwrap();
-    let logged = log.history().unwrap();
-    assert_eq!(history.len(), logged.len(), "history rows");
-    for (up, local) in history.iter().zip(&logged) {
-        assert_eq!(
-            up,
-            &to_serde(&wb_core::json::Value::Object(local.values.clone()))
-        );
-    }
+    let logged = assert_history_uploaded(&got, &log);
 
-    let summary = to_serde(&wb_core::json::Value::Object(log.summary().unwrap()));
-    let got_summary = got.summary().unwrap().expect("a summary arrived");
-    for (k, v) in summary.as_object().unwrap() {
-        assert_eq!(got_summary.get(k), Some(v), "summary key {k}");
-    }
+    let got_summary = assert_summary_uploaded(&got, &log);
     let acc: Vec<f64> = logged
         .iter()
         .map(|r| to_serde(r.values.get("val/acc").unwrap()).as_f64().unwrap())
         .collect();
-    let stats = &got_summary["val/acc"];
-    assert_eq!(stats["min"].as_f64(), acc.iter().copied().reduce(f64::min));
-    assert_eq!(stats["max"].as_f64(), acc.iter().copied().reduce(f64::max));
-    assert_eq!(stats["last"].as_f64(), acc.last().copied());
+    assert_min_max_last(&got_summary["val/acc"], &acc);
     assert_eq!(got_summary["best"], serde_json::json!(0.25));
 
     // Console: the file stream's lines are the log's, each stream in order.
@@ -258,20 +231,7 @@ pub fn assert_backend_holds_the_run(backend: &Backend, run_dir: &Path, carry: &C
         );
     }
 
-    let local_stats = stats_records(&log);
-    let events: Vec<Value> = got
-        .events_lines()
-        .iter()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(events.len(), local_stats.len());
-    for (line, rec) in events.iter().zip(&local_stats) {
-        for item in &rec.item {
-            let key = format!("system.{}", item.key);
-            let ours: f64 = item.value_json.parse().unwrap();
-            assert_eq!(line[&key].as_f64(), Some(ours), "{key} in {line}");
-        }
-    }
+    assert_events_are_stats(&got, &stats_records(&log));
 
     for name in ["now.txt", "live.txt", "end.txt", "late.txt"] {
         let want = std::fs::read(carry.src.join(name)).unwrap();
@@ -312,15 +272,7 @@ pub fn assert_backend_holds_the_run(backend: &Backend, run_dir: &Path, carry: &C
         ("files/notes.txt", b"artifact notes\n".as_slice()),
     ] {
         let digest = contents[path]["digest"].as_str().unwrap();
-        let bytes = artifact
-            .file(path)
-            .or_else(|| {
-                artifact
-                    .files()
-                    .iter()
-                    .find(|(k, _)| k.contains(digest))
-                    .map(|(_, v)| v.as_slice())
-            })
+        let bytes = artifact_file(&artifact, path, Some(digest))
             .unwrap_or_else(|| panic!("{path} not uploaded: {:?}", artifact.files().keys()));
         assert!(bytes == want, "{path}: the uploaded bytes differ");
     }

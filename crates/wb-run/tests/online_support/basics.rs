@@ -1,10 +1,14 @@
 //! What the online tests of wb-run and the fault tests of wb-cli (which include this file)
-//! both need: the API key, finding wandb-core, its child processes, and the comparisons of
-//! uploaded values with local ones.
+//! both need: the API key, finding wandb-core, its child processes, and the checks that what
+//! reached the fake backend is what a run's local log holds.
 
+use prost::Message;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use wb_core::json::{Dialect, to_string};
+use wb_fake_backend::{ArtifactRecord, RunRecord};
+use wb_run::proto::{RecordType, StatsRecord};
+use wb_run::{HistoryRow, RunLog};
 
 /// The API key every test run and SDK run sends to the fake backend.
 pub const KEY: &str = "0123456789abcdef0123456789abcdef01234567";
@@ -65,4 +69,85 @@ pub fn core_pids(core: &Path) -> Vec<u32> {
         }
     }
     out
+}
+
+/// Every history row of `log` reached `got` (no line missing), each as the log holds it;
+/// returns the rows logged.
+pub fn assert_history_uploaded(got: &RunRecord, log: &RunLog) -> Vec<HistoryRow> {
+    assert!(got.missing_history_lines().is_empty());
+    let history = got.history().unwrap();
+    let logged = log.history().unwrap();
+    assert_eq!(history.len(), logged.len(), "history rows");
+    for (up, local) in history.iter().zip(&logged) {
+        assert_eq!(
+            up,
+            &to_serde(&wb_core::json::Value::Object(local.values.clone()))
+        );
+    }
+    logged
+}
+
+/// Every summary value of `log` is in `got`'s summary, equal; returns that summary.
+pub fn assert_summary_uploaded(got: &RunRecord, log: &RunLog) -> Value {
+    let summary = to_serde(&wb_core::json::Value::Object(log.summary().unwrap()));
+    let got_summary = got.summary().unwrap().expect("a summary arrived");
+    for (k, v) in summary.as_object().unwrap() {
+        assert_eq!(got_summary.get(k), Some(v), "summary key {k}");
+    }
+    got_summary
+}
+
+/// The summary statistics `min`, `max` and `last` in `stats` are those of `values`.
+pub fn assert_min_max_last(stats: &Value, values: &[f64]) {
+    let min = values.iter().copied().reduce(f64::min);
+    assert_eq!(stats["min"].as_f64(), min, "{stats}");
+    let max = values.iter().copied().reduce(f64::max);
+    assert_eq!(stats["max"].as_f64(), max, "{stats}");
+    assert_eq!(stats["last"].as_f64(), values.last().copied(), "{stats}");
+}
+
+/// The stats records of a run's log, decoded.
+pub fn stats_records(log: &RunLog) -> Vec<StatsRecord> {
+    log.records
+        .iter()
+        .filter_map(|r| match &r.record_type {
+            Some(RecordType::Stats(b)) => Some(StatsRecord::decode(b.as_slice()).unwrap()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `got` has one events line per record of `local`, in order, each with the record's values
+/// as `system.<key>`.
+pub fn assert_events_are_stats(got: &RunRecord, local: &[StatsRecord]) {
+    let events: Vec<Value> = got
+        .events_lines()
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), local.len(), "{events:#?}");
+    for (line, rec) in events.iter().zip(local) {
+        for item in &rec.item {
+            let key = format!("system.{}", item.key);
+            let ours: f64 = item.value_json.parse().unwrap();
+            assert_eq!(line[&key].as_f64(), Some(ours), "{key} in {line}");
+        }
+    }
+}
+
+/// The uploaded bytes of the artifact's file `path`: stored under its path, else under a
+/// name holding its manifest `digest`.
+pub fn artifact_file<'a>(
+    artifact: &'a ArtifactRecord,
+    path: &str,
+    digest: Option<&str>,
+) -> Option<&'a [u8]> {
+    artifact.file(path).or_else(|| {
+        let digest = digest?;
+        artifact
+            .files()
+            .iter()
+            .find(|(k, _)| k.contains(digest))
+            .map(|(_, v)| v.as_slice())
+    })
 }

@@ -147,22 +147,9 @@ pub fn assert_uploaded(backend: &Backend, run_dir: &Path, run_id: &str, rows: us
         .run(run_id)
         .unwrap_or_else(|| panic!("no run {run_id} on the backend"));
     assert_eq!(got.project(), "online-proj");
-    assert!(got.missing_history_lines().is_empty());
-    let history = got.history().unwrap();
-    let logged = log.history().unwrap();
+    let logged = assert_history_uploaded(&got, &log);
     assert_eq!(logged.len(), rows);
-    assert_eq!(history.len(), logged.len(), "history rows");
-    for (up, local) in history.iter().zip(&logged) {
-        assert_eq!(
-            up,
-            &to_serde(&wb_core::json::Value::Object(local.values.clone()))
-        );
-    }
-    let summary = to_serde(&wb_core::json::Value::Object(log.summary().unwrap()));
-    let got_summary = got.summary().unwrap().expect("a summary arrived");
-    for (k, v) in summary.as_object().unwrap() {
-        assert_eq!(got_summary.get(k), Some(v), "summary key {k}");
-    }
+    let got_summary = assert_summary_uploaded(&got, &log);
     assert_eq!(got_summary["best"], json!(0.875));
     let config = got.config_values();
     assert_eq!(config.get("batch"), Some(&json!(32)), "{config:?}");
@@ -194,16 +181,7 @@ pub fn assert_uploaded(backend: &Backend, run_dir: &Path, run_id: &str, rows: us
         "{manifest}"
     );
     for (path, entry) in contents {
-        let bytes = artifact
-            .file(path)
-            .or_else(|| {
-                let digest = entry["digest"].as_str()?;
-                artifact
-                    .files()
-                    .iter()
-                    .find(|(k, _)| k.contains(digest))
-                    .map(|(_, v)| v.as_slice())
-            })
+        let bytes = artifact_file(&artifact, path, entry["digest"].as_str())
             .unwrap_or_else(|| panic!("artifact file {path} was not uploaded"));
         assert_eq!(entry["size"], json!(bytes.len()), "{path}");
     }
