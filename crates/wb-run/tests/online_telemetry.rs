@@ -15,13 +15,13 @@
 mod common;
 mod online_support;
 
+use common::telemetry_scenario::telemetry_calls;
 use online_support::*;
 use serde_json::{Map, Value};
 use std::path::Path;
-use wb_core::{Artifact, json_map};
+use wb_core::json_map;
 use wb_fake_backend::{Backend, Completion};
-use wb_run::{FilePolicy, LogOptions, MetricOptions, Resume, Row, SaveOptions, Summary};
-use wb_table::Table;
+use wb_run::{LogOptions, MetricOptions, Resume, Row, SaveOptions, Summary};
 
 /// A run with every call that sets a flag a Rust run sets; a run resumed; a shared run.
 const SCRIPT: &str = r#"
@@ -147,31 +147,11 @@ fn the_config_carries_the_same_telemetry_as_the_sdks() {
         .with_config(json_map! {"lr" => 0.1})
         .build()
         .unwrap();
-    run.define_metric("epoch", MetricOptions::default())
-        .unwrap();
-    run.define_metric(
-        "val/*",
-        MetricOptions::default()
-            .with_step_metric("epoch")
-            .with_summary([Summary::Min, Summary::Last])
-            .with_hidden(true)
-            .with_step_sync(true),
-    )
-    .unwrap();
-    run.log(Row::new().with("epoch", 0).with("val/loss", 1.0))
-        .unwrap();
-    run.save_with(
+    telemetry_calls(
+        &run,
         &notes,
-        FilePolicy::Now,
         SaveOptions::default().with_base_path(tmp.path()),
-    )
-    .unwrap();
-    let mut art = Artifact::new("d", "dataset");
-    art.add_file(&notes).unwrap();
-    run.log_artifact(art).unwrap();
-    run.summary(Row::new().with("best", 0.5)).unwrap();
-    let table = Table::from_rows(["a"], vec![vec![1.into()]]).unwrap();
-    run.log(Row::new().with_media("t", table)).unwrap();
+    );
     run.log_with(Row::new().with("x", 1), LogOptions::default().with_step(7))
         .unwrap();
     run.finish(0).unwrap();

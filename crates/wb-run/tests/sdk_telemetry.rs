@@ -15,15 +15,14 @@
 
 mod common;
 
+use common::telemetry_scenario::telemetry_calls;
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use wb_core::{Artifact, json_map};
+use wb_core::json_map;
 use wb_run::proto::RecordType;
-use wb_run::{
-    FilePolicy, LogOptions, MetricOptions, Mode, RecordReader, Row, Run, SaveOptions, Summary,
-};
+use wb_run::{LogOptions, Mode, RecordReader, Row, Run, SaveOptions};
 use wb_table::{LogMode, Table, TableOptions};
 
 /// Every call that sets a telemetry flag a Rust run sets, in an order that shows each record.
@@ -198,27 +197,7 @@ fn telemetry_records_match_the_sdk() {
         .with_config(json_map! {"lr" => 0.1})
         .build()
         .unwrap();
-    run.define_metric("epoch", MetricOptions::default())
-        .unwrap();
-    run.define_metric(
-        "val/*",
-        MetricOptions::default()
-            .with_step_metric("epoch")
-            .with_summary([Summary::Min, Summary::Last])
-            .with_hidden(true)
-            .with_step_sync(true),
-    )
-    .unwrap();
-    run.log(Row::new().with("epoch", 0).with("val/loss", 1.0))
-        .unwrap();
-    run.save_with("notes.txt", FilePolicy::Now, SaveOptions::default())
-        .unwrap();
-    let mut art = Artifact::new("d", "dataset");
-    art.add_file("notes.txt").unwrap();
-    run.log_artifact(art).unwrap();
-    run.summary(Row::new().with("best", 0.5)).unwrap();
-    let table = Table::from_rows(["a"], vec![vec![1.into()]]).unwrap();
-    run.log(Row::new().with_media("t", table)).unwrap();
+    telemetry_calls(&run, Path::new("notes.txt"), SaveOptions::default());
     let incremental = Table::from_rows_with(
         ["a"],
         vec![vec![2.into()]],

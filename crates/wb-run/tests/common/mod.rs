@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod metric_scenario;
+pub mod telemetry_scenario;
 
 use std::path::{Path, PathBuf};
 use wb_core::json::{Map, Value, parse};
