@@ -18,7 +18,7 @@ use std::io::Write;
 use std::time::Duration;
 use wb_core::Artifact;
 use wb_fake_backend::{Backend, Completion, Fault};
-use wb_run::{Console, FilePolicy, MetricOptions, Row, RunLog, SaveOptions, Summary};
+use wb_run::{Console, FilePolicy, Row, RunLog, SaveOptions};
 
 const STEPS: u32 = 12;
 
@@ -29,13 +29,7 @@ fn file_stream_and_upload_faults_lose_nothing_a_run_carries() {
     let backend = Backend::start().unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let src = tmp.path().join("src");
-    std::fs::create_dir_all(src.join("art")).unwrap();
-    std::fs::write(src.join("now.txt"), "saved now\n").unwrap();
-    std::fs::write(src.join("live.txt"), "live 1\n").unwrap();
-    std::fs::write(src.join("end.txt"), "saved at the end\n").unwrap();
-    let blob: Vec<u8> = (0..70_000u32).map(|i| (i * 7 % 251) as u8).collect();
-    std::fs::write(src.join("art/blob.bin"), &blob).unwrap();
-    std::fs::write(src.join("art/notes.txt"), "artifact notes\n").unwrap();
+    let blob = write_fault_sources(&src);
 
     let run = builder(&core, &backend, tmp.path())
         .with_console(Console::Redirect)
@@ -64,15 +58,7 @@ fn file_stream_and_upload_faults_lose_nothing_a_run_carries() {
     backend.inject(Fault::new(503, 1).with_operation("CreateArtifact"));
     backend.inject(Fault::new(500, 1).with_operation("CommitArtifact"));
 
-    run.define_metric("epoch", MetricOptions::default())
-        .unwrap();
-    run.define_metric(
-        "val/*",
-        MetricOptions::default()
-            .with_step_metric("epoch")
-            .with_summary([Summary::Min, Summary::Max, Summary::Mean, Summary::Last]),
-    )
-    .unwrap();
+    define_fault_metrics(&run);
     let base = SaveOptions::default().with_base_path(&src);
     run.save_with(src.join("now.txt"), FilePolicy::Now, base.clone())
         .unwrap();

@@ -10,9 +10,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use wb_core::Artifact;
 use wb_fake_backend::{ArtifactState, Backend, Completion};
+use wb_run::SaveOptions;
 use wb_run::proto::{OutputType, RecordType};
-use wb_run::{Console, FilePolicy, MetricOptions, Mode, Row, Run, RunBuilder, RunLog};
-use wb_run::{SaveOptions, Summary};
+use wb_run::{Console, FilePolicy, Mode, Row, Run, RunBuilder, RunLog};
 
 #[path = "../../../wb-run/tests/online_support/basics.rs"]
 mod basics;
@@ -48,14 +48,8 @@ impl Carry {
     /// Writes the source files under `root/src`, for a run with this console setting.
     pub fn new(root: &Path, console: Console) -> Carry {
         let src = root.join("src");
-        std::fs::create_dir_all(src.join("art")).unwrap();
-        std::fs::write(src.join("now.txt"), "saved now\n").unwrap();
-        std::fs::write(src.join("live.txt"), "live 1\n").unwrap();
-        std::fs::write(src.join("end.txt"), "saved at the end\n").unwrap();
+        let blob = write_fault_sources(&src);
         std::fs::write(src.join("late.txt"), "saved after a fault\n").unwrap();
-        let blob: Vec<u8> = (0..70_000u32).map(|i| (i * 7 % 251) as u8).collect();
-        std::fs::write(src.join("art/blob.bin"), &blob).unwrap();
-        std::fs::write(src.join("art/notes.txt"), "artifact notes\n").unwrap();
         Carry {
             src,
             blob,
@@ -66,15 +60,7 @@ impl Carry {
 
     /// Metric definitions and the saved files of each policy.
     pub fn begin(&self, run: &Run) {
-        run.define_metric("epoch", MetricOptions::default())
-            .unwrap();
-        run.define_metric(
-            "val/*",
-            MetricOptions::default()
-                .with_step_metric("epoch")
-                .with_summary([Summary::Min, Summary::Max, Summary::Mean, Summary::Last]),
-        )
-        .unwrap();
+        define_fault_metrics(run);
         let base = SaveOptions::default().with_base_path(&self.src);
         for (name, policy) in [
             ("now.txt", FilePolicy::Now),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use wb_core::json::{Dialect, to_string};
 use wb_fake_backend::{ArtifactRecord, RunRecord};
 use wb_run::proto::{RecordType, StatsRecord};
-use wb_run::{HistoryRow, RunLog};
+use wb_run::{HistoryRow, MetricOptions, Run, RunLog, Summary};
 
 /// The API key every test run and SDK run sends to the fake backend.
 pub const KEY: &str = "0123456789abcdef0123456789abcdef01234567";
@@ -150,4 +150,31 @@ pub fn artifact_file<'a>(
             .find(|(k, _)| k.contains(digest))
             .map(|(_, v)| v.as_slice())
     })
+}
+
+/// The fault tests' source files under `src`: `now.txt`, `live.txt` and `end.txt` to save,
+/// and `art/blob.bin` (70 kB) and `art/notes.txt` for an artifact; returns the blob's bytes.
+pub fn write_fault_sources(src: &Path) -> Vec<u8> {
+    std::fs::create_dir_all(src.join("art")).unwrap();
+    std::fs::write(src.join("now.txt"), "saved now\n").unwrap();
+    std::fs::write(src.join("live.txt"), "live 1\n").unwrap();
+    std::fs::write(src.join("end.txt"), "saved at the end\n").unwrap();
+    let blob: Vec<u8> = (0..70_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(src.join("art/blob.bin"), &blob).unwrap();
+    std::fs::write(src.join("art/notes.txt"), "artifact notes\n").unwrap();
+    blob
+}
+
+/// The fault tests' metric definitions: `epoch`, and `val/*` stepped by it with its min,
+/// max, mean and last value in the summary.
+pub fn define_fault_metrics(run: &Run) {
+    run.define_metric("epoch", MetricOptions::default())
+        .unwrap();
+    run.define_metric(
+        "val/*",
+        MetricOptions::default()
+            .with_step_metric("epoch")
+            .with_summary([Summary::Min, Summary::Max, Summary::Mean, Summary::Last]),
+    )
+    .unwrap();
 }
