@@ -46,30 +46,13 @@ fn a_killed_core_loses_nothing_locally_and_sync_uploads_the_rest() {
     assert_eq!(log.exit_code(), Some(0));
 
     // wandb-core's own upload of the local log (what `wb sync` runs) sends the rest.
-    let client = wb_service::Client::builder()
-        .with_binary(wb_service::CoreBinary::from_path(&core).unwrap())
-        .build()
-        .unwrap();
-    let settings = wb_proto::Settings {
-        base_url: Some(backend.base_url().to_owned()),
-        api_key: Some(KEY.to_owned()),
-        // Core writes its debug-sync log under `<wandb_dir>/logs`.
-        wandb_dir: Some(tmp.path().join("wandb").to_string_lossy().into_owned()),
-        ..Default::default()
-    };
-    let id = client
-        .init_sync(
-            &[run.log_path().to_path_buf()],
-            wb_service::SyncMode::Finished,
-            settings,
-        )
-        .unwrap();
-    client
-        .sync(&id, 4)
-        .unwrap()
-        .wait(Duration::from_secs(300))
-        .unwrap();
-    client.teardown(0, Duration::from_secs(60)).unwrap();
+    core_sync(
+        &core,
+        &backend,
+        run.log_path(),
+        &tmp.path().join("wandb"),
+        None,
+    );
     let got = backend.run(run.id()).unwrap();
     let history = got.history().unwrap();
     assert_eq!(history.len(), 10);

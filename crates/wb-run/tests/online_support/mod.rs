@@ -5,6 +5,7 @@
 use serde_json::json;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 use wb_core::{Histogram, LogValue};
 use wb_fake_backend::{Backend, Completion};
 use wb_image::Image;
@@ -76,6 +77,42 @@ pub fn wandb_sync(python: &Path, backend: &Backend, run_dir: &Path) {
             .arg(run_dir),
         "wandb sync",
     );
+}
+
+/// wandb-core's upload of a finished run's `.wandb` log (what `wb sync` runs) to `backend`,
+/// with core's own files (its debug-sync log under `logs/`) in `wandb_dir`, and `x_primary`
+/// as given.
+pub fn core_sync(
+    core: &Path,
+    backend: &Backend,
+    log_path: &Path,
+    wandb_dir: &Path,
+    x_primary: Option<bool>,
+) {
+    let client = wb_service::Client::builder()
+        .with_binary(wb_service::CoreBinary::from_path(core).unwrap())
+        .build()
+        .unwrap();
+    let settings = wb_proto::Settings {
+        base_url: Some(backend.base_url().to_owned()),
+        api_key: Some(KEY.to_owned()),
+        wandb_dir: Some(wandb_dir.to_string_lossy().into_owned()),
+        x_primary,
+        ..Default::default()
+    };
+    let id = client
+        .init_sync(
+            &[log_path.to_path_buf()],
+            wb_service::SyncMode::Finished,
+            settings,
+        )
+        .unwrap();
+    client
+        .sync(&id, 4)
+        .unwrap()
+        .wait(Duration::from_secs(300))
+        .unwrap();
+    client.teardown(0, Duration::from_secs(60)).unwrap();
 }
 
 /// Every file under `dir`, as `/`-separated paths relative to it.
