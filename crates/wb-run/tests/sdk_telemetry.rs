@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use wb_core::json_map;
 use wb_run::proto::RecordType;
-use wb_run::{LogOptions, Mode, RecordReader, Row, Run, SaveOptions};
+use wb_run::{LogOptions, RecordReader, Row, SaveOptions};
 use wb_table::{LogMode, Table, TableOptions};
 
 /// Every call that sets a telemetry flag a Rust run sets, in an order that shows each record.
@@ -156,38 +156,24 @@ fn telemetry_records_match_the_sdk() {
         std::fs::write(s.join("notes.txt"), "notes\n").unwrap();
     }
     std::fs::create_dir_all(&py_root).unwrap();
-    let out = Command::new(&python)
-        .args(["-c", SCRIPT])
-        .arg(&py_root)
-        .arg(&py_src)
-        .env("WANDB_SILENT", "true")
-        .env("WANDB_CONFIG_DIR", tmp.path().join("config"))
-        .env("WANDB_DATA_DIR", tmp.path().join("py-data"))
-        .env_remove("WANDB_MODE")
-        .env_remove("WANDB_RUN_ID")
-        .env_remove("WANDB_NAME")
-        .env_remove("WANDB_TAGS")
-        .env_remove("WANDB_X_LABEL")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    common::stdout_ok(
+        common::sdk_script_command(&python, SCRIPT, tmp.path())
+            .arg(&py_root)
+            .arg(&py_src)
+            .env_remove("WANDB_MODE")
+            .env_remove("WANDB_RUN_ID")
+            .env_remove("WANDB_NAME")
+            .env_remove("WANDB_TAGS")
+            .env_remove("WANDB_X_LABEL"),
     );
 
     // The same calls from Rust.
     std::env::set_current_dir(&rs_src).unwrap();
     let builder = || {
-        Run::builder()
-            .with_project("p")
-            .with_mode(Mode::Offline)
-            .with_silent(true)
+        common::offline_builder(tmp.path())
             .with_system_metrics(false)
             .with_metadata(false)
             .with_console(wb_run::Console::Off)
-            .with_data_dir(tmp.path().join("rs-data"))
     };
     let run = builder()
         .with_dir(&rs_root)
