@@ -18,7 +18,7 @@ use std::io::Write;
 use std::time::Duration;
 use wb_core::Artifact;
 use wb_fake_backend::{Backend, Completion, Fault};
-use wb_run::{Console, FilePolicy, Row, RunLog, SaveOptions};
+use wb_run::{Console, Row, RunLog};
 
 const STEPS: u32 = 12;
 
@@ -59,13 +59,7 @@ fn file_stream_and_upload_faults_lose_nothing_a_run_carries() {
     backend.inject(Fault::new(500, 1).with_operation("CommitArtifact"));
 
     define_fault_metrics(&run);
-    let base = SaveOptions::default().with_base_path(&src);
-    run.save_with(src.join("now.txt"), FilePolicy::Now, base.clone())
-        .unwrap();
-    run.save_with(src.join("live.txt"), FilePolicy::Live, base.clone())
-        .unwrap();
-    run.save_with(src.join("end.txt"), FilePolicy::End, base)
-        .unwrap();
+    save_fault_sources(&run, &src);
     let mut written = Vec::new();
     for step in 0..STEPS {
         let x = f64::from(step);

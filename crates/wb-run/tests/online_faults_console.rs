@@ -56,11 +56,7 @@ fn child_run(dir: &Path) {
         .unwrap();
     std::io::stdout().write_all(b"before the kill\n").unwrap();
     run.log(Row::new().with("loss", 1.0)).unwrap();
-    let pids = core_pids(&core);
-    assert!(!pids.is_empty(), "wandb-core is running");
-    for pid in pids {
-        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
-    }
+    assert!(kill_cores(&core) > 0, "wandb-core is running");
     // Give the connection time to see core gone, so that the next record finds it dead.
     std::thread::sleep(Duration::from_millis(500));
     std::io::stderr()

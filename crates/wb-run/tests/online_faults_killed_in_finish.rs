@@ -44,11 +44,7 @@ fn core_killed_while_finish_waits_is_an_error_and_loses_nothing_locally() {
             while !finishing(&backend) && start.elapsed() < Duration::from_secs(60) {
                 std::thread::sleep(Duration::from_millis(50));
             }
-            for pid in core_pids(&core) {
-                let _ = std::process::Command::new("kill")
-                    .args(["-9", &pid.to_string()])
-                    .status();
-            }
+            kill_cores(&core);
         });
         run.finish(0)
     });

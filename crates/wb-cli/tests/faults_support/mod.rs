@@ -61,15 +61,7 @@ impl Carry {
     /// Metric definitions and the saved files of each policy.
     pub fn begin(&self, run: &Run) {
         define_fault_metrics(run);
-        let base = SaveOptions::default().with_base_path(&self.src);
-        for (name, policy) in [
-            ("now.txt", FilePolicy::Now),
-            ("live.txt", FilePolicy::Live),
-            ("end.txt", FilePolicy::End),
-        ] {
-            run.save_with(self.src.join(name), policy, base.clone())
-                .unwrap();
-        }
+        save_fault_sources(run, &self.src);
     }
 
     /// Logs `steps` with a console line on each stream per step (written to the process's

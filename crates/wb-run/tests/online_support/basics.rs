@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use wb_core::json::{Dialect, to_string};
 use wb_fake_backend::{ArtifactRecord, RunRecord};
 use wb_run::proto::{RecordType, StatsRecord};
-use wb_run::{HistoryRow, MetricOptions, Run, RunLog, Summary};
+use wb_run::{FilePolicy, HistoryRow, MetricOptions, Run, RunLog, SaveOptions, Summary};
 
 /// The API key every test run and SDK run sends to the fake backend.
 pub const KEY: &str = "0123456789abcdef0123456789abcdef01234567";
@@ -69,6 +69,26 @@ pub fn core_pids(core: &Path) -> Vec<u32> {
         }
     }
     out
+}
+
+/// Kills (SIGKILL) this process's wandb-core children, those [`core_pids`] finds; returns
+/// how many there were.
+pub fn kill_cores(core: &Path) -> usize {
+    let pids = core_pids(core);
+    for pid in &pids {
+        let _ = std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status();
+    }
+    pids.len()
+}
+
+/// The `_step` of each history row.
+pub fn history_steps(history: &[Value]) -> Vec<i64> {
+    history
+        .iter()
+        .map(|r| r["_step"].as_i64().unwrap())
+        .collect()
 }
 
 /// Every history row of `log` reached `got` (no line missing), each as the log holds it;
@@ -177,4 +197,17 @@ pub fn define_fault_metrics(run: &Run) {
             .with_summary([Summary::Min, Summary::Max, Summary::Mean, Summary::Last]),
     )
     .unwrap();
+}
+
+/// Saves the fault tests' `now.txt`, `live.txt` and `end.txt` under `src` with the policy
+/// each is named for, relative to `src`.
+pub fn save_fault_sources(run: &Run, src: &Path) {
+    let base = SaveOptions::default().with_base_path(src);
+    for (name, policy) in [
+        ("now.txt", FilePolicy::Now),
+        ("live.txt", FilePolicy::Live),
+        ("end.txt", FilePolicy::End),
+    ] {
+        run.save_with(src.join(name), policy, base.clone()).unwrap();
+    }
 }
