@@ -14,7 +14,6 @@ mod online_support;
 
 use online_support::*;
 use serde_json::json;
-use std::io::Write;
 use std::time::Duration;
 use wb_core::Artifact;
 use wb_fake_backend::{Backend, Completion, Fault};
@@ -62,20 +61,7 @@ fn file_stream_and_upload_faults_lose_nothing_a_run_carries() {
     save_fault_sources(&run, &src);
     let mut written = Vec::new();
     for step in 0..STEPS {
-        let x = f64::from(step);
-        run.log(
-            Row::new()
-                .with("loss", 1.0 / (x + 1.0))
-                .with("val/acc", (x * 0.37).sin())
-                .with("epoch", step / 3),
-        )
-        .unwrap();
-        let line = format!("console line {step} out");
-        writeln!(std::io::stdout(), "{line}").unwrap();
-        written.push(line);
-        let line = format!("console line {step} err");
-        writeln!(std::io::stderr(), "{line}").unwrap();
-        written.push(format!("ERROR {line}"));
+        written.extend(log_fault_step(&run, step));
         if step == STEPS / 2 {
             std::fs::write(src.join("live.txt"), "live 2, changed during the run\n").unwrap();
         }

@@ -4,7 +4,6 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::Value;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -68,25 +67,9 @@ impl Carry {
     /// stdout and stderr, which the run may capture).
     pub fn log(&mut self, run: &Run, steps: std::ops::Range<u32>) {
         for step in steps {
-            let x = f64::from(step);
-            run.log(
-                Row::new()
-                    .with("loss", 1.0 / (x + 1.0))
-                    .with("val/acc", (x * 0.37).sin())
-                    .with("epoch", step / 3),
-            )
-            .unwrap();
-            let line = format!("console line {step} out");
-            std::io::stdout()
-                .write_all(format!("{line}\n").as_bytes())
-                .unwrap();
-            let err_line = format!("console line {step} err");
-            std::io::stderr()
-                .write_all(format!("{err_line}\n").as_bytes())
-                .unwrap();
+            let lines = log_fault_step(run, step);
             if self.captured {
-                self.written.push(line);
-                self.written.push(format!("ERROR {err_line}"));
+                self.written.extend(lines);
             }
             std::thread::sleep(Duration::from_millis(50));
         }

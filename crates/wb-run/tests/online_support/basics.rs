@@ -4,11 +4,12 @@
 
 use prost::Message;
 use serde_json::Value;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use wb_core::json::{Dialect, to_string};
 use wb_fake_backend::{ArtifactRecord, RunRecord};
 use wb_run::proto::{RecordType, StatsRecord};
-use wb_run::{FilePolicy, HistoryRow, MetricOptions, Run, RunLog, SaveOptions, Summary};
+use wb_run::{FilePolicy, HistoryRow, MetricOptions, Row, Run, RunLog, SaveOptions, Summary};
 
 /// The API key every test run and SDK run sends to the fake backend.
 pub const KEY: &str = "0123456789abcdef0123456789abcdef01234567";
@@ -210,4 +211,28 @@ pub fn save_fault_sources(run: &Run, src: &Path) {
     ] {
         run.save_with(src.join(name), policy, base.clone()).unwrap();
     }
+}
+
+/// Logs the fault tests' row for `step` (`loss`, `val/acc`, `epoch`) and writes a console
+/// line for it to this process's stdout and one to its stderr; returns the two lines,
+/// stderr's prefixed `ERROR ` as the file stream has it.
+pub fn log_fault_step(run: &Run, step: u32) -> [String; 2] {
+    let x = f64::from(step);
+    run.log(
+        Row::new()
+            .with("loss", 1.0 / (x + 1.0))
+            .with("val/acc", (x * 0.37).sin())
+            .with("epoch", step / 3),
+    )
+    .unwrap();
+    let out = format!("console line {step} out");
+    // Straight to the process's streams: libtest captures only `print!`'s.
+    std::io::stdout()
+        .write_all(format!("{out}\n").as_bytes())
+        .unwrap();
+    let err = format!("console line {step} err");
+    std::io::stderr()
+        .write_all(format!("{err}\n").as_bytes())
+        .unwrap();
+    [out, format!("ERROR {err}")]
 }
