@@ -15,7 +15,7 @@
 mod common;
 mod online_support;
 
-use common::telemetry_scenario::telemetry_calls;
+use common::telemetry_scenario::{telemetry_calls, with_sdk_calls};
 use online_support::*;
 use serde_json::{Map, Value};
 use std::path::Path;
@@ -23,7 +23,8 @@ use wb_core::json_map;
 use wb_fake_backend::{Backend, Completion};
 use wb_run::{LogOptions, MetricOptions, Resume, Row, SaveOptions, Summary};
 
-/// A run with every call that sets a flag a Rust run sets; a run resumed; a shared run.
+/// A run with every call that sets a flag a Rust run sets (`#CALLS`: [`with_sdk_calls`]); a
+/// run resumed; a shared run.
 const SCRIPT: &str = r#"
 import os, sys, wandb
 assert wandb.__version__ == "0.31.0", wandb.__version__
@@ -34,15 +35,7 @@ settings = lambda: wandb.Settings(x_disable_stats=True, x_disable_meta=True, con
                                   disable_git=True)
 run = wandb.init(project="online-proj", id="tele0001", name="telemetry", tags=["a"],
                  config={"lr": 0.1}, dir=root, settings=settings())
-run.define_metric("epoch")
-run.define_metric("val/*", step_metric="epoch", summary="min,last", hidden=True, step_sync=True)
-run.log({"epoch": 0, "val/loss": 1.0})
-run.save("notes.txt", policy="now")
-art = wandb.Artifact("d", type="dataset")
-art.add_file("notes.txt")
-run.log_artifact(art)
-run.summary.update({"best": 0.5})
-run.log({"t": wandb.Table(columns=["a"], data=[[1]])})
+#CALLS
 run.log({"x": 1}, step=7)
 run.finish()
 run = wandb.init(project="online-proj", id="tele0002", dir=root, settings=settings())
@@ -71,7 +64,7 @@ run.finish()
 "#;
 
 fn sdk_run(python: &Path, backend: &Backend, home: &Path) {
-    sdk_command(python, backend, home, SCRIPT);
+    sdk_command(python, backend, home, &with_sdk_calls(SCRIPT));
 }
 
 fn sdk_command(python: &Path, backend: &Backend, home: &Path, script: &str) {

@@ -15,7 +15,7 @@
 
 mod common;
 
-use common::telemetry_scenario::telemetry_calls;
+use common::telemetry_scenario::{telemetry_calls, with_sdk_calls};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -25,7 +25,8 @@ use wb_run::proto::RecordType;
 use wb_run::{LogOptions, RecordReader, Row, SaveOptions};
 use wb_table::{LogMode, Table, TableOptions};
 
-/// Every call that sets a telemetry flag a Rust run sets, in an order that shows each record.
+/// Every call that sets a telemetry flag a Rust run sets, in an order that shows each record
+/// (`#CALLS`: [`with_sdk_calls`]).
 const SCRIPT: &str = r#"
 import os, sys, wandb
 assert wandb.__version__ == "0.31.0", wandb.__version__
@@ -35,15 +36,7 @@ run = wandb.init(project="p", id="tele0001", name="telemetry", tags=["a"], confi
                  mode="offline", dir=root,
                  settings=wandb.Settings(x_disable_stats=True, x_disable_meta=True,
                                          console="off", disable_git=True))
-run.define_metric("epoch")
-run.define_metric("val/*", step_metric="epoch", summary="min,last", hidden=True, step_sync=True)
-run.log({"epoch": 0, "val/loss": 1.0})
-run.save("notes.txt", policy="now")
-art = wandb.Artifact("d", type="dataset")
-art.add_file("notes.txt")
-run.log_artifact(art)
-run.summary.update({"best": 0.5})
-run.log({"t": wandb.Table(columns=["a"], data=[[1]])})
+#CALLS
 run.log({"it": wandb.Table(columns=["a"], data=[[2]], log_mode="INCREMENTAL")})
 run.log({"x": 1}, step=7)
 run.finish()
@@ -157,7 +150,7 @@ fn telemetry_records_match_the_sdk() {
     }
     std::fs::create_dir_all(&py_root).unwrap();
     common::stdout_ok(
-        common::sdk_script_command(&python, SCRIPT, tmp.path())
+        common::sdk_script_command(&python, &with_sdk_calls(SCRIPT), tmp.path())
             .arg(&py_root)
             .arg(&py_src)
             .env_remove("WANDB_MODE")

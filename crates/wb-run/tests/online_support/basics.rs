@@ -127,6 +127,18 @@ pub fn assert_min_max_last(stats: &Value, values: &[f64]) {
     assert_eq!(stats["last"].as_f64(), values.last().copied(), "{stats}");
 }
 
+/// The fault tests' summary reached `got`: every value of `log`'s, the min, max and last of
+/// the `val/acc` of the rows `logged`, and `best` 0.25.
+pub fn assert_fault_summary_uploaded(got: &RunRecord, log: &RunLog, logged: &[HistoryRow]) {
+    let got_summary = assert_summary_uploaded(got, log);
+    let acc: Vec<f64> = logged
+        .iter()
+        .map(|r| to_serde(r.values.get("val/acc").unwrap()).as_f64().unwrap())
+        .collect();
+    assert_min_max_last(&got_summary["val/acc"], &acc);
+    assert_eq!(got_summary["best"], serde_json::json!(0.25));
+}
+
 /// The stats records of a run's log, decoded.
 pub fn stats_records(log: &RunLog) -> Vec<StatsRecord> {
     log.records
