@@ -70,11 +70,8 @@ fn aliases_and_tags_reach_the_server_as_the_sdks() {
     let backend = Backend::start().unwrap();
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("a.txt"), "a\n").unwrap();
-    let run = builder(&core, &backend, tmp.path())
+    let run = common::quiet(builder(&core, &backend, tmp.path()))
         .with_id("alias001")
-        .with_system_metrics(false)
-        .with_metadata(false)
-        .with_console(wb_run::Console::Off)
         .build()
         .unwrap();
     let mut art = Artifact::new("d", "dataset");

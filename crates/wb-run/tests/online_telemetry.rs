@@ -15,7 +15,8 @@
 mod common;
 mod online_support;
 
-use common::telemetry_scenario::{telemetry_calls, with_sdk_calls};
+use common::quiet;
+use common::telemetry_scenario::{main_run, telemetry_calls, with_sdk_calls};
 use online_support::*;
 use serde_json::{Map, Value};
 use std::path::Path;
@@ -128,18 +129,7 @@ fn the_config_carries_the_same_telemetry_as_the_sdks() {
     let tmp = tempfile::tempdir().unwrap();
     let notes = tmp.path().join("notes.txt");
     std::fs::write(&notes, "notes\n").unwrap();
-    let quiet = |b: wb_run::RunBuilder| {
-        b.with_system_metrics(false)
-            .with_metadata(false)
-            .with_console(wb_run::Console::Off)
-    };
-    let run = quiet(builder(&core, &backend, tmp.path()))
-        .with_id("tele0001")
-        .with_name("telemetry")
-        .with_tags(["a"])
-        .with_config(json_map! {"lr" => 0.1})
-        .build()
-        .unwrap();
+    let run = main_run(quiet(builder(&core, &backend, tmp.path())));
     telemetry_calls(
         &run,
         &notes,
@@ -222,11 +212,8 @@ fn offline_runs_synced_later_carry_the_same_telemetry() {
     wandb_sync(&python, &sdk_backend, &sdk_dir);
 
     let tmp = tempfile::tempdir().unwrap();
-    let run = builder(&core, &unused, tmp.path())
+    let run = quiet(builder(&core, &unused, tmp.path()))
         .with_mode(wb_run::Mode::Offline)
-        .with_system_metrics(false)
-        .with_metadata(false)
-        .with_console(wb_run::Console::Off)
         .with_id("tele0004")
         .with_name("offline")
         .with_config(json_map! {"lr" => 0.1})

@@ -114,12 +114,9 @@ fn aliases_and_tags_match_the_sdk() {
     let sdk_accepted: serde_json::Value =
         serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
 
-    let run = common::offline_builder(tmp.path())
+    let run = common::quiet(common::offline_builder(tmp.path()))
         .with_dir(&rs_root)
         .with_id("alias001")
-        .with_system_metrics(false)
-        .with_metadata(false)
-        .with_console(wb_run::Console::Off)
         .build()
         .unwrap();
     let mut art = Artifact::new("d", "dataset").with_description("aliased");

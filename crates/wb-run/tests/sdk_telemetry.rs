@@ -15,12 +15,11 @@
 
 mod common;
 
-use common::telemetry_scenario::{telemetry_calls, with_sdk_calls};
+use common::telemetry_scenario::{main_run, telemetry_calls, with_sdk_calls};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use wb_core::json_map;
 use wb_run::proto::RecordType;
 use wb_run::{LogOptions, RecordReader, Row, SaveOptions};
 use wb_table::{LogMode, Table, TableOptions};
@@ -162,20 +161,8 @@ fn telemetry_records_match_the_sdk() {
 
     // The same calls from Rust.
     std::env::set_current_dir(&rs_src).unwrap();
-    let builder = || {
-        common::offline_builder(tmp.path())
-            .with_system_metrics(false)
-            .with_metadata(false)
-            .with_console(wb_run::Console::Off)
-    };
-    let run = builder()
-        .with_dir(&rs_root)
-        .with_id("tele0001")
-        .with_name("telemetry")
-        .with_tags(["a"])
-        .with_config(json_map! {"lr" => 0.1})
-        .build()
-        .unwrap();
+    let builder = || common::quiet(common::offline_builder(tmp.path()));
+    let run = main_run(builder().with_dir(&rs_root));
     telemetry_calls(&run, Path::new("notes.txt"), SaveOptions::default());
     let incremental = Table::from_rows_with(
         ["a"],

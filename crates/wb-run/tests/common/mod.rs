@@ -384,3 +384,12 @@ pub fn offline_builder(tmp: &Path) -> wb_run::RunBuilder {
         .with_silent(true)
         .with_data_dir(tmp.join("rs-data"))
 }
+
+/// `builder` without system metrics, metadata or console capture, as the SDK scripts run
+/// (`x_disable_stats`, `x_disable_meta`, `console="off"`).
+pub fn quiet(builder: wb_run::RunBuilder) -> wb_run::RunBuilder {
+    builder
+        .with_system_metrics(false)
+        .with_metadata(false)
+        .with_console(wb_run::Console::Off)
+}

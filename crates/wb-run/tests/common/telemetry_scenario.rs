@@ -2,9 +2,21 @@
 //! offline (`sdk_telemetry.rs`) and the online (`online_telemetry.rs`) comparisons share.
 
 use std::path::Path;
-use wb_core::Artifact;
-use wb_run::{FilePolicy, MetricOptions, Row, Run, SaveOptions, Summary};
+use wb_core::{Artifact, json_map};
+use wb_run::{FilePolicy, MetricOptions, Row, Run, RunBuilder, SaveOptions, Summary};
 use wb_table::Table;
+
+/// The main run: `builder` with id `tele0001`, name `telemetry`, tag `a` and config `lr` 0.1,
+/// as the SDK scripts' first `wandb.init`.
+pub fn main_run(builder: RunBuilder) -> Run {
+    builder
+        .with_id("tele0001")
+        .with_name("telemetry")
+        .with_tags(["a"])
+        .with_config(json_map! {"lr" => 0.1})
+        .build()
+        .unwrap()
+}
 
 /// Two metric definitions, a history row, `notes` saved now (with `save`), an artifact of
 /// `notes`, a summary value and a table: [`SDK_CALLS`] with our API.
