@@ -29,10 +29,7 @@ fn a_killed_core_loses_nothing_locally_and_sync_uploads_the_rest() {
     }
     // Finishing says the upload did not complete, once everything is written locally.
     let err = run.finish(0).unwrap_err();
-    assert!(
-        matches!(&err, wb_run::Error::UploadIncomplete { run_dir, .. } if run_dir == run.dir()),
-        "{err}"
-    );
+    assert_upload_incomplete(&err, run.dir());
     assert!(!run.is_online());
     let log = RunLog::read(run.dir()).unwrap();
     let rows = log.history().unwrap();

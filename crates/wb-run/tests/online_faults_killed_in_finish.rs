@@ -13,7 +13,7 @@ use online_support::*;
 use std::io::Write;
 use std::time::{Duration, Instant};
 use wb_fake_backend::{Backend, Completion, Fault};
-use wb_run::{Error, Row, RunLog};
+use wb_run::{Row, RunLog};
 
 #[test]
 #[ignore = "needs wandb-core 0.31.0 (run with --ignored; CI runs it after the conformance venv exists)"]
@@ -50,10 +50,7 @@ fn core_killed_while_finish_waits_is_an_error_and_loses_nothing_locally() {
     });
     assert!(finishing(&backend));
     let err = err.unwrap_err();
-    assert!(
-        matches!(&err, Error::UploadIncomplete { run_dir, .. } if run_dir == run.dir()),
-        "{err}"
-    );
+    assert_upload_incomplete(&err, run.dir());
     let log = RunLog::read(run.dir()).unwrap();
     assert!(log.errors.is_empty(), "{:?}", log.errors);
     assert_eq!(log.history().unwrap().len(), 5);

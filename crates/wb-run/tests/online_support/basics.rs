@@ -84,6 +84,14 @@ pub fn kill_cores(core: &Path) -> usize {
     pids.len()
 }
 
+/// `err` is [`wb_run::Error::UploadIncomplete`] naming `run_dir`, the run's folder.
+pub fn assert_upload_incomplete(err: &wb_run::Error, run_dir: &Path) {
+    assert!(
+        matches!(err, wb_run::Error::UploadIncomplete { run_dir: dir, .. } if dir == run_dir),
+        "{err}"
+    );
+}
+
 /// The `_step` of each history row.
 pub fn history_steps(history: &[Value]) -> Vec<i64> {
     history
