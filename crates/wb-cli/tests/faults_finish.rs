@@ -1,5 +1,5 @@
 //! An online run whose server fails for good: the key is revoked, or the server goes down,
-//! and stays so at `finish`. `finish` returns [`Error::UploadIncomplete`] saying what
+//! and stays so at `finish`. `finish` returns [`wb_run::Error::UploadIncomplete`] saying what
 //! happened (the server's 401 answer; the finish timeout and the last retrying error), the
 //! run's folder holds every record, and a later `wb sync` (new key accepted, server back)
 //! uploads everything. A warning of wandb-core that is no failure (an artifact that already
@@ -13,7 +13,7 @@ mod faults_support;
 use faults_support::*;
 use std::time::Duration;
 use wb_fake_backend::Backend;
-use wb_run::{Console, Error};
+use wb_run::Console;
 
 #[test]
 #[ignore = "needs wandb-core 0.31.0 (WB_CORE_PATH or target/conformance-venv)"]
@@ -34,10 +34,7 @@ fn a_key_revoked_before_finish_is_an_error_and_wb_sync_uploads_the_run() {
     carry.end(&run);
     let err = run.finish(0).unwrap_err();
     eprintln!("revoked key: {err}");
-    assert!(
-        matches!(&err, Error::UploadIncomplete { run_dir, .. } if run_dir == run.dir()),
-        "{err}"
-    );
+    assert_upload_incomplete(&err, run.dir());
     assert!(err.to_string().contains("401"), "{err}");
     assert_local_log_complete(run.dir(), &carry, 6);
 
@@ -66,10 +63,7 @@ fn a_server_down_at_finish_is_an_error_and_wb_sync_uploads_the_run() {
     carry.end(&run);
     let err = run.finish(0).unwrap_err();
     eprintln!("server down: {err}");
-    assert!(
-        matches!(&err, Error::UploadIncomplete { run_dir, .. } if run_dir == run.dir()),
-        "{err}"
-    );
+    assert_upload_incomplete(&err, run.dir());
     let text = err.to_string();
     assert!(text.contains(&format!("within {limit:?}")), "{err}");
     assert!(text.contains("connection refused"), "{err}");

@@ -13,13 +13,6 @@ use faults_support::*;
 use wb_fake_backend::{Backend, Completion, Fault};
 use wb_run::{Console, Error, Resume, Row, RunLog};
 
-fn steps(history: &[serde_json::Value]) -> Vec<i64> {
-    history
-        .iter()
-        .map(|r| r["_step"].as_i64().unwrap())
-        .collect()
-}
-
 #[test]
 #[ignore = "needs wandb-core 0.31.0 (WB_CORE_PATH or target/conformance-venv)"]
 fn a_resumed_run_whose_core_is_killed_is_completed_by_wb_sync() {
@@ -50,11 +43,7 @@ fn a_resumed_run_whose_core_is_killed_is_completed_by_wb_sync() {
     // Core is killed before a row of the resumed run reaches the server. (Rows that had
     // arrived would be sent again by `wb sync`, which continues the history at the server's
     // line count: docs/reliability.md.)
-    for pid in core_pids(&core) {
-        let _ = std::process::Command::new("kill")
-            .args(["-9", &pid.to_string()])
-            .status();
-    }
+    kill_cores(&core);
     for i in 3..8 {
         second.log(Row::new().with("loss", f64::from(i))).unwrap();
     }
@@ -68,7 +57,7 @@ fn a_resumed_run_whose_core_is_killed_is_completed_by_wb_sync() {
     let got = backend.run("resumek1").unwrap();
     let history = got.history().unwrap();
     eprintln!("{out}\n{history:#?}");
-    assert_eq!(steps(&history), (0..8).collect::<Vec<_>>());
+    assert_eq!(history_steps(&history), (0..8).collect::<Vec<_>>());
     for (i, row) in history.iter().enumerate() {
         assert_eq!(row["loss"].as_f64(), Some(i as f64), "{row}");
     }

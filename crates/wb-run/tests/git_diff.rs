@@ -11,10 +11,22 @@ use std::process::Command;
 
 use wb_run::{Console, Mode, RecordReader, Run};
 
+/// Runs `cmd` to its end and returns its stdout; panics with its stderr, after `what`, if it
+/// failed.
+fn stdout_ok(cmd: &mut Command, what: &str) -> Vec<u8> {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{what}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 /// git with no user or system config, fixed identity and dates.
 fn git(dir: &Path, args: &[&str]) -> Vec<u8> {
-    let out = Command::new("git")
-        .args(args)
+    let mut cmd = Command::new("git");
+    cmd.args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
@@ -24,15 +36,8 @@ fn git(dir: &Path, args: &[&str]) -> Vec<u8> {
         .env("GIT_COMMITTER_NAME", "t")
         .env("GIT_COMMITTER_EMAIL", "t@example.com")
         .env("GIT_AUTHOR_DATE", "2020-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2020-01-01T00:00:00Z")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
+        .env("GIT_COMMITTER_DATE", "2020-01-01T00:00:00Z");
+    stdout_ok(&mut cmd, &format!("git {args:?}"))
 }
 
 fn have_git() -> bool {
@@ -149,6 +154,42 @@ fn build_repo(root: &Path) {
     }
 }
 
+/// A temporary folder holding [`build_repo`]'s repository; `None` (saying so) without git.
+fn changed_repo() -> Option<tempfile::TempDir> {
+    if !have_git() {
+        return None;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    build_repo(tmp.path());
+    Some(tmp)
+}
+
+/// A temporary folder with [`build_repo`]'s repository in its subfolder `name` (and that
+/// folder's path); `None` (saying so) without git.
+fn changed_repo_in(name: &str) -> Option<(tempfile::TempDir, PathBuf)> {
+    if !have_git() {
+        return None;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join(name);
+    std::fs::create_dir(&root).unwrap();
+    build_repo(&root);
+    Some((tmp, root))
+}
+
+/// The paths each `files` record of a `.wandb` log names, in order.
+fn files_records(log: &Path) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut reader = RecordReader::open(log).unwrap();
+    while let Some(r) = reader.next_with_offset() {
+        let (_, _, rec) = r.unwrap();
+        if let Some(wb_run::proto::RecordType::Files(f)) = rec.record_type {
+            out.push(f.files.iter().map(|i| i.path.clone()).collect());
+        }
+    }
+    out
+}
+
 /// Runs an offline run with save_code in `root`; returns its files folder and the paths its
 /// `files` records name.
 fn run_in(root: &Path) -> (PathBuf, Vec<Vec<String>>) {
@@ -166,32 +207,19 @@ fn run_in(root: &Path) -> (PathBuf, Vec<Vec<String>>) {
     let files = run.dir().join("files");
     let log = run.log_path().to_path_buf();
     run.finish(0).unwrap();
-    let mut records = Vec::new();
-    let mut reader = RecordReader::open(&log).unwrap();
-    while let Some(r) = reader.next_with_offset() {
-        let (_, _, rec) = r.unwrap();
-        if let Some(wb_run::proto::RecordType::Files(f)) = rec.record_type {
-            records.push(f.files.iter().map(|i| i.path.clone()).collect());
-        }
-    }
-    (files, records)
+    (files, files_records(&log))
 }
 
 /// What wandb-core's `git diff` prints: git with this process's environment, so that it
 /// reads the same user and system config as our reader (the repositories are built
 /// without them).
 fn reference(root: &Path, against: &str) -> Vec<u8> {
-    let out = Command::new("git")
-        .args(["diff", against, "--submodule=diff"])
-        .current_dir(root)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
+    stdout_ok(
+        Command::new("git")
+            .args(["diff", against, "--submodule=diff"])
+            .current_dir(root),
+        "git diff",
+    )
 }
 
 fn assert_same(ours: &[u8], git: &[u8], what: &str) {
@@ -202,6 +230,13 @@ fn assert_same(ours: &[u8], git: &[u8], what: &str) {
             String::from_utf8_lossy(git)
         );
     }
+}
+
+/// A run in `root` writes no patch and no `files` record.
+fn assert_no_patch(root: &Path) {
+    let (files, records) = run_in(root);
+    assert!(!files.join("diff.patch").exists());
+    assert!(records.is_empty());
 }
 
 fn check(root: &Path, what: &str) {
@@ -215,22 +250,14 @@ fn check(root: &Path, what: &str) {
 
 #[test]
 fn loose_objects_and_every_kind_of_change() {
-    if !have_git() {
-        return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    build_repo(tmp.path());
+    let Some(tmp) = changed_repo() else { return };
     check(tmp.path(), "loose");
 }
 
 #[test]
 fn packed_objects_with_offset_and_id_deltas() {
-    if !have_git() {
-        return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
+    let Some(tmp) = changed_repo() else { return };
     let root = tmp.path();
-    build_repo(root);
     git(root, &["gc", "-q"]);
     assert!(
         std::fs::read_dir(root.join(".git/objects/pack"))
@@ -268,13 +295,9 @@ fn pack_idx(root: &Path) -> String {
 
 #[test]
 fn index_versions_3_and_4() {
-    if !have_git() {
-        return;
-    }
     for version in ["3", "4"] {
-        let tmp = tempfile::tempdir().unwrap();
+        let Some(tmp) = changed_repo() else { return };
         let root = tmp.path();
-        build_repo(root);
         // git keeps version 3 only with an extended flag to store: skip-worktree on an
         // unchanged file.
         git(root, &["update-index", "--skip-worktree", "keep.txt"]);
@@ -287,13 +310,9 @@ fn index_versions_3_and_4() {
 
 #[test]
 fn upstream_patch_is_against_the_tracking_branch() {
-    if !have_git() {
+    let Some((tmp, origin)) = changed_repo_in("origin") else {
         return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let origin = tmp.path().join("origin");
-    std::fs::create_dir(&origin).unwrap();
-    build_repo(&origin);
+    };
     git(&origin, &["stash", "-q", "-u"]);
     let clone = tmp.path().join("clone");
     git(
@@ -338,24 +357,16 @@ fn a_clean_tree_or_no_repository_gives_no_patch() {
     // No commit yet: `git diff HEAD` fails, so no patch.
     write(&root, "a.txt", "a\n");
     git(&root, &["add", "a.txt"]);
-    let (files, records) = run_in(&root);
-    assert!(!files.join("diff.patch").exists());
-    assert!(records.is_empty());
+    assert_no_patch(&root);
     git(&root, &["commit", "-q", "-m", "one"]);
     assert!(reference(&root, "HEAD").is_empty());
-    let (files, records) = run_in(&root);
-    assert!(!files.join("diff.patch").exists());
-    assert!(records.is_empty());
+    assert_no_patch(&root);
 }
 
 #[test]
 fn a_corrupt_pack_is_a_warning_not_an_error() {
-    if !have_git() {
-        return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
+    let Some(tmp) = changed_repo() else { return };
     let root = tmp.path();
-    build_repo(root);
     git(root, &["gc", "-q"]);
     let pack = PathBuf::from(pack_idx(root)).with_extension("pack");
     let mut data = std::fs::read(&pack).unwrap();
@@ -366,19 +377,13 @@ fn a_corrupt_pack_is_a_warning_not_an_error() {
     // Packs are read-only: replace the file.
     std::fs::remove_file(&pack).unwrap();
     std::fs::write(&pack, data).unwrap();
-    let (files, records) = run_in(root);
-    assert!(!files.join("diff.patch").exists());
-    assert!(records.is_empty());
+    assert_no_patch(root);
 }
 
 #[test]
 fn abbreviations_grow_with_the_packed_object_count() {
-    if !have_git() {
-        return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
+    let Some(tmp) = changed_repo() else { return };
     let root = tmp.path();
-    build_repo(root);
     // 2^14 packed objects and more: git abbreviates ids to 8 hex digits.
     let mut stream = Vec::new();
     for i in 0..17_000 {
@@ -406,13 +411,9 @@ fn abbreviations_grow_with_the_packed_object_count() {
 
 #[test]
 fn a_linked_worktree_reads_its_own_index_and_the_shared_objects() {
-    if !have_git() {
+    let Some((tmp, main)) = changed_repo_in("main") else {
         return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let main = tmp.path().join("main");
-    std::fs::create_dir(&main).unwrap();
-    build_repo(&main);
+    };
     git(&main, &["stash", "-q", "-u"]);
     git(&main, &["gc", "-q"]);
     let wt = tmp.path().join("wt");
@@ -553,9 +554,6 @@ fn random_edits_of_code_like_files_nearly_always_match_git() {
 
 #[test]
 fn diff_settings_in_the_config_are_followed() {
-    if !have_git() {
-        return;
-    }
     let cases: [&[(&str, &str)]; 4] = [
         &[("core.quotePath", "false"), ("diff.noprefix", "true")],
         &[
@@ -577,9 +575,8 @@ fn diff_settings_in_the_config_are_followed() {
         ],
     ];
     for settings in cases {
-        let tmp = tempfile::tempdir().unwrap();
+        let Some(tmp) = changed_repo() else { return };
         let root = tmp.path();
-        build_repo(root);
         for (k, v) in settings {
             git(root, &["config", k, v]);
         }
@@ -591,18 +588,10 @@ mod common;
 
 /// `files` records' paths in a `.wandb` log, those of the git patches only.
 fn patch_records(log: &Path) -> Vec<Vec<String>> {
-    let mut out = Vec::new();
-    let mut reader = RecordReader::open(log).unwrap();
-    while let Some(r) = reader.next_with_offset() {
-        let (_, _, rec) = r.unwrap();
-        if let Some(wb_run::proto::RecordType::Files(f)) = rec.record_type {
-            let paths: Vec<String> = f.files.iter().map(|i| i.path.clone()).collect();
-            if paths.iter().any(|p| p.starts_with("diff")) {
-                out.push(paths);
-            }
-        }
-    }
-    out
+    files_records(log)
+        .into_iter()
+        .filter(|paths| paths.iter().any(|p| p.starts_with("diff")))
+        .collect()
 }
 
 const SDK_SCRIPT: &str = "import wandb\n\
@@ -614,13 +603,9 @@ r.finish()\n";
 #[ignore = "needs a Python with wandb==0.31.0 (WB_PYTHON); run with --ignored"]
 fn the_patches_and_their_record_match_the_sdks() {
     let python = common::sdk_python();
-    if !have_git() {
+    let Some((tmp, repo)) = changed_repo_in("repo") else {
         return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let repo = tmp.path().join("repo");
-    std::fs::create_dir(&repo).unwrap();
-    build_repo(&repo);
+    };
     // An upstream one commit behind, for `diff_<sha>.patch`.
     git(&repo, &["update-ref", "refs/remotes/origin/main", "HEAD~1"]);
     git(
@@ -642,21 +627,17 @@ fn the_patches_and_their_record_match_the_sdks() {
 
     let script = tmp.path().join("save_code.py");
     std::fs::write(&script, SDK_SCRIPT).unwrap();
-    let out = Command::new(&python)
-        .arg(&script)
-        .current_dir(&repo)
-        .env("WANDB_SILENT", "true")
-        .env("WANDB_CONFIG_DIR", tmp.path().join("config"))
-        .env("WANDB_DATA_DIR", tmp.path().join("data"))
-        // wandb-core runs git: with no user or system config, as ours reads none.
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    stdout_ok(
+        Command::new(&python)
+            .arg(&script)
+            .current_dir(&repo)
+            .env("WANDB_SILENT", "true")
+            .env("WANDB_CONFIG_DIR", tmp.path().join("config"))
+            .env("WANDB_DATA_DIR", tmp.path().join("data"))
+            // wandb-core runs git: with no user or system config, as ours reads none.
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null"),
+        "the SDK run",
     );
     let sdk_dir = repo
         .join("wandb")

@@ -13,7 +13,6 @@ mod online_support;
 use online_support::*;
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use wb_core::Artifact;
 use wb_fake_backend::{Backend, Completion};
 use wb_run::LogArtifactOptions;
@@ -32,29 +31,11 @@ run.finish()
 "#;
 
 fn sdk_run(python: &Path, backend: &Backend, home: &Path) {
-    let output = Command::new(python)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("LANG", "C.UTF-8")
-        .env("WANDB_BASE_URL", backend.base_url())
-        .env("WANDB_API_KEY", KEY)
-        .env("WANDB_MODE", "online")
-        .env("WANDB_SILENT", "true")
-        .env("WANDB_CONFIG_DIR", home.join("config"))
-        .env("WANDB_CACHE_DIR", home.join("cache"))
-        .env("WANDB_DATA_DIR", home.join("data"))
-        .current_dir(home)
-        .args(["-c", SCRIPT])
-        .arg(home)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "the SDK run failed\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    output_ok(
+        sdk_online_command(python, backend, home)
+            .args(["-c", SCRIPT])
+            .arg(home),
+        "the SDK run",
     );
 }
 
@@ -89,11 +70,8 @@ fn aliases_and_tags_reach_the_server_as_the_sdks() {
     let backend = Backend::start().unwrap();
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("a.txt"), "a\n").unwrap();
-    let run = builder(&core, &backend, tmp.path())
+    let run = common::quiet(builder(&core, &backend, tmp.path()))
         .with_id("alias001")
-        .with_system_metrics(false)
-        .with_metadata(false)
-        .with_console(wb_run::Console::Off)
         .build()
         .unwrap();
     let mut art = Artifact::new("d", "dataset");

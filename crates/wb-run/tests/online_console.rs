@@ -123,16 +123,6 @@ fn run_child(dir: &Path, online: Option<(&str, &Path)>) -> (String, PathBuf) {
     (id.to_owned(), PathBuf::from(run_dir))
 }
 
-/// A console line of the file stream without its timestamp: `[ERROR ]<content>`.
-fn untimed(line: &str) -> String {
-    let (prefix, rest) = match line.strip_prefix("ERROR ") {
-        Some(rest) => ("ERROR ", rest),
-        None => ("", line),
-    };
-    let content = rest.split_once(' ').map_or("", |(_, c)| c);
-    format!("{prefix}{content}")
-}
-
 /// The console lines that reached `backend` for `run_id` (untimed, stdout's then stderr's),
 /// and the uploaded `output.log`, checked against the local one.
 fn uploaded(backend: &Backend, run_id: &str, run_dir: &Path) -> (Vec<String>, Vec<String>) {
@@ -183,31 +173,14 @@ fn online_console_lines_reach_the_server() {
     let home = tempfile::tempdir().unwrap();
     let info_path = home.path().join("out.json");
     let writes = serde_json::to_string(&WRITES).unwrap();
-    let output = Command::new(&python)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("LANG", "C.UTF-8")
-        .env("WANDB_BASE_URL", sdk_backend.base_url())
-        .env("WANDB_API_KEY", KEY)
-        .env("WANDB_MODE", "online")
-        .env("WANDB_SILENT", "true")
-        .env("WANDB_CONFIG_DIR", home.path().join("config"))
-        .env("WANDB_CACHE_DIR", home.path().join("cache"))
-        .env("WANDB_DATA_DIR", home.path().join("data"))
-        .env("WANDB_DISABLE_GIT", "true")
-        .current_dir(home.path())
-        .args(["-c", SCRIPT])
-        .arg(&info_path)
-        .arg(home.path())
-        .arg(&writes)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "the SDK run failed\n{}",
-        String::from_utf8_lossy(&output.stderr)
+    output_ok(
+        sdk_online_command(&python, &sdk_backend, home.path())
+            .env("WANDB_DISABLE_GIT", "true")
+            .args(["-c", SCRIPT])
+            .arg(&info_path)
+            .arg(home.path())
+            .arg(&writes),
+        "the SDK run",
     );
     let info: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&info_path).unwrap()).unwrap();
@@ -237,28 +210,7 @@ fn wandb_sync_uploads_an_offline_runs_console_output() {
         ["epoch 1 loss 0.5", "progress 3/3", "épsilon ☃", "done"]
     );
     assert_eq!(err, ["a warning"]);
-    let home = tempfile::tempdir().unwrap();
-    let output = Command::new(&python)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("LANG", "C.UTF-8")
-        .env("WANDB_BASE_URL", backend.base_url())
-        .env("WANDB_API_KEY", KEY)
-        .env("WANDB_CONFIG_DIR", home.path().join("config"))
-        .env("WANDB_CACHE_DIR", home.path().join("cache"))
-        .env("WANDB_DATA_DIR", home.path().join("data"))
-        .current_dir(home.path())
-        .args(["-m", "wandb", "sync"])
-        .arg(&run_dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "wandb sync failed\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    wandb_sync(&python, &backend, &run_dir);
     let got = backend.run(&run_id).unwrap();
     assert_eq!(
         got.file("output.log").expect("output.log was uploaded"),

@@ -7,7 +7,6 @@
 mod online_support;
 
 use online_support::*;
-use std::path::Path;
 use std::time::Duration;
 use wb_fake_backend::{Backend, Completion};
 use wb_run::{Row, RunLog};
@@ -22,13 +21,7 @@ fn a_killed_core_loses_nothing_locally_and_sync_uploads_the_rest() {
     for step in 0..3u32 {
         run.log(Row::new().with("loss", f64::from(step))).unwrap();
     }
-    let pids = core_pids(&core);
-    assert!(!pids.is_empty(), "wandb-core is running");
-    for pid in &pids {
-        let _ = std::process::Command::new("kill")
-            .args(["-9", &pid.to_string()])
-            .status();
-    }
+    assert!(kill_cores(&core) > 0, "wandb-core is running");
     // Logging goes on: every row reaches the local log; the run notices core is gone.
     for step in 3..10u32 {
         run.log(Row::new().with("loss", f64::from(step))).unwrap();
@@ -36,10 +29,7 @@ fn a_killed_core_loses_nothing_locally_and_sync_uploads_the_rest() {
     }
     // Finishing says the upload did not complete, once everything is written locally.
     let err = run.finish(0).unwrap_err();
-    assert!(
-        matches!(&err, wb_run::Error::UploadIncomplete { run_dir, .. } if run_dir == run.dir()),
-        "{err}"
-    );
+    assert_upload_incomplete(&err, run.dir());
     assert!(!run.is_online());
     let log = RunLog::read(run.dir()).unwrap();
     let rows = log.history().unwrap();
@@ -47,30 +37,13 @@ fn a_killed_core_loses_nothing_locally_and_sync_uploads_the_rest() {
     assert_eq!(log.exit_code(), Some(0));
 
     // wandb-core's own upload of the local log (what `wb sync` runs) sends the rest.
-    let client = wb_service::Client::builder()
-        .with_binary(wb_service::CoreBinary::from_path(&core).unwrap())
-        .build()
-        .unwrap();
-    let settings = wb_proto::Settings {
-        base_url: Some(backend.base_url().to_owned()),
-        api_key: Some(KEY.to_owned()),
-        // Core writes its debug-sync log under `<wandb_dir>/logs`.
-        wandb_dir: Some(tmp.path().join("wandb").to_string_lossy().into_owned()),
-        ..Default::default()
-    };
-    let id = client
-        .init_sync(
-            &[run.log_path().to_path_buf()],
-            wb_service::SyncMode::Finished,
-            settings,
-        )
-        .unwrap();
-    client
-        .sync(&id, 4)
-        .unwrap()
-        .wait(Duration::from_secs(300))
-        .unwrap();
-    client.teardown(0, Duration::from_secs(60)).unwrap();
+    core_sync(
+        &core,
+        &backend,
+        run.log_path(),
+        &tmp.path().join("wandb"),
+        None,
+    );
     let got = backend.run(run.id()).unwrap();
     let history = got.history().unwrap();
     assert_eq!(history.len(), 10);
@@ -78,35 +51,4 @@ fn a_killed_core_loses_nothing_locally_and_sync_uploads_the_rest() {
         assert_eq!(row["loss"].as_f64(), Some(i as f64), "{row}");
     }
     assert_eq!(got.completion(), Completion::Complete { exit_code: 0 });
-}
-
-/// The pids of running processes whose executable is `core` (this test's own children).
-fn core_pids(core: &Path) -> Vec<u32> {
-    let me = std::process::id();
-    let mut out = Vec::new();
-    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
-            continue;
-        };
-        // The parent pid is the fourth field, after the parenthesized command name.
-        let ppid = stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-            .and_then(|p| p.parse::<u32>().ok());
-        let exe = std::fs::read_link(e.path().join("exe")).ok();
-        if ppid == Some(me) && exe.as_deref().is_some_and(|x| same_file(x, core)) {
-            out.push(pid);
-        }
-    }
-    out
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
 }

@@ -15,7 +15,6 @@ mod common;
 use online_support::*;
 use serde_json::{Map, Value, json};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use wb_core::{Histogram, Html, LogValue};
 use wb_fake_backend::{Backend, Completion};
 use wb_run::Row;
@@ -62,31 +61,15 @@ fn sdk_run(python: &Path, backend: &Backend, home: &Path) -> String {
     let script = home.join("script.py");
     std::fs::write(&script, SCRIPT).unwrap();
     let out = home.join("out.json");
-    let output = Command::new(python)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("LANG", "C.UTF-8")
-        .env("WANDB_BASE_URL", backend.base_url())
-        .env("WANDB_API_KEY", KEY)
-        .env("WANDB_MODE", "online")
-        .env("WANDB_CONFIG_DIR", home.join("config"))
-        .env("WANDB_CACHE_DIR", home.join("cache"))
-        .env("WANDB_DATA_DIR", home.join("data"))
-        .env("WANDB_DISABLE_GIT", "true")
-        .current_dir(home)
-        .arg(&script)
-        .arg(&out)
-        .arg(home)
-        .arg(STEPS.to_string())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "the SDK run failed\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    output_ok(
+        sdk_command(python, backend, home)
+            .env("WANDB_MODE", "online")
+            .env("WANDB_DISABLE_GIT", "true")
+            .arg(&script)
+            .arg(&out)
+            .arg(home)
+            .arg(STEPS.to_string()),
+        "the SDK run",
     );
     let info: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     info["id"].as_str().unwrap().to_owned()

@@ -13,14 +13,10 @@
 mod online_support;
 
 use online_support::*;
-use prost::Message;
-use serde_json::{Value, json};
-use std::io::Write;
 use std::time::Duration;
 use wb_core::Artifact;
 use wb_fake_backend::{Backend, Completion, Fault};
-use wb_run::proto::{RecordType, StatsRecord};
-use wb_run::{Console, FilePolicy, MetricOptions, Row, RunLog, SaveOptions, Summary};
+use wb_run::{Console, Row, RunLog};
 
 const STEPS: u32 = 12;
 
@@ -31,13 +27,7 @@ fn file_stream_and_upload_faults_lose_nothing_a_run_carries() {
     let backend = Backend::start().unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let src = tmp.path().join("src");
-    std::fs::create_dir_all(src.join("art")).unwrap();
-    std::fs::write(src.join("now.txt"), "saved now\n").unwrap();
-    std::fs::write(src.join("live.txt"), "live 1\n").unwrap();
-    std::fs::write(src.join("end.txt"), "saved at the end\n").unwrap();
-    let blob: Vec<u8> = (0..70_000u32).map(|i| (i * 7 % 251) as u8).collect();
-    std::fs::write(src.join("art/blob.bin"), &blob).unwrap();
-    std::fs::write(src.join("art/notes.txt"), "artifact notes\n").unwrap();
+    let blob = write_fault_sources(&src);
 
     let run = builder(&core, &backend, tmp.path())
         .with_console(Console::Redirect)
@@ -66,38 +56,11 @@ fn file_stream_and_upload_faults_lose_nothing_a_run_carries() {
     backend.inject(Fault::new(503, 1).with_operation("CreateArtifact"));
     backend.inject(Fault::new(500, 1).with_operation("CommitArtifact"));
 
-    run.define_metric("epoch", MetricOptions::default())
-        .unwrap();
-    run.define_metric(
-        "val/*",
-        MetricOptions::default()
-            .with_step_metric("epoch")
-            .with_summary([Summary::Min, Summary::Max, Summary::Mean, Summary::Last]),
-    )
-    .unwrap();
-    let base = SaveOptions::default().with_base_path(&src);
-    run.save_with(src.join("now.txt"), FilePolicy::Now, base.clone())
-        .unwrap();
-    run.save_with(src.join("live.txt"), FilePolicy::Live, base.clone())
-        .unwrap();
-    run.save_with(src.join("end.txt"), FilePolicy::End, base)
-        .unwrap();
+    define_fault_metrics(&run);
+    save_fault_sources(&run, &src);
     let mut written = Vec::new();
     for step in 0..STEPS {
-        let x = f64::from(step);
-        run.log(
-            Row::new()
-                .with("loss", 1.0 / (x + 1.0))
-                .with("val/acc", (x * 0.37).sin())
-                .with("epoch", step / 3),
-        )
-        .unwrap();
-        let line = format!("console line {step} out");
-        writeln!(std::io::stdout(), "{line}").unwrap();
-        written.push(line);
-        let line = format!("console line {step} err");
-        writeln!(std::io::stderr(), "{line}").unwrap();
-        written.push(format!("ERROR {line}"));
+        written.extend(log_fault_step(&run, step));
         if step == STEPS / 2 {
             std::fs::write(src.join("live.txt"), "live 2, changed during the run\n").unwrap();
         }
@@ -121,42 +84,12 @@ fn file_stream_and_upload_faults_lose_nothing_a_run_carries() {
     assert_eq!(got.completion(), Completion::Complete { exit_code: 0 });
 
     // History: every row, as the local log holds it.
-    assert!(got.missing_history_lines().is_empty());
-    let history = got.history().unwrap();
-    let logged = log.history().unwrap();
+    let logged = assert_history_uploaded(&got, &log);
     assert_eq!(logged.len(), STEPS as usize);
-    assert_eq!(history.len(), logged.len());
-    for (up, local) in history.iter().zip(&logged) {
-        assert_eq!(
-            up,
-            &to_serde(&wb_core::json::Value::Object(local.values.clone()))
-        );
-    }
 
     // The summary the metric rules give: what the local log holds, and the statistics of
     // the values logged.
-    let summary = to_serde(&wb_core::json::Value::Object(log.summary().unwrap()));
-    let got_summary = got.summary().unwrap().expect("a summary arrived");
-    for (k, v) in summary.as_object().unwrap() {
-        assert_eq!(got_summary.get(k), Some(v), "summary key {k}");
-    }
-    let acc: Vec<f64> = logged
-        .iter()
-        .map(|r| to_serde(r.values.get("val/acc").unwrap()).as_f64().unwrap())
-        .collect();
-    let stats = &got_summary["val/acc"];
-    assert_eq!(
-        stats["min"].as_f64(),
-        acc.iter().copied().reduce(f64::min),
-        "{stats}"
-    );
-    assert_eq!(
-        stats["max"].as_f64(),
-        acc.iter().copied().reduce(f64::max),
-        "{stats}"
-    );
-    assert_eq!(stats["last"].as_f64(), acc.last().copied(), "{stats}");
-    assert_eq!(got_summary["best"], json!(0.25));
+    assert_fault_summary_uploaded(&got, &log, &logged);
 
     // Console: every line written reached the file stream, in order per stream, and the
     // uploaded output.log is the one core wrote in the run folder.
@@ -184,28 +117,9 @@ fn file_stream_and_upload_faults_lose_nothing_a_run_carries() {
     }
 
     // Stats: one events line per stats record, with its values.
-    let local_stats: Vec<StatsRecord> = log
-        .records
-        .iter()
-        .filter_map(|r| match &r.record_type {
-            Some(RecordType::Stats(b)) => Some(StatsRecord::decode(b.as_slice()).unwrap()),
-            _ => None,
-        })
-        .collect();
+    let local_stats = stats_records(&log);
     assert!(!local_stats.is_empty());
-    let events: Vec<Value> = got
-        .events_lines()
-        .iter()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(events.len(), local_stats.len(), "{events:#?}");
-    for (line, rec) in events.iter().zip(&local_stats) {
-        for item in &rec.item {
-            let key = format!("system.{}", item.key);
-            let ours: f64 = item.value_json.parse().unwrap();
-            assert_eq!(line[&key].as_f64(), Some(ours), "{key} in {line}");
-        }
-    }
+    assert_events_are_stats(&got, &local_stats);
 
     // Saved files, each policy, with their last bytes.
     for name in ["now.txt", "live.txt", "end.txt"] {
@@ -236,26 +150,8 @@ fn file_stream_and_upload_faults_lose_nothing_a_run_carries() {
         ("files/notes.txt", b"artifact notes\n".as_slice()),
     ] {
         let digest = contents[path]["digest"].as_str().unwrap();
-        let bytes = artifact
-            .file(path)
-            .or_else(|| {
-                artifact
-                    .files()
-                    .iter()
-                    .find(|(k, _)| k.contains(digest))
-                    .map(|(_, v)| v.as_slice())
-            })
+        let bytes = artifact_file(&artifact, path, Some(digest))
             .unwrap_or_else(|| panic!("{path} not uploaded: {:?}", artifact.files().keys()));
         assert!(bytes == want, "{path}: the uploaded bytes differ");
     }
-}
-
-/// A console line of the file stream without its timestamp: `[ERROR ]<content>`.
-fn untimed(line: &str) -> String {
-    let (prefix, rest) = match line.strip_prefix("ERROR ") {
-        Some(rest) => ("ERROR ", rest),
-        None => ("", line),
-    };
-    let content = rest.split_once(' ').map_or("", |(_, c)| c);
-    format!("{prefix}{content}")
 }

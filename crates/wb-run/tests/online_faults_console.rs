@@ -56,11 +56,7 @@ fn child_run(dir: &Path) {
         .unwrap();
     std::io::stdout().write_all(b"before the kill\n").unwrap();
     run.log(Row::new().with("loss", 1.0)).unwrap();
-    let pids = child_pids_of(&core, std::process::id());
-    assert!(!pids.is_empty(), "wandb-core is running");
-    for pid in pids {
-        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
-    }
+    assert!(kill_cores(&core) > 0, "wandb-core is running");
     // Give the connection time to see core gone, so that the next record finds it dead.
     std::thread::sleep(Duration::from_millis(500));
     std::io::stderr()
@@ -223,7 +219,13 @@ fn console_output_still_reaches_the_terminal_when_core_dies() {
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|e| e == "wandb"))
         .unwrap();
-    sync(&core, &fresh, &log_path, tmp.path());
+    core_sync(
+        &core,
+        &fresh,
+        &log_path,
+        &tmp.path().join("wandb"),
+        Some(true),
+    );
     let got = fresh.run(log.run().unwrap().run_id.as_str()).unwrap();
     assert!(
         got.file("output.log") == Some(output_log.as_slice()),
@@ -231,60 +233,7 @@ fn console_output_still_reaches_the_terminal_when_core_dies() {
     );
 }
 
-/// wandb-core's upload of a `.wandb` log (what `wb sync` runs) to `backend`.
-fn sync(core: &Path, backend: &Backend, log_path: &Path, tmp: &Path) {
-    let client = wb_service::Client::builder()
-        .with_binary(wb_service::CoreBinary::from_path(core).unwrap())
-        .build()
-        .unwrap();
-    let settings = wb_proto::Settings {
-        base_url: Some(backend.base_url().to_owned()),
-        api_key: Some(KEY.to_owned()),
-        wandb_dir: Some(tmp.join("wandb").to_string_lossy().into_owned()),
-        x_primary: Some(true),
-        ..Default::default()
-    };
-    let id = client
-        .init_sync(
-            &[log_path.to_path_buf()],
-            wb_service::SyncMode::Finished,
-            settings,
-        )
-        .unwrap();
-    client
-        .sync(&id, 4)
-        .unwrap()
-        .wait(Duration::from_secs(300))
-        .unwrap();
-    client.teardown(0, Duration::from_secs(60)).unwrap();
-}
-
 fn tail(s: &str) -> &str {
     let start = s.char_indices().rev().nth(2000).map_or(0, |(i, _)| i);
     &s[start..]
-}
-
-/// The pids of running processes whose parent is `parent` and whose executable is `core`.
-fn child_pids_of(core: &Path, parent: u32) -> Vec<u32> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
-            continue;
-        };
-        // The parent pid is the fourth field, after the parenthesized command name.
-        let ppid = stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-            .and_then(|p| p.parse::<u32>().ok());
-        let exe = std::fs::read_link(e.path().join("exe"))
-            .ok()
-            .and_then(|x| x.canonicalize().ok());
-        if ppid == Some(parent) && exe.is_some() && exe == core.canonicalize().ok() {
-            out.push(pid);
-        }
-    }
-    out
 }

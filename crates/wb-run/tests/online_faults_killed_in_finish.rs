@@ -11,10 +11,9 @@ mod online_support;
 
 use online_support::*;
 use std::io::Write;
-use std::path::Path;
 use std::time::{Duration, Instant};
 use wb_fake_backend::{Backend, Completion, Fault};
-use wb_run::{Error, Row, RunLog};
+use wb_run::{Row, RunLog};
 
 #[test]
 #[ignore = "needs wandb-core 0.31.0 (run with --ignored; CI runs it after the conformance venv exists)"]
@@ -45,20 +44,13 @@ fn core_killed_while_finish_waits_is_an_error_and_loses_nothing_locally() {
             while !finishing(&backend) && start.elapsed() < Duration::from_secs(60) {
                 std::thread::sleep(Duration::from_millis(50));
             }
-            for pid in core_pids(&core) {
-                let _ = std::process::Command::new("kill")
-                    .args(["-9", &pid.to_string()])
-                    .status();
-            }
+            kill_cores(&core);
         });
         run.finish(0)
     });
     assert!(finishing(&backend));
     let err = err.unwrap_err();
-    assert!(
-        matches!(&err, Error::UploadIncomplete { run_dir, .. } if run_dir == run.dir()),
-        "{err}"
-    );
+    assert_upload_incomplete(&err, run.dir());
     let log = RunLog::read(run.dir()).unwrap();
     assert!(log.errors.is_empty(), "{:?}", log.errors);
     assert_eq!(log.history().unwrap().len(), 5);
@@ -81,32 +73,4 @@ fn finishing(backend: &Backend) -> bool {
         .requests()
         .iter()
         .any(|r| r.path().ends_with("/wandb-summary.json"))
-}
-
-/// The pids of running processes whose parent is this process and whose executable is
-/// `core`.
-fn core_pids(core: &Path) -> Vec<u32> {
-    let me = std::process::id();
-    let core = core.canonicalize().ok();
-    let mut out = Vec::new();
-    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
-            continue;
-        };
-        // The parent pid is the fourth field, after the parenthesized command name.
-        let ppid = stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-            .and_then(|p| p.parse::<u32>().ok());
-        let exe = std::fs::read_link(e.path().join("exe"))
-            .ok()
-            .and_then(|x| x.canonicalize().ok());
-        if ppid == Some(me) && exe.is_some() && exe == core {
-            out.push(pid);
-        }
-    }
-    out
 }

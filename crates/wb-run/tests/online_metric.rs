@@ -15,7 +15,6 @@ use common::metric_scenario::write_metric_scenario;
 use online_support::*;
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use wb_fake_backend::{Backend, Completion};
 
 /// Runs the SDK's "metric" scenario (the text in make_sdk_logs.py) online against `backend`.
@@ -25,32 +24,14 @@ fn sdk_run(python: &Path, backend: &Backend, home: &Path) {
         "import sys; sys.path.insert(0, {:?}); from make_sdk_logs import SCENARIOS; exec(SCENARIOS['metric'])",
         data.to_string_lossy()
     );
-    let output = Command::new(python)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("LANG", "C.UTF-8")
-        .env("WANDB_BASE_URL", backend.base_url())
-        .env("WANDB_API_KEY", KEY)
-        .env("WANDB_MODE", "online")
-        .env("WANDB_SILENT", "true")
-        .env("WANDB_CONFIG_DIR", home.join("config"))
-        .env("WANDB_CACHE_DIR", home.join("cache"))
-        .env("WANDB_DATA_DIR", home.join("data"))
-        .env("WANDB_DISABLE_GIT", "true")
-        .env("WANDB_X_DISABLE_STATS", "true")
-        .env("WANDB_X_DISABLE_META", "true")
-        .env("WANDB_CONSOLE", "off")
-        .current_dir(home)
-        .args(["-c", &code])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "the SDK run failed\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    output_ok(
+        sdk_online_command(python, backend, home)
+            .env("WANDB_DISABLE_GIT", "true")
+            .env("WANDB_X_DISABLE_STATS", "true")
+            .env("WANDB_X_DISABLE_META", "true")
+            .env("WANDB_CONSOLE", "off")
+            .args(["-c", &code]),
+        "the SDK run",
     );
 }
 

@@ -18,13 +18,6 @@ use wb_fake_backend::{Backend, Completion};
 use wb_run::{Error, FilePolicy, Resume, Row, SaveOptions};
 use wb_table::Table;
 
-fn steps(history: &[serde_json::Value]) -> Vec<i64> {
-    history
-        .iter()
-        .map(|r| r["_step"].as_i64().unwrap())
-        .collect()
-}
-
 #[test]
 #[ignore = "needs wandb-core 0.31.0 (run with --ignored; CI runs it after the conformance venv exists)"]
 fn a_resumed_run_continues_after_the_last_step_and_keeps_its_summary() {
@@ -47,7 +40,7 @@ fn a_resumed_run_continues_after_the_last_step_and_keeps_its_summary() {
     first.summary(Row::new().with("best", 0.5)).unwrap();
     first.finish(1).unwrap();
     assert_eq!(
-        steps(&backend.run("resume01").unwrap().history().unwrap()),
+        history_steps(&backend.run("resume01").unwrap().history().unwrap()),
         [0, 1, 2]
     );
 
@@ -65,7 +58,7 @@ fn a_resumed_run_continues_after_the_last_step_and_keeps_its_summary() {
     let got = backend.run("resume01").unwrap();
     assert!(got.missing_history_lines().is_empty());
     let history = got.history().unwrap();
-    assert_eq!(steps(&history), [0, 1, 2, 3, 4]);
+    assert_eq!(history_steps(&history), [0, 1, 2, 3, 4]);
     assert_eq!(history[3]["loss"], json!(0.2));
     let summary = got.summary().unwrap().unwrap();
     assert_eq!(summary["best"], json!(0.5), "{summary}");
@@ -222,15 +215,7 @@ fn saved_files_and_a_user_artifact_reach_the_server() {
     );
     for (path, want) in [("d/a.txt", "hello\n"), ("model.json", "{\"x\":1}\n")] {
         let digest = contents[path]["digest"].as_str().unwrap();
-        let bytes = artifact
-            .file(path)
-            .or_else(|| {
-                artifact
-                    .files()
-                    .iter()
-                    .find(|(k, _)| k.contains(digest))
-                    .map(|(_, v)| v.as_slice())
-            })
+        let bytes = artifact_file(&artifact, path, Some(digest))
             .unwrap_or_else(|| panic!("{path} not uploaded: {:?}", artifact.files().keys()));
         assert_eq!(bytes, want.as_bytes(), "{path}");
     }

@@ -143,18 +143,8 @@ fn spawn(side: &Side, rank: u32, backend: &Backend, dir: &Path) -> Child {
             c
         }
         Side::Sdk { python, script } => {
-            let mut c = Command::new(python);
-            c.env_clear()
-                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-                .env("HOME", dir)
-                .env("LANG", "C.UTF-8")
-                .env("WANDB_BASE_URL", backend.base_url())
-                .env("WANDB_API_KEY", KEY)
-                .env("WANDB_CONFIG_DIR", dir.join("config"))
-                .env("WANDB_CACHE_DIR", dir.join("cache"))
-                .env("WANDB_DATA_DIR", dir.join("data"))
-                .env("WANDB_DISABLE_GIT", "true")
-                .current_dir(dir)
+            let mut c = sdk_command(python, backend, dir);
+            c.env("WANDB_DISABLE_GIT", "true")
                 .arg(script)
                 .arg(rank.to_string())
                 .arg(RUN_ID)

@@ -13,10 +13,8 @@
 mod online_support;
 
 use online_support::*;
-use prost::Message;
 use std::time::Duration;
 use wb_fake_backend::Backend;
-use wb_run::proto::{RecordType, StatsRecord};
 use wb_run::{Row, RunLog};
 
 #[test]
@@ -35,35 +33,12 @@ fn stats_and_metadata_reach_the_server() {
     }
     run.finish(0).unwrap();
 
-    let local: Vec<StatsRecord> = RunLog::read(run.dir())
-        .unwrap()
-        .records
-        .iter()
-        .filter_map(|r| match &r.record_type {
-            Some(RecordType::Stats(b)) => Some(StatsRecord::decode(b.as_slice()).unwrap()),
-            _ => None,
-        })
-        .collect();
+    let local = stats_records(&RunLog::read(run.dir()).unwrap());
     assert!(local.len() >= 2, "{} stats records", local.len());
 
     let got = backend.run(run.id()).unwrap();
-    let events: Vec<serde_json::Value> = got
-        .events_lines()
-        .iter()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
     // One line per record we wrote: core forwards ours and samples nothing of its own.
-    assert_eq!(events.len(), local.len(), "{events:#?}");
-    for (line, rec) in events.iter().zip(&local) {
-        for item in &rec.item {
-            let key = format!("system.{}", item.key);
-            let sent = line
-                .get(&key)
-                .unwrap_or_else(|| panic!("{key} not in {line}"));
-            let ours: f64 = item.value_json.parse().unwrap();
-            assert_eq!(sent.as_f64(), Some(ours), "{key}");
-        }
-    }
+    assert_events_are_stats(&got, &local);
 
     let meta: serde_json::Value = serde_json::from_slice(
         got.file("wandb-metadata.json")

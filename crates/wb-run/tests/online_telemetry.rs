@@ -15,16 +15,17 @@
 mod common;
 mod online_support;
 
+use common::quiet;
+use common::telemetry_scenario::{main_run, telemetry_calls, with_sdk_calls};
 use online_support::*;
 use serde_json::{Map, Value};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use wb_core::{Artifact, json_map};
+use wb_core::json_map;
 use wb_fake_backend::{Backend, Completion};
-use wb_run::{FilePolicy, LogOptions, MetricOptions, Resume, Row, SaveOptions, Summary};
-use wb_table::Table;
+use wb_run::{LogOptions, MetricOptions, Resume, Row, SaveOptions, Summary};
 
-/// A run with every call that sets a flag a Rust run sets; a run resumed; a shared run.
+/// A run with every call that sets a flag a Rust run sets (`#CALLS`: [`with_sdk_calls`]); a
+/// run resumed; a shared run.
 const SCRIPT: &str = r#"
 import os, sys, wandb
 assert wandb.__version__ == "0.31.0", wandb.__version__
@@ -35,15 +36,7 @@ settings = lambda: wandb.Settings(x_disable_stats=True, x_disable_meta=True, con
                                   disable_git=True)
 run = wandb.init(project="online-proj", id="tele0001", name="telemetry", tags=["a"],
                  config={"lr": 0.1}, dir=root, settings=settings())
-run.define_metric("epoch")
-run.define_metric("val/*", step_metric="epoch", summary="min,last", hidden=True, step_sync=True)
-run.log({"epoch": 0, "val/loss": 1.0})
-run.save("notes.txt", policy="now")
-art = wandb.Artifact("d", type="dataset")
-art.add_file("notes.txt")
-run.log_artifact(art)
-run.summary.update({"best": 0.5})
-run.log({"t": wandb.Table(columns=["a"], data=[[1]])})
+#CALLS
 run.log({"x": 1}, step=7)
 run.finish()
 run = wandb.init(project="online-proj", id="tele0002", dir=root, settings=settings())
@@ -72,33 +65,15 @@ run.finish()
 "#;
 
 fn sdk_run(python: &Path, backend: &Backend, home: &Path) {
-    sdk_command(python, backend, home, SCRIPT);
+    sdk_command(python, backend, home, &with_sdk_calls(SCRIPT));
 }
 
 fn sdk_command(python: &Path, backend: &Backend, home: &Path, script: &str) {
-    let output = Command::new(python)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("LANG", "C.UTF-8")
-        .env("WANDB_BASE_URL", backend.base_url())
-        .env("WANDB_API_KEY", KEY)
-        .env("WANDB_MODE", "online")
-        .env("WANDB_SILENT", "true")
-        .env("WANDB_CONFIG_DIR", home.join("config"))
-        .env("WANDB_CACHE_DIR", home.join("cache"))
-        .env("WANDB_DATA_DIR", home.join("data"))
-        .current_dir(home)
-        .args(["-c", script])
-        .arg(home)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "the SDK run failed\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    output_ok(
+        sdk_online_command(python, backend, home)
+            .args(["-c", script])
+            .arg(home),
+        "the SDK run",
     );
 }
 
@@ -154,43 +129,12 @@ fn the_config_carries_the_same_telemetry_as_the_sdks() {
     let tmp = tempfile::tempdir().unwrap();
     let notes = tmp.path().join("notes.txt");
     std::fs::write(&notes, "notes\n").unwrap();
-    let quiet = |b: wb_run::RunBuilder| {
-        b.with_system_metrics(false)
-            .with_metadata(false)
-            .with_console(wb_run::Console::Off)
-    };
-    let run = quiet(builder(&core, &backend, tmp.path()))
-        .with_id("tele0001")
-        .with_name("telemetry")
-        .with_tags(["a"])
-        .with_config(json_map! {"lr" => 0.1})
-        .build()
-        .unwrap();
-    run.define_metric("epoch", MetricOptions::default())
-        .unwrap();
-    run.define_metric(
-        "val/*",
-        MetricOptions::default()
-            .with_step_metric("epoch")
-            .with_summary([Summary::Min, Summary::Last])
-            .with_hidden(true)
-            .with_step_sync(true),
-    )
-    .unwrap();
-    run.log(Row::new().with("epoch", 0).with("val/loss", 1.0))
-        .unwrap();
-    run.save_with(
+    let run = main_run(quiet(builder(&core, &backend, tmp.path())));
+    telemetry_calls(
+        &run,
         &notes,
-        FilePolicy::Now,
         SaveOptions::default().with_base_path(tmp.path()),
-    )
-    .unwrap();
-    let mut art = Artifact::new("d", "dataset");
-    art.add_file(&notes).unwrap();
-    run.log_artifact(art).unwrap();
-    run.summary(Row::new().with("best", 0.5)).unwrap();
-    let table = Table::from_rows(["a"], vec![vec![1.into()]]).unwrap();
-    run.log(Row::new().with_media("t", table)).unwrap();
+    );
     run.log_with(Row::new().with("x", 1), LogOptions::default().with_step(7))
         .unwrap();
     run.finish(0).unwrap();
@@ -247,32 +191,6 @@ fn the_config_carries_the_same_telemetry_as_the_sdks() {
     assert!(shared.as_array().unwrap().contains(&69.into()), "{shared}");
 }
 
-/// `wandb sync` of a run folder to `backend`.
-fn sync(python: &Path, backend: &Backend, run_dir: &Path) {
-    let home = tempfile::tempdir().unwrap();
-    let output = Command::new(python)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("LANG", "C.UTF-8")
-        .env("WANDB_BASE_URL", backend.base_url())
-        .env("WANDB_API_KEY", KEY)
-        .env("WANDB_CONFIG_DIR", home.path().join("config"))
-        .env("WANDB_CACHE_DIR", home.path().join("cache"))
-        .env("WANDB_DATA_DIR", home.path().join("data"))
-        .current_dir(home.path())
-        .args(["-m", "wandb", "sync"])
-        .arg(run_dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "wandb sync failed\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 #[test]
 #[ignore = "needs wandb-core 0.31.0 and the SDK's Python (run with --ignored)"]
 fn offline_runs_synced_later_carry_the_same_telemetry() {
@@ -291,14 +209,11 @@ fn offline_runs_synced_later_carry_the_same_telemetry() {
         .find(|p| p.to_string_lossy().contains("offline-run-"))
         .unwrap();
     let sdk_backend = Backend::start().unwrap();
-    sync(&python, &sdk_backend, &sdk_dir);
+    wandb_sync(&python, &sdk_backend, &sdk_dir);
 
     let tmp = tempfile::tempdir().unwrap();
-    let run = builder(&core, &unused, tmp.path())
+    let run = quiet(builder(&core, &unused, tmp.path()))
         .with_mode(wb_run::Mode::Offline)
-        .with_system_metrics(false)
-        .with_metadata(false)
-        .with_console(wb_run::Console::Off)
         .with_id("tele0004")
         .with_name("offline")
         .with_config(json_map! {"lr" => 0.1})
@@ -316,7 +231,7 @@ fn offline_runs_synced_later_carry_the_same_telemetry() {
     .unwrap();
     run.finish(0).unwrap();
     let backend = Backend::start().unwrap();
-    sync(&python, &backend, run.dir());
+    wandb_sync(&python, &backend, run.dir());
 
     let (sdk, ours) = (
         config_wandb(&sdk_backend, "tele0004"),

@@ -11,10 +11,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 use wb_core::Artifact;
 use wb_run::proto::{ArtifactRecord, RecordType};
-use wb_run::{Error, LogArtifactOptions, Mode, RecordReader, Run};
+use wb_run::{Error, LogArtifactOptions, RecordReader};
 
 const ALIASES: [&str; 4] = ["best", "v1", "best", "with space"];
 const TAGS: [&str; 4] = ["tag one", "t-2_x", "tag one", "été"];
@@ -105,36 +104,19 @@ fn aliases_and_tags_match_the_sdk() {
         "aliases": ALIASES, "tags": TAGS,
         "aliases_candidates": ALIAS_CANDIDATES, "tags_candidates": TAG_CANDIDATES,
     });
-    let out = Command::new(&python)
-        .args(["-c", SCRIPT])
-        .arg(&py_root)
-        .arg(&src)
-        .arg(cases.to_string())
-        .env("WANDB_SILENT", "true")
-        .env("WANDB_CONFIG_DIR", tmp.path().join("config"))
-        .env("WANDB_DATA_DIR", tmp.path().join("py-data"))
-        .env_remove("WANDB_MODE")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = common::stdout_ok(
+        common::sdk_script_command(&python, SCRIPT, tmp.path())
+            .arg(&py_root)
+            .arg(&src)
+            .arg(cases.to_string())
+            .env_remove("WANDB_MODE"),
     );
     let sdk_accepted: serde_json::Value =
         serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
 
-    let run = Run::builder()
+    let run = common::quiet(common::offline_builder(tmp.path()))
         .with_dir(&rs_root)
-        .with_project("p")
         .with_id("alias001")
-        .with_mode(Mode::Offline)
-        .with_silent(true)
-        .with_system_metrics(false)
-        .with_metadata(false)
-        .with_console(wb_run::Console::Off)
-        .with_data_dir(tmp.path().join("rs-data"))
         .build()
         .unwrap();
     let mut art = Artifact::new("d", "dataset").with_description("aliased");

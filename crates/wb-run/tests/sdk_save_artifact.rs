@@ -13,11 +13,10 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use wb_core::json::{Value, parse};
 use wb_core::{Artifact, json_map};
 use wb_run::proto::{ArtifactRecord, FilesRecord, RecordType};
-use wb_run::{FilePolicy, Mode, RecordReader, Resume, Row, Run, SaveOptions};
+use wb_run::{FilePolicy, RecordReader, Resume, Row, SaveOptions};
 use wb_table::Table;
 
 const SCRIPT: &str = r#"
@@ -152,33 +151,19 @@ fn save_artifacts_and_offline_resume_match_the_sdk() {
         make_sources(s);
     }
     std::fs::create_dir_all(&py_root).unwrap();
-    let out = Command::new(&python)
-        .args(["-c", SCRIPT])
-        .arg(&py_root)
-        .arg(&py_src)
-        .env("WANDB_SILENT", "true")
-        .env("WANDB_CONFIG_DIR", tmp.path().join("config"))
-        .env("WANDB_DATA_DIR", tmp.path().join("py-data"))
-        .env_remove("WANDB_RESUME")
-        .env_remove("WANDB_RUN_ID")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = common::stdout_ok(
+        common::sdk_script_command(&python, SCRIPT, tmp.path())
+            .arg(&py_root)
+            .arg(&py_src)
+            .env_remove("WANDB_RESUME")
+            .env_remove("WANDB_RUN_ID"),
     );
 
     // The same calls from Rust, relative paths from the sources' folder.
     std::env::set_current_dir(&rs_src).unwrap();
-    let run = Run::builder()
+    let run = common::offline_builder(tmp.path())
         .with_dir(&rs_root)
-        .with_project("p")
         .with_id("diff0001")
-        .with_mode(Mode::Offline)
-        .with_silent(true)
-        .with_data_dir(tmp.path().join("rs-data"))
         .build()
         .unwrap();
     let d = SaveOptions::default();
@@ -302,13 +287,9 @@ fn save_artifacts_and_offline_resume_match_the_sdk() {
         std::fs::read_to_string(&resume_file).unwrap(),
         format!("{{\"run_id\": \"{}\"}}", auto[0])
     );
-    let resumed = Run::builder()
+    let resumed = common::offline_builder(tmp.path())
         .with_dir(&auto_root)
-        .with_project("p")
-        .with_mode(Mode::Offline)
         .with_resume(Resume::Auto)
-        .with_silent(true)
-        .with_data_dir(tmp.path().join("rs-data"))
         .build()
         .unwrap();
     assert_eq!(resumed.id(), auto[0]);

@@ -15,18 +15,17 @@
 
 mod common;
 
+use common::telemetry_scenario::{main_run, telemetry_calls, with_sdk_calls};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use wb_core::{Artifact, json_map};
 use wb_run::proto::RecordType;
-use wb_run::{
-    FilePolicy, LogOptions, MetricOptions, Mode, RecordReader, Row, Run, SaveOptions, Summary,
-};
+use wb_run::{LogOptions, RecordReader, Row, SaveOptions};
 use wb_table::{LogMode, Table, TableOptions};
 
-/// Every call that sets a telemetry flag a Rust run sets, in an order that shows each record.
+/// Every call that sets a telemetry flag a Rust run sets, in an order that shows each record
+/// (`#CALLS`: [`with_sdk_calls`]).
 const SCRIPT: &str = r#"
 import os, sys, wandb
 assert wandb.__version__ == "0.31.0", wandb.__version__
@@ -37,15 +36,7 @@ run = wandb.init(project="p", id="tele0001", name="telemetry", tags=["a"], confi
                  settings=wandb.Settings(x_disable_stats=True, x_disable_meta=True,
                                          console="off", disable_git=True,
                                          finish_timeout=600, finish_timeout_raises=True))
-run.define_metric("epoch")
-run.define_metric("val/*", step_metric="epoch", summary="min,last", hidden=True, step_sync=True)
-run.log({"epoch": 0, "val/loss": 1.0})
-run.save("notes.txt", policy="now")
-art = wandb.Artifact("d", type="dataset")
-art.add_file("notes.txt")
-run.log_artifact(art)
-run.summary.update({"best": 0.5})
-run.log({"t": wandb.Table(columns=["a"], data=[[1]])})
+#CALLS
 run.log({"it": wandb.Table(columns=["a"], data=[[2]], log_mode="INCREMENTAL")})
 run.log({"x": 1}, step=7)
 run.finish()
@@ -158,69 +149,26 @@ fn telemetry_records_match_the_sdk() {
         std::fs::write(s.join("notes.txt"), "notes\n").unwrap();
     }
     std::fs::create_dir_all(&py_root).unwrap();
-    let out = Command::new(&python)
-        .args(["-c", SCRIPT])
-        .arg(&py_root)
-        .arg(&py_src)
-        .env("WANDB_SILENT", "true")
-        .env("WANDB_CONFIG_DIR", tmp.path().join("config"))
-        .env("WANDB_DATA_DIR", tmp.path().join("py-data"))
-        .env_remove("WANDB_MODE")
-        .env_remove("WANDB_RUN_ID")
-        .env_remove("WANDB_NAME")
-        .env_remove("WANDB_TAGS")
-        .env_remove("WANDB_X_LABEL")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    common::stdout_ok(
+        common::sdk_script_command(&python, &with_sdk_calls(SCRIPT), tmp.path())
+            .arg(&py_root)
+            .arg(&py_src)
+            .env_remove("WANDB_MODE")
+            .env_remove("WANDB_RUN_ID")
+            .env_remove("WANDB_NAME")
+            .env_remove("WANDB_TAGS")
+            .env_remove("WANDB_X_LABEL"),
     );
 
     // The same calls from Rust.
     std::env::set_current_dir(&rs_src).unwrap();
-    let builder = || {
-        Run::builder()
-            .with_project("p")
-            .with_mode(Mode::Offline)
-            .with_silent(true)
-            .with_system_metrics(false)
-            .with_metadata(false)
-            .with_console(wb_run::Console::Off)
-            .with_data_dir(tmp.path().join("rs-data"))
-    };
-    let run = builder()
-        .with_dir(&rs_root)
-        .with_id("tele0001")
-        .with_name("telemetry")
-        .with_tags(["a"])
-        .with_config(json_map! {"lr" => 0.1})
-        .with_finish_timeout(std::time::Duration::from_secs(600))
-        .build()
-        .unwrap();
-    run.define_metric("epoch", MetricOptions::default())
-        .unwrap();
-    run.define_metric(
-        "val/*",
-        MetricOptions::default()
-            .with_step_metric("epoch")
-            .with_summary([Summary::Min, Summary::Last])
-            .with_hidden(true)
-            .with_step_sync(true),
-    )
-    .unwrap();
-    run.log(Row::new().with("epoch", 0).with("val/loss", 1.0))
-        .unwrap();
-    run.save_with("notes.txt", FilePolicy::Now, SaveOptions::default())
-        .unwrap();
-    let mut art = Artifact::new("d", "dataset");
-    art.add_file("notes.txt").unwrap();
-    run.log_artifact(art).unwrap();
-    run.summary(Row::new().with("best", 0.5)).unwrap();
-    let table = Table::from_rows(["a"], vec![vec![1.into()]]).unwrap();
-    run.log(Row::new().with_media("t", table)).unwrap();
+    let builder = || common::quiet(common::offline_builder(tmp.path()));
+    let run = main_run(
+        builder()
+            .with_dir(&rs_root)
+            .with_finish_timeout(std::time::Duration::from_secs(600)),
+    );
+    telemetry_calls(&run, Path::new("notes.txt"), SaveOptions::default());
     let incremental = Table::from_rows_with(
         ["a"],
         vec![vec![2.into()]],

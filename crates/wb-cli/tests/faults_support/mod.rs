@@ -3,32 +3,19 @@
 //! and the check that what reached a backend is what the run's local folder holds.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use prost::Message;
 use serde_json::Value;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use wb_core::Artifact;
 use wb_fake_backend::{ArtifactState, Backend, Completion};
-use wb_run::proto::{OutputType, RecordType, StatsRecord};
-use wb_run::{Console, FilePolicy, MetricOptions, Mode, Row, Run, RunBuilder, RunLog};
-use wb_run::{SaveOptions, Summary};
+use wb_run::SaveOptions;
+use wb_run::proto::{OutputType, RecordType};
+use wb_run::{Console, FilePolicy, Mode, Row, Run, RunBuilder, RunLog};
 
-pub const KEY: &str = "0123456789abcdef0123456789abcdef01234567";
-
-pub fn core() -> Option<PathBuf> {
-    match wb_fake_backend::locate_wandb_core() {
-        Ok(p) => Some(p),
-        Err(e) => {
-            if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-                panic!("these tests need wandb-core 0.31.0: {e}");
-            }
-            eprintln!("SKIPPED: these tests need wandb-core 0.31.0: {e}");
-            None
-        }
-    }
-}
+#[path = "../../../wb-run/tests/online_support/basics.rs"]
+mod basics;
+pub use basics::*;
 
 /// An online run's builder against `backend`, under `root`, with system metrics sampled
 /// every 200 ms.
@@ -60,14 +47,8 @@ impl Carry {
     /// Writes the source files under `root/src`, for a run with this console setting.
     pub fn new(root: &Path, console: Console) -> Carry {
         let src = root.join("src");
-        std::fs::create_dir_all(src.join("art")).unwrap();
-        std::fs::write(src.join("now.txt"), "saved now\n").unwrap();
-        std::fs::write(src.join("live.txt"), "live 1\n").unwrap();
-        std::fs::write(src.join("end.txt"), "saved at the end\n").unwrap();
+        let blob = write_fault_sources(&src);
         std::fs::write(src.join("late.txt"), "saved after a fault\n").unwrap();
-        let blob: Vec<u8> = (0..70_000u32).map(|i| (i * 7 % 251) as u8).collect();
-        std::fs::write(src.join("art/blob.bin"), &blob).unwrap();
-        std::fs::write(src.join("art/notes.txt"), "artifact notes\n").unwrap();
         Carry {
             src,
             blob,
@@ -78,49 +59,17 @@ impl Carry {
 
     /// Metric definitions and the saved files of each policy.
     pub fn begin(&self, run: &Run) {
-        run.define_metric("epoch", MetricOptions::default())
-            .unwrap();
-        run.define_metric(
-            "val/*",
-            MetricOptions::default()
-                .with_step_metric("epoch")
-                .with_summary([Summary::Min, Summary::Max, Summary::Mean, Summary::Last]),
-        )
-        .unwrap();
-        let base = SaveOptions::default().with_base_path(&self.src);
-        for (name, policy) in [
-            ("now.txt", FilePolicy::Now),
-            ("live.txt", FilePolicy::Live),
-            ("end.txt", FilePolicy::End),
-        ] {
-            run.save_with(self.src.join(name), policy, base.clone())
-                .unwrap();
-        }
+        define_fault_metrics(run);
+        save_fault_sources(run, &self.src);
     }
 
     /// Logs `steps` with a console line on each stream per step (written to the process's
     /// stdout and stderr, which the run may capture).
     pub fn log(&mut self, run: &Run, steps: std::ops::Range<u32>) {
         for step in steps {
-            let x = f64::from(step);
-            run.log(
-                Row::new()
-                    .with("loss", 1.0 / (x + 1.0))
-                    .with("val/acc", (x * 0.37).sin())
-                    .with("epoch", step / 3),
-            )
-            .unwrap();
-            let line = format!("console line {step} out");
-            std::io::stdout()
-                .write_all(format!("{line}\n").as_bytes())
-                .unwrap();
-            let err_line = format!("console line {step} err");
-            std::io::stderr()
-                .write_all(format!("{err_line}\n").as_bytes())
-                .unwrap();
+            let lines = log_fault_step(run, step);
             if self.captured {
-                self.written.push(line);
-                self.written.push(format!("ERROR {err_line}"));
+                self.written.extend(lines);
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -161,16 +110,6 @@ pub fn logged_console(log: &RunLog) -> (String, String) {
     (out, err)
 }
 
-pub fn stats_records(log: &RunLog) -> Vec<StatsRecord> {
-    log.records
-        .iter()
-        .filter_map(|r| match &r.record_type {
-            Some(RecordType::Stats(b)) => Some(StatsRecord::decode(b.as_slice()).unwrap()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// How many records of a kind the log holds (`"metric"`, `"files"`, `"artifact"`, ...).
 pub fn count(log: &RunLog, kind: &str) -> usize {
     log.records
@@ -204,20 +143,6 @@ pub fn assert_local_log_complete(run_dir: &Path, carry: &Carry, rows: usize) -> 
     log
 }
 
-/// A console line of the file stream without its timestamp: `[ERROR ]<content>`.
-pub fn untimed(line: &str) -> String {
-    let (prefix, rest) = match line.strip_prefix("ERROR ") {
-        Some(rest) => ("ERROR ", rest),
-        None => ("", line),
-    };
-    let content = rest.split_once(' ').map_or("", |(_, c)| c);
-    format!("{prefix}{content}")
-}
-
-pub fn to_serde(v: &wb_core::json::Value) -> Value {
-    serde_json::from_str(&wb_core::json::to_string(v, wb_core::json::Dialect::Go)).unwrap()
-}
-
 /// What `backend` holds for the run is what its local folder holds: every history row, the
 /// summary (the metric statistics among it), every console line of the log's `output_raw`
 /// records (and `output.log` with each), one events line per stats record, every saved
@@ -230,31 +155,9 @@ pub fn assert_backend_holds_the_run(backend: &Backend, run_dir: &Path, carry: &C
         .unwrap_or_else(|| panic!("no run {run_id} on the backend"));
     assert_eq!(got.completion(), Completion::Complete { exit_code: 0 });
 
-    assert!(got.missing_history_lines().is_empty());
-    let history = got.history().unwrap();
-    let logged = log.history().unwrap();
-    assert_eq!(history.len(), logged.len(), "history rows");
-    for (up, local) in history.iter().zip(&logged) {
-        assert_eq!(
-            up,
-            &to_serde(&wb_core::json::Value::Object(local.values.clone()))
-        );
-    }
+    let logged = assert_history_uploaded(&got, &log);
 
-    let summary = to_serde(&wb_core::json::Value::Object(log.summary().unwrap()));
-    let got_summary = got.summary().unwrap().expect("a summary arrived");
-    for (k, v) in summary.as_object().unwrap() {
-        assert_eq!(got_summary.get(k), Some(v), "summary key {k}");
-    }
-    let acc: Vec<f64> = logged
-        .iter()
-        .map(|r| to_serde(r.values.get("val/acc").unwrap()).as_f64().unwrap())
-        .collect();
-    let stats = &got_summary["val/acc"];
-    assert_eq!(stats["min"].as_f64(), acc.iter().copied().reduce(f64::min));
-    assert_eq!(stats["max"].as_f64(), acc.iter().copied().reduce(f64::max));
-    assert_eq!(stats["last"].as_f64(), acc.last().copied());
-    assert_eq!(got_summary["best"], serde_json::json!(0.25));
+    assert_fault_summary_uploaded(&got, &log, &logged);
 
     // Console: the file stream's lines are the log's, each stream in order.
     let (out, err) = logged_console(&log);
@@ -283,20 +186,7 @@ pub fn assert_backend_holds_the_run(backend: &Backend, run_dir: &Path, carry: &C
         );
     }
 
-    let local_stats = stats_records(&log);
-    let events: Vec<Value> = got
-        .events_lines()
-        .iter()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(events.len(), local_stats.len());
-    for (line, rec) in events.iter().zip(&local_stats) {
-        for item in &rec.item {
-            let key = format!("system.{}", item.key);
-            let ours: f64 = item.value_json.parse().unwrap();
-            assert_eq!(line[&key].as_f64(), Some(ours), "{key} in {line}");
-        }
-    }
+    assert_events_are_stats(&got, &stats_records(&log));
 
     for name in ["now.txt", "live.txt", "end.txt", "late.txt"] {
         let want = std::fs::read(carry.src.join(name)).unwrap();
@@ -337,15 +227,7 @@ pub fn assert_backend_holds_the_run(backend: &Backend, run_dir: &Path, carry: &C
         ("files/notes.txt", b"artifact notes\n".as_slice()),
     ] {
         let digest = contents[path]["digest"].as_str().unwrap();
-        let bytes = artifact
-            .file(path)
-            .or_else(|| {
-                artifact
-                    .files()
-                    .iter()
-                    .find(|(k, _)| k.contains(digest))
-                    .map(|(_, v)| v.as_slice())
-            })
+        let bytes = artifact_file(&artifact, path, Some(digest))
             .unwrap_or_else(|| panic!("{path} not uploaded: {:?}", artifact.files().keys()));
         assert!(bytes == want, "{path}: the uploaded bytes differ");
     }
@@ -393,32 +275,4 @@ pub fn wb_sync(home: &Path, core: &Path, backend: &Backend, run_dir: &Path) -> S
     );
     assert!(out.status.success(), "wb sync failed:\n{text}");
     text
-}
-
-/// The pids of running processes whose parent is this process and whose executable is
-/// `core`.
-pub fn core_pids(core: &Path) -> Vec<u32> {
-    let me = std::process::id();
-    let core = core.canonicalize().ok();
-    let mut out = Vec::new();
-    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
-            continue;
-        };
-        // The parent pid is the fourth field, after the parenthesized command name.
-        let ppid = stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-            .and_then(|p| p.parse::<u32>().ok());
-        let exe = std::fs::read_link(e.path().join("exe"))
-            .ok()
-            .and_then(|x| x.canonicalize().ok());
-        if ppid == Some(me) && exe.is_some() && exe == core {
-            out.push(pid);
-        }
-    }
-    out
 }

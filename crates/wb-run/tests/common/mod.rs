@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod metric_scenario;
+pub mod telemetry_scenario;
 
 use std::path::{Path, PathBuf};
 use wb_core::json::{Map, Value, parse};
@@ -347,4 +348,48 @@ pub fn online_sdk_python(what: &str) -> Option<PathBuf> {
         eprintln!("SKIPPED: {what} needs a Python with wandb 0.31.0");
     }
     found
+}
+
+/// `python -c script` for the offline SDK differential tests, in `tmp`: silent, with the SDK's
+/// config in `tmp/config` and its data in `tmp/py-data`. Callers add the arguments and unset
+/// the variables their script must not see.
+pub fn sdk_script_command(python: &Path, script: &str, tmp: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(python);
+    cmd.args(["-c", script])
+        .env("WANDB_SILENT", "true")
+        .env("WANDB_CONFIG_DIR", tmp.join("config"))
+        .env("WANDB_DATA_DIR", tmp.join("py-data"));
+    cmd
+}
+
+/// Runs `cmd` to its end and returns its stdout; panics with its stdout and stderr if it
+/// failed.
+pub fn stdout_ok(cmd: &mut std::process::Command) -> String {
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// The offline run builder of the SDK differential tests: project `p`, silent, its data in
+/// `tmp/rs-data`.
+pub fn offline_builder(tmp: &Path) -> wb_run::RunBuilder {
+    wb_run::Run::builder()
+        .with_project("p")
+        .with_mode(wb_run::Mode::Offline)
+        .with_silent(true)
+        .with_data_dir(tmp.join("rs-data"))
+}
+
+/// `builder` without system metrics, metadata or console capture, as the SDK scripts run
+/// (`x_disable_stats`, `x_disable_meta`, `console="off"`).
+pub fn quiet(builder: wb_run::RunBuilder) -> wb_run::RunBuilder {
+    builder
+        .with_system_metrics(false)
+        .with_metadata(false)
+        .with_console(wb_run::Console::Off)
 }

@@ -2,29 +2,18 @@
 //! the reference logging and the checks of what arrived.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
-use wb_core::json::{Dialect, to_string};
+use serde_json::json;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 use wb_core::{Histogram, LogValue};
 use wb_fake_backend::{Backend, Completion};
 use wb_image::Image;
 use wb_run::{Mode, Row, Run, RunBuilder, RunLog};
 use wb_table::Table;
 
-pub const KEY: &str = "0123456789abcdef0123456789abcdef01234567";
-
-pub fn core() -> Option<PathBuf> {
-    match wb_fake_backend::locate_wandb_core() {
-        Ok(p) => Some(p),
-        Err(e) => {
-            if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-                panic!("the online tests need wandb-core 0.31.0: {e}");
-            }
-            eprintln!("SKIPPED: the online tests need wandb-core 0.31.0: {e}");
-            None
-        }
-    }
-}
+mod basics;
+pub use basics::*;
 
 /// An online run's builder against `backend`, with everything under `tmp`.
 pub fn builder(core: &Path, backend: &Backend, tmp: &Path) -> RunBuilder {
@@ -39,9 +28,91 @@ pub fn builder(core: &Path, backend: &Backend, tmp: &Path) -> RunBuilder {
         .with_silent(true)
 }
 
-/// wb-core's JSON value as serde_json's, through its text.
-pub fn to_serde(v: &wb_core::json::Value) -> Value {
-    serde_json::from_str(&to_string(v, Dialect::Go)).unwrap()
+/// The SDK's Python against `backend`, kept to `home`: a cleared environment with only `PATH`,
+/// `HOME`, `LANG`, the server, the test's API key and the SDK's config, cache and data folders
+/// under `home`; started in `home`, stdin closed. Callers add the run's own settings
+/// (`WANDB_MODE`, ...) and the arguments.
+pub fn sdk_command(python: &Path, backend: &Backend, home: &Path) -> Command {
+    let mut cmd = Command::new(python);
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("LANG", "C.UTF-8")
+        .env("WANDB_BASE_URL", backend.base_url())
+        .env("WANDB_API_KEY", KEY)
+        .env("WANDB_CONFIG_DIR", home.join("config"))
+        .env("WANDB_CACHE_DIR", home.join("cache"))
+        .env("WANDB_DATA_DIR", home.join("data"))
+        .current_dir(home)
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// [`sdk_command`] for a silent online run (`WANDB_MODE=online`, `WANDB_SILENT=true`).
+pub fn sdk_online_command(python: &Path, backend: &Backend, home: &Path) -> Command {
+    let mut cmd = sdk_command(python, backend, home);
+    cmd.env("WANDB_MODE", "online").env("WANDB_SILENT", "true");
+    cmd
+}
+
+/// Runs `cmd` to its end and returns its output; panics with its stdout and stderr, saying
+/// that `what` failed, if it did not succeed.
+pub fn output_ok(cmd: &mut Command, what: &str) -> Output {
+    let output = cmd.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{what} failed\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// `wandb sync` of a run folder to `backend`, from a fresh home.
+pub fn wandb_sync(python: &Path, backend: &Backend, run_dir: &Path) {
+    let home = tempfile::tempdir().unwrap();
+    output_ok(
+        sdk_command(python, backend, home.path())
+            .args(["-m", "wandb", "sync"])
+            .arg(run_dir),
+        "wandb sync",
+    );
+}
+
+/// wandb-core's upload of a finished run's `.wandb` log (what `wb sync` runs) to `backend`,
+/// with core's own files (its debug-sync log under `logs/`) in `wandb_dir`, and `x_primary`
+/// as given.
+pub fn core_sync(
+    core: &Path,
+    backend: &Backend,
+    log_path: &Path,
+    wandb_dir: &Path,
+    x_primary: Option<bool>,
+) {
+    let client = wb_service::Client::builder()
+        .with_binary(wb_service::CoreBinary::from_path(core).unwrap())
+        .build()
+        .unwrap();
+    let settings = wb_proto::Settings {
+        base_url: Some(backend.base_url().to_owned()),
+        api_key: Some(KEY.to_owned()),
+        wandb_dir: Some(wandb_dir.to_string_lossy().into_owned()),
+        x_primary,
+        ..Default::default()
+    };
+    let id = client
+        .init_sync(
+            &[log_path.to_path_buf()],
+            wb_service::SyncMode::Finished,
+            settings,
+        )
+        .unwrap();
+    client
+        .sync(&id, 4)
+        .unwrap()
+        .wait(Duration::from_secs(300))
+        .unwrap();
+    client.teardown(0, Duration::from_secs(60)).unwrap();
 }
 
 /// Every file under `dir`, as `/`-separated paths relative to it.
@@ -113,22 +184,9 @@ pub fn assert_uploaded(backend: &Backend, run_dir: &Path, run_id: &str, rows: us
         .run(run_id)
         .unwrap_or_else(|| panic!("no run {run_id} on the backend"));
     assert_eq!(got.project(), "online-proj");
-    assert!(got.missing_history_lines().is_empty());
-    let history = got.history().unwrap();
-    let logged = log.history().unwrap();
+    let logged = assert_history_uploaded(&got, &log);
     assert_eq!(logged.len(), rows);
-    assert_eq!(history.len(), logged.len(), "history rows");
-    for (up, local) in history.iter().zip(&logged) {
-        assert_eq!(
-            up,
-            &to_serde(&wb_core::json::Value::Object(local.values.clone()))
-        );
-    }
-    let summary = to_serde(&wb_core::json::Value::Object(log.summary().unwrap()));
-    let got_summary = got.summary().unwrap().expect("a summary arrived");
-    for (k, v) in summary.as_object().unwrap() {
-        assert_eq!(got_summary.get(k), Some(v), "summary key {k}");
-    }
+    let got_summary = assert_summary_uploaded(&got, &log);
     assert_eq!(got_summary["best"], json!(0.875));
     let config = got.config_values();
     assert_eq!(config.get("batch"), Some(&json!(32)), "{config:?}");
@@ -160,16 +218,7 @@ pub fn assert_uploaded(backend: &Backend, run_dir: &Path, run_id: &str, rows: us
         "{manifest}"
     );
     for (path, entry) in contents {
-        let bytes = artifact
-            .file(path)
-            .or_else(|| {
-                let digest = entry["digest"].as_str()?;
-                artifact
-                    .files()
-                    .iter()
-                    .find(|(k, _)| k.contains(digest))
-                    .map(|(_, v)| v.as_slice())
-            })
+        let bytes = artifact_file(&artifact, path, entry["digest"].as_str())
             .unwrap_or_else(|| panic!("artifact file {path} was not uploaded"));
         assert_eq!(entry["size"], json!(bytes.len()), "{path}");
     }
