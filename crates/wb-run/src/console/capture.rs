@@ -13,6 +13,16 @@ static CAPTURING: AtomicBool = AtomicBool::new(false);
 /// Set once the process warned that it could not capture.
 static WARNED: AtomicBool = AtomicBool::new(false);
 
+/// Runs `redirect` as the process's one capture: refused while another run captures, and the
+/// claim given back if `redirect` fails (nothing is changed then).
+#[cfg(any(unix, windows))]
+fn claimed<T>(redirect: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    if CAPTURING.swap(true, Ordering::SeqCst) {
+        return Err("another run of this process is capturing it".into());
+    }
+    redirect().inspect_err(|_| CAPTURING.store(false, Ordering::SeqCst))
+}
+
 /// Says once per process why console output is not captured.
 pub(super) fn warn_once(why: &str) {
     if !WARNED.swap(true, Ordering::SeqCst) {
@@ -143,16 +153,7 @@ mod unix {
     impl Capture {
         /// Redirects fds 1 and 2, or says why it cannot (nothing is changed then).
         pub(crate) fn start(out: Arc<ConsoleOut>) -> Result<Capture, String> {
-            if CAPTURING.swap(true, Ordering::SeqCst) {
-                return Err("another run of this process is capturing it".into());
-            }
-            match Capture::redirect_both(&out) {
-                Ok(c) => Ok(c),
-                Err(e) => {
-                    CAPTURING.store(false, Ordering::SeqCst);
-                    Err(e)
-                }
-            }
+            super::claimed(|| Capture::redirect_both(&out))
         }
 
         fn redirect_both(out: &Arc<ConsoleOut>) -> Result<Capture, String> {
@@ -385,16 +386,7 @@ mod windows {
     impl Capture {
         /// Redirects the standard handles, or says why it cannot (nothing is changed then).
         pub(crate) fn start(out: Arc<ConsoleOut>) -> Result<Capture, String> {
-            if CAPTURING.swap(true, Ordering::SeqCst) {
-                return Err("another run of this process is capturing it".into());
-            }
-            match Capture::redirect_both(&out) {
-                Ok(c) => Ok(c),
-                Err(e) => {
-                    CAPTURING.store(false, Ordering::SeqCst);
-                    Err(e)
-                }
-            }
+            super::claimed(|| Capture::redirect_both(&out))
         }
 
         fn redirect_both(out: &Arc<ConsoleOut>) -> Result<Capture, String> {
