@@ -13,7 +13,7 @@
 //!   [`super::yuv`] converts with (primaries and transfer left unspecified, as the input's are).
 
 use super::yuv::I420;
-use super::{AccessUnit, Stream};
+use super::{AccessUnit, Stream, set_once};
 use openh264::OpenH264API;
 use openh264::Timestamp;
 use openh264::encoder::{
@@ -23,6 +23,9 @@ use openh264::encoder::{
 };
 use openh264::formats::YUVSource;
 use wb_core::{Error, Result};
+
+/// The encoder's name in error messages.
+const ENCODER: &str = "OpenH264";
 
 /// The quantizer every frame is coded with (0..=51, lower is better and larger).
 pub const QP: u8 = 22;
@@ -102,8 +105,8 @@ pub fn encode(pictures: impl IntoIterator<Item = I420>, fps: f64) -> Result<Stre
                 };
                 let Some(&header) = nal.first() else { continue };
                 match header & 0x1f {
-                    7 => set_once(&mut stream.sps, nal, "sequence")?,
-                    8 => set_once(&mut stream.pps, nal, "picture")?,
+                    7 => set_once(&mut stream.sps, nal, "sequence", ENCODER)?,
+                    8 => set_once(&mut stream.pps, nal, "picture", ENCODER)?,
                     kind => {
                         unit.sync |= kind == 5;
                         unit.push_nal(nal)?;
@@ -124,18 +127,4 @@ pub fn encode(pictures: impl IntoIterator<Item = I420>, fps: f64) -> Result<Stre
         ));
     }
     Ok(stream)
-}
-
-/// Keeps the first parameter set of a kind; a different one later cannot go in one MP4 track.
-fn set_once(slot: &mut Vec<u8>, nal: &[u8], kind: &str) -> Result<()> {
-    if slot.is_empty() {
-        slot.extend_from_slice(nal);
-        Ok(())
-    } else if slot == nal {
-        Ok(())
-    } else {
-        Err(Error::Unsupported(format!(
-            "the H.264 encoder (OpenH264) changed its {kind} parameter set mid-stream"
-        )))
-    }
 }

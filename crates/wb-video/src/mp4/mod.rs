@@ -52,6 +52,21 @@ pub struct Stream {
     pub frames: Vec<AccessUnit>,
 }
 
+/// Keeps the first parameter set of a kind (`"sequence"`, `"picture"`) that `encoder` wrote; a
+/// different one later cannot go in one MP4 track.
+fn set_once(slot: &mut Vec<u8>, nal: &[u8], kind: &str, encoder: &str) -> Result<()> {
+    if slot.is_empty() {
+        slot.extend_from_slice(nal);
+        Ok(())
+    } else if slot == nal {
+        Ok(())
+    } else {
+        Err(Error::Unsupported(format!(
+            "the H.264 encoder ({encoder}) changed its {kind} parameter set mid-stream"
+        )))
+    }
+}
+
 /// One coded frame.
 #[derive(Debug, Default)]
 pub struct AccessUnit {

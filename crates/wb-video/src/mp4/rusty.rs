@@ -20,10 +20,13 @@
 //!   as BT.601 limited range, what [`super::yuv`] converts with.
 
 use super::yuv::I420;
-use super::{AccessUnit, Stream};
+use super::{AccessUnit, Stream, set_once};
 use rusty_h264_common::YuvPlanes;
 use rusty_h264_encoder::{Encoder, EncoderConfig};
 use wb_core::{Error, Result};
+
+/// The encoder's name in error messages.
+const ENCODER: &str = "rusty_h264";
 
 /// The quantizer (0..=51, lower is better and larger): chosen on the cases of
 /// `tests/mp4/verify_with_ffmpeg.py`, whose PSNR it keeps within 3 dB of the SDK's files
@@ -117,8 +120,8 @@ fn add_units(stream: &mut Stream, annex_b: &[u8]) -> Result<()> {
     for nal in nal_units(annex_b) {
         let Some(&header) = nal.first() else { continue };
         match header & 0x1f {
-            7 => set_once(&mut stream.sps, nal, "sequence")?,
-            8 => set_once(&mut stream.pps, nal, "picture")?,
+            7 => set_once(&mut stream.sps, nal, "sequence", ENCODER)?,
+            8 => set_once(&mut stream.pps, nal, "picture", ENCODER)?,
             kind @ (1 | 5) => {
                 // first_mb_in_slice is ue(v) first in the slice header: 0 is the single bit 1.
                 let first_slice = nal.get(1).is_some_and(|b| b & 0x80 != 0);
@@ -135,20 +138,6 @@ fn add_units(stream: &mut Stream, annex_b: &[u8]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Keeps the first parameter set of a kind; a different one later cannot go in one MP4 track.
-fn set_once(slot: &mut Vec<u8>, nal: &[u8], kind: &str) -> Result<()> {
-    if slot.is_empty() {
-        slot.extend_from_slice(nal);
-        Ok(())
-    } else if slot == nal {
-        Ok(())
-    } else {
-        Err(Error::Unsupported(format!(
-            "the H.264 encoder (rusty_h264) changed its {kind} parameter set mid-stream"
-        )))
-    }
 }
 
 /// Encodes `pictures` (all padded to at least `width × height`, both even) at `fps`, showing
