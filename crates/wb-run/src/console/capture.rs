@@ -23,6 +23,32 @@ fn claimed<T>(redirect: impl FnOnce() -> Result<T, String>) -> Result<T, String>
     redirect().inspect_err(|_| CAPTURING.store(false, Ordering::SeqCst))
 }
 
+/// How long stopping waits for the pipes to close. A child process started while the run
+/// captured holds them open until it exits; its output then still reaches the terminal, but
+/// no longer the run.
+#[cfg(any(unix, windows))]
+const DRAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Ends the process's capture once the pipes are back: waits up to [`DRAIN_TIMEOUT`] for
+/// each reader thread to say (on `done`) that it passed on what was left, joins them if all
+/// did, and gives back the claim taken by [`claimed`].
+#[cfg(any(unix, windows))]
+fn released(threads: Vec<std::thread::JoinHandle<()>>, done: &std::sync::mpsc::Receiver<()>) {
+    let mut finished = 0;
+    while finished < threads.len() {
+        match done.recv_timeout(DRAIN_TIMEOUT) {
+            Ok(()) => finished += 1,
+            Err(_) => break,
+        }
+    }
+    if finished == threads.len() {
+        for t in threads {
+            let _ = t.join();
+        }
+    }
+    CAPTURING.store(false, Ordering::SeqCst);
+}
+
 /// Says once per process why console output is not captured.
 pub(super) fn warn_once(why: &str) {
     if !WARNED.swap(true, Ordering::SeqCst) {
@@ -87,19 +113,13 @@ pub(super) use other::Capture;
 
 #[cfg(unix)]
 mod unix {
-    use super::{CAPTURING, ConsoleOut, Ordering, Stream, Utf8Chunks};
+    use super::{ConsoleOut, Stream, Utf8Chunks};
     use std::fs::File;
     use std::io::{Read, Write};
     use std::os::fd::{AsFd, OwnedFd};
     use std::sync::Arc;
     use std::sync::mpsc;
     use std::thread::JoinHandle;
-    use std::time::Duration;
-
-    /// How long stopping waits for the pipes to close. A child process started while the
-    /// run captured holds them open until it exits; its output then still reaches the
-    /// terminal, but no longer the run.
-    const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
 
     /// An active capture of fds 1 and 2.
     #[derive(Debug)]
@@ -220,41 +240,25 @@ mod unix {
             let _ = redirect(Stream::Stdout, &*self.saved_out);
             let _ = redirect(Stream::Stderr, &*self.saved_err);
             self.out.set_echo(None);
-            let mut finished = 0;
-            while finished < self.threads.len() {
-                match self.done.recv_timeout(DRAIN_TIMEOUT) {
-                    Ok(()) => finished += 1,
-                    Err(_) => break,
-                }
-            }
-            if finished == self.threads.len() {
-                for t in self.threads {
-                    let _ = t.join();
-                }
-            }
-            CAPTURING.store(false, Ordering::SeqCst);
+            super::released(self.threads, &self.done);
         }
     }
 }
 
 #[cfg(windows)]
 mod windows {
-    use super::{CAPTURING, ConsoleOut, Ordering, Stream, Utf8Chunks};
+    use super::{ConsoleOut, Stream, Utf8Chunks};
     use std::fs::File;
     use std::io::{PipeWriter, Read, Write};
     use std::os::windows::io::{AsHandle, AsRawHandle, RawHandle};
     use std::sync::Arc;
     use std::sync::mpsc;
     use std::thread::JoinHandle;
-    use std::time::Duration;
     use windows::Win32::Foundation::HANDLE;
     use windows::Win32::System::Console::{
         CONSOLE_MODE, GetConsoleMode, STD_ERROR_HANDLE, STD_HANDLE, STD_OUTPUT_HANDLE,
         SetStdHandle, WriteConsoleW,
     };
-
-    /// How long stopping waits for the pipes to close (see the Unix capture).
-    const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
 
     /// Text written to a console at once, in bytes (`WriteConsoleW` fails on very long
     /// buffers on older Windows).
@@ -460,19 +464,7 @@ mod windows {
         pub(crate) fn stop(mut self) {
             restore(&mut self.redirects);
             self.out.set_echo(None);
-            let mut finished = 0;
-            while finished < self.threads.len() {
-                match self.done.recv_timeout(DRAIN_TIMEOUT) {
-                    Ok(()) => finished += 1,
-                    Err(_) => break,
-                }
-            }
-            if finished == self.threads.len() {
-                for t in self.threads {
-                    let _ = t.join();
-                }
-            }
-            CAPTURING.store(false, Ordering::SeqCst);
+            super::released(self.threads, &self.done);
         }
     }
 
