@@ -29,6 +29,31 @@ fn claimed<T>(redirect: impl FnOnce() -> Result<T, String>) -> Result<T, String>
 #[cfg(any(unix, windows))]
 const DRAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// `stdout` or `stderr`.
+#[cfg(any(unix, windows))]
+fn stream_name(stream: Stream) -> &'static str {
+    match stream {
+        Stream::Stdout => "stdout",
+        Stream::Stderr => "stderr",
+    }
+}
+
+/// Starts the thread that reads `stream`'s pipe (`pump`), named for the stream, which says
+/// on `done` when the pipe closed and everything in it was passed on (see [`released`]).
+#[cfg(any(unix, windows))]
+fn spawn_reader(
+    stream: Stream,
+    done: std::sync::mpsc::Sender<()>,
+    pump: impl FnOnce() + Send + 'static,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name(format!("wb-run console {}", stream_name(stream)))
+        .spawn(move || {
+            pump();
+            let _ = done.send(());
+        })
+}
+
 /// Ends the process's capture once the pipes are back: waits up to [`DRAIN_TIMEOUT`] for
 /// each reader thread to say (on `done`) that it passed on what was left, joins them if all
 /// did, and gives back the claim taken by [`claimed`].
@@ -201,18 +226,8 @@ mod unix {
                 (Stream::Stderr, err_r, Arc::clone(&saved_err)),
             ] {
                 let (out, tx) = (Arc::clone(out), tx.clone());
-                let spawned = std::thread::Builder::new()
-                    .name(format!(
-                        "wb-run console {}",
-                        match stream {
-                            Stream::Stdout => "stdout",
-                            Stream::Stderr => "stderr",
-                        }
-                    ))
-                    .spawn(move || {
-                        pump(stream, pipe, terminal, out);
-                        let _ = tx.send(());
-                    });
+                let spawned =
+                    super::spawn_reader(stream, tx, move || pump(stream, pipe, terminal, out));
                 match spawned {
                     Ok(t) => threads.push(t),
                     Err(e) => {
@@ -247,7 +262,7 @@ mod unix {
 
 #[cfg(windows)]
 mod windows {
-    use super::{ConsoleOut, Stream, Utf8Chunks};
+    use super::{ConsoleOut, Stream, Utf8Chunks, stream_name};
     use std::fs::File;
     use std::io::{PipeWriter, Read, Write};
     use std::os::windows::io::{AsHandle, AsRawHandle, RawHandle};
@@ -432,12 +447,8 @@ mod windows {
             for (r, pipe) in redirects.iter().zip(readers) {
                 let (stream, terminal) = (r.stream, Arc::clone(&r.saved));
                 let (out, tx) = (Arc::clone(out), tx.clone());
-                let spawned = std::thread::Builder::new()
-                    .name(format!("wb-run console {}", stream_name(stream)))
-                    .spawn(move || {
-                        pump(stream, pipe, terminal, out);
-                        let _ = tx.send(());
-                    });
+                let spawned =
+                    super::spawn_reader(stream, tx, move || pump(stream, pipe, terminal, out));
                 match spawned {
                     Ok(t) => threads.push(t),
                     Err(e) => {
@@ -476,13 +487,6 @@ mod windows {
                 let _ = set_std(r.stream, r.original as RawHandle);
                 r.pipe = None;
             });
-        }
-    }
-
-    fn stream_name(stream: Stream) -> &'static str {
-        match stream {
-            Stream::Stdout => "stdout",
-            Stream::Stderr => "stderr",
         }
     }
 }
